@@ -1,0 +1,58 @@
+#include "connectors/source.h"
+
+namespace cairn::connectors {
+
+std::string QuoteIdentifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
+                    const std::string& module_name) {
+  ASSIGN_OR_RETURN(std::vector<TableInfo> tables, source->Tables());
+  int rc = sqlite3_create_module_v2(db, module_name.c_str(), source->Module(), source, nullptr);
+  if (rc != SQLITE_OK) {
+    return InternalError("source '{}': cannot register its module: {}", source->name(),
+                         sqlite3_errmsg(db));
+  }
+  auto exec = [&](const std::string& sql) -> Status {
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errmsg(db);
+      sqlite3_free(error);
+      return UnavailableError("source '{}': {}", source->name(), message);
+    }
+    return OkStatus();
+  };
+  RETURN_IF_ERROR(exec("ATTACH ':memory:' AS " + QuoteIdentifier(schema)));
+  for (const TableInfo& table : tables) {
+    Status status = exec("CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." +
+                         QuoteIdentifier(table.name) + " USING " + module_name + "(" +
+                         QuoteIdentifier(table.name) + ")");
+    if (!status.ok()) {
+      (void)exec("DETACH " + QuoteIdentifier(schema));
+      return status;
+    }
+  }
+  return OkStatus();
+}
+
+std::string DeclareVtabSql(const TableInfo& table) {
+  std::string sql = "CREATE TABLE x(";
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const ColumnInfo& column = table.columns[i];
+    if (i > 0) sql += ", ";
+    sql += QuoteIdentifier(column.name);
+    if (!column.type.empty()) sql += " " + column.type;
+    if (column.not_null) sql += " NOT NULL";
+  }
+  sql += ")";
+  return sql;
+}
+
+}  // namespace cairn::connectors

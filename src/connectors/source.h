@@ -1,0 +1,95 @@
+#pragma once
+
+// The connector contract.
+//
+// A connector kind (sqlite, csv, postgres, ...) lives in its own folder and is listed once in
+// registry.cc. From a SourceConfig it opens a Source: one configured system. A Source knows its
+// tables and exposes them to the engine as an SQLite virtual-table module.
+//
+// How the engine attaches a source named `tos` to a session's connection (engine/session.cc):
+//
+//   sqlite3_create_module_v2(db, "cairn_src_<n>", source->Module(), source, nullptr);
+//   ATTACH ':memory:' AS "tos";
+//   CREATE VIRTUAL TABLE "tos"."containers" USING cairn_src_<n>("containers");   -- per table
+//
+// so the module's xCreate/xConnect receive the Source* as pAux and the table name as argv[3].
+// Modules must implement xCreate == xConnect (the schema lives only in memory), must never
+// write to the source, and must report errors through zErrMsg prefixed with the source name.
+// Exceptions never cross the module's C callbacks.
+//
+// Ownership and lifetime: the caller owns the Source and keeps it alive for as long as any
+// connection that attached it is open. A Source may be used by several connections, but not
+// concurrently unless the connector says so (the ones here are not: one session, one thread).
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+
+namespace cairn::connectors {
+
+struct ColumnInfo {
+  std::string name;
+  // The SQLite declared type used in the virtual table's schema: INTEGER, REAL, TEXT, BLOB,
+  // NUMERIC, or a source type name that maps onto one of them by SQLite's affinity rules.
+  std::string type;
+  // The type as the source names it (e.g. "timestamp with time zone"); may equal `type`.
+  std::string source_type;
+  bool not_null = false;
+  bool primary_key = false;
+};
+
+struct TableInfo {
+  std::string name;
+  std::string kind = "table";  // "table" or "view"
+  std::vector<ColumnInfo> columns;
+  // Rows in the table when cheaply known (exact or estimated); -1 when unknown.
+  int64_t row_estimate = -1;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  const std::string& name() const { return name_; }
+  const std::string& kind() const { return kind_; }
+
+  // A one-line description of where the data lives, without secrets, e.g.
+  // "postgres://cairn@127.0.0.1:5432/erp (schemas: public)".
+  virtual std::string Location() const = 0;
+
+  // Checks that the source can be reached and read now. Unavailable with the reason otherwise.
+  virtual Status Check() = 0;
+
+  // The tables this source exposes, in a stable order. May be cached after the first call.
+  virtual Result<std::vector<TableInfo>> Tables() = 0;
+
+  // The SQLite module; xCreate/xConnect receive `this` as pAux. Static storage duration.
+  virtual const sqlite3_module* Module() const = 0;
+
+ protected:
+  Source(std::string name, std::string kind) : name_(std::move(name)), kind_(std::move(kind)) {}
+
+ private:
+  std::string name_;
+  std::string kind_;
+};
+
+// Attaches `source` to `db` as schema `schema` (see the top of this file): registers its module
+// as `module_name` (unique per connection), attaches an in-memory database and creates one
+// virtual table per source table. Returns the error of the failing step with the source named.
+// Callers that enforce read-only (the engine) must allow these statements explicitly.
+Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
+                    const std::string& module_name);
+
+// Builds a CREATE TABLE statement for sqlite3_declare_vtab from a table description.
+std::string DeclareVtabSql(const TableInfo& table);
+
+// Quotes an SQL identifier with double quotes ("a""b").
+std::string QuoteIdentifier(const std::string& name);
+
+}  // namespace cairn::connectors

@@ -1,0 +1,324 @@
+#include "core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace cairn {
+namespace {
+
+ConfigMark MarkOf(const YAML::Mark& mark, const std::string& file) {
+  ConfigMark m;
+  m.file = file;
+  if (!mark.is_null()) {
+    m.line = mark.line + 1;
+    m.column = mark.column + 1;
+  }
+  return m;
+}
+
+Status ErrorAtMark(const ConfigMark& mark, const std::string& key, StatusCode code,
+                   const std::string& message) {
+  return Status(code, fmt::format("{}: {}: {}", mark.ToString(), key, message));
+}
+
+std::string_view NodeTypeName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    default:
+      return "undefined";
+  }
+}
+
+Result<int64_t> ParseInt(const std::string& text, const ConfigMark& mark, const std::string& key) {
+  if (text.empty()) return ErrorAtMark(mark, key, StatusCode::kInvalidArgument, "expected an integer");
+  size_t pos = 0;
+  int64_t value = 0;
+  try {
+    value = std::stoll(text, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos != text.size()) {
+    return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
+                       fmt::format("expected an integer, got '{}'", text));
+  }
+  return value;
+}
+
+Status ParseLimits(const YAML::Node& node, const std::string& file, Limits* limits) {
+  if (!node.IsMap()) {
+    return ErrorAtMark(MarkOf(node.Mark(), file), "limits", StatusCode::kInvalidArgument,
+                       fmt::format("expected a mapping, got {}", NodeTypeName(node)));
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string dotted = "limits." + key;
+    const ConfigMark mark = MarkOf(entry.first.Mark(), file);
+    if (!entry.second.IsScalar()) {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "expected an integer");
+    }
+    ASSIGN_OR_RETURN(int64_t value, ParseInt(entry.second.Scalar(), mark, dotted));
+    if (value <= 0) {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "must be positive");
+    }
+    if (key == "max_rows") {
+      limits->max_rows = value;
+    } else if (key == "timeout_ms") {
+      limits->timeout_ms = value;
+    } else if (key == "max_memory_mb") {
+      limits->max_memory_bytes = value << 20;
+    } else {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         "unknown key (expected max_rows, timeout_ms or max_memory_mb)");
+    }
+  }
+  return OkStatus();
+}
+
+Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_node,
+                                 const YAML::Node& node, const std::filesystem::path& file) {
+  const std::string file_name = file.string();
+  SourceConfig source;
+  source.name = name;
+  source.mark = MarkOf(key_node.Mark(), file_name);
+  source.base_dir = file.parent_path();
+  const std::string prefix = "sources." + name;
+  if (!IsValidSourceName(name)) {
+    return ErrorAtMark(source.mark, prefix, StatusCode::kInvalidArgument,
+                       "a source name must match [A-Za-z_][A-Za-z0-9_]* (at most 63 characters) "
+                       "and not be 'main' or 'temp'");
+  }
+  if (!node.IsMap()) {
+    return ErrorAtMark(source.mark, prefix, StatusCode::kInvalidArgument,
+                       fmt::format("expected a mapping with at least 'kind', got {}",
+                                   NodeTypeName(node)));
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const ConfigMark mark = MarkOf(entry.first.Mark(), file_name);
+    const std::string dotted = prefix + "." + key;
+    if (key == "kind") {
+      if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "expected a kind name");
+      }
+      source.kind = entry.second.Scalar();
+      continue;
+    }
+    OptionValue value;
+    value.mark = MarkOf(entry.second.Mark(), file_name);
+    if (entry.second.IsScalar()) {
+      value.scalar = entry.second.Scalar();
+    } else if (entry.second.IsSequence()) {
+      value.is_list = true;
+      for (const auto& item : entry.second) {
+        if (!item.IsScalar()) {
+          return ErrorAtMark(MarkOf(item.Mark(), file_name), dotted,
+                             StatusCode::kInvalidArgument, "list items must be scalars");
+        }
+        value.list.push_back(item.Scalar());
+      }
+    } else if (entry.second.IsNull()) {
+      value.scalar = "";
+    } else {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         fmt::format("expected a scalar or a list, got {}",
+                                     NodeTypeName(entry.second)));
+    }
+    source.options[key] = std::move(value);
+  }
+  if (source.kind.empty()) {
+    return ErrorAtMark(source.mark, prefix + ".kind", StatusCode::kInvalidArgument,
+                       "missing required key 'kind'");
+  }
+  return source;
+}
+
+}  // namespace
+
+std::string ConfigMark::ToString() const {
+  if (line == 0) return file;
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
+Result<std::string> SourceConfig::Get(const std::string& key) const {
+  auto it = options.find(key);
+  if (it == options.end()) {
+    return ErrorAt(key, StatusCode::kNotFound, "missing required option");
+  }
+  if (it->second.is_list) return ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar");
+  Result<std::string> expanded = ExpandEnv(it->second.scalar);
+  if (!expanded.ok()) return ErrorAt(key, expanded.status().code(), expanded.status().message());
+  return expanded;
+}
+
+Result<std::string> SourceConfig::GetOr(const std::string& key, const std::string& fallback) const {
+  if (!Has(key)) return fallback;
+  return Get(key);
+}
+
+Result<int64_t> SourceConfig::GetInt(const std::string& key, int64_t fallback) const {
+  if (!Has(key)) return fallback;
+  ASSIGN_OR_RETURN(std::string text, Get(key));
+  return ParseInt(text, options.at(key).mark, "sources." + name + "." + key);
+}
+
+Result<std::filesystem::path> SourceConfig::GetPath(const std::string& key) const {
+  ASSIGN_OR_RETURN(std::string text, Get(key));
+  if (text.empty()) return ErrorAt(key, StatusCode::kInvalidArgument, "expected a path");
+  std::filesystem::path path(text);
+  if (path.is_relative()) path = base_dir / path;
+  return path.lexically_normal();
+}
+
+Result<std::vector<std::string>> SourceConfig::GetList(const std::string& key,
+                                                       std::vector<std::string> fallback) const {
+  auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  std::vector<std::string> raw =
+      it->second.is_list ? it->second.list : std::vector<std::string>{it->second.scalar};
+  std::vector<std::string> out;
+  for (const auto& item : raw) {
+    Result<std::string> expanded = ExpandEnv(item);
+    if (!expanded.ok()) return ErrorAt(key, expanded.status().code(), expanded.status().message());
+    out.push_back(*expanded);
+  }
+  return out;
+}
+
+Status SourceConfig::ErrorAt(const std::string& key, StatusCode code,
+                             const std::string& message) const {
+  auto it = options.find(key);
+  const ConfigMark& where = it == options.end() ? mark : it->second.mark;
+  return ErrorAtMark(where, "sources." + name + "." + key, code, message);
+}
+
+const SourceConfig* Config::FindSource(const std::string& name) const {
+  for (const auto& source : sources) {
+    if (source.name == name) return &source;
+  }
+  return nullptr;
+}
+
+Result<std::string> ExpandEnv(const std::string& value) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < value.size()) {
+    size_t start = value.find("${", pos);
+    if (start == std::string::npos) {
+      out.append(value, pos, std::string::npos);
+      break;
+    }
+    out.append(value, pos, start - pos);
+    size_t end = value.find('}', start + 2);
+    if (end == std::string::npos) {
+      return InvalidArgumentError("unterminated '${{' reference");
+    }
+    std::string name = value.substr(start + 2, end - start - 2);
+    if (name.empty()) return InvalidArgumentError("empty '${{}}' reference");
+    const char* env = std::getenv(name.c_str());
+    if (env == nullptr) {
+      return InvalidArgumentError("environment variable {} is not set", name);
+    }
+    out += env;
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool IsValidSourceName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  for (char c : name) {
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower != "main" && lower != "temp";
+}
+
+Result<Config> ParseConfig(const std::string& text, const std::filesystem::path& file) {
+  const std::string file_name = file.string();
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError("{}: invalid YAML: {}", MarkOf(e.mark, file_name).ToString(),
+                                e.msg);
+  }
+  Config config;
+  config.file = file;
+  config.state_dir = file.parent_path() / ".cairn";
+  if (root.IsNull()) return config;  // an empty file: no sources yet
+  if (!root.IsMap()) {
+    return ErrorAtMark(MarkOf(root.Mark(), file_name), "(top level)",
+                       StatusCode::kInvalidArgument,
+                       fmt::format("expected a mapping, got {}", NodeTypeName(root)));
+  }
+  try {
+    for (const auto& entry : root) {
+      const std::string key = entry.first.Scalar();
+      const ConfigMark mark = MarkOf(entry.first.Mark(), file_name);
+      if (key == "version") {
+        if (!entry.second.IsScalar() || entry.second.Scalar() != "1") {
+          return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
+                             "unsupported version (this Cairn reads version 1)");
+        }
+      } else if (key == "limits") {
+        RETURN_IF_ERROR(ParseLimits(entry.second, file_name, &config.limits));
+      } else if (key == "sources") {
+        if (entry.second.IsNull()) continue;
+        if (!entry.second.IsMap()) {
+          return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
+                             fmt::format("expected a mapping of source names, got {}",
+                                         NodeTypeName(entry.second)));
+        }
+        for (const auto& source_entry : entry.second) {
+          const std::string name = source_entry.first.Scalar();
+          if (config.FindSource(name) != nullptr) {
+            return ErrorAtMark(MarkOf(source_entry.first.Mark(), file_name), "sources." + name,
+                               StatusCode::kInvalidArgument, "duplicate source name");
+          }
+          ASSIGN_OR_RETURN(SourceConfig source,
+                           ParseSource(name, source_entry.first, source_entry.second, file));
+          config.sources.push_back(std::move(source));
+        }
+      } else {
+        return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
+                           "unknown key (expected version, limits or sources)");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError("{}: {}", MarkOf(e.mark, file_name).ToString(), e.msg);
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(file, ec);
+  if (ec) absolute = file;
+  std::ifstream in(absolute, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(absolute)) {
+      return NotFoundError("{}: no such configuration file (run 'cairn init' to write one)",
+                           file.string());
+    }
+    return UnavailableError("{}: cannot read the configuration file", file.string());
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseConfig(buffer.str(), absolute.lexically_normal());
+}
+
+}  // namespace cairn

@@ -1,0 +1,106 @@
+#pragma once
+
+// The configuration file, cairn.yaml.
+//
+//   version: 1
+//   limits: {max_rows: 1000000, timeout_ms: 30000, max_memory_mb: 512}
+//   sources:
+//     tos:      {kind: sqlite, path: data/tos.sqlite}
+//     customs:  {kind: csv, path: data/customs}
+//     ledger:   {kind: postgres, host: 127.0.0.1, dbname: erp, user: cairn,
+//                password: "${ERP_PASSWORD}"}
+//
+// Guarantees:
+//   * Every error names the file, line and column (1-based) and the dotted key, e.g.
+//     "cairn.yaml:7:5: sources.tos.kind: unknown source kind 'oracle'".
+//   * Values are kept as written. `${NAME}` references are expanded only by
+//     SourceConfig::Get(), so secrets never sit in a Config that might be printed or stored.
+//   * Which option keys a source kind accepts is checked by the connector registry, not here.
+//
+// Thread-safety: plain values; safe to share once loaded.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace cairn {
+
+// Where something was written in the configuration file.
+struct ConfigMark {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown.
+  int column = 0;  // 1-based; 0 when unknown.
+
+  // "cairn.yaml:7:5".
+  std::string ToString() const;
+};
+
+// One option of a source, as written.
+struct OptionValue {
+  std::string scalar;             // when !is_list
+  std::vector<std::string> list;  // when is_list
+  bool is_list = false;
+  ConfigMark mark;
+};
+
+struct SourceConfig {
+  std::string name;
+  std::string kind;
+  ConfigMark mark;                           // of the source's key
+  std::filesystem::path base_dir;            // directory of the config file
+  std::map<std::string, OptionValue> options;  // every key except `kind`
+
+  bool Has(const std::string& key) const { return options.count(key) > 0; }
+
+  // The option's scalar value with `${NAME}` references expanded from the environment.
+  // NotFound if absent (and no default); InvalidArgument if it is a list or references an
+  // unset variable. Errors carry the option's mark and dotted key.
+  Result<std::string> Get(const std::string& key) const;
+  Result<std::string> GetOr(const std::string& key, const std::string& fallback) const;
+  Result<int64_t> GetInt(const std::string& key, int64_t fallback) const;
+  // A path option resolved against base_dir.
+  Result<std::filesystem::path> GetPath(const std::string& key) const;
+  // A list option (a scalar counts as a one-element list); fallback when absent.
+  Result<std::vector<std::string>> GetList(const std::string& key,
+                                           std::vector<std::string> fallback) const;
+
+  // An error located at `key` (or at the source when the key is absent):
+  // "cairn.yaml:9:7: sources.tos.path: <message>".
+  Status ErrorAt(const std::string& key, StatusCode code, const std::string& message) const;
+};
+
+// Per-query limits enforced by the engine.
+struct Limits {
+  int64_t max_rows = 1'000'000;
+  int64_t timeout_ms = 60'000;
+  int64_t max_memory_bytes = 512ll << 20;
+};
+
+struct Config {
+  std::filesystem::path file;       // absolute path of cairn.yaml
+  std::filesystem::path state_dir;  // .cairn/ beside it
+  Limits limits;
+  std::vector<SourceConfig> sources;
+
+  const SourceConfig* FindSource(const std::string& name) const;
+};
+
+// Parses `text` as the contents of `file` (used in error messages and to resolve paths).
+Result<Config> ParseConfig(const std::string& text, const std::filesystem::path& file);
+// Reads and parses a file. NotFound if it does not exist.
+Result<Config> LoadConfig(const std::filesystem::path& file);
+
+// Expands `${NAME}` references in `value` from the environment. InvalidArgument naming the
+// variable when one is unset or a reference is unterminated.
+Result<std::string> ExpandEnv(const std::string& value);
+
+// True if `name` is usable as a source name: [A-Za-z_][A-Za-z0-9_]*, at most 63 chars, and not
+// a name SQLite reserves for its own schemas (main, temp).
+bool IsValidSourceName(const std::string& name);
+
+}  // namespace cairn
