@@ -12,6 +12,16 @@ std::string QuoteIdentifier(const std::string& name) {
   return out;
 }
 
+std::string UnquoteIdentifier(const std::string& text) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return text;
+  std::string out;
+  for (size_t i = 1; i + 1 < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '"' && text[i + 1] == '"') ++i;
+  }
+  return out;
+}
+
 Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
                     const std::string& module_name) {
   ASSIGN_OR_RETURN(std::vector<TableInfo> tables, source->Tables());

@@ -92,4 +92,8 @@ std::string DeclareVtabSql(const TableInfo& table);
 // Quotes an SQL identifier with double quotes ("a""b").
 std::string QuoteIdentifier(const std::string& name);
 
+// Inverse of QuoteIdentifier; returns `text` unchanged when it is not double-quoted. Module
+// arguments (argv[3] in xCreate) arrive quoted as AttachSource wrote them.
+std::string UnquoteIdentifier(const std::string& text);
+
 }  // namespace cairn::connectors
