@@ -38,17 +38,17 @@ Status ValidateSourceConfig(const SourceConfig& config) {
     if (spec == nullptr) {
       std::string known;
       for (const auto& option : kind->options) known += (known.empty() ? "" : ", ") + option.name;
-      return config.ErrorAt(key, StatusCode::kInvalidArgument,
-                            fmt::format("unknown option for kind '{}' (expected: {})",
-                                        config.kind, known));
+      return config.ErrorAt(
+          key, StatusCode::kInvalidArgument,
+          fmt::format("unknown option for kind '{}' (expected: {})", config.kind, known));
     }
     if (value.is_list && !spec->list) {
       return config.ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar, got a list");
     }
     if (spec->secret) {
       const std::string& s = value.scalar;
-      bool reference = s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' &&
-                       s.find('}') == s.size() - 1;
+      bool reference =
+          s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' && s.find('}') == s.size() - 1;
       if (!reference) {
         return config.ErrorAt(key, StatusCode::kInvalidArgument,
                               "secrets must be written as an ${ENV_VAR} reference, never in "

@@ -41,15 +41,34 @@ Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
   };
   RETURN_IF_ERROR(exec("ATTACH ':memory:' AS " + QuoteIdentifier(schema)));
   for (const TableInfo& table : tables) {
-    Status status = exec("CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." +
-                         QuoteIdentifier(table.name) + " USING " + module_name + "(" +
-                         QuoteIdentifier(table.name) + ")");
+    Status status =
+        exec("CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." + QuoteIdentifier(table.name) +
+             " USING " + module_name + "(" + QuoteIdentifier(table.name) + ")");
     if (!status.ok()) {
       (void)exec("DETACH " + QuoteIdentifier(schema));
       return status;
     }
   }
   return OkStatus();
+}
+
+int SetVtabError(sqlite3_vtab* vtab, const Status& status) {
+  sqlite3_free(vtab->zErrMsg);
+  std::string text = fmt::format("[{}] {}", StatusCodeName(status.code()), status.message());
+  vtab->zErrMsg = sqlite3_mprintf("%s", text.c_str());
+  return SQLITE_ERROR;
+}
+
+Status StatusFromVtabMessage(const std::string& message, StatusCode fallback) {
+  if (message.size() > 2 && message[0] == '[') {
+    size_t end = message.find("] ");
+    StatusCode code;
+    if (end != std::string::npos && StatusCodeFromName(message.substr(1, end - 1), &code) &&
+        code != StatusCode::kOk) {
+      return Status(code, message.substr(end + 2));
+    }
+  }
+  return Status(fallback, message);
 }
 
 std::string DeclareVtabSql(const TableInfo& table) {

@@ -86,6 +86,16 @@ class Source {
 Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
                     const std::string& module_name);
 
+// Reports `status` from a module callback: sets vtab->zErrMsg to "[Code] message" (the engine
+// turns the bracketed code back into a StatusCode) and returns SQLITE_ERROR. Connectors use it
+// so that, e.g., a remote timeout reaches the caller as kDeadlineExceeded, not a generic error.
+// The message should start with the source name.
+int SetVtabError(sqlite3_vtab* vtab, const Status& status);
+
+// Splits "[Code] message" as written by SetVtabError into a Status; a message without a
+// bracketed code gets `fallback`.
+Status StatusFromVtabMessage(const std::string& message, StatusCode fallback);
+
 // Builds a CREATE TABLE statement for sqlite3_declare_vtab from a table description.
 std::string DeclareVtabSql(const TableInfo& table);
 

@@ -40,7 +40,8 @@ std::string_view NodeTypeName(const YAML::Node& node) {
 }
 
 Result<int64_t> ParseInt(const std::string& text, const ConfigMark& mark, const std::string& key) {
-  if (text.empty()) return ErrorAtMark(mark, key, StatusCode::kInvalidArgument, "expected an integer");
+  if (text.empty())
+    return ErrorAtMark(mark, key, StatusCode::kInvalidArgument, "expected an integer");
   size_t pos = 0;
   int64_t value = 0;
   try {
@@ -99,9 +100,9 @@ Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_
                        "and not be 'main' or 'temp'");
   }
   if (!node.IsMap()) {
-    return ErrorAtMark(source.mark, prefix, StatusCode::kInvalidArgument,
-                       fmt::format("expected a mapping with at least 'kind', got {}",
-                                   NodeTypeName(node)));
+    return ErrorAtMark(
+        source.mark, prefix, StatusCode::kInvalidArgument,
+        fmt::format("expected a mapping with at least 'kind', got {}", NodeTypeName(node)));
   }
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
@@ -122,17 +123,17 @@ Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_
       value.is_list = true;
       for (const auto& item : entry.second) {
         if (!item.IsScalar()) {
-          return ErrorAtMark(MarkOf(item.Mark(), file_name), dotted,
-                             StatusCode::kInvalidArgument, "list items must be scalars");
+          return ErrorAtMark(MarkOf(item.Mark(), file_name), dotted, StatusCode::kInvalidArgument,
+                             "list items must be scalars");
         }
         value.list.push_back(item.Scalar());
       }
     } else if (entry.second.IsNull()) {
       value.scalar = "";
     } else {
-      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
-                         fmt::format("expected a scalar or a list, got {}",
-                                     NodeTypeName(entry.second)));
+      return ErrorAtMark(
+          mark, dotted, StatusCode::kInvalidArgument,
+          fmt::format("expected a scalar or a list, got {}", NodeTypeName(entry.second)));
     }
     source.options[key] = std::move(value);
   }
@@ -261,8 +262,7 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
   config.state_dir = file.parent_path() / ".cairn";
   if (root.IsNull()) return config;  // an empty file: no sources yet
   if (!root.IsMap()) {
-    return ErrorAtMark(MarkOf(root.Mark(), file_name), "(top level)",
-                       StatusCode::kInvalidArgument,
+    return ErrorAtMark(MarkOf(root.Mark(), file_name), "(top level)", StatusCode::kInvalidArgument,
                        fmt::format("expected a mapping, got {}", NodeTypeName(root)));
   }
   try {

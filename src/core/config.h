@@ -51,8 +51,8 @@ struct OptionValue {
 struct SourceConfig {
   std::string name;
   std::string kind;
-  ConfigMark mark;                           // of the source's key
-  std::filesystem::path base_dir;            // directory of the config file
+  ConfigMark mark;                             // of the source's key
+  std::filesystem::path base_dir;              // directory of the config file
   std::map<std::string, OptionValue> options;  // every key except `kind`
 
   bool Has(const std::string& key) const { return options.count(key) > 0; }

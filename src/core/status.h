@@ -77,9 +77,9 @@ class [[nodiscard]] Status {
 
 inline Status OkStatus() { return Status(); }
 
-#define CAIRN_DEFINE_ERROR(Name, Code)                                     \
-  template <typename... Args>                                              \
-  Status Name(fmt::format_string<Args...> format, Args&&... args) {        \
+#define CAIRN_DEFINE_ERROR(Name, Code)                                                 \
+  template <typename... Args>                                                          \
+  Status Name(fmt::format_string<Args...> format, Args&&... args) {                    \
     return Status(StatusCode::Code, fmt::format(format, std::forward<Args>(args)...)); \
   }
 
@@ -102,7 +102,7 @@ CAIRN_DEFINE_ERROR(InternalError, kInternal)
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(data_).ok()) {
       data_ = Status(StatusCode::kInternal, "Result constructed from an OK Status");
@@ -135,9 +135,9 @@ class [[nodiscard]] Result {
 #define CAIRN_CONCAT(a, b) CAIRN_CONCAT_INNER(a, b)
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::cairn::Status _cairn_status = (expr);    \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::cairn::Status _cairn_status = (expr);        \
     if (!_cairn_status.ok()) return _cairn_status; \
   } while (0)
 

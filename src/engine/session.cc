@@ -1,0 +1,471 @@
+#include "engine/session.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "connectors/source.h"
+
+namespace cairn::engine {
+namespace {
+
+constexpr int kProgressOps = 1000;
+constexpr std::string_view kNoSuchTable = "no such table: ";
+
+// Pragmas that only read schema information, allowed with any argument.
+constexpr std::string_view kReadOnlyPragmas[] = {
+    "table_info",     "table_xinfo",   "table_list",       "index_list",
+    "index_info",     "index_xinfo",   "foreign_key_list", "database_list",
+    "collation_list", "function_list", "module_list",      "pragma_list",
+};
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string DescribeAction(int action, const char* a, const char* b, const char* db) {
+  auto s = [](const char* p) { return std::string(p ? p : ""); };
+  auto qualified = [&](const char* name) {
+    return db && *db && std::string_view(db) != "main" ? s(db) + "." + s(name) : s(name);
+  };
+  switch (action) {
+    case SQLITE_INSERT:
+      return "INSERT into " + qualified(a);
+    case SQLITE_UPDATE:
+      return "UPDATE of " + qualified(a);
+    case SQLITE_DELETE:
+      return "DELETE from " + qualified(a);
+    case SQLITE_ATTACH:
+      return "ATTACH";
+    case SQLITE_DETACH:
+      return "DETACH";
+    case SQLITE_PRAGMA:
+      return "PRAGMA " + s(a) + (b ? " = " + s(b) : "");
+    case SQLITE_FUNCTION:
+      return "function " + s(b) + "()";
+    case SQLITE_TRANSACTION:
+      return "transaction control (" + s(a) + ")";
+    case SQLITE_SAVEPOINT:
+      return "SAVEPOINT";
+    case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_CREATE_TEMP_VIEW:
+      return "creating the temporary object " + s(a);
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_VTABLE:
+      return "creating " + qualified(a);
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_VTABLE:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_TEMP_VIEW:
+      return "dropping " + qualified(a);
+    case SQLITE_ALTER_TABLE:
+      return "ALTER TABLE " + qualified(b);
+    case SQLITE_REINDEX:
+      return "REINDEX";
+    case SQLITE_ANALYZE:
+      return "ANALYZE";
+    default:
+      return "operation " + std::to_string(action);
+  }
+}
+
+Value ColumnValue(sqlite3_stmt* stmt, int i) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+      return Value::Integer(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT:
+      return Value::Real(sqlite3_column_double(stmt, i));
+    case SQLITE_TEXT: {
+      const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      return Value::Text(std::string(text, sqlite3_column_bytes(stmt, i)));
+    }
+    case SQLITE_BLOB: {
+      const char* blob = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+      return Value::Blob(std::string(blob ? blob : "", sqlite3_column_bytes(stmt, i)));
+    }
+    default:
+      return Value::Null();
+  }
+}
+
+bool IsBlank(std::string_view tail) {
+  // Whitespace and SQL comments only.
+  size_t i = 0;
+  while (i < tail.size()) {
+    char c = tail[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ';') {
+      ++i;
+    } else if (tail.substr(i, 2) == "--") {
+      size_t end = tail.find('\n', i);
+      i = end == std::string_view::npos ? tail.size() : end + 1;
+    } else if (tail.substr(i, 2) == "/*") {
+      size_t end = tail.find("*/", i + 2);
+      i = end == std::string_view::npos ? tail.size() : end + 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+class CollectSink : public RowSink {
+ public:
+  explicit CollectSink(QueryResult* result) : result_(result) {}
+  Status Columns(const std::vector<std::string>& names) override {
+    result_->columns = names;
+    return OkStatus();
+  }
+  Status Row(const std::vector<Value>& values) override {
+    result_->rows.push_back(values);
+    return OkStatus();
+  }
+
+ private:
+  QueryResult* result_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal principal) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(
+      ":memory:", &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return InternalError("cannot open the session's SQLite connection: {}", message);
+  }
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+  auto session = std::unique_ptr<Session>(new Session(catalog, std::move(principal), db));
+  sqlite3_set_authorizer(db, &Session::Authorize, session.get());
+  sqlite3_progress_handler(db, kProgressOps, &Session::Progress, session.get());
+  return session;
+}
+
+Session::Session(Catalog* catalog, Principal principal, sqlite3* db)
+    : catalog_(catalog),
+      principal_(std::move(principal)),
+      limits_(catalog->config().limits),
+      db_(db) {}
+
+Session::~Session() { sqlite3_close_v2(db_); }
+
+int Session::Authorize(void* self_ptr, int action, const char* a, const char* b, const char* db,
+                       const char* /*trigger*/) {
+  auto* self = static_cast<Session*>(self_ptr);
+  if (self->internal_) return SQLITE_OK;
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_FUNCTION: {
+      std::string name = Lower(b ? b : "");
+      if (name != "load_extension" && name != "fts3_tokenizer") return SQLITE_OK;
+      break;
+    }
+    case SQLITE_PRAGMA: {
+      std::string name = Lower(a ? a : "");
+      for (std::string_view allowed : kReadOnlyPragmas) {
+        if (name == allowed) return SQLITE_OK;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (self->denial_.empty()) self->denial_ = DescribeAction(action, a, b, db);
+  return SQLITE_DENY;
+}
+
+int Session::Progress(void* self_ptr) {
+  auto* self = static_cast<Session*>(self_ptr);
+  if (self->internal_) return 0;
+  if (std::chrono::steady_clock::now() > self->deadline_) {
+    self->interrupt_ = Interrupt::kTime;
+    return 1;
+  }
+  if (sqlite3_memory_used() - self->memory_baseline_ > self->limits_.max_memory_bytes) {
+    self->interrupt_ = Interrupt::kMemory;
+    return 1;
+  }
+  return 0;
+}
+
+Status Session::ExecInternal(const std::string& sql) {
+  internal_ = true;
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+  internal_ = false;
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    return InternalError("{}: {}", sql, message);
+  }
+  return OkStatus();
+}
+
+Status Session::Detach(const std::string& source) {
+  RETURN_IF_ERROR(ExecInternal("DETACH " + connectors::QuoteIdentifier(source)));
+  attached_.erase(std::remove(attached_.begin(), attached_.end(), source), attached_.end());
+  return OkStatus();
+}
+
+Status Session::Attach(const std::string& source, const std::vector<std::string>& pinned) {
+  const int max_attached = sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, -1);
+  if (static_cast<int>(attached_.size()) >= max_attached) {
+    auto victim = std::find_if(attached_.begin(), attached_.end(), [&](const std::string& s) {
+      return std::find(pinned.begin(), pinned.end(), s) == pinned.end();
+    });
+    if (victim == attached_.end()) {
+      return ResourceExhaustedError(
+          "a statement can use at most {} sources at once (SQLite's attach limit); '{}' would "
+          "be one more",
+          max_attached, source);
+    }
+    RETURN_IF_ERROR(Detach(*victim));
+  }
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  const std::string module = "cairn_src_" + std::to_string(catalog_->IndexOf(source));
+  internal_ = true;
+  Status status = connectors::AttachSource(db_, opened, source, module);
+  internal_ = false;
+  RETURN_IF_ERROR(status);
+  attached_.push_back(source);
+  return OkStatus();
+}
+
+Result<std::string> Session::SourceToAttach(const std::string& message,
+                                            const std::vector<std::string>& pinned) {
+  if (message.rfind(kNoSuchTable, 0) != 0) return std::string();
+  std::string name = message.substr(kNoSuchTable.size());
+  auto is_attached = [&](const std::string& s) {
+    return std::find(attached_.begin(), attached_.end(), s) != attached_.end();
+  };
+  size_t dot = name.find('.');
+  if (dot != std::string::npos) {
+    std::string schema = name.substr(0, dot);
+    for (const std::string& source : catalog_->SourceNames()) {
+      if (Lower(source) == Lower(schema)) {
+        return is_attached(source) ? std::string() : source;
+      }
+    }
+    return std::string();
+  }
+  // An unqualified table: attach the one source that has it, if exactly one does.
+  std::vector<std::string> matches;
+  for (const std::string& source : catalog_->SourceNames()) {
+    if (is_attached(source) || std::find(pinned.begin(), pinned.end(), source) != pinned.end()) {
+      continue;
+    }
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) continue;
+    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+    if (!tables.ok()) continue;
+    for (const auto& table : *tables) {
+      if (Lower(table.name) == Lower(name)) matches.push_back(source);
+    }
+  }
+  if (matches.size() > 1) {
+    std::string list;
+    for (const auto& m : matches) list += (list.empty() ? "" : ", ") + m;
+    return InvalidArgumentError(
+        "table '{}' exists in several sources ({}): qualify it as source.table", name, list);
+  }
+  return matches.empty() ? std::string() : matches[0];
+}
+
+Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
+  std::vector<std::string> pinned;  // sources attached for this statement
+  while (true) {
+    denial_.clear();
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+    if (rc == SQLITE_OK) {
+      if (stmt == nullptr) return InvalidArgumentError("empty SQL statement");
+      std::string_view rest(tail, sql.data() + sql.size() - tail);
+      if (!IsBlank(rest)) {
+        sqlite3_finalize(stmt);
+        return InvalidArgumentError("only one SQL statement per query; found more after offset {}",
+                                    static_cast<size_t>(tail - sql.data()));
+      }
+      if (!sqlite3_stmt_readonly(stmt)) {
+        sqlite3_finalize(stmt);
+        return PermissionDeniedError("Cairn sessions are read-only: this statement writes");
+      }
+      // Keep the pinned sources most recently used.
+      for (const auto& s : pinned) {
+        attached_.erase(std::remove(attached_.begin(), attached_.end(), s), attached_.end());
+        attached_.push_back(s);
+      }
+      return stmt;
+    }
+    std::string message = sqlite3_errmsg(db_);
+    if ((rc & 0xff) == SQLITE_AUTH) {
+      return PermissionDeniedError("Cairn sessions are read-only: {} is not allowed",
+                                   denial_.empty() ? "this statement" : denial_);
+    }
+    ASSIGN_OR_RETURN(std::string source, SourceToAttach(message, pinned));
+    if (source.empty()) {
+      if (message.rfind(kNoSuchTable, 0) == 0) {
+        std::string name = message.substr(kNoSuchTable.size());
+        size_t dot = name.find('.');
+        if (dot != std::string::npos && catalog_->IndexOf(name.substr(0, dot)) < 0) {
+          return NotFoundError("no such source '{}' (in '{}')", name.substr(0, dot), name);
+        }
+        return NotFoundError("{}", message);
+      }
+      return connectors::StatusFromVtabMessage(message, StatusCode::kInvalidArgument);
+    }
+    RETURN_IF_ERROR(Attach(source, pinned));
+    pinned.push_back(source);
+  }
+}
+
+Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats) {
+  const auto start = std::chrono::steady_clock::now();
+  deadline_ = start + std::chrono::milliseconds(limits_.timeout_ms);
+  interrupt_ = Interrupt::kNone;
+
+  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+  // Preparing may have attached sources; the clock for the statement starts now.
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.timeout_ms);
+  memory_baseline_ = sqlite3_memory_used();
+
+  const int column_count = sqlite3_column_count(stmt);
+  std::vector<std::string> names;
+  for (int i = 0; i < column_count; ++i) names.emplace_back(sqlite3_column_name(stmt, i));
+  RETURN_IF_ERROR(sink->Columns(names));
+
+  int64_t rows = 0;
+  std::vector<Value> row(column_count);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    if (rows == limits_.max_rows) {
+      return ResourceExhaustedError(
+          "the result has more than {} rows (limits.max_rows); narrow the query or add LIMIT",
+          limits_.max_rows);
+    }
+    for (int i = 0; i < column_count; ++i) row[i] = ColumnValue(stmt, i);
+    RETURN_IF_ERROR(sink->Row(row));
+    ++rows;
+  }
+  if (rc != SQLITE_DONE) {
+    std::string message = sqlite3_errmsg(db_);
+    switch (interrupt_) {
+      case Interrupt::kTime:
+        return DeadlineExceededError("the query ran longer than {} ms (limits.timeout_ms)",
+                                     limits_.timeout_ms);
+      case Interrupt::kMemory:
+        return ResourceExhaustedError(
+            "the query used more than {} MiB of memory (limits.max_memory_mb)",
+            limits_.max_memory_bytes >> 20);
+      case Interrupt::kNone:
+        break;
+    }
+    if ((rc & 0xff) == SQLITE_NOMEM || (rc & 0xff) == SQLITE_TOOBIG) {
+      return ResourceExhaustedError("{}", message);
+    }
+    return connectors::StatusFromVtabMessage(message, StatusCode::kInvalidArgument);
+  }
+  if (stats != nullptr) {
+    stats->rows = rows;
+    stats->elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
+  }
+  return OkStatus();
+}
+
+Result<QueryResult> Session::QueryAll(std::string_view sql) {
+  QueryResult result;
+  CollectSink sink(&result);
+  RETURN_IF_ERROR(Query(sql, &sink));
+  return result;
+}
+
+std::vector<SourceStatus> Session::Sources() {
+  std::vector<SourceStatus> out;
+  for (const SourceConfig& config : catalog_->config().sources) {
+    SourceStatus status;
+    status.name = config.name;
+    status.kind = config.kind;
+    Result<connectors::Source*> source = catalog_->Open(config.name);
+    if (!source.ok()) {
+      status.status = source.status();
+    } else {
+      status.location = (*source)->Location();
+      status.status = (*source)->Check();
+      if (status.status.ok()) {
+        Result<std::vector<connectors::TableInfo>> tables = (*source)->Tables();
+        if (tables.ok()) {
+          status.tables = static_cast<int>(tables->size());
+        } else {
+          status.status = tables.status();
+        }
+      }
+    }
+    out.push_back(std::move(status));
+  }
+  return out;
+}
+
+Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& source) {
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  return opened->Tables();
+}
+
+Result<connectors::TableInfo> Session::Describe(const std::string& source,
+                                                const std::string& table) {
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, Tables(source));
+  for (auto& info : tables) {
+    if (info.name == table) return info;
+  }
+  for (auto& info : tables) {
+    if (Lower(info.name) == Lower(table)) return info;
+  }
+  return NotFoundError("source '{}' has no table '{}'", source, table);
+}
+
+std::string ValueToText(const Value& value) {
+  switch (value.type) {
+    case Value::Type::kNull:
+      return "";
+    case Value::Type::kInteger:
+      return std::to_string(value.integer);
+    case Value::Type::kReal:
+      return fmt::format("{}", value.real);
+    case Value::Type::kText:
+      return value.bytes;
+    case Value::Type::kBlob: {
+      std::string out = "\\x";
+      static const char* kHex = "0123456789abcdef";
+      for (unsigned char c : value.bytes) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+      return out;
+    }
+  }
+  return "";
+}
+
+}  // namespace cairn::engine

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine: install what is missing, build, start a
+# throw-away PostgreSQL 15 on 127.0.0.1, load the fixtures, run every test, stop the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+
+export CAIRN_PG_PORT=${CAIRN_PG_PORT:-54329}
+export CAIRN_PG_DIR=$(mktemp -d /tmp/cairn-test-pg.XXXXXX)
+fixtures=$(mktemp -d /tmp/cairn-test-fixtures.XXXXXX)
+chmod 755 "$CAIRN_PG_DIR" "$fixtures"
+cleanup() {
+  scripts/pg.sh stop || true
+  rm -rf "$fixtures"
+}
+trap cleanup EXIT
+scripts/pg.sh start
+eval "$(scripts/pg.sh env)"
+
+# Chinook in PostgreSQL (schema chinook) and as a directory of CSV files.
+tests/fixtures/load_chinook_pg.sh ../shared/data/chinook.sqlite
+mkdir -p "$fixtures/chinook_csv"
+for table in $(sqlite3 ../shared/data/chinook.sqlite \
+    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
+  sqlite3 -header -csv ../shared/data/chinook.sqlite "SELECT * FROM \"$table\"" \
+    >"$fixtures/chinook_csv/$table.csv"
+done
+export CAIRN_TEST_CHINOOK_CSV="$fixtures/chinook_csv"
+export CAIRN_REQUIRE_PG=1
+
+cd build
+ctest --output-on-failure --timeout 600 -j2
