@@ -1,15 +1,490 @@
 #include "connectors/sqlite/sqlite_source.h"
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+
+#include "connectors/common/pushdown.h"
+#include "connectors/common/vtab.h"
+
 namespace cairn::connectors::sqlite {
+namespace {
+
+namespace pd = ::cairn::connectors::pushdown;
+
+constexpr uintmax_t kCountRowsUpToBytes = 256u << 20;
+
+// The affinity SQLite gives a declared type (https://sqlite.org/datatype3.html, 3.1).
+std::string AffinityType(const std::string& declared) {
+  std::string upper = declared;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  auto has = [&](const char* word) { return upper.find(word) != std::string::npos; };
+  if (has("INT")) return "INTEGER";
+  if (has("CHAR") || has("CLOB") || has("TEXT")) return "TEXT";
+  if (has("BLOB")) return "BLOB";
+  if (upper.empty()) return "";
+  if (has("REAL") || has("FLOA") || has("DOUB")) return "REAL";
+  return "NUMERIC";
+}
+
+// Finalizes a statement when it goes out of scope.
+class Statement {
+ public:
+  Statement() = default;
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  int Prepare(sqlite3* db, const std::string& sql) {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+    return sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteSource : public Source {
+ public:
+  static Result<std::unique_ptr<Source>> Open(const SourceConfig& config);
+
+  ~SqliteSource() override { sqlite3_close_v2(db_); }
+
+  std::string Location() const override { return "sqlite:" + path_.string(); }
+  Status Check() override;
+  Result<std::vector<TableInfo>> Tables() override;
+  const sqlite3_module* Module() const override;
+
+  sqlite3* db() const { return db_; }
+
+  // Source-prefixed error text of the connection's last failure.
+  std::string Error(const std::string& what) const {
+    return fmt::format("{}: {}: {}", name(), what, sqlite3_errmsg(db_));
+  }
+
+ private:
+  SqliteSource(std::string name, std::filesystem::path path, sqlite3* db)
+      : Source(std::move(name), "sqlite"), path_(std::move(path)), db_(db) {}
+
+  Result<TableInfo> Describe(const std::string& table, const std::string& type, bool has_stat1,
+                             bool count_rows);
+
+  std::filesystem::path path_;
+  sqlite3* db_;  // owned
+  std::optional<std::vector<TableInfo>> tables_;
+};
+
+Result<std::unique_ptr<Source>> SqliteSource::Open(const SourceConfig& config) {
+  ASSIGN_OR_RETURN(std::filesystem::path path, config.GetPath("path"));
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return config.ErrorAt("path", StatusCode::kNotFound,
+                          fmt::format("no SQLite database file at '{}'", path.string()));
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return config.ErrorAt(
+        "path", StatusCode::kInvalidArgument,
+        fmt::format("'{}' is a directory, not an SQLite database file", path.string()));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return config.ErrorAt("path", StatusCode::kUnavailable,
+                          fmt::format("cannot open '{}': {}", path.string(), message));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  auto source = std::unique_ptr<SqliteSource>(new SqliteSource(config.name, path, db));
+  rc = sqlite3_exec(db, "PRAGMA query_only = 1; SELECT count(*) FROM sqlite_schema", nullptr,
+                    nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    int primary = rc & 0xff;
+    StatusCode code = primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT
+                          ? StatusCode::kInvalidArgument
+                          : StatusCode::kUnavailable;
+    return config.ErrorAt("path", code,
+                          fmt::format("cannot read '{}' as an SQLite database: {}", path.string(),
+                                      sqlite3_errmsg(db)));
+  }
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+Status SqliteSource::Check() {
+  int rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return UnavailableError("{}", Error("cannot read " + path_.string()));
+  return OkStatus();
+}
+
+Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::string& type,
+                                         bool has_stat1, bool count_rows) {
+  TableInfo info;
+  info.name = table;
+  info.kind = type == "view" ? "view" : "table";
+  Statement columns;
+  if (columns.Prepare(db_, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)") !=
+      SQLITE_OK) {
+    return UnavailableError("{}", Error("cannot describe table '" + table + "'"));
+  }
+  sqlite3_bind_text(columns.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(columns.get())) == SQLITE_ROW) {
+    ColumnInfo column;
+    auto text = [&](int i) {
+      const unsigned char* v = sqlite3_column_text(columns.get(), i);
+      return v ? std::string(reinterpret_cast<const char*>(v)) : std::string();
+    };
+    column.name = text(0);
+    column.source_type = text(1);
+    column.type = AffinityType(column.source_type);
+    column.not_null = sqlite3_column_int(columns.get(), 2) != 0;
+    column.primary_key = sqlite3_column_int(columns.get(), 3) > 0;
+    info.columns.push_back(std::move(column));
+  }
+  if (rc != SQLITE_DONE || info.columns.empty()) {
+    return UnavailableError("{}", Error("cannot describe table '" + table + "'"));
+  }
+  if (info.kind == "view") return info;
+  if (has_stat1) {
+    Statement stat;
+    if (stat.Prepare(db_,
+                     "SELECT stat FROM sqlite_stat1 WHERE tbl = ?1 ORDER BY idx IS NOT NULL"
+                     " LIMIT 1") == SQLITE_OK) {
+      sqlite3_bind_text(stat.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(stat.get()) == SQLITE_ROW) {
+        const unsigned char* v = sqlite3_column_text(stat.get(), 0);
+        if (v != nullptr)
+          info.row_estimate = std::strtoll(reinterpret_cast<const char*>(v), nullptr, 10);
+        return info;
+      }
+    }
+  }
+  if (count_rows) {
+    Statement count;
+    if (count.Prepare(db_, "SELECT count(*) FROM " + QuoteIdentifier(table)) == SQLITE_OK &&
+        sqlite3_step(count.get()) == SQLITE_ROW) {
+      info.row_estimate = sqlite3_column_int64(count.get(), 0);
+    }
+  }
+  return info;
+}
+
+Result<std::vector<TableInfo>> SqliteSource::Tables() {
+  if (tables_) return *tables_;
+  Statement list;
+  if (list.Prepare(db_,
+                   "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND "
+                   "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name") != SQLITE_OK) {
+    return UnavailableError("{}", Error("cannot list tables"));
+  }
+  std::vector<std::pair<std::string, std::string>> names;
+  int rc;
+  while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) {
+    names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)),
+                       reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
+  }
+  if (rc != SQLITE_DONE) return UnavailableError("{}", Error("cannot list tables"));
+  bool has_stat1 = false;
+  {
+    Statement stat;
+    has_stat1 =
+        stat.Prepare(db_, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'") == SQLITE_OK &&
+        sqlite3_step(stat.get()) == SQLITE_ROW;
+  }
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path_, ec);
+  bool count_rows = !ec && size <= kCountRowsUpToBytes;
+  std::vector<TableInfo> tables;
+  for (const auto& [table, type] : names) {
+    Result<TableInfo> info = Describe(table, type, has_stat1, count_rows);
+    if (info.ok()) tables.push_back(std::move(*info));  // see the header: skipped when opaque
+  }
+  tables_ = std::move(tables);
+  return *tables_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The virtual table.
+
+struct Vtab : sqlite3_vtab {
+  SqliteSource* source = nullptr;
+  TableInfo table;
+};
+
+struct Cursor : sqlite3_vtab_cursor {
+  sqlite3_stmt* stmt = nullptr;  // owned; kept across xFilter calls with the same SQL
+  std::string sql;
+  std::vector<int> result_column;  // vtab column -> statement column, or -1
+  bool eof = true;
+  bool empty = false;  // the plan can match nothing; no statement was run
+  sqlite3_int64 row = 0;
+
+  ~Cursor() { sqlite3_finalize(stmt); }
+};
+
+Vtab* VtabOf(sqlite3_vtab_cursor* cursor) { return static_cast<Vtab*>(cursor->pVtab); }
+
+int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+            char** error) {
+  try {
+    auto* source = static_cast<SqliteSource*>(aux);
+    if (argc < 4) {
+      *error = sqlite3_mprintf("%s: expected the table name as the module argument",
+                               source->name().c_str());
+      return SQLITE_ERROR;
+    }
+    std::string name = UnquoteIdentifier(argv[3]);
+    Result<std::vector<TableInfo>> tables = source->Tables();
+    if (!tables.ok()) {
+      *error = sqlite3_mprintf("%s", tables.status().message().c_str());
+      return SQLITE_ERROR;
+    }
+    auto it = std::find_if(tables->begin(), tables->end(),
+                           [&](const TableInfo& t) { return t.name == name; });
+    if (it == tables->end()) {
+      *error = sqlite3_mprintf("%s: no table '%s'", source->name().c_str(), name.c_str());
+      return SQLITE_ERROR;
+    }
+    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(*it).c_str());
+    if (rc != SQLITE_OK) {
+      *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
+                               name.c_str(), sqlite3_errmsg(db));
+      return rc;
+    }
+    auto vtab = std::make_unique<Vtab>();
+    vtab->source = source;
+    vtab->table = *it;
+    *out = vtab.release();
+    return SQLITE_OK;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    *error = sqlite3_mprintf("internal error: %s", e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int Disconnect(sqlite3_vtab* vtab) {
+  delete static_cast<Vtab*>(vtab);
+  return SQLITE_OK;
+}
+
+int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
+  return Guard(base, [&] {
+    auto* vtab = static_cast<Vtab*>(base);
+    pd::CostModel cost;
+    cost.startup_cost = 5;
+    return pd::PlanBestIndex(
+        info, vtab->table, [](int, pd::Op) { return pd::Support::kExact; }, cost);
+  });
+}
+
+int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  auto* cursor = new (std::nothrow) Cursor();
+  if (cursor == nullptr) return SQLITE_NOMEM;
+  *out = cursor;
+  return SQLITE_OK;
+}
+
+int Close(sqlite3_vtab_cursor* cursor) {
+  delete static_cast<Cursor*>(cursor);
+  return SQLITE_OK;
+}
+
+int Next(sqlite3_vtab_cursor* base) {
+  auto* cursor = static_cast<Cursor*>(base);
+  if (cursor->empty) {
+    cursor->eof = true;
+    return SQLITE_OK;
+  }
+  int rc = sqlite3_step(cursor->stmt);
+  if (rc == SQLITE_ROW) {
+    ++cursor->row;
+    return SQLITE_OK;
+  }
+  cursor->eof = true;
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(cursor->stmt);
+    return SQLITE_OK;
+  }
+  Vtab* vtab = VtabOf(base);
+  SetVtabError(vtab, vtab->source->Error("reading '" + vtab->table.name + "'"));
+  sqlite3_reset(cursor->stmt);
+  return SQLITE_ERROR;
+}
+
+int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite3_value** argv) {
+  Vtab* vtab = VtabOf(base);
+  return Guard(vtab, [&]() -> int {
+    auto* cursor = static_cast<Cursor*>(base);
+    cursor->eof = true;
+    cursor->empty = false;
+    cursor->row = 0;
+    if (cursor->stmt != nullptr) sqlite3_reset(cursor->stmt);
+    Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
+    if (!plan.ok() || static_cast<int>(plan->terms.size()) != argc) {
+      SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
+      return SQLITE_ERROR;
+    }
+    const TableInfo& table = vtab->table;
+    std::string sql = "SELECT ";
+    cursor->result_column.assign(table.columns.size(), -1);
+    int selected = 0;
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (!plan->UsesColumn(static_cast<int>(c))) continue;
+      if (selected > 0) sql += ", ";
+      sql += QuoteIdentifier(table.columns[c].name);
+      cursor->result_column[c] = selected++;
+    }
+    if (selected == 0) sql += "1";
+    sql += " FROM " + QuoteIdentifier(table.name);
+    std::vector<sqlite3_value*> binds;
+    std::vector<sqlite3_value*> in_values;  // owned copies
+    struct FreeOnExit {
+      std::vector<sqlite3_value*>* values;
+      ~FreeOnExit() { pd::FreeValues(values); }
+    } free_on_exit{&in_values};
+    std::string where;
+    std::string tail;
+    for (int i = 0; i < argc; ++i) {
+      const pd::Term& term = plan->terms[i];
+      std::string column =
+          term.column >= 0 ? QuoteIdentifier(table.columns[term.column].name) : std::string();
+      std::string clause;
+      switch (term.op) {
+        case pd::Op::kEq:
+        case pd::Op::kLt:
+        case pd::Op::kLe:
+        case pd::Op::kGt:
+        case pd::Op::kGe:
+          clause = column + " COLLATE BINARY " + pd::ComparisonSql(term.op) + " ?";
+          binds.push_back(argv[i]);
+          break;
+        case pd::Op::kIsNull:
+          clause = column + " IS NULL";
+          break;
+        case pd::Op::kIsNotNull:
+          clause = column + " IS NOT NULL";
+          break;
+        case pd::Op::kLike:
+          clause = column + " LIKE ?";
+          binds.push_back(argv[i]);
+          break;
+        case pd::Op::kIn: {
+          size_t first = in_values.size();
+          int rc = pd::CollectInValues(argv[i], &in_values);
+          if (rc != SQLITE_OK) return rc;
+          if (in_values.size() == first) {
+            cursor->empty = true;
+            break;
+          }
+          clause = column + " COLLATE BINARY IN (";
+          for (size_t k = first; k < in_values.size(); ++k) {
+            clause += k == first ? "?" : ", ?";
+            binds.push_back(in_values[k]);
+          }
+          clause += ")";
+          break;
+        }
+        case pd::Op::kLimit:
+          tail += " LIMIT ?";
+          binds.push_back(argv[i]);
+          break;
+        case pd::Op::kOffset:
+          if (tail.empty()) tail = " LIMIT -1";
+          tail += " OFFSET ?";
+          binds.push_back(argv[i]);
+          break;
+      }
+      if (!clause.empty()) where += (where.empty() ? " WHERE " : " AND ") + clause;
+    }
+    if (cursor->empty) return SQLITE_OK;
+    sql += where + tail;
+    sqlite3* db = vtab->source->db();
+    if (cursor->stmt == nullptr || sql != cursor->sql) {
+      sqlite3_finalize(cursor->stmt);
+      cursor->stmt = nullptr;
+      cursor->sql.clear();
+      if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &cursor->stmt, nullptr) != SQLITE_OK) {
+        SetVtabError(vtab, vtab->source->Error("querying '" + table.name + "'"));
+        return SQLITE_ERROR;
+      }
+      cursor->sql = std::move(sql);
+    } else {
+      sqlite3_clear_bindings(cursor->stmt);
+    }
+    for (size_t b = 0; b < binds.size(); ++b) {
+      if (sqlite3_bind_value(cursor->stmt, static_cast<int>(b + 1), binds[b]) != SQLITE_OK) {
+        SetVtabError(vtab, vtab->source->Error("binding a value for '" + table.name + "'"));
+        return SQLITE_ERROR;
+      }
+    }
+    cursor->eof = false;
+    return Next(base);
+  });
+}
+
+int Eof(sqlite3_vtab_cursor* cursor) { return static_cast<Cursor*>(cursor)->eof ? 1 : 0; }
+
+int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
+  auto* cursor = static_cast<Cursor*>(base);
+  if (column < 0 || column >= static_cast<int>(cursor->result_column.size()) ||
+      cursor->result_column[column] < 0 || cursor->stmt == nullptr) {
+    sqlite3_result_null(context);
+    return SQLITE_OK;
+  }
+  sqlite3_result_value(context, sqlite3_column_value(cursor->stmt, cursor->result_column[column]));
+  return SQLITE_OK;
+}
+
+int Rowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
+  *rowid = static_cast<Cursor*>(cursor)->row;
+  return SQLITE_OK;
+}
+
+const sqlite3_module kModule = {
+    /* iVersion */ 2,
+    /* xCreate */ Connect,
+    /* xConnect */ Connect,
+    /* xBestIndex */ BestIndex,
+    /* xDisconnect */ Disconnect,
+    /* xDestroy */ Disconnect,
+    /* xOpen */ Open,
+    /* xClose */ Close,
+    /* xFilter */ Filter,
+    /* xNext */ Next,
+    /* xEof */ Eof,
+    /* xColumn */ Column,
+    /* xRowid */ Rowid,
+    /* xUpdate */ nullptr,
+    /* xBegin */ nullptr,
+    /* xSync */ nullptr,
+    /* xCommit */ nullptr,
+    /* xRollback */ nullptr,
+    /* xFindFunction */ nullptr,
+    /* xRename */ nullptr,
+    /* xSavepoint */ nullptr,
+    /* xRelease */ nullptr,
+    /* xRollbackTo */ nullptr,
+    /* xShadowName */ nullptr,
+};
+
+const sqlite3_module* SqliteSource::Module() const { return &kModule; }
+
+}  // namespace
 
 KindSpec Kind() {
   KindSpec spec;
   spec.name = "sqlite";
-  spec.summary = "(not built yet)";
-  spec.options = {{"path", true, false, false, "location"}};
-  spec.open = [](const SourceConfig& config) -> Result<std::unique_ptr<Source>> {
-    return UnimplementedError("{}: kind 'sqlite' is not built yet", config.name);
-  };
+  spec.summary = "an SQLite database file, opened read-only";
+  spec.options = {{"path", true, false, false, "the database file, relative to cairn.yaml"}};
+  spec.open = [](const SourceConfig& config) { return SqliteSource::Open(config); };
   return spec;
 }
 

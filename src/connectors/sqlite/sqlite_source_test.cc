@@ -1,0 +1,271 @@
+#include "connectors/sqlite/sqlite_source.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "connectors/source.h"
+
+namespace cairn::connectors::sqlite {
+namespace {
+
+const std::string kChinook =
+    (std::filesystem::path(CAIRN_SHARED_DATA) / "chinook.sqlite").lexically_normal().string();
+const std::string kNorthwind =
+    (std::filesystem::path(CAIRN_SHARED_DATA) / "northwind.sqlite").lexically_normal().string();
+
+SourceConfig MakeConfig(const std::string& name, const std::string& path) {
+  SourceConfig config;
+  config.name = name;
+  config.kind = "sqlite";
+  config.mark = {"cairn.yaml", 3, 5};
+  config.base_dir = "/";
+  OptionValue value;
+  value.scalar = path;
+  value.mark = {"cairn.yaml", 3, 20};
+  config.options["path"] = value;
+  return config;
+}
+
+std::unique_ptr<Source> OpenOrDie(const std::string& name, const std::string& path) {
+  Result<std::unique_ptr<Source>> source = Kind().open(MakeConfig(name, path));
+  EXPECT_TRUE(source.ok()) << source.status().ToString();
+  return source.ok() ? std::move(*source) : nullptr;
+}
+
+// Runs `sql` and renders every row as "v1|v2|..." (NULL as "∅"), rows joined by "\n".
+std::string Query(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    return "prepare error: " + std::string(sqlite3_errmsg(db));
+  }
+  std::string out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      if (i > 0) out += "|";
+      if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+        out += "∅";
+      } else {
+        out += std::to_string(sqlite3_column_type(stmt, i)) + ":" +
+               reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      }
+    }
+    out += "\n";
+  }
+  if (rc != SQLITE_DONE) out += "step error: " + std::string(sqlite3_errmsg(db));
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+class SqliteSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
+    chinook_ = OpenOrDie("music", kChinook);
+    northwind_ = OpenOrDie("trade", kNorthwind);
+    ASSERT_TRUE(chinook_ && northwind_);
+    Status status = AttachSource(db_, chinook_.get(), "music", "cairn_src_1");
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    status = AttachSource(db_, northwind_.get(), "trade", "cairn_src_2");
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    // The same files attached directly: the reference for every differential check.
+    ASSERT_EQ(sqlite3_exec(db_,
+                           ("ATTACH 'file:" + kChinook +
+                            "?mode=ro' AS dm; ATTACH 'file:" + kNorthwind + "?mode=ro' AS dt")
+                               .c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db_);
+  }
+  void TearDown() override { sqlite3_close(db_); }
+
+  // Runs `sql` once with {m} -> music, {t} -> trade and once over the directly attached files.
+  void ExpectSame(const std::string& sql) {
+    auto render = [&](const std::string& m, const std::string& t) {
+      std::string out = sql;
+      for (auto [key, value] : {std::pair{std::string("{m}"), m}, {std::string("{t}"), t}}) {
+        for (size_t pos; (pos = out.find(key)) != std::string::npos;) out.replace(pos, 3, value);
+      }
+      return out;
+    };
+    std::string via_source = Query(db_, render("music", "trade"));
+    std::string direct = Query(db_, render("dm", "dt"));
+    EXPECT_EQ(via_source, direct) << sql;
+    EXPECT_EQ(via_source.find("error"), std::string::npos) << via_source;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<Source> chinook_;
+  std::unique_ptr<Source> northwind_;
+};
+
+TEST_F(SqliteSourceTest, ListsTablesWithColumnsAndEstimates) {
+  Result<std::vector<TableInfo>> tables = chinook_->Tables();
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  std::vector<std::string> names;
+  for (const auto& t : *tables) names.push_back(t.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Album", "Artist", "Customer", "Employee", "Genre",
+                                             "Invoice", "InvoiceLine", "MediaType", "Playlist",
+                                             "PlaylistTrack", "Track"}));
+  const TableInfo& track = tables->back();
+  EXPECT_EQ(track.row_estimate, 3503);
+  ASSERT_EQ(track.columns.size(), 9u);
+  EXPECT_EQ(track.columns[0].name, "TrackId");
+  EXPECT_EQ(track.columns[0].type, "INTEGER");
+  EXPECT_TRUE(track.columns[0].primary_key);
+  EXPECT_TRUE(track.columns[0].not_null);
+  EXPECT_EQ(track.columns[1].type, "TEXT");
+  EXPECT_EQ(track.columns[1].source_type, "NVARCHAR(200)");
+  EXPECT_EQ(track.columns[8].type, "NUMERIC");
+  EXPECT_FALSE(track.columns[2].not_null);
+  const TableInfo& playlist_track = (*tables)[9];
+  EXPECT_TRUE(playlist_track.columns[0].primary_key);
+  EXPECT_TRUE(playlist_track.columns[1].primary_key);
+
+  Result<std::vector<TableInfo>> trade = northwind_->Tables();
+  ASSERT_TRUE(trade.ok());
+  bool saw_view = false;
+  for (const auto& t : *trade) {
+    EXPECT_NE(t.name.rfind("sqlite_", 0), 0u) << t.name;
+    if (t.name == "Order Details Extended") {
+      saw_view = true;
+      EXPECT_EQ(t.kind, "view");
+      EXPECT_EQ(t.row_estimate, -1);
+    }
+  }
+  EXPECT_TRUE(saw_view);
+  EXPECT_EQ(chinook_->Location(), "sqlite:" + kChinook);
+  EXPECT_TRUE(chinook_->Check().ok());
+}
+
+TEST_F(SqliteSourceTest, CountsMatchDirectQueries) {
+  for (const auto* source : {chinook_.get(), northwind_.get()}) {
+    std::string schema = source == chinook_.get() ? "{m}" : "{t}";
+    Result<std::vector<TableInfo>> tables = const_cast<Source*>(source)->Tables();
+    ASSERT_TRUE(tables.ok());
+    for (const auto& t : *tables) {
+      ExpectSame("SELECT count(*) FROM " + schema + "." + QuoteIdentifier(t.name));
+    }
+  }
+}
+
+TEST_F(SqliteSourceTest, TableNamesWithSpaces) {
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM trade.\"Order Details\""), "1:2155\n");
+  ExpectSame(
+      "SELECT OrderID, ProductID, UnitPrice, Quantity, Discount FROM {t}.\"Order Details\""
+      " WHERE OrderID = 10248 ORDER BY ProductID");
+  ExpectSame(
+      "SELECT sum(Quantity), round(sum(UnitPrice * Quantity), 2) FROM {t}.\"Order Details\"");
+  ExpectSame(
+      "SELECT * FROM {t}.\"Order Details Extended\" WHERE OrderID BETWEEN 10250 AND 10252"
+      " ORDER BY OrderID, ProductID");
+}
+
+TEST_F(SqliteSourceTest, JoinAcrossTwoSources) {
+  ExpectSame(
+      "SELECT c.Country, count(*) FROM {m}.Customer c JOIN {t}.Customers k ON k.Country = "
+      "c.Country GROUP BY c.Country ORDER BY c.Country");
+  ExpectSame(
+      "SELECT e.LastName, f.LastName FROM {m}.Employee e JOIN {t}.Employees f ON e.FirstName = "
+      "f.FirstName ORDER BY 1, 2");
+}
+
+TEST_F(SqliteSourceTest, EveryPushedOperatorGivesTheDirectRows) {
+  const std::vector<std::string> queries = {
+      "SELECT * FROM {m}.Track WHERE TrackId = 17",
+      "SELECT * FROM {m}.Track WHERE TrackId = '17'",  // affinity applies as on a table
+      "SELECT TrackId FROM {m}.Track WHERE TrackId < 20 ORDER BY 1",
+      "SELECT TrackId FROM {m}.Track WHERE TrackId <= 20 ORDER BY 1",
+      "SELECT TrackId FROM {m}.Track WHERE TrackId > 3490 ORDER BY 1",
+      "SELECT TrackId FROM {m}.Track WHERE TrackId >= 3490 AND TrackId < 3495 ORDER BY 1",
+      "SELECT TrackId, Composer FROM {m}.Track WHERE Composer IS NULL ORDER BY 1",
+      "SELECT count(*) FROM {m}.Track WHERE Composer IS NOT NULL",
+      "SELECT TrackId FROM {m}.Track WHERE AlbumId IN (1, 5, 7, NULL) ORDER BY 1",
+      "SELECT TrackId FROM {m}.Track WHERE Name IN ('Snowballed', 'Evil Walks', 'x') ORDER BY 1",
+      "SELECT Name FROM {m}.Track WHERE Name LIKE 'the%' ORDER BY 1",
+      "SELECT Name FROM {m}.Track WHERE Name LIKE '%a_b%' ORDER BY 1",
+      "SELECT Name FROM {m}.Artist WHERE Name >= 'a' ORDER BY 1",  // BINARY: 'a' > 'Z'
+      "SELECT Name FROM {m}.Artist WHERE Name < 'B' ORDER BY 1",
+      "SELECT Name FROM {m}.Artist WHERE Name = 'ac/dc'",
+      "SELECT * FROM {m}.Invoice WHERE Total > 20 ORDER BY InvoiceId",
+      "SELECT * FROM {m}.Invoice WHERE Total = 1.98 ORDER BY InvoiceId",
+      "SELECT * FROM {m}.Track LIMIT 5",
+      "SELECT * FROM {m}.Track LIMIT 5 OFFSET 3000",
+      "SELECT * FROM {m}.Track WHERE AlbumId = 3 LIMIT 2 OFFSET 1",
+      "SELECT * FROM {m}.Track WHERE AlbumId = 3 OR GenreId = 2 LIMIT 3",
+      "SELECT * FROM {m}.Track WHERE Composer LIKE '%AC%' LIMIT 3",
+      "SELECT TrackId FROM {m}.Track ORDER BY Name DESC LIMIT 4",
+      "SELECT DISTINCT AlbumId FROM {m}.Track ORDER BY 1 LIMIT 4",
+  };
+  for (const auto& sql : queries) ExpectSame(sql);
+}
+
+TEST_F(SqliteSourceTest, JoinsOfOneSource) {
+  // Nested loops open two cursors on the same source connection at once.
+  ExpectSame(
+      "SELECT e.LastName, m.LastName FROM {m}.Employee e LEFT JOIN {m}.Employee m ON m.EmployeeId"
+      " = e.ReportsTo ORDER BY 1");
+  ExpectSame(
+      "SELECT ar.Name, count(*), sum(t.Milliseconds) FROM {m}.Artist ar JOIN {m}.Album al ON "
+      "al.ArtistId = ar.ArtistId JOIN {m}.Track t ON t.AlbumId = al.AlbumId GROUP BY ar.Name "
+      "ORDER BY 3 DESC LIMIT 10");
+}
+
+TEST_F(SqliteSourceTest, PlanShowsPushedTerms) {
+  std::string plan = Query(db_, "EXPLAIN QUERY PLAN SELECT * FROM music.Track WHERE TrackId = 5");
+  EXPECT_NE(plan.find("VIRTUAL TABLE INDEX 1:"), std::string::npos) << plan;
+}
+
+TEST(SqliteSourceOpenTest, MissingFileIsNotFoundAndNotCreated) {
+  std::string path = "/tmp/cairn-no-such-dir-" + std::to_string(getpid()) + ".sqlite";
+  Result<std::unique_ptr<Source>> source = Kind().open(MakeConfig("tos", path));
+  ASSERT_FALSE(source.ok());
+  EXPECT_EQ(source.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(source.status().message().find(path), std::string::npos) << source.status().message();
+  EXPECT_NE(source.status().message().find("cairn.yaml:3:20: sources.tos.path"), std::string::npos)
+      << source.status().message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(SqliteSourceOpenTest, NotADatabaseIsInvalidArgument) {
+  std::string path =
+      (std::filesystem::path(::testing::TempDir()) / "not-a-db.sqlite").lexically_normal().string();
+  {
+    std::ofstream out(path);
+    out << "this is not an SQLite database, just some text that is long enough to be a header.\n";
+  }
+  Result<std::unique_ptr<Source>> source = Kind().open(MakeConfig("tos", path));
+  ASSERT_FALSE(source.ok());
+  EXPECT_EQ(source.status().code(), StatusCode::kInvalidArgument) << source.status().ToString();
+  EXPECT_NE(source.status().message().find(path), std::string::npos);
+}
+
+TEST(SqliteSourceOpenTest, SourceIsReadOnly) {
+  std::string path = ::testing::TempDir() + "/cairn-readonly.sqlite";
+  std::filesystem::remove(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); INSERT INTO t "
+                         "VALUES (1, 'x')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  std::unique_ptr<Source> source = OpenOrDie("w", path);
+  ASSERT_TRUE(source);
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ASSERT_TRUE(AttachSource(db, source.get(), "w", "cairn_src_1").ok());
+  EXPECT_NE(sqlite3_exec(db, "INSERT INTO w.t VALUES (2, 'y')", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM w.t", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(Query(db, "SELECT * FROM w.t"), "1:1|3:x\n");
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace cairn::connectors::sqlite
