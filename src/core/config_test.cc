@@ -1,0 +1,187 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "core/config_edit.h"
+
+namespace cairn {
+namespace {
+
+const std::filesystem::path kFile = "/etc/cairn/cairn.yaml";
+
+TEST(ConfigTest, ParsesSourcesAndLimits) {
+  Result<Config> config = ParseConfig(R"(version: 1
+limits:
+  max_rows: 10
+  timeout_ms: 20
+  max_memory_mb: 3
+sources:
+  tos:
+    kind: sqlite
+    path: data/tos.sqlite
+  erp:
+    kind: postgres
+    schemas: [public, sales]
+)",
+                                      kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->limits.max_rows, 10);
+  EXPECT_EQ(config->limits.timeout_ms, 20);
+  EXPECT_EQ(config->limits.max_memory_bytes, 3 << 20);
+  EXPECT_EQ(config->state_dir, "/etc/cairn/.cairn");
+  ASSERT_EQ(config->sources.size(), 2u);
+  const SourceConfig& tos = config->sources[0];
+  EXPECT_EQ(tos.name, "tos");
+  EXPECT_EQ(tos.kind, "sqlite");
+  EXPECT_EQ(tos.mark.ToString(), "/etc/cairn/cairn.yaml:7:3");
+  EXPECT_EQ(*tos.GetPath("path"), "/etc/cairn/data/tos.sqlite");
+  auto schemas = config->sources[1].GetList("schemas", {});
+  ASSERT_TRUE(schemas.ok());
+  EXPECT_EQ(*schemas, (std::vector<std::string>{"public", "sales"}));
+}
+
+TEST(ConfigTest, EmptyFileHasNoSources) {
+  Result<Config> config = ParseConfig("", kFile);
+  ASSERT_TRUE(config.ok());
+  EXPECT_TRUE(config->sources.empty());
+}
+
+struct BadConfig {
+  const char* text;
+  const char* expected;  // substring of the message
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, NamesFileLineColumnAndKey) {
+  Result<Config> config = ParseConfig(GetParam().text, kFile);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find(GetParam().expected), std::string::npos)
+      << config.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadConfigTest,
+    ::testing::Values(
+        BadConfig{"sources:\n  tos: [unclosed\n", "cairn.yaml:3:1: invalid YAML"},
+        BadConfig{"version: 2\n", "cairn.yaml:1:1: version: unsupported version"},
+        BadConfig{"colour: blue\n", "cairn.yaml:1:1: colour: unknown key"},
+        BadConfig{"- a\n- b\n", "(top level): expected a mapping, got a list"},
+        BadConfig{"sources: [a, b]\n", "cairn.yaml:1:1: sources: expected a mapping"},
+        BadConfig{"sources:\n  tos:\n    path: x\n", "cairn.yaml:2:3: sources.tos.kind: missing"},
+        BadConfig{"sources:\n  tos: sqlite\n", "cairn.yaml:2:3: sources.tos: expected a mapping"},
+        BadConfig{"sources:\n  main:\n    kind: sqlite\n", "sources.main: a source name"},
+        BadConfig{"sources:\n  bad-name:\n    kind: sqlite\n", "sources.bad-name"},
+        BadConfig{"sources:\n  a:\n    kind: csv\n  a:\n    kind: csv\n",
+                  "cairn.yaml:4:3: sources.a: duplicate source name"},
+        BadConfig{"sources:\n  a:\n    kind: csv\n    path: {x: 1}\n",
+                  "cairn.yaml:4:5: sources.a.path: expected a scalar or a list"},
+        BadConfig{"limits:\n  max_rows: many\n",
+                  "cairn.yaml:2:3: limits.max_rows: expected an integer, got 'many'"},
+        BadConfig{"limits:\n  max_rows: -1\n", "limits.max_rows: must be positive"},
+        BadConfig{"limits:\n  rows: 1\n", "cairn.yaml:2:3: limits.rows: unknown key"}));
+
+TEST(ConfigTest, ExpandsEnvironmentReferencesOnlyOnGet) {
+  setenv("CAIRN_TEST_SECRET", "s3cret", 1);
+  unsetenv("CAIRN_TEST_UNSET");
+  Result<Config> config = ParseConfig(
+      "sources:\n  erp:\n    kind: postgres\n    password: ${CAIRN_TEST_SECRET}\n"
+      "    user: ${CAIRN_TEST_UNSET}\n    host: h${CAIRN_TEST_SECRET\n",
+      kFile);
+  ASSERT_TRUE(config.ok());
+  const SourceConfig& erp = config->sources[0];
+  EXPECT_EQ(erp.options.at("password").scalar, "${CAIRN_TEST_SECRET}");
+  EXPECT_EQ(*erp.Get("password"), "s3cret");
+  Result<std::string> user = erp.Get("user");
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.status().message(),
+            "/etc/cairn/cairn.yaml:5:11: sources.erp.user: environment variable "
+            "CAIRN_TEST_UNSET is not set");
+  EXPECT_NE(erp.Get("host").status().message().find("unterminated"), std::string::npos);
+  EXPECT_EQ(erp.Get("dbname").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*erp.GetOr("dbname", "postgres"), "postgres");
+  EXPECT_EQ(*erp.GetInt("port", 5432), 5432);
+}
+
+TEST(ConfigTest, GetIntRejectsText) {
+  Result<Config> config =
+      ParseConfig("sources:\n  erp:\n    kind: postgres\n    port: 54x\n", kFile);
+  ASSERT_TRUE(config.ok());
+  Result<int64_t> port = config->sources[0].GetInt("port", 0);
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find("cairn.yaml:4:11: sources.erp.port: expected an integer"),
+            std::string::npos)
+      << port.status().message();
+}
+
+TEST(ConfigTest, LoadMissingFileIsNotFound) {
+  Result<Config> config = LoadConfig("/nonexistent/cairn.yaml");
+  EXPECT_EQ(config.status().code(), StatusCode::kNotFound);
+}
+
+TEST(ConfigEditTest, AddsSourceKeepingComments) {
+  std::string text = ExampleConfigText();
+  NewSource source{"tos", "sqlite", {{"path", "data/tos db.sqlite"}}, {}};
+  Result<std::string> updated = AddSourceToConfigText(text, kFile, source);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->substr(0, text.size()), text) << "the original text stays as it was";
+  Result<Config> config = ParseConfig(*updated, kFile);
+  ASSERT_TRUE(config.ok());
+  ASSERT_EQ(config->sources.size(), 1u);
+  EXPECT_EQ(config->sources[0].options.at("path").scalar, "data/tos db.sqlite");
+
+  NewSource second{
+      "erp", "postgres", {{"host", "h"}, {"password", "${PW}"}}, {{"schemas", {"a", "b"}}}};
+  updated = AddSourceToConfigText(*updated, kFile, second);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  config = ParseConfig(*updated, kFile);
+  ASSERT_EQ(config->sources.size(), 2u);
+  EXPECT_EQ(config->sources[1].options.at("password").scalar, "${PW}");
+  EXPECT_EQ(config->sources[1].options.at("schemas").list, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ConfigEditTest, InsertsBeforeTheNextTopLevelKey) {
+  std::string text =
+      "sources:\n  a:\n    kind: csv\n    path: x\n\n# the limits\nlimits:\n  max_rows: 5\n";
+  Result<std::string> updated =
+      AddSourceToConfigText(text, kFile, {"b", "csv", {{"path", "y"}}, {}});
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(*updated,
+            "sources:\n  a:\n    kind: csv\n    path: x\n  b:\n    kind: csv\n    path: y\n\n"
+            "# the limits\nlimits:\n  max_rows: 5\n");
+}
+
+TEST(ConfigEditTest, RefusesDuplicatesBadNamesAndFlowStyle) {
+  std::string text = "sources:\n  a:\n    kind: csv\n";
+  EXPECT_EQ(AddSourceToConfigText(text, kFile, {"a", "csv", {}, {}}).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddSourceToConfigText(text, kFile, {"1a", "csv", {}, {}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddSourceToConfigText("sources: {a: {kind: csv}}\n", kFile, {"b", "csv", {}, {}})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddSourceToConfigText("sources: [\n", kFile, {"b", "csv", {}, {}}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(StatusTest, NamesRoundTrip) {
+  for (StatusCode code :
+       {StatusCode::kInvalidArgument, StatusCode::kDeadlineExceeded, StatusCode::kInternal}) {
+    StatusCode parsed;
+    ASSERT_TRUE(StatusCodeFromName(StatusCodeName(code), &parsed));
+    EXPECT_EQ(parsed, code);
+  }
+  StatusCode parsed;
+  EXPECT_FALSE(StatusCodeFromName("Bogus", &parsed));
+  EXPECT_EQ(NotFoundError("no {}", "x").ToString(), "NotFound: no x");
+  Result<int> r = InternalError("boom");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().WithContext("ctx").message(), "ctx: boom");
+}
+
+}  // namespace
+}  // namespace cairn
