@@ -1,14 +1,527 @@
 #include "connectors/csv/csv_source.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <new>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "connectors/csv/csv_reader.h"
+#include "connectors/csv/csv_values.h"
+
 namespace cairn::connectors::csv {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CsvOptions {
+  fs::path dir;
+  char delimiter = ',';
+  bool header = true;
+  int64_t sample_rows = 1000;
+  std::string null_text;
+};
+
+// One file of the directory, as Tables() found it.
+struct CsvTable {
+  TableInfo info;
+  fs::path path;
+  std::string file_name;
+  std::vector<ColumnType> types;
+};
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool HasCsvExtension(const fs::path& path) {
+  return AsciiLower(path.extension().string()) == ".csv";
+}
+
+class CsvSource : public Source {
+ public:
+  CsvSource(std::string name, CsvOptions options)
+      : Source(std::move(name), "csv"), options_(std::move(options)) {}
+
+  std::string Location() const override { return "csv:" + options_.dir.string(); }
+
+  Status Check() override { return CheckDirectory(); }
+
+  Status CheckDirectory() const {
+    std::error_code ec;
+    fs::file_status status = fs::status(options_.dir, ec);
+    if (status.type() == fs::file_type::not_found) {
+      return NotFoundError("{}: directory {} does not exist", name(), options_.dir.string());
+    }
+    if (ec) {
+      return UnavailableError("{}: cannot access {}: {}", name(), options_.dir.string(),
+                              ec.message());
+    }
+    if (!fs::is_directory(status)) {
+      return InvalidArgumentError("{}: {} is not a directory", name(), options_.dir.string());
+    }
+    fs::directory_iterator it(options_.dir, ec);
+    if (ec) {
+      return UnavailableError("{}: cannot list {}: {}", name(), options_.dir.string(),
+                              ec.message());
+    }
+    return OkStatus();
+  }
+
+  Result<std::vector<TableInfo>> Tables() override {
+    RETURN_IF_ERROR(EnsureTables());
+    std::vector<TableInfo> out;
+    out.reserve(tables_->size());
+    for (const CsvTable& table : *tables_) out.push_back(table.info);
+    return out;
+  }
+
+  const sqlite3_module* Module() const override;
+
+  const CsvOptions& options() const { return options_; }
+
+  // The table named `name` (exactly as Tables() lists it). NotFound when there is none.
+  Result<CsvTable> FindTable(const std::string& name) {
+    RETURN_IF_ERROR(EnsureTables());
+    for (const CsvTable& table : *tables_) {
+      if (table.info.name == name) return table;
+    }
+    return NotFoundError("{}: no table '{}' in {}", this->name(), name, options_.dir.string());
+  }
+
+  // A reader positioned on the first data record (the header, if any, consumed). Errors carry
+  // the file name but not the source name.
+  Result<std::unique_ptr<CsvReader>> OpenReader(const fs::path& path,
+                                                const std::string& file_name) const {
+    ASSIGN_OR_RETURN(std::unique_ptr<ByteInput> input, OpenFileInput(path));
+    CsvReader::Options reader_options;
+    reader_options.delimiter = options_.delimiter;
+    auto reader = std::make_unique<CsvReader>(std::move(input), file_name, reader_options);
+    if (options_.header) {
+      ASSIGN_OR_RETURN(bool has_header, reader->Next());
+      (void)has_header;
+    }
+    return reader;
+  }
+
+ private:
+  Status EnsureTables() {
+    if (tables_.has_value()) return OkStatus();
+    ASSIGN_OR_RETURN(std::vector<CsvTable> tables, LoadTables());
+    tables_ = std::move(tables);
+    return OkStatus();
+  }
+
+  Result<std::vector<CsvTable>> LoadTables() const {
+    RETURN_IF_ERROR(CheckDirectory());
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_regular_file(type_ec) || !HasCsvExtension(it->path())) continue;
+      files.push_back(it->path());
+    }
+    if (ec) {
+      return UnavailableError("{}: cannot list {}: {}", name(), options_.dir.string(),
+                              ec.message());
+    }
+    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+      return a.filename().string() < b.filename().string();
+    });
+    std::map<std::string, std::string> seen;  // lower-cased table name -> file name
+    std::vector<CsvTable> tables;
+    for (const fs::path& path : files) {
+      const std::string file_name = path.filename().string();
+      const std::string table_name = path.stem().string();
+      auto [it, inserted] = seen.emplace(AsciiLower(table_name), file_name);
+      if (!inserted) {
+        return InvalidArgumentError(
+            "{}: files {} and {} both map to table '{}' (table names ignore ASCII case); "
+            "rename one",
+            name(), it->second, file_name, table_name);
+      }
+      ASSIGN_OR_RETURN(CsvTable table, InferTable(path, file_name, table_name));
+      tables.push_back(std::move(table));
+    }
+    return tables;
+  }
+
+  Result<CsvTable> InferTable(const fs::path& path, const std::string& file_name,
+                              const std::string& table_name) const {
+    CsvTable table;
+    table.path = path;
+    table.file_name = file_name;
+    table.info.name = table_name;
+    auto located = [&](const Status& status) { return status.WithContext(name()); };
+
+    Result<std::unique_ptr<ByteInput>> input = OpenFileInput(path);
+    if (!input.ok()) return located(input.status());
+    CsvReader::Options reader_options;
+    reader_options.delimiter = options_.delimiter;
+    CsvReader reader(std::move(input).value(), file_name, reader_options);
+
+    Result<bool> first = reader.Next();
+    if (!first.ok()) return located(first.status());
+    if (!*first) {
+      return InvalidArgumentError(
+          "{}: {}: empty file ({})", name(), file_name,
+          options_.header ? "expected a header row" : "no record to count the columns of");
+    }
+    const size_t column_count = reader.field_count();
+    std::vector<std::string> names;
+    if (options_.header) {
+      std::map<std::string, size_t> seen;  // lower-cased name -> 1-based column
+      for (size_t i = 0; i < column_count; ++i) {
+        std::string column_name(reader.field(i));
+        if (column_name.empty()) {
+          return located(reader.ErrorAt(reader.record_line(), i + 1, "empty column name"));
+        }
+        auto [it, inserted] = seen.emplace(AsciiLower(column_name), i + 1);
+        if (!inserted) {
+          return located(reader.ErrorAt(
+              reader.record_line(), i + 1,
+              fmt::format("duplicate column name '{}' (also column {})", column_name, it->second)));
+        }
+        names.push_back(std::move(column_name));
+      }
+    } else {
+      for (size_t i = 0; i < column_count; ++i) names.push_back(fmt::format("c{}", i + 1));
+    }
+
+    // Sample. A bad record ends the sample; the scan that reaches it reports it.
+    std::vector<TypeInference> inference(column_count);
+    int64_t sampled = 0;
+    bool reached_end = false;
+    const int64_t data_start = options_.header ? reader.bytes_consumed() : 0;
+    int64_t sampled_bytes = 0;
+    bool pending = !options_.header;  // without a header the first record is data
+    while (sampled < options_.sample_rows) {
+      if (!pending) {
+        Result<bool> next = reader.Next();
+        if (!next.ok()) break;
+        if (!*next) {
+          reached_end = true;
+          break;
+        }
+      }
+      pending = false;
+      if (reader.field_count() != column_count) break;
+      for (size_t i = 0; i < column_count; ++i) {
+        std::string_view value = reader.field(i);
+        if (!reader.quoted(i) && value == options_.null_text) {
+          inference[i].AddNull();
+        } else {
+          inference[i].Add(value);
+        }
+      }
+      ++sampled;
+      sampled_bytes = reader.bytes_consumed() - data_start;
+    }
+    if (!reached_end && sampled == options_.sample_rows) {
+      Result<bool> next = reader.Next();
+      reached_end = next.ok() && !*next;
+    }
+
+    table.types.reserve(column_count);
+    for (size_t i = 0; i < column_count; ++i) {
+      ColumnInfo column;
+      column.name = names[i];
+      table.types.push_back(inference[i].type());
+      column.type = std::string(ColumnTypeName(table.types.back()));
+      column.source_type = fmt::format("csv: inferred from {} rows", sampled);
+      table.info.columns.push_back(std::move(column));
+    }
+    if (reached_end) {
+      table.info.row_estimate = sampled;
+    } else {
+      std::error_code ec;
+      auto size = static_cast<int64_t>(fs::file_size(path, ec));
+      if (!ec && sampled > 0 && sampled_bytes > 0) {
+        table.info.row_estimate = std::max<int64_t>(
+            sampled, static_cast<int64_t>(static_cast<double>(size - data_start) * sampled /
+                                          static_cast<double>(sampled_bytes)));
+      }
+    }
+    return table;
+  }
+
+  CsvOptions options_;
+  std::optional<std::vector<CsvTable>> tables_;
+};
+
+// ---- The virtual table ----------------------------------------------------------------------
+
+struct CsvVtab : sqlite3_vtab {
+  CsvSource* source = nullptr;
+  CsvTable table;
+};
+
+struct CsvCursor : sqlite3_vtab_cursor {
+  std::unique_ptr<CsvReader> reader;
+  bool eof = true;
+};
+
+// Replaces the vtab's error message with "<source>: <message>".
+int SetError(sqlite3_vtab* vtab, const std::string& source, const std::string& message) {
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_mprintf("%s: %s", source.c_str(), message.c_str());
+  return SQLITE_ERROR;
+}
+
+int XConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+             char** error) {
+  auto* source = static_cast<CsvSource*>(aux);
+  try {
+    if (argc < 4 || argv[3] == nullptr) {
+      *error = sqlite3_mprintf("%s: expected the table name as the module argument",
+                               source->name().c_str());
+      return SQLITE_ERROR;
+    }
+    Result<CsvTable> table = source->FindTable(UnquoteIdentifier(argv[3]));
+    if (!table.ok()) {
+      *error = sqlite3_mprintf("%s", table.status().message().c_str());
+      return SQLITE_ERROR;
+    }
+    std::string sql = DeclareVtabSql(table->info);
+    int rc = sqlite3_declare_vtab(db, sql.c_str());
+    if (rc != SQLITE_OK) {
+      *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
+                               table->info.name.c_str(), sqlite3_errmsg(db));
+      return rc;
+    }
+    auto vtab = std::make_unique<CsvVtab>();
+    vtab->pModule = nullptr;
+    vtab->nRef = 0;
+    vtab->zErrMsg = nullptr;
+    vtab->source = source;
+    vtab->table = std::move(table).value();
+    *out = vtab.release();
+    return SQLITE_OK;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    *error = sqlite3_mprintf("%s: %s", source->name().c_str(), e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int XDisconnect(sqlite3_vtab* vtab) {
+  delete static_cast<CsvVtab*>(vtab);
+  return SQLITE_OK;
+}
+
+int XBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
+  auto* vtab = static_cast<CsvVtab*>(base);
+  // Only full scans: SQLite checks every constraint itself.
+  int64_t rows = vtab->table.info.row_estimate >= 0 ? vtab->table.info.row_estimate : 100000;
+  info->idxNum = 0;
+  info->estimatedRows = rows;
+  info->estimatedCost =
+      10.0 + static_cast<double>(rows) * static_cast<double>(vtab->table.info.columns.size() + 1);
+  return SQLITE_OK;
+}
+
+int XOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  try {
+    auto* cursor = new CsvCursor();
+    cursor->pVtab = nullptr;
+    *out = cursor;
+    return SQLITE_OK;
+  } catch (...) {
+    return SQLITE_NOMEM;
+  }
+}
+
+int XClose(sqlite3_vtab_cursor* cursor) {
+  delete static_cast<CsvCursor*>(cursor);
+  return SQLITE_OK;
+}
+
+// Reads the next record into the cursor, checking its field count.
+int Advance(CsvCursor* cursor) {
+  auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
+  try {
+    CsvReader& reader = *cursor->reader;
+    Result<bool> next = reader.Next();
+    if (!next.ok()) {
+      cursor->eof = true;
+      return SetError(vtab, vtab->source->name(), next.status().message());
+    }
+    if (!*next) {
+      cursor->eof = true;
+      cursor->reader.reset();  // release the file and buffer as soon as the scan ends
+      return SQLITE_OK;
+    }
+    const size_t expected = vtab->table.info.columns.size();
+    const size_t found = reader.field_count();
+    if (found != expected) {
+      cursor->eof = true;
+      Status status = reader.ErrorAt(reader.record_line(), found > expected ? expected + 1 : found,
+                                     fmt::format("expected {} fields, found {}", expected, found));
+      return SetError(vtab, vtab->source->name(), status.message());
+    }
+    cursor->eof = false;
+    return SQLITE_OK;
+  } catch (const std::bad_alloc&) {
+    cursor->eof = true;
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    cursor->eof = true;
+    return SetError(vtab, vtab->source->name(), e.what());
+  }
+}
+
+int XFilter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
+  auto* cursor = static_cast<CsvCursor*>(base);
+  auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
+  try {
+    cursor->reader.reset();
+    cursor->eof = true;
+    Result<std::unique_ptr<CsvReader>> reader =
+        vtab->source->OpenReader(vtab->table.path, vtab->table.file_name);
+    if (!reader.ok()) return SetError(vtab, vtab->source->name(), reader.status().message());
+    cursor->reader = std::move(reader).value();
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    return SetError(vtab, vtab->source->name(), e.what());
+  }
+  return Advance(cursor);
+}
+
+int XNext(sqlite3_vtab_cursor* base) { return Advance(static_cast<CsvCursor*>(base)); }
+
+int XEof(sqlite3_vtab_cursor* base) { return static_cast<CsvCursor*>(base)->eof ? 1 : 0; }
+
+int XColumn(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
+  auto* cursor = static_cast<CsvCursor*>(base);
+  auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
+  const CsvReader* reader = cursor->reader.get();
+  if (reader == nullptr || cursor->eof || column < 0 ||
+      static_cast<size_t>(column) >= reader->field_count()) {
+    sqlite3_result_null(context);
+    return SQLITE_OK;
+  }
+  const auto i = static_cast<size_t>(column);
+  std::string_view text = reader->field(i);
+  if (!reader->quoted(i) && text == vtab->source->options().null_text) {
+    sqlite3_result_null(context);
+    return SQLITE_OK;
+  }
+  switch (vtab->table.types[i]) {
+    case ColumnType::kInteger: {
+      int64_t value;
+      if (ParseInteger(text, &value)) {
+        sqlite3_result_int64(context, value);
+        return SQLITE_OK;
+      }
+      break;
+    }
+    case ColumnType::kReal: {
+      double value;
+      if (ParseReal(text, &value)) {
+        sqlite3_result_double(context, value);
+        return SQLITE_OK;
+      }
+      break;
+    }
+    case ColumnType::kText:
+      break;
+  }
+  // Text as written; also a value that does not fit its column's inferred type.
+  sqlite3_result_text64(context, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return SQLITE_OK;
+}
+
+int XRowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
+  auto* cursor = static_cast<CsvCursor*>(base);
+  *rowid = cursor->reader != nullptr ? cursor->reader->record_line() : 0;
+  return SQLITE_OK;
+}
+
+sqlite3_module MakeModule() {
+  sqlite3_module module = {};
+  module.iVersion = 1;
+  module.xCreate = XConnect;
+  module.xConnect = XConnect;
+  module.xBestIndex = XBestIndex;
+  module.xDisconnect = XDisconnect;
+  module.xDestroy = XDisconnect;
+  module.xOpen = XOpen;
+  module.xClose = XClose;
+  module.xFilter = XFilter;
+  module.xNext = XNext;
+  module.xEof = XEof;
+  module.xColumn = XColumn;
+  module.xRowid = XRowid;
+  return module;
+}
+
+const sqlite3_module kModule = MakeModule();
+
+const sqlite3_module* CsvSource::Module() const { return &kModule; }
+
+// ---- Options --------------------------------------------------------------------------------
+
+Result<bool> ParseBool(const SourceConfig& config, const std::string& key, bool fallback) {
+  ASSIGN_OR_RETURN(std::string text, config.GetOr(key, fallback ? "true" : "false"));
+  std::string lower = AsciiLower(text);
+  if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return false;
+  return config.ErrorAt(key, StatusCode::kInvalidArgument,
+                        fmt::format("expected true or false, got '{}'", text));
+}
+
+Result<CsvOptions> ParseOptions(const SourceConfig& config) {
+  CsvOptions options;
+  ASSIGN_OR_RETURN(options.dir, config.GetPath("path"));
+
+  ASSIGN_OR_RETURN(std::string delimiter, config.GetOr("delimiter", ","));
+  if (delimiter == "tab" || delimiter == "\\t") delimiter = "\t";
+  if (delimiter.size() != 1 || delimiter[0] == '"' || delimiter[0] == '\n' ||
+      delimiter[0] == '\r') {
+    return config.ErrorAt("delimiter", StatusCode::kInvalidArgument,
+                          fmt::format("expected one character other than '\"', CR or LF "
+                                      "(or 'tab'), got '{}'",
+                                      delimiter));
+  }
+  options.delimiter = delimiter[0];
+
+  ASSIGN_OR_RETURN(options.header, ParseBool(config, "header", true));
+
+  ASSIGN_OR_RETURN(options.sample_rows, config.GetInt("sample_rows", 1000));
+  if (options.sample_rows < 1) {
+    return config.ErrorAt("sample_rows", StatusCode::kInvalidArgument,
+                          fmt::format("must be at least 1, got {}", options.sample_rows));
+  }
+
+  ASSIGN_OR_RETURN(options.null_text, config.GetOr("null", ""));
+  return options;
+}
+
+}  // namespace
 
 KindSpec Kind() {
   KindSpec spec;
   spec.name = "csv";
-  spec.summary = "(not built yet)";
-  spec.options = {{"path", true, false, false, "location"}};
+  spec.summary = "a directory of CSV files, one table per file";
+  spec.options = {
+      {"path", true, false, false, "directory holding the .csv files"},
+      {"delimiter", false, false, false, "field delimiter, one character or 'tab' (default ,)"},
+      {"header", false, false, false, "first record names the columns (default true)"},
+      {"sample_rows", false, false, false, "rows read to infer column types (default 1000)"},
+      {"null", false, false, false, "unquoted text meaning NULL (default: empty field)"},
+  };
   spec.open = [](const SourceConfig& config) -> Result<std::unique_ptr<Source>> {
-    return UnimplementedError("{}: kind 'csv' is not built yet", config.name);
+    ASSIGN_OR_RETURN(CsvOptions options, ParseOptions(config));
+    return std::unique_ptr<Source>(new CsvSource(config.name, std::move(options)));
   };
   return spec;
 }
