@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "connectors/common/vtab.h"
 #include "connectors/csv/csv_reader.h"
 #include "connectors/csv/csv_values.h"
 
@@ -268,11 +269,9 @@ struct CsvCursor : sqlite3_vtab_cursor {
   bool eof = true;
 };
 
-// Replaces the vtab's error message with "<source>: <message>".
-int SetError(sqlite3_vtab* vtab, const std::string& source, const std::string& message) {
-  sqlite3_free(vtab->zErrMsg);
-  vtab->zErrMsg = sqlite3_mprintf("%s: %s", source.c_str(), message.c_str());
-  return SQLITE_ERROR;
+// Reports `status` from a callback, prefixed with the source name, keeping its code.
+int Fail(CsvVtab* vtab, const Status& status) {
+  return SetVtabError(vtab, status.WithContext(vtab->source->name()));
 }
 
 int XConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
@@ -328,15 +327,13 @@ int XBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
-int XOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  try {
+int XOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  return Guard(vtab, [&]() -> int {
     auto* cursor = new CsvCursor();
     cursor->pVtab = nullptr;
     *out = cursor;
     return SQLITE_OK;
-  } catch (...) {
-    return SQLITE_NOMEM;
-  }
+  });
 }
 
 int XClose(sqlite3_vtab_cursor* cursor) {
@@ -347,53 +344,40 @@ int XClose(sqlite3_vtab_cursor* cursor) {
 // Reads the next record into the cursor, checking its field count.
 int Advance(CsvCursor* cursor) {
   auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
-  try {
+  cursor->eof = true;
+  return Guard(vtab, [&]() -> int {
     CsvReader& reader = *cursor->reader;
     Result<bool> next = reader.Next();
-    if (!next.ok()) {
-      cursor->eof = true;
-      return SetError(vtab, vtab->source->name(), next.status().message());
-    }
+    if (!next.ok()) return Fail(vtab, next.status());
     if (!*next) {
-      cursor->eof = true;
       cursor->reader.reset();  // release the file and buffer as soon as the scan ends
       return SQLITE_OK;
     }
     const size_t expected = vtab->table.info.columns.size();
     const size_t found = reader.field_count();
     if (found != expected) {
-      cursor->eof = true;
-      Status status = reader.ErrorAt(reader.record_line(), found > expected ? expected + 1 : found,
-                                     fmt::format("expected {} fields, found {}", expected, found));
-      return SetError(vtab, vtab->source->name(), status.message());
+      return Fail(vtab,
+                  reader.ErrorAt(reader.record_line(), found > expected ? expected + 1 : found + 1,
+                                 fmt::format("expected {} fields, found {}", expected, found)));
     }
     cursor->eof = false;
     return SQLITE_OK;
-  } catch (const std::bad_alloc&) {
-    cursor->eof = true;
-    return SQLITE_NOMEM;
-  } catch (const std::exception& e) {
-    cursor->eof = true;
-    return SetError(vtab, vtab->source->name(), e.what());
-  }
+  });
 }
 
 int XFilter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
   auto* cursor = static_cast<CsvCursor*>(base);
   auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
-  try {
+  cursor->eof = true;
+  int rc = Guard(vtab, [&]() -> int {
     cursor->reader.reset();
-    cursor->eof = true;
     Result<std::unique_ptr<CsvReader>> reader =
         vtab->source->OpenReader(vtab->table.path, vtab->table.file_name);
-    if (!reader.ok()) return SetError(vtab, vtab->source->name(), reader.status().message());
+    if (!reader.ok()) return Fail(vtab, reader.status());
     cursor->reader = std::move(reader).value();
-  } catch (const std::bad_alloc&) {
-    return SQLITE_NOMEM;
-  } catch (const std::exception& e) {
-    return SetError(vtab, vtab->source->name(), e.what());
-  }
-  return Advance(cursor);
+    return SQLITE_OK;
+  });
+  return rc == SQLITE_OK ? Advance(cursor) : rc;
 }
 
 int XNext(sqlite3_vtab_cursor* base) { return Advance(static_cast<CsvCursor*>(base)); }
