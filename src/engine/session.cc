@@ -188,6 +188,20 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       }
       break;
     }
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE: {
+      // CREATE and DROP ask about their write to the schema table before naming the object;
+      // let that pass so the denial names the object. The schema table itself cannot be
+      // written by a statement (SQLITE_DBCONFIG_DEFENSIVE) and sqlite3_stmt_readonly() is
+      // checked after every prepare.
+      std::string table = Lower(a ? a : "");
+      if (table == "sqlite_master" || table == "sqlite_temp_master" || table == "sqlite_schema" ||
+          table == "sqlite_temp_schema") {
+        return SQLITE_OK;
+      }
+      break;
+    }
     default:
       break;
   }
@@ -319,9 +333,13 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
       return stmt;
     }
     std::string message = sqlite3_errmsg(db_);
-    if ((rc & 0xff) == SQLITE_AUTH) {
+    if (!denial_.empty() || (rc & 0xff) == SQLITE_AUTH) {
       return PermissionDeniedError("Cairn sessions are read-only: {} is not allowed",
                                    denial_.empty() ? "this statement" : denial_);
+    }
+    // Writes to a virtual table without xUpdate fail before the authorizer is asked.
+    if (message.find(" may not be modified") != std::string::npos) {
+      return PermissionDeniedError("Cairn sessions are read-only: {}", message);
     }
     ASSIGN_OR_RETURN(std::string source, SourceToAttach(message, pinned));
     if (source.empty()) {

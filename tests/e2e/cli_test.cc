@@ -2,12 +2,12 @@
 // as a script would see them.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
@@ -74,10 +74,11 @@ class CliTest : public ::testing::Test {
 
   // A cairn.yaml with Chinook and Northwind as SQLite sources.
   void WriteChinookConfig() {
-    WriteFile(dir_ / "cairn.yaml", "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: " +
-                                       (SharedData() / "chinook.sqlite").string() +
-                                       "\n  northwind:\n    kind: sqlite\n    path: " +
-                                       (SharedData() / "northwind.sqlite").string() + "\n");
+    WriteFile(dir_ / "cairn.yaml",
+              "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: " +
+                  (SharedData() / "chinook.sqlite").string() +
+                  "\n  northwind:\n    kind: sqlite\n    path: " +
+                  (SharedData() / "northwind.sqlite").string() + "\n");
   }
 
   fs::path dir_;
@@ -132,16 +133,16 @@ TEST_F(CliTest, SourcesAddKeepsCommentsAndValidates) {
   EXPECT_EQ(duplicate.exit_code, 8);
   EXPECT_NE(duplicate.err.find("already exists"), std::string::npos);
 
-  Run clear_password = Cairn({"sources", "add", "erp", "--kind", "postgres", "-o", "host=h",
-                              "-o", "dbname=d", "-o", "user=u", "-o", "password=hunter2"});
+  Run clear_password = Cairn({"sources", "add", "erp", "--kind", "postgres", "-o", "host=h", "-o",
+                              "dbname=d", "-o", "user=u", "-o", "password=hunter2"});
   EXPECT_EQ(clear_password.exit_code, 3);
   EXPECT_NE(clear_password.err.find("${ENV_VAR}"), std::string::npos) << clear_password.err;
   EXPECT_EQ(clear_password.err.find("hunter2"), std::string::npos);
   EXPECT_EQ(ReadFile(dir_ / "cairn.yaml"), text) << "a refused edit must not touch the file";
 
   Run pg = Cairn({"sources", "add", "erp", "--kind", "postgres", "-o", "host=127.0.0.1", "-o",
-                  "dbname=erp", "-o", "user=reader", "--password-env", "ERP_PASSWORD",
-                  "--schemas", "public,sales"});
+                  "dbname=erp", "-o", "user=reader", "--password-env", "ERP_PASSWORD", "--schemas",
+                  "public,sales"});
   EXPECT_EQ(pg.exit_code, 0) << pg.err;
   text = ReadFile(dir_ / "cairn.yaml");
   EXPECT_NE(text.find("password: ${ERP_PASSWORD}"), std::string::npos) << text;
@@ -191,7 +192,8 @@ TEST_F(CliTest, TablesDescribeAndQueryFormats) {
   EXPECT_NE(table.out.find("Iron Maiden"), std::string::npos);
   EXPECT_NE(table.out.find("(2 rows)"), std::string::npos);
 
-  Run from_stdin = Cairn({"query", "-", "--format", "csv"}, "SELECT count(*) AS n FROM chinook.Track");
+  Run from_stdin =
+      Cairn({"query", "-", "--format", "csv"}, "SELECT count(*) AS n FROM chinook.Track");
   EXPECT_EQ(from_stdin.out, "n\r\n3503\r\n");
 }
 
@@ -229,7 +231,8 @@ TEST_F(CliTest, ConfigErrorsNameFileLineColumnAndKey) {
   EXPECT_EQ(missing.exit_code, 4);
   EXPECT_NE(missing.err.find("cairn init"), std::string::npos);
 
-  WriteFile(dir_ / "cairn.yaml", "version: 1\nsources:\n  tos:\n    kind: sqlite\n    path: [unclosed\n");
+  WriteFile(dir_ / "cairn.yaml",
+            "version: 1\nsources:\n  tos:\n    kind: sqlite\n    path: [unclosed\n");
   Run malformed = Cairn({"tables"});
   EXPECT_EQ(malformed.exit_code, 3);
   EXPECT_NE(malformed.err.find("cairn.yaml:"), std::string::npos) << malformed.err;
@@ -249,7 +252,8 @@ TEST_F(CliTest, ConfigErrorsNameFileLineColumnAndKey) {
 }
 
 TEST_F(CliTest, SourcesReportsUnreachableSource) {
-  WriteFile(dir_ / "cairn.yaml", "version: 1\nsources:\n  gone:\n    kind: sqlite\n    path: missing.sqlite\n");
+  WriteFile(dir_ / "cairn.yaml",
+            "version: 1\nsources:\n  gone:\n    kind: sqlite\n    path: missing.sqlite\n");
   Run sources = Cairn({"sources"});
   EXPECT_NE(sources.exit_code, 0);
   EXPECT_NE(sources.out.find("gone"), std::string::npos) << sources.out;

@@ -1,0 +1,534 @@
+// Federation benchmarks: each Cairn figure is a ratio against a baseline measured in the same
+// run on the same data. Run through bench/run.sh (see bench/README.md), which starts a
+// throw-away PostgreSQL and passes its address in CAIRN_TEST_PG_* variables.
+//
+// Scans run in child processes (this binary re-executed with --child) so that each one's peak
+// RSS is its own. Every figure is the median of --rounds repetitions, baseline and Cairn
+// alternating so that machine noise hits both alike.
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "engine/catalog.h"
+#include "engine/session.h"
+
+namespace cairn::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kItems = 1'000'000;
+constexpr int64_t kCsvTargetBytes = 100ll << 20;
+constexpr int kOrders = 20'000;
+constexpr int kCustomers = 10'000;
+constexpr int kLookups = 2'000;
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) {
+    std::cerr << "cairn_bench: " << name << " is not set (run bench/run.sh)\n";
+    std::exit(2);
+  }
+  return value;
+}
+
+std::string PgConninfo() {
+  return "host=" + Env("CAIRN_TEST_PG_HOST") + " port=" + Env("CAIRN_TEST_PG_PORT") +
+         " user=" + Env("CAIRN_TEST_PG_USER") + " dbname=" + Env("CAIRN_TEST_PG_DB") +
+         " password=" + Env("CAIRN_TEST_PG_PASSWORD");
+}
+
+PGconn* ConnectPg() {
+  PGconn* conn = PQconnectdb(PgConninfo().c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::cerr << "cairn_bench: " << PQerrorMessage(conn);
+    std::exit(1);
+  }
+  return conn;
+}
+
+void PgExec(PGconn* conn, const std::string& sql) {
+  PGresult* result = PQexec(conn, sql.c_str());
+  if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK) {
+    std::cerr << "cairn_bench: " << sql << ": " << PQerrorMessage(conn);
+    std::exit(1);
+  }
+  PQclear(result);
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// ---- data ------------------------------------------------------------------------------
+
+void PreparePostgres() {
+  PGconn* conn = ConnectPg();
+  PGresult* result = PQexec(conn, "SELECT count(*) FROM bench.items");
+  bool ready =
+      PQresultStatus(result) == PGRES_TUPLES_OK && std::atoll(PQgetvalue(result, 0, 0)) == kItems;
+  PQclear(result);
+  if (!ready) {
+    PgExec(conn, "DROP SCHEMA IF EXISTS bench CASCADE");
+    PgExec(conn, "CREATE SCHEMA bench");
+    PgExec(conn,
+           "CREATE TABLE bench.items AS SELECT g::bigint AS id, md5(g::text) AS name, "
+           "(g % 100)::int AS qty, ((g % 1000) / 10.0)::float8 AS price "
+           "FROM generate_series(1, " +
+               std::to_string(kItems) + ") g");
+    PgExec(conn, "ALTER TABLE bench.items ADD PRIMARY KEY (id)");
+    PgExec(conn, "VACUUM ANALYZE bench.items");
+  }
+  PQfinish(conn);
+}
+
+uint64_t Next(uint64_t* state) {  // splitmix64: deterministic data
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void WriteCsv(const fs::path& dir) {
+  fs::create_directories(dir / "csv");
+  const fs::path big = dir / "csv" / "big.csv";
+  if (!fs::exists(big) || fs::file_size(big) < static_cast<uintmax_t>(kCsvTargetBytes)) {
+    FILE* out = std::fopen(big.c_str(), "w");
+    std::fputs("id,name,qty,price,note\n", out);
+    uint64_t state = 1;
+    for (int64_t id = 1; std::ftell(out) < kCsvTargetBytes; ++id) {
+      uint64_t r = Next(&state);
+      std::fprintf(
+          out, "%lld,item %llu,%llu,%llu.%02llu,\"note, with comma %llu\"\n",
+          static_cast<long long>(id), static_cast<unsigned long long>(r % 100000),
+          static_cast<unsigned long long>(r % 97), static_cast<unsigned long long>(r % 1000),
+          static_cast<unsigned long long>(r % 100), static_cast<unsigned long long>(r >> 40));
+    }
+    std::fclose(out);
+  }
+  FILE* customers = std::fopen((dir / "csv" / "customers.csv").c_str(), "w");
+  std::fputs("customer_id,name,country\n", customers);
+  const char* countries[] = {"NL", "DE", "BE", "FR", "GB", "US", "CN", "SG"};
+  for (int id = 1; id <= kCustomers; ++id) {
+    std::fprintf(customers, "%d,Customer %d,%s\n", id, id, countries[id % 8]);
+  }
+  std::fclose(customers);
+}
+
+// Orders in a SQLite file; also a native SQLite copy of all three tables as the join baseline.
+void WriteSqlite(const fs::path& dir) {
+  fs::remove(dir / "orders.sqlite");
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "orders.sqlite").c_str(), &db);
+  sqlite3_exec(db,
+               "CREATE TABLE orders(order_id INTEGER PRIMARY KEY, item_id INTEGER, "
+               "customer_id INTEGER, amount INTEGER); BEGIN",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO orders VALUES (?, ?, ?, ?)", -1, &insert, nullptr);
+  uint64_t state = 7;
+  for (int id = 1; id <= kOrders; ++id) {
+    uint64_t r = Next(&state);
+    sqlite3_bind_int(insert, 1, id);
+    sqlite3_bind_int64(insert, 2, static_cast<int64_t>(r % kItems) + 1);
+    sqlite3_bind_int(insert, 3, static_cast<int>((r >> 20) % kCustomers) + 1);
+    sqlite3_bind_int(insert, 4, static_cast<int>((r >> 40) % 20) + 1);
+    sqlite3_step(insert);
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+}
+
+void WriteConfig(const fs::path& dir) {
+  std::ofstream out(dir / "cairn.yaml");
+  out << "version: 1\nlimits:\n  max_rows: 100000000\n  timeout_ms: 600000\n"
+         "  max_memory_mb: 4096\nsources:\n"
+         "  pg:\n    kind: postgres\n    host: \"${CAIRN_TEST_PG_HOST}\"\n"
+         "    port: \"${CAIRN_TEST_PG_PORT}\"\n    dbname: \"${CAIRN_TEST_PG_DB}\"\n"
+         "    user: \"${CAIRN_TEST_PG_USER}\"\n    password: \"${CAIRN_TEST_PG_PASSWORD}\"\n"
+         "    schemas: [bench]\n"
+         "  files:\n    kind: csv\n    path: csv\n"
+         "  shop:\n    kind: sqlite\n    path: orders.sqlite\n";
+}
+
+// ---- child processes --------------------------------------------------------------------
+
+struct ChildResult {
+  double seconds = 0;
+  long max_rss_kib = 0;
+  std::string output;
+};
+
+// Runs this binary with `args` and returns what it printed, its wall time and peak RSS.
+ChildResult RunChild(const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) std::exit(1);
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    close(pipe_fds[0]);
+    std::vector<char*> argv;
+    static std::string self = fs::read_symlink("/proc/self/exe").string();
+    argv.push_back(self.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(self.c_str(), argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  ChildResult result;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) result.output.append(buffer, n);
+  close(pipe_fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.max_rss_kib = usage.ru_maxrss;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::cerr << "cairn_bench: child " << args[1] << " failed: " << result.output << "\n";
+    std::exit(1);
+  }
+  return result;
+}
+
+// Child: one SQL statement through a Cairn session; prints the first row.
+int ChildCairnQuery(const fs::path& dir, const std::string& sql) {
+  auto config = LoadConfig(dir / "cairn.yaml");
+  if (!config.ok()) return std::cerr << config.status().ToString() << "\n", 1;
+  auto catalog = engine::Catalog::Create(*config);
+  if (!catalog.ok()) return std::cerr << catalog.status().ToString() << "\n", 1;
+  auto session = engine::Session::Open(catalog->get(), engine::Principal::Admin());
+  auto result = (*session)->QueryAll(sql);
+  if (!result.ok()) return std::cout << result.status().ToString() << "\n", 1;
+  for (const auto& value : result->rows.at(0)) std::cout << engine::ValueToText(value) << " ";
+  std::cout << "\n";
+  return 0;
+}
+
+// Child: the libpq baseline for the scan; fetches id, name, qty, price and aggregates.
+// `cursor` fetches in batches of 10,000 rows (bounded memory, as Cairn does); otherwise the
+// whole result is fetched at once.
+int ChildLibpqScan(bool cursor) {
+  PGconn* conn = ConnectPg();
+  int64_t count = 0, qty = 0, name_bytes = 0;
+  double price = 0;
+  auto consume = [&](PGresult* r) {
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; ++i) {
+      ++count;
+      std::strtoll(PQgetvalue(r, i, 0), nullptr, 10);
+      name_bytes += PQgetlength(r, i, 1);
+      qty += std::strtoll(PQgetvalue(r, i, 2), nullptr, 10);
+      price += std::strtod(PQgetvalue(r, i, 3), nullptr);
+    }
+    return rows;
+  };
+  const char* select = "SELECT id, name, qty, price FROM bench.items";
+  if (cursor) {
+    PgExec(conn, "BEGIN READ ONLY");
+    PgExec(conn, std::string("DECLARE c NO SCROLL CURSOR FOR ") + select);
+    while (true) {
+      PGresult* r = PQexec(conn, "FETCH 10000 FROM c");
+      int rows = consume(r);
+      PQclear(r);
+      if (rows == 0) break;
+    }
+    PgExec(conn, "COMMIT");
+  } else {
+    PGresult* r = PQexec(conn, select);
+    consume(r);
+    PQclear(r);
+  }
+  std::cout << count << " " << qty << " " << price << " " << name_bytes << "\n";
+  PQfinish(conn);
+  return 0;
+}
+
+// ---- cases -------------------------------------------------------------------------------
+
+struct Row {
+  std::string name, baseline, cairn, ratio, goal, note;
+};
+
+std::string Fmt(double v, int digits = 2) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
+  return buffer;
+}
+
+Row PointLookup(const fs::path& dir, int rounds) {
+  auto config = LoadConfig(dir / "cairn.yaml");
+  auto catalog = engine::Catalog::Create(*config);
+  auto session = engine::Session::Open(catalog->get(), engine::Principal::Admin());
+  PGconn* conn = ConnectPg();
+  std::vector<double> base_us, cairn_us;
+  uint64_t state = 42;
+  // Warm both paths (connection, catalog).
+  (void)(*session)->QueryAll("SELECT * FROM pg.items WHERE id = 1");
+  for (int round = 0; round < rounds; ++round) {
+    auto start = Clock::now();
+    for (int i = 0; i < kLookups; ++i) {
+      std::string id = std::to_string(Next(&state) % kItems + 1);
+      const char* params[] = {id.c_str()};
+      PGresult* r = PQexecParams(conn, "SELECT id, name, qty, price FROM bench.items WHERE id = $1",
+                                 1, nullptr, params, nullptr, nullptr, 0);
+      if (PQntuples(r) != 1) std::exit(1);
+      PQclear(r);
+    }
+    base_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() /
+                      kLookups);
+    start = Clock::now();
+    for (int i = 0; i < kLookups; ++i) {
+      std::string sql = "SELECT id, name, qty, price FROM pg.items WHERE id = " +
+                        std::to_string(Next(&state) % kItems + 1);
+      auto result = (*session)->QueryAll(sql);
+      if (!result.ok() || result->rows.size() != 1) {
+        std::cerr << "lookup failed: " << result.status().ToString() << "\n";
+        std::exit(1);
+      }
+    }
+    cairn_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() /
+                       kLookups);
+  }
+  PQfinish(conn);
+  double b = Median(base_us), c = Median(cairn_us);
+  return {"Postgres point lookup by primary key (per query)",
+          Fmt(b, 1) + " µs (libpq)",
+          Fmt(c, 1) + " µs",
+          Fmt(c / b) + "×",
+          "≤ 1.5×",
+          ""};
+}
+
+Row FullScan(const fs::path& dir, int rounds, Row* unbounded) {
+  const std::string sql = "SELECT count(*), sum(qty), sum(price), sum(length(name)) FROM pg.items";
+  std::vector<double> base_s, all_s, cairn_s, base_rss, all_rss, cairn_rss;
+  for (int round = 0; round < rounds; ++round) {
+    ChildResult base = RunChild({"--child", "libpq-cursor"});
+    ChildResult all = RunChild({"--child", "libpq-all"});
+    ChildResult cairn = RunChild({"--child", "cairn", dir.string(), sql});
+    base_s.push_back(base.seconds);
+    base_rss.push_back(base.max_rss_kib / 1024.0);
+    all_s.push_back(all.seconds);
+    all_rss.push_back(all.max_rss_kib / 1024.0);
+    cairn_s.push_back(cairn.seconds);
+    cairn_rss.push_back(cairn.max_rss_kib / 1024.0);
+    if (round == 0 && base.output.substr(0, base.output.find(' ')) !=
+                          cairn.output.substr(0, cairn.output.find(' '))) {
+      std::cerr << "row counts differ: " << base.output << " vs " << cairn.output << "\n";
+      std::exit(1);
+    }
+  }
+  double b = Median(base_s), a = Median(all_s), c = Median(cairn_s);
+  *unbounded = {"… same scan vs libpq fetching the whole result at once",
+                Fmt(a) + " s, " + Fmt(Median(all_rss), 0) + " MiB peak",
+                Fmt(c) + " s, " + Fmt(Median(cairn_rss), 0) + " MiB peak",
+                Fmt(c / a) + "×",
+                "(context)",
+                "the unbounded baseline holds all 1M rows in memory"};
+  return {"Postgres full scan + aggregate, 1M rows (process wall time, peak RSS)",
+          Fmt(b) + " s, " + Fmt(Median(base_rss), 0) + " MiB peak (libpq cursor, 10k/batch)",
+          Fmt(c) + " s, " + Fmt(Median(cairn_rss), 0) + " MiB peak",
+          Fmt(c / b) + "×",
+          "≤ 1.3×, ≤ 64 MiB",
+          ""};
+}
+
+Row CsvScan(const fs::path& dir, int rounds) {
+  const fs::path big = dir / "csv" / "big.csv";
+  const double mb = fs::file_size(big) / 1e6;
+  std::vector<double> import_s, cairn_s, cairn_rss;
+  const std::string import = "sqlite3 :memory: -cmd '.import --csv " + big.string() +
+                             " t' 'SELECT count(*) FROM t' >/dev/null";
+  for (int round = 0; round < rounds; ++round) {
+    auto start = Clock::now();
+    if (std::system(import.c_str()) != 0) std::exit(1);
+    import_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    ChildResult cairn = RunChild(
+        {"--child", "cairn", dir.string(), "SELECT count(*), sum(qty), sum(price) FROM files.big"});
+    cairn_s.push_back(cairn.seconds);
+    cairn_rss.push_back(cairn.max_rss_kib / 1024.0);
+  }
+  double i = mb / Median(import_s), c = mb / Median(cairn_s);
+  return {"CSV scan of " + Fmt(mb, 0) + " MB (throughput)",
+          Fmt(i, 0) + " MB/s (sqlite3 CLI .import)",
+          Fmt(c, 0) + " MB/s, " + Fmt(Median(cairn_rss), 0) + " MiB peak",
+          Fmt(c / i) + "× the throughput",
+          "(higher is better)",
+          "Cairn parses, types and aggregates; .import parses and inserts"};
+}
+
+Row CrossSourceJoin(const fs::path& dir, int rounds) {
+  const std::string sql =
+      "SELECT c.country, count(*), sum(o.amount * i.price) FROM shop.orders o "
+      "JOIN files.customers c ON c.customer_id = o.customer_id "
+      "JOIN pg.items i ON i.id = o.item_id GROUP BY c.country ORDER BY c.country";
+  // Baseline: the same three tables copied into one native SQLite database with indexes.
+  const fs::path native = dir / "native.sqlite";
+  if (!fs::exists(native)) {
+    ChildResult copy = RunChild({"--child", "copy-native", dir.string()});
+    (void)copy;
+  }
+  const std::string native_sql =
+      "SELECT c.country, count(*), sum(o.amount * i.price) FROM orders o "
+      "JOIN customers c ON c.customer_id = o.customer_id "
+      "JOIN items i ON i.id = o.item_id GROUP BY c.country ORDER BY c.country";
+  std::vector<double> native_s, cairn_s;
+  for (int round = 0; round < rounds; ++round) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(native.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    auto start = Clock::now();
+    sqlite3_exec(db, native_sql.c_str(), nullptr, nullptr, nullptr);
+    native_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    sqlite3_close(db);
+    ChildResult cairn = RunChild({"--child", "cairn", dir.string(), sql});
+    cairn_s.push_back(cairn.seconds);
+  }
+  double n = Median(native_s), c = Median(cairn_s);
+  return {"Cross-source join SQLite × CSV × Postgres (20k orders, 10k customers, 1M items)",
+          Fmt(n * 1000, 1) + " ms (one native SQLite file)",
+          Fmt(c * 1000, 0) + " ms",
+          Fmt(c / n, 1) + "×",
+          "(report)",
+          "each order probes Postgres by primary key: one round trip per order"};
+}
+
+// Child: copy the three tables into native.sqlite (through Cairn, so the copy is the same data).
+int ChildCopyNative(const fs::path& dir) {
+  auto config = LoadConfig(dir / "cairn.yaml");
+  auto catalog = engine::Catalog::Create(*config);
+  auto session = engine::Session::Open(catalog->get(), engine::Principal::Admin());
+  sqlite3* db = nullptr;
+  sqlite3_open((dir / "native.sqlite").c_str(), &db);
+  sqlite3_exec(db,
+               "CREATE TABLE orders(order_id INTEGER PRIMARY KEY, item_id, customer_id, amount);"
+               "CREATE TABLE customers(customer_id INTEGER PRIMARY KEY, name, country);"
+               "CREATE TABLE items(id INTEGER PRIMARY KEY, name, qty, price); BEGIN",
+               nullptr, nullptr, nullptr);
+  struct Copy {
+    const char* from;
+    const char* insert;
+  } copies[] = {
+      {"SELECT order_id, item_id, customer_id, amount FROM shop.orders",
+       "INSERT INTO orders VALUES (?, ?, ?, ?)"},
+      {"SELECT customer_id, name, country FROM files.customers",
+       "INSERT INTO customers VALUES (?, ?, ?)"},
+      {"SELECT id, name, qty, price FROM pg.items", "INSERT INTO items VALUES (?, ?, ?, ?)"},
+  };
+  for (const Copy& copy : copies) {
+    auto result = (*session)->QueryAll(copy.from);
+    if (!result.ok()) return std::cerr << result.status().ToString() << "\n", 1;
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db, copy.insert, -1, &insert, nullptr);
+    for (const auto& row : result->rows) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        const auto& v = row[i];
+        int p = static_cast<int>(i) + 1;
+        if (v.type == engine::Value::Type::kInteger)
+          sqlite3_bind_int64(insert, p, v.integer);
+        else if (v.type == engine::Value::Type::kReal)
+          sqlite3_bind_double(insert, p, v.real);
+        else if (v.type == engine::Value::Type::kText)
+          sqlite3_bind_text(insert, p, v.bytes.c_str(), static_cast<int>(v.bytes.size()),
+                            SQLITE_TRANSIENT);
+        else
+          sqlite3_bind_null(insert, p);
+      }
+      sqlite3_step(insert);
+      sqlite3_reset(insert);
+    }
+    sqlite3_finalize(insert);
+  }
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return 0;
+}
+
+std::string Machine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown CPU";
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores, " +
+         std::to_string(sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGE_SIZE) >> 30) + " GiB";
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() >= 2 && args[0] == "--child") {
+    if (args[1] == "cairn" && args.size() == 4) return ChildCairnQuery(args[2], args[3]);
+    if (args[1] == "libpq-cursor") return ChildLibpqScan(true);
+    if (args[1] == "libpq-all") return ChildLibpqScan(false);
+    if (args[1] == "copy-native" && args.size() == 3) return ChildCopyNative(args[2]);
+    return 2;
+  }
+  fs::path dir = fs::temp_directory_path() / "cairn-bench";
+  int rounds = 5;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--dir") dir = args[i + 1];
+    if (args[i] == "--rounds") rounds = std::atoi(args[i + 1].c_str());
+  }
+  fs::create_directories(dir);
+  std::cerr << "preparing data in " << dir << " ...\n";
+  PreparePostgres();
+  WriteCsv(dir);
+  WriteSqlite(dir);
+  WriteConfig(dir);
+  fs::remove(dir / "native.sqlite");
+
+  std::vector<Row> rows;
+  std::cerr << "point lookups ...\n";
+  rows.push_back(PointLookup(dir, rounds));
+  std::cerr << "full scans ...\n";
+  Row unbounded;
+  rows.push_back(FullScan(dir, rounds, &unbounded));
+  rows.push_back(unbounded);
+  std::cerr << "CSV scans ...\n";
+  rows.push_back(CsvScan(dir, rounds));
+  std::cerr << "cross-source join ...\n";
+  rows.push_back(CrossSourceJoin(dir, rounds));
+
+  std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::cout << "Run " << date << " on " << Machine() << "; medians of " << rounds
+            << " rounds; PostgreSQL 15 on loopback.\n\n";
+  std::cout << "| case | baseline | Cairn | ratio | goal | note |\n|---|---|---|---|---|---|\n";
+  for (const Row& row : rows) {
+    std::cout << "| " << row.name << " | " << row.baseline << " | " << row.cairn << " | "
+              << row.ratio << " | " << row.goal << " | " << row.note << " |\n";
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace cairn::bench
+
+int main(int argc, char** argv) { return cairn::bench::Main(argc, argv); }
