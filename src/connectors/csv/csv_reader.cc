@@ -7,6 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cairn::connectors::csv {
 namespace {
 
@@ -110,6 +114,30 @@ int64_t CountLineBreaks(const char* p, size_t n) {
     }
   }
   return count;
+}
+
+// Index of the first byte in [p, end) that is `delimiter`, '"', CR or LF, or end - p. `special`
+// is the same set as a lookup table, for the tail (and for targets without SSE2).
+size_t ScanToSpecial(const char* p, const char* end, char delimiter, const uint8_t* special) {
+  const char* q = p;
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi8(delimiter);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, quote)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return static_cast<size_t>(q - p) + static_cast<size_t>(__builtin_ctz(mask));
+    q += 16;
+  }
+#else
+  (void)delimiter;
+#endif
+  while (q < end && !special[static_cast<unsigned char>(*q)]) ++q;
+  return static_cast<size_t>(q - p);
 }
 
 std::string DescribeByte(char c) {
@@ -276,8 +304,7 @@ Result<bool> CsvReader::Next() {
         state_ = State::kUnquoted;
         [[fallthrough]];
       case State::kUnquoted: {
-        size_t p = pos_;
-        while (p < end_ && !unquoted_special_[static_cast<unsigned char>(buf[p])]) ++p;
+        size_t p = pos_ + ScanToSpecial(buf + pos_, buf + end_, delimiter, unquoted_special_);
         data_.append(buf + pos_, p - pos_);
         pos_ = p;
         if (p == end_) continue;
@@ -302,8 +329,8 @@ Result<bool> CsvReader::Next() {
                             "the '\"')"));
       }
       case State::kQuoted: {
-        size_t p = pos_;
-        while (p < end_ && !quoted_special_[static_cast<unsigned char>(buf[p])]) ++p;
+        // Passing '"' as the delimiter makes the scan stop at '"', CR and LF only.
+        size_t p = pos_ + ScanToSpecial(buf + pos_, buf + end_, '"', quoted_special_);
         data_.append(buf + pos_, p - pos_);
         pos_ = p;
         if (p == end_) continue;
