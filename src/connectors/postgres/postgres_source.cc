@@ -1,15 +1,912 @@
 #include "connectors/postgres/postgres_source.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+
+#include "connectors/common/pushdown.h"
+#include "connectors/common/vtab.h"
+#include "connectors/postgres/pg_connection.h"
+
 namespace cairn::connectors::postgres {
+namespace {
+
+namespace pd = ::cairn::connectors::pushdown;
+
+// Aim for FETCH batches of about this many bytes (the row count adapts to the row width).
+constexpr size_t kTargetBatchBytes = 8u << 20;
+constexpr int kMinFetchRows = 64;
+
+// How a PostgreSQL column is read and how terms on it are translated.
+enum class ColumnKind {
+  kInt,       // int2/int4/int8/oid
+  kBool,      // bool, exposed as 0/1
+  kFloat8,    // float8
+  kFloat4,    // float4: its double rendering differs from PostgreSQL's comparison; not pushed
+  kNumeric,   // numeric, exposed as a double; compared as float8
+  kText,      // text, varchar
+  kTextCast,  // types whose ::text equals their output (dates, times, uuid, json, enums)
+  kOpaque,    // other types exposed as text; only NULL tests are pushed
+  kBytea,     // bytea
+};
+
+ColumnKind KindOf(const std::string& type, char type_kind) {
+  if (type == "int2" || type == "int4" || type == "int8" || type == "oid") return ColumnKind::kInt;
+  if (type == "bool") return ColumnKind::kBool;
+  if (type == "float8") return ColumnKind::kFloat8;
+  if (type == "float4") return ColumnKind::kFloat4;
+  if (type == "numeric") return ColumnKind::kNumeric;
+  if (type == "text" || type == "varchar") return ColumnKind::kText;
+  if (type == "bytea") return ColumnKind::kBytea;
+  if (type_kind == 'e' || type == "date" || type == "timestamp" || type == "timestamptz" ||
+      type == "time" || type == "timetz" || type == "interval" || type == "uuid" ||
+      type == "json" || type == "name") {
+    return ColumnKind::kTextCast;
+  }
+  return ColumnKind::kOpaque;
+}
+
+const char* DeclaredType(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::kInt:
+    case ColumnKind::kBool:
+      return "INTEGER";
+    case ColumnKind::kFloat8:
+    case ColumnKind::kFloat4:
+    case ColumnKind::kNumeric:
+      return "REAL";
+    case ColumnKind::kBytea:
+      return "BLOB";
+    default:
+      return "TEXT";
+  }
+}
+
+pd::ValueClass ClassOfKind(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::kInt:
+    case ColumnKind::kBool:
+    case ColumnKind::kFloat8:
+    case ColumnKind::kFloat4:
+    case ColumnKind::kNumeric:
+      return pd::ValueClass::kNumeric;
+    case ColumnKind::kBytea:
+      return pd::ValueClass::kBlob;
+    default:
+      return pd::ValueClass::kText;
+  }
+}
+
+pd::Support SupportFor(ColumnKind kind, pd::Op op) {
+  if (op == pd::Op::kIsNull || op == pd::Op::kIsNotNull) return pd::Support::kExact;
+  if (op == pd::Op::kLike) {
+    return kind == ColumnKind::kText || kind == ColumnKind::kTextCast || kind == ColumnKind::kInt
+               ? pd::Support::kSuperset
+               : pd::Support::kNo;
+  }
+  if (kind == ColumnKind::kFloat4 || kind == ColumnKind::kOpaque) return pd::Support::kNo;
+  return pd::Support::kExact;
+}
+
+struct PgTable {
+  TableInfo info;
+  std::string relation;  // "schema"."relname"
+  std::vector<ColumnKind> kinds;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Values.
+
+std::string FormatDouble(double d) {
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  return fmt::format("{}", d);  // shortest text that reads back as the same double
+}
+
+std::string HexBytea(const void* data, int size) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * static_cast<size_t>(size));
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (int i = 0; i < size; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A filter value after SQLite's affinity for the column has been applied.
+struct Operand {
+  pd::ValueClass value_class = pd::ValueClass::kNull;
+  bool is_int = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string bytes;  // text or blob content
+};
+
+Operand Normalize(sqlite3_value* value, ColumnKind kind) {
+  Operand out;
+  sqlite3_value* owned = nullptr;
+  int type = sqlite3_value_type(value);
+  pd::ValueClass column_class = ClassOfKind(kind);
+  if (column_class == pd::ValueClass::kNumeric && type == SQLITE_TEXT) {
+    owned = sqlite3_value_dup(value);
+    if (owned != nullptr) {
+      type = sqlite3_value_numeric_type(owned);
+      value = owned;
+    }
+  }
+  if (column_class == pd::ValueClass::kText && (type == SQLITE_INTEGER || type == SQLITE_FLOAT)) {
+    type = SQLITE_TEXT;  // text affinity renders the number
+  }
+  switch (type) {
+    case SQLITE_INTEGER:
+      out.value_class = pd::ValueClass::kNumeric;
+      out.is_int = true;
+      out.i = sqlite3_value_int64(value);
+      out.d = static_cast<double>(out.i);
+      break;
+    case SQLITE_FLOAT:
+      out.d = sqlite3_value_double(value);
+      out.value_class = std::isnan(out.d) ? pd::ValueClass::kNull : pd::ValueClass::kNumeric;
+      break;
+    case SQLITE_TEXT: {
+      const unsigned char* text = sqlite3_value_text(value);
+      out.value_class = pd::ValueClass::kText;
+      out.bytes.assign(reinterpret_cast<const char*>(text), sqlite3_value_bytes(value));
+      break;
+    }
+    case SQLITE_BLOB:
+      out.value_class = pd::ValueClass::kBlob;
+      out.bytes.assign(static_cast<const char*>(sqlite3_value_blob(value)),
+                       sqlite3_value_bytes(value));
+      break;
+    default:
+      break;
+  }
+  sqlite3_value_free(owned);
+  return out;
+}
+
+// Rounds `d` with `round` into int64; -1/+1 when below/above the int64 range.
+int ToInt64(double d, double (*round)(double), int64_t* out) {
+  double r = round(d);
+  if (r < -9223372036854775808.0) return -1;
+  if (r >= 9223372036854775808.0) return 1;
+  *out = static_cast<int64_t>(r);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the remote query.
+
+struct RemoteQuery {
+  std::string sql;
+  std::vector<std::string> params;
+  bool matches_nothing = false;
+  int64_t limit = -1;  // pushed LIMIT, -1 when none
+
+  std::string NextParam(std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  }
+};
+
+// Appends the translation of `column op value` to `where`, or marks the query as matching
+// nothing. Only called for (kind, op) pairs SupportFor() accepts.
+void AddComparison(const std::string& column, ColumnKind kind, pd::Op op, sqlite3_value* value,
+                   RemoteQuery* query, std::vector<std::string>* where) {
+  Operand v = Normalize(value, kind);
+  const pd::ValueClass column_class = ClassOfKind(kind);
+  if (v.value_class == pd::ValueClass::kNull) {
+    query->matches_nothing = true;
+    return;
+  }
+  if (v.value_class != column_class) {
+    if (pd::CrossClassComparison(op, column_class, v.value_class) == pd::ConstantOutcome::kNone) {
+      query->matches_nothing = true;
+    } else {
+      where->push_back(column + " IS NOT NULL");
+    }
+    return;
+  }
+  const char* sql_op = pd::ComparisonSql(op);
+  switch (kind) {
+    case ColumnKind::kInt: {
+      int64_t bound = v.i;
+      if (!v.is_int) {
+        double (*round)(double) = nullptr;
+        switch (op) {
+          case pd::Op::kEq:
+            if (std::floor(v.d) != v.d) {
+              query->matches_nothing = true;
+              return;
+            }
+            round = std::floor;
+            break;
+          case pd::Op::kLt:
+          case pd::Op::kGe:
+            round = std::ceil;
+            break;
+          default:  // <=, >
+            round = std::floor;
+            break;
+        }
+        int range = ToInt64(v.d, round, &bound);
+        if (range != 0) {
+          bool below = range < 0;
+          bool all = op == pd::Op::kEq                          ? false
+                     : (op == pd::Op::kLt || op == pd::Op::kLe) ? !below
+                                                                : below;
+          if (all) {
+            where->push_back(column + " IS NOT NULL");
+          } else {
+            query->matches_nothing = true;
+          }
+          return;
+        }
+      }
+      where->push_back(column + " " + sql_op + " " + query->NextParam(std::to_string(bound)) +
+                       "::int8");
+      return;
+    }
+    case ColumnKind::kBool:
+      where->push_back(column + "::int4 " + sql_op + " " +
+                       query->NextParam(v.is_int ? std::to_string(v.i) : FormatDouble(v.d)) +
+                       "::float8");
+      return;
+    case ColumnKind::kFloat8:
+    case ColumnKind::kNumeric:
+      where->push_back(column + (kind == ColumnKind::kNumeric ? "::float8 " : " ") + sql_op + " " +
+                       query->NextParam(v.is_int ? std::to_string(v.i) : FormatDouble(v.d)) +
+                       "::float8");
+      return;
+    case ColumnKind::kText:
+    case ColumnKind::kTextCast: {
+      std::string lhs = kind == ColumnKind::kText ? column : column + "::text";
+      pd::Op effective = op;
+      size_t nul = v.bytes.find('\0');
+      if (nul != std::string::npos) {
+        // PostgreSQL text holds no NUL: compare with the prefix before it instead.
+        v.bytes.resize(nul);
+        if (op == pd::Op::kEq) {
+          query->matches_nothing = true;
+          return;
+        }
+        if (op == pd::Op::kLt) effective = pd::Op::kLe;
+        if (op == pd::Op::kGe) effective = pd::Op::kGt;
+      }
+      if (effective != pd::Op::kEq) lhs += " COLLATE \"C\"";
+      where->push_back(lhs + " " + pd::ComparisonSql(effective) + " " +
+                       query->NextParam(std::move(v.bytes)) + "::text");
+      return;
+    }
+    case ColumnKind::kBytea:
+      where->push_back(
+          column + " " + sql_op + " " +
+          query->NextParam(HexBytea(v.bytes.data(), static_cast<int>(v.bytes.size()))) + "::bytea");
+      return;
+    default:
+      return;
+  }
+}
+
+Status AddIn(const std::string& column, ColumnKind kind, sqlite3_value* list, RemoteQuery* query,
+             std::vector<std::string>* where) {
+  std::vector<sqlite3_value*> values;
+  int rc = pd::CollectInValues(list, &values);
+  std::vector<std::string> items;
+  const pd::ValueClass column_class = ClassOfKind(kind);
+  for (sqlite3_value* value : values) {
+    Operand v = Normalize(value, kind);
+    if (v.value_class != column_class) continue;  // NULL or another class: never equal
+    switch (kind) {
+      case ColumnKind::kInt:
+        if (v.is_int) {
+          items.push_back(std::to_string(v.i));
+        } else if (std::floor(v.d) == v.d) {
+          int64_t i = 0;
+          if (ToInt64(v.d, std::floor, &i) == 0) items.push_back(std::to_string(i));
+        }
+        break;
+      case ColumnKind::kBool:
+      case ColumnKind::kFloat8:
+      case ColumnKind::kNumeric:
+        items.push_back(v.is_int ? std::to_string(v.i) : FormatDouble(v.d));
+        break;
+      case ColumnKind::kText:
+      case ColumnKind::kTextCast:
+        if (v.bytes.find('\0') == std::string::npos) items.push_back(std::move(v.bytes));
+        break;
+      case ColumnKind::kBytea:
+        items.push_back(HexBytea(v.bytes.data(), static_cast<int>(v.bytes.size())));
+        break;
+      default:
+        break;
+    }
+  }
+  pd::FreeValues(&values);
+  if (rc != SQLITE_OK) return InternalError("cannot read an IN list: {}", sqlite3_errstr(rc));
+  if (items.empty()) {
+    query->matches_nothing = true;
+    return OkStatus();
+  }
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  std::string param = query->NextParam(ArrayLiteral(items));
+  switch (kind) {
+    case ColumnKind::kInt:
+      where->push_back(column + " = ANY(" + param + "::int8[])");
+      break;
+    case ColumnKind::kBool:
+      where->push_back(column + "::int4 = ANY(" + param + "::float8[])");
+      break;
+    case ColumnKind::kFloat8:
+      where->push_back(column + " = ANY(" + param + "::float8[])");
+      break;
+    case ColumnKind::kNumeric:
+      where->push_back(column + "::float8 = ANY(" + param + "::float8[])");
+      break;
+    case ColumnKind::kText:
+      where->push_back(column + " = ANY(" + param + "::text[])");
+      break;
+    case ColumnKind::kTextCast:
+      where->push_back(column + "::text = ANY(" + param + "::text[])");
+      break;
+    case ColumnKind::kBytea:
+      where->push_back(column + " = ANY(" + param + "::bytea[])");
+      break;
+    default:
+      break;
+  }
+  return OkStatus();
+}
+
+Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value** argv,
+                  RemoteQuery* query, std::vector<int>* result_column) {
+  std::string select = "SELECT ";
+  result_column->assign(table.info.columns.size(), -1);
+  int selected = 0;
+  for (size_t c = 0; c < table.info.columns.size(); ++c) {
+    if (!plan.UsesColumn(static_cast<int>(c))) continue;
+    if (selected > 0) select += ", ";
+    select += QuoteIdentifier(table.info.columns[c].name);
+    (*result_column)[c] = selected++;
+  }
+  select += " FROM " + table.relation;
+  std::vector<std::string> where;
+  std::string tail;
+  for (size_t i = 0; i < plan.terms.size() && !query->matches_nothing; ++i) {
+    const pd::Term& term = plan.terms[i];
+    std::string column;
+    ColumnKind kind = ColumnKind::kOpaque;
+    if (term.column >= 0) {
+      column = QuoteIdentifier(table.info.columns[term.column].name);
+      kind = table.kinds[term.column];
+    }
+    switch (term.op) {
+      case pd::Op::kEq:
+      case pd::Op::kLt:
+      case pd::Op::kLe:
+      case pd::Op::kGt:
+      case pd::Op::kGe:
+        AddComparison(column, kind, term.op, argv[i], query, &where);
+        break;
+      case pd::Op::kIsNull:
+        where.push_back(column + " IS NULL");
+        break;
+      case pd::Op::kIsNotNull:
+        where.push_back(column + " IS NOT NULL");
+        break;
+      case pd::Op::kIn:
+        RETURN_IF_ERROR(AddIn(column, kind, argv[i], query, &where));
+        break;
+      case pd::Op::kLike: {
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+          query->matches_nothing = true;
+          break;
+        }
+        const unsigned char* text = sqlite3_value_text(argv[i]);
+        std::string pattern(reinterpret_cast<const char*>(text), sqlite3_value_bytes(argv[i]));
+        if (pattern.find('\0') != std::string::npos) break;  // SQLite re-checks; skip it
+        where.push_back((kind == ColumnKind::kText ? column : column + "::text") + " ILIKE " +
+                        query->NextParam(std::move(pattern)) + "::text ESCAPE ''");
+        break;
+      }
+      case pd::Op::kLimit: {
+        int64_t limit = sqlite3_value_int64(argv[i]);
+        if (limit >= 0) {
+          query->limit = limit;
+          tail += " LIMIT " + query->NextParam(std::to_string(limit)) + "::int8";
+        }
+        break;
+      }
+      case pd::Op::kOffset: {
+        int64_t offset = sqlite3_value_int64(argv[i]);
+        if (offset > 0) tail += " OFFSET " + query->NextParam(std::to_string(offset)) + "::int8";
+        break;
+      }
+    }
+  }
+  query->sql = std::move(select);
+  for (size_t i = 0; i < where.size(); ++i) {
+    query->sql += (i == 0 ? " WHERE " : " AND ") + where[i];
+  }
+  query->sql += tail;
+  return OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The source.
+
+class PostgresSource : public Source {
+ public:
+  static Result<std::unique_ptr<Source>> Open(const SourceConfig& config);
+
+  std::string Location() const override {
+    std::string schemas;
+    for (const auto& s : schemas_) schemas += (schemas.empty() ? "" : ", ") + s;
+    return fmt::format("postgres://{}{}/{} (schemas: {})",
+                       options_.user.empty() ? "" : options_.user + "@", connection_->Endpoint(),
+                       options_.dbname, schemas);
+  }
+  Status Check() override;
+  Result<std::vector<TableInfo>> Tables() override;
+  const sqlite3_module* Module() const override;
+
+  Result<PgTable> FindTable(const std::string& name);
+  PgConnection& connection() { return *connection_; }
+  int fetch_size() const { return fetch_size_; }
+
+ private:
+  PostgresSource(const std::string& name, ConnectOptions options, std::vector<std::string> schemas,
+                 int fetch_size)
+      : Source(name, "postgres"),
+        options_(options),
+        schemas_(std::move(schemas)),
+        fetch_size_(fetch_size),
+        connection_(std::make_unique<PgConnection>(name, std::move(options))) {}
+
+  Status LoadCatalog();
+
+  ConnectOptions options_;  // password included: never printed
+  std::vector<std::string> schemas_;
+  int fetch_size_;
+  std::unique_ptr<PgConnection> connection_;
+  std::optional<std::vector<PgTable>> tables_;
+};
+
+Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config) {
+  ConnectOptions options;
+  ASSIGN_OR_RETURN(options.host, config.Get("host"));
+  ASSIGN_OR_RETURN(options.dbname, config.Get("dbname"));
+  ASSIGN_OR_RETURN(options.port, config.GetOr("port", "5432"));
+  ASSIGN_OR_RETURN(options.user, config.GetOr("user", ""));
+  ASSIGN_OR_RETURN(options.password, config.GetOr("password", ""));
+  ASSIGN_OR_RETURN(options.sslmode, config.GetOr("sslmode", ""));
+  ASSIGN_OR_RETURN(options.statement_timeout_ms, config.GetInt("statement_timeout_ms", 30000));
+  ASSIGN_OR_RETURN(options.connect_timeout_s, config.GetInt("connect_timeout_s", 10));
+  ASSIGN_OR_RETURN(int64_t fetch_size, config.GetInt("fetch_size", 10000));
+  ASSIGN_OR_RETURN(std::vector<std::string> schemas, config.GetList("schemas", {"public"}));
+  int64_t port = std::atoll(options.port.c_str());
+  if (port <= 0 || port > 65535 ||
+      options.port.find_first_not_of("0123456789") != std::string::npos) {
+    return config.ErrorAt("port", StatusCode::kInvalidArgument,
+                          fmt::format("expected a TCP port, got '{}'", options.port));
+  }
+  if (options.statement_timeout_ms < 0) {
+    return config.ErrorAt("statement_timeout_ms", StatusCode::kInvalidArgument,
+                          "must be 0 (no timeout) or positive");
+  }
+  if (options.connect_timeout_s < 0) {
+    return config.ErrorAt("connect_timeout_s", StatusCode::kInvalidArgument,
+                          "must be 0 (wait forever) or positive");
+  }
+  if (fetch_size <= 0 || fetch_size > 1'000'000) {
+    return config.ErrorAt("fetch_size", StatusCode::kInvalidArgument,
+                          "must be between 1 and 1000000");
+  }
+  if (schemas.empty()) {
+    return config.ErrorAt("schemas", StatusCode::kInvalidArgument, "expected at least one schema");
+  }
+  auto source = std::unique_ptr<PostgresSource>(new PostgresSource(
+      config.name, std::move(options), std::move(schemas), static_cast<int>(fetch_size)));
+  RETURN_IF_ERROR(source->connection_->Connect());
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+Status PostgresSource::Check() {
+  Result<PgResult> result = connection_->Query("SELECT 1", {});
+  if (!result.ok()) return Status(StatusCode::kUnavailable, result.status().message());
+  return OkStatus();
+}
+
+Status PostgresSource::LoadCatalog() {
+  const std::string schema_array = ArrayLiteral(schemas_);
+  ASSIGN_OR_RETURN(PgResult found,
+                   connection_->Query("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = "
+                                      "ANY($1::text[])",
+                                      {schema_array}));
+  for (const auto& schema : schemas_) {
+    bool exists = false;
+    for (int r = 0; r < PQntuples(found.get()); ++r) {
+      exists = exists || schema == PQgetvalue(found.get(), r, 0);
+    }
+    if (!exists) return NotFoundError("{}: schema '{}' does not exist", name(), schema);
+  }
+  ASSIGN_OR_RETURN(
+      PgResult rows,
+      connection_->Query(
+          "SELECT n.nspname, c.relname, c.relkind::text, c.reltuples::float8, a.attname, "
+          "coalesce(bt.typname, t.typname)::text, coalesce(bt.typtype, t.typtype)::text, "
+          "format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+          "coalesce(a.attnum = ANY(pk.indkey::int2[]), false) "
+          "FROM pg_catalog.pg_class c "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND "
+          "NOT a.attisdropped "
+          "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+          "LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
+          "LEFT JOIN pg_catalog.pg_index pk ON pk.indrelid = c.oid AND pk.indisprimary "
+          "WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
+          "NOT c.relispartition "
+          "ORDER BY n.nspname, c.relname, a.attnum",
+          {schema_array}));
+  std::vector<PgTable> tables;
+  const bool qualify = schemas_.size() > 1;
+  std::string last_key;
+  PGresult* res = rows.get();
+  for (int r = 0; r < PQntuples(res); ++r) {
+    std::string schema = PQgetvalue(res, r, 0);
+    std::string relname = PQgetvalue(res, r, 1);
+    std::string key = schema + '\0' + relname;
+    if (tables.empty() || key != last_key) {
+      last_key = key;
+      PgTable table;
+      table.info.name = qualify ? schema + "." + relname : relname;
+      const char relkind = PQgetvalue(res, r, 2)[0];
+      table.info.kind = relkind == 'v' || relkind == 'm' ? "view" : "table";
+      double reltuples = std::strtod(PQgetvalue(res, r, 3), nullptr);
+      table.info.row_estimate =
+          relkind == 'v' || reltuples < 0 ? -1 : static_cast<int64_t>(std::llround(reltuples));
+      table.relation = QuoteIdentifier(schema) + "." + QuoteIdentifier(relname);
+      tables.push_back(std::move(table));
+    }
+    PgTable& table = tables.back();
+    ColumnInfo column;
+    column.name = PQgetvalue(res, r, 4);
+    ColumnKind kind = KindOf(PQgetvalue(res, r, 5), PQgetvalue(res, r, 6)[0]);
+    column.type = DeclaredType(kind);
+    column.source_type = PQgetvalue(res, r, 7);
+    column.not_null = PQgetvalue(res, r, 8)[0] == 't';
+    column.primary_key = PQgetvalue(res, r, 9)[0] == 't';
+    table.info.columns.push_back(std::move(column));
+    table.kinds.push_back(kind);
+  }
+  tables_ = std::move(tables);
+  return OkStatus();
+}
+
+Result<std::vector<TableInfo>> PostgresSource::Tables() {
+  if (!tables_) RETURN_IF_ERROR(LoadCatalog());
+  std::vector<TableInfo> out;
+  out.reserve(tables_->size());
+  for (const auto& t : *tables_) out.push_back(t.info);
+  return out;
+}
+
+Result<PgTable> PostgresSource::FindTable(const std::string& table) {
+  if (!tables_) RETURN_IF_ERROR(LoadCatalog());
+  for (const auto& t : *tables_) {
+    if (t.info.name == table) return t;
+  }
+  return NotFoundError("{}: no table '{}'", name(), table);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The virtual table.
+
+struct Vtab : sqlite3_vtab {
+  PostgresSource* source = nullptr;
+  PgTable table;
+};
+
+struct Cursor : sqlite3_vtab_cursor {
+  PgResult batch;
+  int row = 0;         // within batch
+  int batch_rows = 0;  // rows in batch
+  std::string portal;  // open server-side cursor, or empty
+  int fetch_rows = 0;  // rows asked per FETCH (adapts to row width)
+  bool eof = true;
+  sqlite3_int64 rowid = 0;
+  std::vector<int> result_column;  // vtab column -> result column, or -1
+  std::string bytes;               // scratch for bytea decoding
+};
+
+Vtab* VtabOf(sqlite3_vtab_cursor* cursor) { return static_cast<Vtab*>(cursor->pVtab); }
+
+void ClosePortal(Vtab* vtab, Cursor* cursor) {
+  if (cursor->portal.empty()) return;
+  vtab->source->connection().ClosePortal(cursor->portal);
+  cursor->portal.clear();
+}
+
+int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+            char** error) {
+  try {
+    auto* source = static_cast<PostgresSource*>(aux);
+    if (argc < 4) {
+      *error = sqlite3_mprintf("%s: expected the table name as the module argument",
+                               source->name().c_str());
+      return SQLITE_ERROR;
+    }
+    Result<PgTable> table = source->FindTable(UnquoteIdentifier(argv[3]));
+    if (!table.ok()) {
+      *error = sqlite3_mprintf("%s", table.status().message().c_str());
+      return SQLITE_ERROR;
+    }
+    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(table->info).c_str());
+    if (rc != SQLITE_OK) {
+      *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
+                               table->info.name.c_str(), sqlite3_errmsg(db));
+      return rc;
+    }
+    auto vtab = std::make_unique<Vtab>();
+    vtab->source = source;
+    vtab->table = std::move(*table);
+    *out = vtab.release();
+    return SQLITE_OK;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    *error = sqlite3_mprintf("internal error: %s", e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int Disconnect(sqlite3_vtab* vtab) {
+  delete static_cast<Vtab*>(vtab);
+  return SQLITE_OK;
+}
+
+int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
+  return Guard(base, [&] {
+    auto* vtab = static_cast<Vtab*>(base);
+    pd::CostModel cost;
+    cost.startup_cost = 200;  // a network round trip costs about as much as 200 rows
+    const auto& kinds = vtab->table.kinds;
+    return pd::PlanBestIndex(
+        info, vtab->table.info,
+        [&](int column, pd::Op op) { return SupportFor(kinds[column], op); }, cost);
+  });
+}
+
+int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  auto* cursor = new (std::nothrow) Cursor();
+  if (cursor == nullptr) return SQLITE_NOMEM;
+  *out = cursor;
+  return SQLITE_OK;
+}
+
+int Close(sqlite3_vtab_cursor* base) {
+  auto* cursor = static_cast<Cursor*>(base);
+  ClosePortal(VtabOf(base), cursor);
+  delete cursor;
+  return SQLITE_OK;
+}
+
+// Fetches the next batch from the open portal; closes the portal once it is drained.
+int FetchBatch(Vtab* vtab, Cursor* cursor) {
+  cursor->batch.reset();  // at most one batch in memory
+  cursor->row = 0;
+  cursor->batch_rows = 0;
+  Result<PgResult> batch = vtab->source->connection().Fetch(cursor->portal, cursor->fetch_rows);
+  if (!batch.ok()) {
+    ClosePortal(vtab, cursor);
+    cursor->eof = true;
+    SetVtabError(vtab, batch.status().message());
+    return SQLITE_ERROR;
+  }
+  cursor->batch = std::move(*batch);
+  cursor->batch_rows = PQntuples(cursor->batch.get());
+  const int asked = cursor->fetch_rows;
+  if (cursor->batch_rows < asked) ClosePortal(vtab, cursor);
+  if (cursor->batch_rows > 0) {
+    size_t bytes = PQresultMemorySize(cursor->batch.get());
+    size_t per_row = std::max<size_t>(1, bytes / static_cast<size_t>(cursor->batch_rows));
+    int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
+    cursor->fetch_rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
+  }
+  if (cursor->batch_rows == 0) cursor->eof = true;
+  return SQLITE_OK;
+}
+
+int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite3_value** argv) {
+  Vtab* vtab = VtabOf(base);
+  return Guard(vtab, [&]() -> int {
+    auto* cursor = static_cast<Cursor*>(base);
+    ClosePortal(vtab, cursor);
+    cursor->batch.reset();
+    cursor->row = 0;
+    cursor->batch_rows = 0;
+    cursor->rowid = 0;
+    cursor->eof = true;
+    Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
+    if (!plan.ok() || static_cast<int>(plan->terms.size()) != argc) {
+      SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
+      return SQLITE_ERROR;
+    }
+    RemoteQuery query;
+    Status built = BuildQuery(vtab->table, *plan, argv, &query, &cursor->result_column);
+    if (!built.ok()) {
+      SetVtabError(vtab, vtab->source->name() + ": " + built.message());
+      return SQLITE_ERROR;
+    }
+    if (query.matches_nothing) return SQLITE_OK;
+    PgConnection& connection = vtab->source->connection();
+    const int fetch_size = vtab->source->fetch_size();
+    if (plan->unique || (query.limit >= 0 && query.limit <= fetch_size)) {
+      // Bounded result: one statement, one round trip.
+      Result<PgResult> result = connection.Query(query.sql, query.params, /*reuse=*/true);
+      if (!result.ok()) {
+        SetVtabError(vtab, result.status().message());
+        return SQLITE_ERROR;
+      }
+      cursor->batch = std::move(*result);
+      cursor->batch_rows = PQntuples(cursor->batch.get());
+      cursor->eof = cursor->batch_rows == 0;
+      return SQLITE_OK;
+    }
+    Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
+    if (!portal.ok()) {
+      SetVtabError(vtab, portal.status().message());
+      return SQLITE_ERROR;
+    }
+    cursor->portal = std::move(*portal);
+    cursor->fetch_rows = fetch_size;
+    cursor->eof = false;
+    return FetchBatch(vtab, cursor);
+  });
+}
+
+int Next(sqlite3_vtab_cursor* base) {
+  auto* cursor = static_cast<Cursor*>(base);
+  ++cursor->rowid;
+  if (++cursor->row < cursor->batch_rows) return SQLITE_OK;
+  if (cursor->portal.empty()) {
+    cursor->eof = true;
+    cursor->batch.reset();
+    return SQLITE_OK;
+  }
+  Vtab* vtab = VtabOf(base);
+  return Guard(vtab, [&] { return FetchBatch(vtab, cursor); });
+}
+
+int Eof(sqlite3_vtab_cursor* cursor) { return static_cast<Cursor*>(cursor)->eof ? 1 : 0; }
+
+int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
+  auto* cursor = static_cast<Cursor*>(base);
+  if (column < 0 || column >= static_cast<int>(cursor->result_column.size()) ||
+      cursor->result_column[column] < 0 || !cursor->batch || cursor->row >= cursor->batch_rows) {
+    sqlite3_result_null(context);
+    return SQLITE_OK;
+  }
+  PGresult* res = cursor->batch.get();
+  const int field = cursor->result_column[column];
+  if (PQgetisnull(res, cursor->row, field)) {
+    sqlite3_result_null(context);
+    return SQLITE_OK;
+  }
+  const char* text = PQgetvalue(res, cursor->row, field);
+  const int size = PQgetlength(res, cursor->row, field);
+  switch (VtabOf(base)->table.kinds[column]) {
+    case ColumnKind::kInt: {
+      int64_t value = 0;
+      auto [end, ec] = std::from_chars(text, text + size, value);
+      if (ec == std::errc() && end == text + size) {
+        sqlite3_result_int64(context, value);
+      } else {
+        sqlite3_result_text(context, text, size, SQLITE_TRANSIENT);
+      }
+      return SQLITE_OK;
+    }
+    case ColumnKind::kBool:
+      sqlite3_result_int(context, text[0] == 't' ? 1 : 0);
+      return SQLITE_OK;
+    case ColumnKind::kFloat8:
+    case ColumnKind::kFloat4:
+    case ColumnKind::kNumeric: {
+      double value = 0;
+      auto [end, ec] = std::from_chars(text, text + size, value);
+      if (ec != std::errc() || end != text + size) value = std::strtod(text, nullptr);
+      sqlite3_result_double(context, value);
+      return SQLITE_OK;
+    }
+    case ColumnKind::kBytea: {
+      if (size >= 2 && text[0] == '\\' && text[1] == 'x') {
+        std::string& bytes = cursor->bytes;
+        bytes.resize(static_cast<size_t>(size - 2) / 2);
+        for (size_t i = 0; i < bytes.size(); ++i) {
+          bytes[i] = static_cast<char>(HexDigit(text[2 + 2 * i]) * 16 + HexDigit(text[3 + 2 * i]));
+        }
+        sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+      } else {
+        size_t length = 0;
+        unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &length);
+        if (raw == nullptr) return SQLITE_NOMEM;
+        sqlite3_result_blob64(context, raw, length, SQLITE_TRANSIENT);
+        PQfreemem(raw);
+      }
+      return SQLITE_OK;
+    }
+    default:
+      sqlite3_result_text(context, text, size, SQLITE_TRANSIENT);
+      return SQLITE_OK;
+  }
+}
+
+int Rowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
+  *rowid = static_cast<Cursor*>(cursor)->rowid;
+  return SQLITE_OK;
+}
+
+const sqlite3_module kModule = {
+    /* iVersion */ 2,
+    /* xCreate */ Connect,
+    /* xConnect */ Connect,
+    /* xBestIndex */ BestIndex,
+    /* xDisconnect */ Disconnect,
+    /* xDestroy */ Disconnect,
+    /* xOpen */ Open,
+    /* xClose */ Close,
+    /* xFilter */ Filter,
+    /* xNext */ Next,
+    /* xEof */ Eof,
+    /* xColumn */ Column,
+    /* xRowid */ Rowid,
+    /* xUpdate */ nullptr,
+    /* xBegin */ nullptr,
+    /* xSync */ nullptr,
+    /* xCommit */ nullptr,
+    /* xRollback */ nullptr,
+    /* xFindFunction */ nullptr,
+    /* xRename */ nullptr,
+    /* xSavepoint */ nullptr,
+    /* xRelease */ nullptr,
+    /* xRollbackTo */ nullptr,
+    /* xShadowName */ nullptr,
+};
+
+const sqlite3_module* PostgresSource::Module() const { return &kModule; }
+
+}  // namespace
 
 KindSpec Kind() {
   KindSpec spec;
   spec.name = "postgres";
-  spec.summary = "(not built yet)";
-  spec.options = {{"path", true, false, false, "location"}};
-  spec.open = [](const SourceConfig& config) -> Result<std::unique_ptr<Source>> {
-    return UnimplementedError("{}: kind 'postgres' is not built yet", config.name);
+  spec.summary = "a PostgreSQL database, read-only, with filters pushed down";
+  spec.options = {
+      {"host", true, false, false, "server host name or address"},
+      {"port", false, false, false, "TCP port (default 5432)"},
+      {"dbname", true, false, false, "database name"},
+      {"user", false, false, false, "role to log in as"},
+      {"password", false, true, false, "password, as a ${ENV_VAR} reference"},
+      {"sslmode", false, false, false, "libpq sslmode (disable, prefer, require, verify-full...)"},
+      {"schemas", false, false, true, "schemas to expose (default [public])"},
+      {"statement_timeout_ms", false, false, false, "per-statement timeout (default 30000)"},
+      {"connect_timeout_s", false, false, false, "connection timeout (default 10)"},
+      {"fetch_size", false, false, false, "rows per FETCH while streaming (default 10000)"},
   };
+  spec.open = [](const SourceConfig& config) { return PostgresSource::Open(config); };
   return spec;
 }
 

@@ -1,5 +1,69 @@
 #pragma once
 
+// The 'postgres' connector kind: tables of a PostgreSQL database as SQLite virtual tables, with
+// filters pushed down as parameterized SQL and results streamed in bounded memory.
+//
+//   sources:
+//     warehouse: {kind: postgres, host: 10.0.0.5, port: 5432, dbname: erp, user: cairn,
+//                 password: "${ERP_PASSWORD}", schemas: [sales, public]}
+//
+// Options: host, dbname (required); port (5432); user; password (a ${ENV_VAR} reference, never
+// printed); sslmode (libpq's, default prefer); schemas (list, default [public]);
+// statement_timeout_ms (30000, applied to every statement, each FETCH included);
+// connect_timeout_s (10); fetch_size (rows per FETCH, default 10000; lowered automatically for
+// wide rows so one batch stays near 8 MiB).
+//
+// open() connects at once: Unavailable naming host:port when the server cannot be reached,
+// Unauthenticated when it refuses the login (the message is PostgreSQL's, never the password),
+// InvalidArgument for a bad option value.
+//
+// Tables(): every table, partitioned table, view, materialized view and foreign table of the
+// chosen schemas that is not a partition, from pg_catalog, sorted by schema then name. Names:
+// with one schema a table is named by its relname ("orders"); with several, every table is
+// named "<schema>.<relname>" ("sales.orders", written "warehouse"."sales.orders" in SQL), which
+// cannot collide across schemas. row_estimate is pg_class.reltuples (-1 when never analyzed,
+// and for views). A configured schema that does not exist is NotFound.
+//
+// Type mapping (declared type / value conversion):
+//   int2, int4, int8, oid          INTEGER  exact
+//   bool                           INTEGER  t -> 1, f -> 0
+//   float4, float8                 REAL
+//   numeric                        REAL     converted to double: arithmetic and comparisons
+//                                           behave like SQLite's; digits beyond a double's
+//                                           precision are lost (source_type says numeric)
+//   bytea                          BLOB     decoded
+//   everything else                TEXT     PostgreSQL's text output (ISO dates, UTF-8)
+// source_type is format_type() (e.g. "character varying(160)"); domains map by their base type.
+//
+// Pushdown (xBestIndex/xFilter). Values always travel as $n parameters, never in the SQL text;
+// identifiers are quoted. A term is pushed only where the translation keeps SQLite's meaning:
+//   IS NULL / IS NOT NULL           every column; exact.
+//   =, <, <=, >, >=, IN             integer, bool, float8, numeric, text/varchar, bytea columns
+//                                   and date/time/uuid/json/enum columns (compared as their text
+//                                   output); exact. Text ranges use COLLATE "C" (byte order, as
+//                                   SQLite's BINARY). The value first gets the column's affinity
+//                                   as SQLite would apply it ('5' against an INTEGER column is
+//                                   5); a value of another storage class then has a constant
+//                                   answer by SQLite's class order (NULL < numbers < text <
+//                                   blob), so the term becomes IS NOT NULL or matches nothing.
+//                                   A real against an integer column is rounded to the integer
+//                                   bound that keeps the same rows. float4, char(n) and other
+//                                   types are left to SQLite.
+//   LIKE                            text, integer and text-output columns, as
+//                                   `ILIKE $n ESCAPE ''` — a superset of SQLite's
+//                                   ASCII-case-insensitive LIKE — and SQLite re-checks each row.
+//   LIMIT / OFFSET                  when SQLite offers them and every other term is pushed
+//                                   exactly (see common/pushdown.h).
+// Equality on every primary-key column is planned as a unique lookup.
+//
+// Execution: a unique lookup, or a query with a pushed LIMIT no larger than fetch_size, runs as
+// one statement (prepared on the server after its second use). Anything else streams through a
+// NO SCROLL cursor inside a READ ONLY transaction, fetch_size rows at a time, so memory stays
+// bounded whatever the table size; several cursors of one source (joins) share the connection
+// and the transaction (see pg_connection.h).
+//
+// Thread-safety: one connection per Source; use a Source from one thread at a time.
+
 #include "connectors/registry.h"
 
 namespace cairn::connectors::postgres {
