@@ -345,6 +345,7 @@ int XClose(sqlite3_vtab_cursor* cursor) {
 int Advance(CsvCursor* cursor) {
   auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
   cursor->eof = true;
+  if (cursor->reader == nullptr) return SQLITE_OK;  // the scan already ended
   return Guard(vtab, [&]() -> int {
     CsvReader& reader = *cursor->reader;
     Result<bool> next = reader.Next();
