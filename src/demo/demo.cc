@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMinContainers = 50;
-constexpr int kMaxContainers = 200000;
+constexpr int kMaxContainers = 50000;
 
 // Every file the demo writes, relative to the directory; cairn.yaml first because it is the
 // one whose presence means "a demo lives here".

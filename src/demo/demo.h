@@ -44,7 +44,7 @@ inline constexpr std::string_view kDemoAsOf = "2026-03-02T00:00:00Z";
 struct DemoOptions {
   std::filesystem::path dir;  // created if missing
   uint64_t seed = 6346;
-  int containers = 3000;  // total containers; must be in [50, 200000]
+  int containers = 3000;  // total containers; must be in [50, 50000]
   // Overwrite an existing demo (or any of the files the demo writes) in `dir`.
   bool force = false;
 };

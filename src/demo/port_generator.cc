@@ -148,9 +148,11 @@ class Generator {
                  std::set<std::string>* used) {
     Vessel v;
     v.line = line;
-    do {
+    for (int tries = 0;; ++tries) {
       v.name = fmt::format("{} {}", prefix, rng_.Pick(names));
-    } while (!used->insert(v.name).second);
+      if (tries >= 64) v.name += fmt::format(" {}", used->size());  // names used up
+      if (used->insert(v.name).second) break;
+    }
     do {
       const std::string first6 = fmt::format("{}", rng_.Range(900000, 979999));
       v.imo = std::stoll(first6) * 10 + (ImoCheckDigit(first6) - '0');
@@ -525,10 +527,15 @@ class Generator {
     return s;
   }
 
+  // A slot no other container in the yard holds now. When random probing keeps hitting taken
+  // slots (a very large demo), overflow blocks "AX", "AXX", ... take the rest.
   Slot FreeSlot(const Container& c) {
-    for (;;) {
+    std::string overflow;
+    for (int tries = 1;; ++tries) {
       Slot s = RandomSlot(c);
+      s.block += overflow;
       if (occupied_.insert(s.Label()).second) return s;
+      if (tries % 200 == 0) overflow += 'X';
     }
   }
 

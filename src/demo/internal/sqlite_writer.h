@@ -52,8 +52,13 @@ class SqlValue {
 
 class SqliteWriter {
  public:
+  // A prepared INSERT; owned by the caller and destroyed before Commit().
   class Insert {
    public:
+    ~Insert();
+    Insert(const Insert&) = delete;
+    Insert& operator=(const Insert&) = delete;
+
     // Binds the values in order, steps and resets. Internal naming the table on failure.
     Status Row(std::initializer_list<SqlValue> values);
     int64_t rows() const { return rows_; }
@@ -61,15 +66,11 @@ class SqliteWriter {
    private:
     friend class SqliteWriter;
     Insert(SqliteWriter* writer, std::string table) : writer_(writer), table_(std::move(table)) {}
+
     SqliteWriter* writer_;
     std::string table_;
     sqlite3_stmt* stmt_ = nullptr;
     int64_t rows_ = 0;
-
-   public:
-    ~Insert();
-    Insert(const Insert&) = delete;
-    Insert& operator=(const Insert&) = delete;
   };
 
   static Result<std::unique_ptr<SqliteWriter>> Create(const std::filesystem::path& path);
