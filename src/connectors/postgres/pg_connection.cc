@@ -125,7 +125,7 @@ Status PgConnection::Connect() {
 void PgConnection::ForgetSession() {
   prepared_.clear();
   in_transaction_ = false;
-  open_portals_ = 0;
+  open_portals_.clear();
 }
 
 Status PgConnection::ErrorFrom(const PGresult* result, const std::string& what) const {
@@ -198,18 +198,18 @@ Result<std::string> PgConnection::OpenPortal(const std::string& sql,
   if (!in_transaction_) {
     ASSIGN_OR_RETURN(PgResult begun, Query("BEGIN READ ONLY", {}));
     in_transaction_ = true;
-    open_portals_ = 0;
+    open_portals_.clear();
   }
   std::string name = "cairn_c" + std::to_string(next_portal_++);
   Result<PgResult> declared = Query("DECLARE " + name + " NO SCROLL CURSOR FOR " + sql, params);
   if (!declared.ok()) {
-    if (open_portals_ == 0 && in_transaction_) {
+    if (open_portals_.empty() && in_transaction_) {
       (void)Run("ROLLBACK", {}, false);
       in_transaction_ = false;
     }
     return declared.status();
   }
-  ++open_portals_;
+  open_portals_.insert(name);
   return name;
 }
 
@@ -218,8 +218,8 @@ Result<PgResult> PgConnection::Fetch(const std::string& portal, int rows) {
 }
 
 void PgConnection::ClosePortal(const std::string& portal) {
-  if (!in_transaction_ || open_portals_ <= 0) return;
-  if (--open_portals_ == 0) {
+  if (!in_transaction_ || open_portals_.erase(portal) == 0) return;
+  if (open_portals_.empty()) {
     // COMMIT of a read-only (or failed) transaction ends it and closes every portal.
     (void)Run("COMMIT", {}, false);
     in_transaction_ = false;

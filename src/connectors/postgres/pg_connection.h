@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -81,7 +82,7 @@ class PgConnection {
   // dropped (the transaction is then rolled back when it ends).
   void ClosePortal(const std::string& portal);
 
-  int open_portals() const { return open_portals_; }
+  int open_portals() const { return static_cast<int>(open_portals_.size()); }
 
  private:
   Status ErrorFrom(const PGresult* result, const std::string& what) const;
@@ -93,7 +94,9 @@ class PgConnection {
   ConnectOptions options_;
   PGconn* conn_ = nullptr;  // owned
   bool in_transaction_ = false;
-  int open_portals_ = 0;
+  // Portals of the current transaction; names are never reused, so a stale name (from before a
+  // reconnect) is simply not found.
+  std::unordered_set<std::string> open_portals_;
   uint64_t next_portal_ = 0;
   // Statement text -> prepared name ("" until seen twice).
   struct Prepared {

@@ -193,7 +193,9 @@ struct RemoteQuery {
   std::string sql;
   std::vector<std::string> params;
   bool matches_nothing = false;
-  int64_t limit = -1;  // pushed LIMIT, -1 when none
+  int64_t limit = -1;      // pushed LIMIT, -1 when none
+  bool has_tail = false;   // a LIMIT or OFFSET clause was appended
+  bool selective = false;  // an equality or IN term was pushed
 
   std::string NextParam(std::string value) {
     params.push_back(std::move(value));
@@ -400,6 +402,7 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
       case pd::Op::kGt:
       case pd::Op::kGe:
         AddComparison(column, kind, term.op, argv[i], query, &where);
+        query->selective = query->selective || term.op == pd::Op::kEq;
         break;
       case pd::Op::kIsNull:
         where.push_back(column + " IS NULL");
@@ -409,6 +412,7 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
         break;
       case pd::Op::kIn:
         RETURN_IF_ERROR(AddIn(column, kind, argv[i], query, &where));
+        query->selective = true;
         break;
       case pd::Op::kLike: {
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
@@ -427,12 +431,16 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
         if (limit >= 0) {
           query->limit = limit;
           tail += " LIMIT " + query->NextParam(std::to_string(limit)) + "::int8";
+          query->has_tail = true;
         }
         break;
       }
       case pd::Op::kOffset: {
         int64_t offset = sqlite3_value_int64(argv[i]);
-        if (offset > 0) tail += " OFFSET " + query->NextParam(std::to_string(offset)) + "::int8";
+        if (offset > 0) {
+          tail += " OFFSET " + query->NextParam(std::to_string(offset)) + "::int8";
+          query->has_tail = true;
+        }
         break;
       }
     }
@@ -754,9 +762,8 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
     if (query.matches_nothing) return SQLITE_OK;
     PgConnection& connection = vtab->source->connection();
     const int fetch_size = vtab->source->fetch_size();
-    if (plan->unique || (query.limit >= 0 && query.limit <= fetch_size)) {
-      // Bounded result: one statement, one round trip.
-      Result<PgResult> result = connection.Query(query.sql, query.params, /*reuse=*/true);
+    auto run_once = [&](const std::string& sql, const std::vector<std::string>& params) {
+      Result<PgResult> result = connection.Query(sql, params, /*reuse=*/true);
       if (!result.ok()) {
         SetVtabError(vtab, result.status().message());
         return SQLITE_ERROR;
@@ -765,6 +772,21 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       cursor->batch_rows = PQntuples(cursor->batch.get());
       cursor->eof = cursor->batch_rows == 0;
       return SQLITE_OK;
+    };
+    if (plan->unique || (query.limit >= 0 && query.limit <= fetch_size)) {
+      return run_once(query.sql, query.params);  // bounded result: one round trip
+    }
+    if (query.selective && !query.has_tail) {
+      // Probably few rows (a lookup, often the inner side of a join): try one round trip that
+      // can return at most fetch_size rows, and stream through a cursor only when it overflows.
+      std::vector<std::string> params = query.params;
+      params.push_back(std::to_string(fetch_size + 1));
+      std::string sql = query.sql + " LIMIT $" + std::to_string(params.size()) + "::int8";
+      int rc = run_once(sql, params);
+      if (rc != SQLITE_OK || cursor->batch_rows <= fetch_size) return rc;
+      cursor->batch.reset();
+      cursor->batch_rows = 0;
+      cursor->eof = true;
     }
     Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
     if (!portal.ok()) {

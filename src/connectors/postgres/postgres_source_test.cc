@@ -98,15 +98,28 @@ const std::vector<const char*> kWords = {
     "zebra",       "éclair", "Éclair",  "",       "  spaced ", "tab\there", "line\nbreak",
     "quote'd",     "dq\"d",  "{brace}", "日本語"};
 
+// Loads Chinook (when missing) and (re)creates schema cairn_pgtest (when its version differs),
+// under an advisory lock so test processes running in parallel do not trip over each other.
+constexpr int kFixtureVersion = 1;
+
 void EnsureFixtures() {
   static bool done = false;
   if (done) return;
   Admin admin;
   ASSERT_TRUE(admin.ok());
+  ASSERT_EQ(admin.Exec("SELECT pg_advisory_lock(7406201)"), "");
+  struct Unlock {
+    Admin* admin;
+    ~Unlock() { admin->Exec("SELECT pg_advisory_unlock(7406201)"); }
+  } unlock{&admin};
   if (admin.Exec("SELECT count(*) FROM chinook.\"Track\"") != "3503") {
     std::string script = std::string(CAIRN_SOURCE_DIR) + "/tests/fixtures/load_chinook_pg.sh '" +
                          kChinook + "' 2>/dev/null";
     ASSERT_EQ(std::system(script.c_str()), 0) << script;
+  }
+  if (admin.Exec("SELECT version FROM cairn_pgtest.fixture") == std::to_string(kFixtureVersion)) {
+    done = true;
+    return;
   }
   std::string words;
   for (size_t i = 0; i < kWords.size(); ++i) {
@@ -133,7 +146,12 @@ void EnsureFixtures() {
       "  '00000000-0000-0000-0000-000000000000');"
       "CREATE VIEW cairn_pgtest.slow AS SELECT pg_sleep(5)::text AS slept;"
       "CREATE VIEW cairn_pgtest.numbers AS SELECT g AS n, 'row ' || g AS label "
-      "  FROM generate_series(1, 2000000) g;";
+      "  FROM generate_series(1, 2000000) g;"
+      "CREATE TABLE cairn_pgtest.reconnect_probe (id int PRIMARY KEY, note text);"
+      "INSERT INTO cairn_pgtest.reconnect_probe VALUES (1, 'one'), (2, 'two');"
+      "CREATE TABLE cairn_pgtest.fixture (version int);"
+      "INSERT INTO cairn_pgtest.fixture VALUES (" +
+      std::to_string(kFixtureVersion) + ");";
   ASSERT_EQ(admin.Exec(setup), "");
   done = true;
 }
@@ -450,6 +468,11 @@ TEST_F(PostgresSourceTest, JoinsOpenSeveralCursorsOnOneConnection) {
       "SELECT count(*) FROM {s}.Track t1 JOIN {s}.Track t2 ON t2.Composer = t1.Composer "
       "WHERE t1.GenreId = 5",
       "narrow", "lite");
+  // An equality that matches more than fetch_size rows overflows the one-round-trip attempt and
+  // falls back to a cursor.
+  ExpectSame("SELECT count(*), sum(Bytes) FROM {s}.Track WHERE MediaTypeId = 1", "narrow", "lite");
+  ExpectSame("SELECT count(*), sum(Bytes) FROM {s}.Track WHERE MediaTypeId IN (1, 2)", "narrow",
+             "lite");
 }
 
 // Returns the server log written since `offset`.
@@ -523,11 +546,27 @@ TEST_F(PostgresSourceTest, RemoteErrorsCarryTheSourceName) {
             "");
   AttachTestSchema();
   ASSERT_EQ(admin.Exec("DROP TABLE cairn_pgtest.doomed"), "");
+  EXPECT_EQ(Query(db_, "SELECT * FROM t.doomed WHERE a = 1"),
+            "step error: tsrc: ERROR: relation \"cairn_pgtest.doomed\" does not exist (SQLSTATE "
+            "42P01)");
   std::string result = Query(db_, "SELECT * FROM t.doomed");
   EXPECT_NE(result.find("tsrc: ERROR: relation \"cairn_pgtest.doomed\" does not exist (SQLSTATE "
                         "42P01)"),
             std::string::npos)
       << result;
+}
+
+TEST_F(PostgresSourceTest, ReconnectsOnceWhenTheServerDroppedTheConnection) {
+  AttachTestSchema();
+  EXPECT_EQ(Query(db_, "SELECT note FROM t.reconnect_probe WHERE id = 1"), "3:one\n");
+  Admin admin;
+  ASSERT_EQ(admin.Exec("SELECT count(pg_terminate_backend(pid)) > 0 FROM pg_stat_activity WHERE "
+                       "application_name = 'cairn' AND query LIKE '%reconnect_probe%' AND pid <> "
+                       "pg_backend_pid()"),
+            "t");
+  usleep(50000);
+  EXPECT_EQ(Query(db_, "SELECT note FROM t.reconnect_probe WHERE id = 2"), "3:two\n");
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM t.reconnect_probe"), "1:2\n");
 }
 
 TEST_F(PostgresSourceTest, StreamsMillionsOfRowsInBoundedMemory) {
