@@ -59,21 +59,6 @@ std::string VatNumber(std::string_view country, Rng& rng) {
   return fmt::format("{}{}", country, n);
 }
 
-std::string Slug(std::string_view name) {
-  std::string slug;
-  for (char c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      slug.push_back(c);
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug.push_back('-');
-    }
-    if (slug.size() >= 24) break;
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug.empty() ? "customer" : slug;
-}
-
 class Generator {
  public:
   Generator(uint64_t seed, int containers) : rng_(seed), target_containers_(containers) {}
@@ -269,7 +254,8 @@ class Generator {
     c.id = 10001 + static_cast<int64_t>(m_.customers.size());
     c.country = std::string(country);
     c.vat_number = VatNumber(country, rng_);
-    c.email = fmt::format("{}@{}.example", rng_.PerMille(500) ? "accounts" : "ap", Slug(name));
+    c.email =
+        fmt::format("{}@{}.example", rng_.PerMille(500) ? "accounts" : "ap", CompanySlug(name));
     c.currency = country == "GB" && rng_.PerMille(500) ? "USD" : "EUR";
     c.payment_terms_days = rng_.PerMille(400) ? 14 : 30;
     c.name = std::move(name);

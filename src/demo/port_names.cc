@@ -135,6 +135,34 @@ std::string Typo(const std::string& name, Rng& rng) {
 
 }  // namespace
 
+std::string CompanySlug(std::string_view name) {
+  static const std::string_view kLegalForms[] = {"GmbH", "AG",      "B.V.", "SARL",   "SAS",
+                                                 "Sp.",  "AB",      "A/S",  "S.r.l.", "S.p.A.",
+                                                 "Ltd",  "Limited", "PLC",  "s.r.o."};
+  std::string base = Transliterate(std::string(name.substr(0, name.find(','))));
+  std::string slug;
+  size_t start = 0;
+  while (start < base.size()) {
+    size_t end = base.find(' ', start);
+    if (end == std::string::npos) end = base.size();
+    const std::string_view word(base.data() + start, end - start);
+    start = end + 1;
+    if (std::find(std::begin(kLegalForms), std::end(kLegalForms), word) != std::end(kLegalForms)) {
+      break;
+    }
+    std::string part;
+    for (char c : word) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) part.push_back(c);
+    }
+    if (part.empty()) continue;
+    if (!slug.empty() && slug.size() + 1 + part.size() > 30) break;
+    if (!slug.empty()) slug.push_back('-');
+    slug += part.substr(0, 30);
+  }
+  return slug.empty() ? "customer" : slug;
+}
+
 std::string ConsigneeVariant(std::string_view name_view, Rng& rng) {
   const std::string name(name_view);
   for (int attempt = 0; attempt < 16; ++attempt) {

@@ -53,6 +53,14 @@ TEST(FormatTest, InstantsDatesAndMoney) {
   EXPECT_EQ(FormatCents(7), "0.07");
 }
 
+TEST(CompanySlugTest, AsciiWordsWithoutLegalFormOrCity) {
+  EXPECT_EQ(CompanySlug("Müller Logistik GmbH, Hamburg"), "mueller-logistik");
+  EXPECT_EQ(CompanySlug("Delikatessen \"Zur Elbe\" GmbH"), "delikatessen-zur-elbe");
+  EXPECT_EQ(CompanySlug("Société Lyonnaise d'Import SAS"), "societe-lyonnaise-dimport");
+  EXPECT_EQ(CompanySlug("Wiśniewski Trading Sp. z o.o."), "wisniewski-trading");
+  EXPECT_EQ(CompanySlug("GmbH"), "customer");
+}
+
 TEST(ConsigneeVariantTest, AlwaysDiffersFromTheOriginal) {
   Rng rng(1);
   const char* names[] = {"Acme Trading GmbH", "Müller Logistik GmbH, Hamburg", "AB",

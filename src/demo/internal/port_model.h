@@ -218,6 +218,11 @@ const std::vector<Goods>& GoodsCatalogue();
 // Builds the whole port from `seed`. Precondition: containers >= 50.
 PortModel GeneratePortModel(uint64_t seed, int containers);
 
+// A DNS label for a company name: transliterated to ASCII, lower case, words joined by '-',
+// legal form and city dropped, at most 30 characters ("Müller Logistik GmbH, Hamburg" ->
+// "mueller-logistik").
+std::string CompanySlug(std::string_view name);
+
 // A deliberately different spelling of a company name as another system might hold it
 // (abbreviation, upper case, transliteration, dropped legal form or city, or a typo).
 // Always differs from `name`.
