@@ -109,6 +109,14 @@ int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const Suppor
         all_exact = false;
         continue;
     }
+    if (op != Op::kLike && op != Op::kIsNull && op != Op::kIsNotNull) {
+      // Sources compare bytewise; a NOCASE/RTRIM/custom comparison stays with SQLite.
+      const char* collation = sqlite3_vtab_collation(info, i);
+      if (collation != nullptr && sqlite3_stricmp(collation, "BINARY") != 0) {
+        all_exact = false;
+        continue;
+      }
+    }
     Support level = support(column, op);
     if (level == Support::kNo) {
       all_exact = false;

@@ -17,6 +17,9 @@
 // list is taken all at once (sqlite3_vtab_in) when SQLite allows it, and then its argv value
 // must be walked with sqlite3_vtab_in_first/next.
 //
+// Comparisons (=, <, IN, ...) under a collation other than BINARY (`x = 'a' COLLATE NOCASE`) are
+// never offered to the source: sources compare bytewise.
+//
 // The columns the statement reads (colUsed) travel in the plan too, so a source can fetch only
 // those.
 //

@@ -192,6 +192,9 @@ TEST_F(SqliteSourceTest, EveryPushedOperatorGivesTheDirectRows) {
       "SELECT Name FROM {m}.Artist WHERE Name >= 'a' ORDER BY 1",  // BINARY: 'a' > 'Z'
       "SELECT Name FROM {m}.Artist WHERE Name < 'B' ORDER BY 1",
       "SELECT Name FROM {m}.Artist WHERE Name = 'ac/dc'",
+      "SELECT Name FROM {m}.Artist WHERE Name = 'ac/dc' COLLATE NOCASE",
+      "SELECT Name FROM {m}.Artist WHERE Name COLLATE NOCASE IN ('ac/dc', 'U2') ORDER BY 1",
+      "SELECT Name FROM {m}.Artist WHERE Name < 'b' COLLATE NOCASE ORDER BY 1",
       "SELECT * FROM {m}.Invoice WHERE Total > 20 ORDER BY InvoiceId",
       "SELECT * FROM {m}.Invoice WHERE Total = 1.98 ORDER BY InvoiceId",
       "SELECT * FROM {m}.Track LIMIT 5",
