@@ -116,6 +116,18 @@ TEST_F(CsvSourceTest, ValueBeyondTheSampleThatDoesNotFitComesBackAsText) {
             (Rows{{"i:1", "r:1.5"}, {"i:2", "r:2.5"}, {"i:3", "t:oops"}, {"t:n/a", "r:4"}}));
 }
 
+TEST_F(CsvSourceTest, RowEstimateFromTheSampleAndFileSize) {
+  std::string text = "id,v\n";
+  for (int i = 1; i <= 1000; ++i) text += fmt::format("{},{}\n", 1000 + i, 100 + i % 900);
+  dir_.Write("t.csv", text);  // every record is 9 bytes
+  Attach("    sample_rows: 10\n");
+  Result<std::vector<TableInfo>> tables = source_->Tables();
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ((*tables)[0].row_estimate, 1000);
+  EXPECT_EQ((*tables)[0].columns[0].source_type, "csv: inferred from 10 rows");
+  EXPECT_EQ(Select("SELECT count(*), max(rowid) FROM customs.t"), (Rows{{"i:1000", "i:1001"}}));
+}
+
 TEST_F(CsvSourceTest, EmptyUnquotedFieldIsNullQuotedEmptyIsEmptyText) {
   dir_.Write("n.csv", "a,b,c\n,\"\",x\n1,,\"\"\n");
   Attach();
