@@ -77,7 +77,11 @@ struct PlantedProblem {
 // count containers. Rates (of import B/Ls or import containers) are fixed: open holds 2% of
 // containers, unpaid invoices 4% of B/Ls, B/L consignee mismatches 3% of B/Ls, TOS consignee
 // mismatches 1% of B/Ls, missing delivery orders 2% of containers, expired delivery orders
-// 1% of B/Ls (counted in containers). Each count is at least 1.
+// 1% of B/Ls (counted in containers); each rounded, and at least 1 at every supported size.
+// Kinds may meet on one container (a quarter of the open holds are placed on containers whose
+// handling invoice is unpaid, so the tos x customs x finance query has rows), except that B/L
+// and TOS mismatches never share a B/L and a container never has both a missing and an
+// expired delivery order.
 struct PlantedCounts {
   int open_customs_holds = 0;        // containers (one open hold each)
   int unpaid_invoices = 0;           // invoices (B/L handling invoices), of which:
