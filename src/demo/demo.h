@@ -12,7 +12,11 @@
 //
 // Guarantees:
 //   * Same seed and container count -> byte-identical files (own PRNG and distributions; no
-//     wall clock). All timestamps fall in a fixed 60-day window ending at kDemoAsOf.
+//     wall clock). The SQLite files are identical for the same SQLite library version, whose
+//     number the file header records.
+//   * Terminal activity (arrivals, moves, customs events, invoices, payments) lies in the 60
+//     days before kDemoAsOf; upstream documents (bookings, B/Ls, credit limits) start earlier
+//     and scheduled arrivals of vessels not yet in port lie after it.
 //   * Every container number is a valid ISO 6346 number, every vessel a valid IMO number.
 //   * Referential integrity holds across sources, except for the planted problems, which are
 //     listed one by one in DemoSummary::problems and counted in DemoSummary::planted. Planted

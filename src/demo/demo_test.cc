@@ -371,6 +371,34 @@ TEST_F(DemoTest, ReferentialIntegrityHolds) {
   for (const char* sql : orphan_queries) EXPECT_EQ(f.Count(sql), 0) << sql;
 }
 
+TEST_F(DemoTest, TerminalActivityLiesInTheWindow) {
+  Federation f(*dir_);
+  const std::pair<const char*, const char*> columns[] = {{"tos.moves", "moved_at"},
+                                                         {"tos.voyages", "ata"},
+                                                         {"tos.voyages", "atd"},
+                                                         {"tos.yard_positions", "since"},
+                                                         {"customs.declarations", "lodged_at"},
+                                                         {"customs.holds", "placed_at"},
+                                                         {"customs.holds", "released_at"},
+                                                         {"customs.releases", "released_at"},
+                                                         {"finance.invoices", "issued_on"},
+                                                         {"finance.payments", "paid_at"},
+                                                         {"lines.delivery_orders", "issued_at"}};
+  for (const auto& [table, column] : columns) {
+    const std::string c = column;
+    EXPECT_EQ(f.Count("SELECT COUNT(*) FROM " + std::string(table) + " WHERE " + c +
+                      " IS NOT NULL AND (" + c + " < '2026-01-01' OR " + c + " >= '" +
+                      std::string(kDemoAsOf) + "')"),
+              0)
+        << table << "." << column;
+  }
+  // Vessels not yet in port are scheduled after "now".
+  EXPECT_GT(f.Count("SELECT COUNT(*) FROM tos.voyages WHERE ata IS NULL AND eta > '2026-03-02'"),
+            0);
+  EXPECT_EQ(f.Count("SELECT COUNT(*) FROM tos.voyages WHERE ata IS NULL AND eta <= '2026-03-02'"),
+            0);
+}
+
 TEST_F(DemoTest, PlantedProblemCountsMatchTheFiles) {
   const PlantedCounts& n = summary_->planted;
   EXPECT_GE(n.open_customs_holds, 1);
@@ -465,6 +493,11 @@ TEST_F(DemoTest, ShowcaseQueriesRunAcrossTheSources) {
   Federation f(*dir_);
   for (const auto& q : queries) {
     EXPECT_FALSE(q.title.empty());
+    int sources = 0;
+    for (const char* schema : {"tos.", "customs.", "finance.", "lines."}) {
+      sources += q.sql.find(schema) != std::string::npos;
+    }
+    EXPECT_GE(sources, 2) << "not a cross-source query: " << q.title;
     const auto rows = f.Query(q.sql);
     EXPECT_FALSE(rows.empty()) << q.title;
   }
@@ -548,6 +581,20 @@ TEST(DemoOverwriteTest, RefusesAStrayOutputFileToo) {
   EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(result.status().message(), HasSubstr("finance.sqlite"));
   EXPECT_EQ(ReadFile(dir / "finance.sqlite"), "not mine");
+  fs::remove_all(dir.parent_path());
+}
+
+TEST(DemoOverwriteTest, RefusesAFileWhereTheDirectoryShouldBe) {
+  const fs::path dir = TempDir("file");
+  fs::create_directories(dir.parent_path());
+  std::ofstream(dir) << "x";
+  DemoOptions options;
+  options.dir = dir;
+  options.force = true;
+  auto result = GenerateDemo(options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(result.status().message(), HasSubstr("not a directory"));
   fs::remove_all(dir.parent_path());
 }
 

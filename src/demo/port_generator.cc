@@ -700,7 +700,7 @@ class Generator {
         d.id = "";  // assigned later
         d.container = ci;
         d.declarant = rng_.PerMille(150) ? m_.customers[c.customer].name : std::string(Declarant());
-        d.lodged_at = t_dis - rng_.Range(2, 72) * kHour;
+        d.lodged_at = std::max(t_dis - rng_.Range(2, 72) * kHour, kWindowStart + kHour);
         d.status = c.open_hold ? "held" : "cleared";
         m_.declarations.push_back(std::move(d));
         const size_t decl = m_.declarations.size() - 1;
@@ -807,8 +807,9 @@ class Generator {
         c.customer = customer;
         m_.containers.push_back(std::move(c));
 
-        const int64_t gate_in = std::min(
-            arrival - rng_.Range(12, 144) * kHour - rng_.Range(0, 3599), kAsOfTime - kHour);
+        const int64_t gate_in =
+            std::clamp(arrival - rng_.Range(12, 144) * kHour - rng_.Range(0, 3599),
+                       kWindowStart + kHour, kAsOfTime - kHour);
         const int64_t load = departed ? rng_.Range(vy.ata + kHour, vy.atd - kHour) : kNoTime;
         const std::string last = YardStay(ci, gate_in, load, "GATE", "gate_in", 0);
         if (departed) {
