@@ -76,7 +76,7 @@ class Generator {
     FinishMoves();
     FinishFinance();
     CollectProblems();
-    return std::move(m_);
+    return std::move(model_);
   }
 
  private:
@@ -94,7 +94,7 @@ class Generator {
   // ---- reference data ------------------------------------------------------------------
 
   void MakeLines() {
-    m_.lines = {
+    model_.lines = {
         {"NSL", "Nordic Star Line", "NSL", 30},
         {"PCS", "Pacific Crest Shipping", "PCR", 20},
         {"HCL", "Hanseatic Container Line", "HCX", 15},
@@ -104,7 +104,7 @@ class Generator {
         {"ATM", "Atlas Marine Carriers", "ATK", 5},
         {"CFS", "Cormorant Feeder Services", "CMF", 3},
     };
-    for (const auto& line : m_.lines) line_weights_.push_back(line.weight);
+    for (const auto& line : model_.lines) line_weights_.push_back(line.weight);
   }
 
   void MakeVessels() {
@@ -119,10 +119,11 @@ class Generator {
     const int count = static_cast<int>(std::clamp(target_containers_ / 75, 8, 40));
     std::set<int64_t> imos;
     std::set<std::string> names;
-    for (size_t i = 0; i < m_.lines.size() && static_cast<int>(m_.vessels.size()) < count; ++i) {
+    for (size_t i = 0; i < model_.lines.size() && static_cast<int>(model_.vessels.size()) < count;
+         ++i) {
       AddVessel(i, kPrefixes[i], kNames, kFlags, &imos, &names);  // every line has a vessel
     }
-    while (static_cast<int>(m_.vessels.size()) < count) {
+    while (static_cast<int>(model_.vessels.size()) < count) {
       const size_t line = rng_.Weighted(line_weights_);
       AddVessel(line, kPrefixes[line], kNames, kFlags, &imos, &names);
     }
@@ -143,10 +144,10 @@ class Generator {
       v.imo = std::stoll(first6) * 10 + (ImoCheckDigit(first6) - '0');
     } while (!imos->insert(v.imo).second);
     v.flag = std::string(rng_.Pick(flags));
-    const bool feeder = m_.lines[line].code == "CFS" || rng_.PerMille(200);
+    const bool feeder = model_.lines[line].code == "CFS" || rng_.PerMille(200);
     v.teu = static_cast<int>(feeder ? rng_.Range(8, 30) * 100 : rng_.Range(40, 200) * 100);
     v.built = static_cast<int>(rng_.Range(2004, 2024));
-    m_.vessels.push_back(std::move(v));
+    model_.vessels.push_back(std::move(v));
   }
 
   void MakeVoyages() {
@@ -161,24 +162,24 @@ class Generator {
       }
     }
     std::sort(etas.begin(), etas.end());
-    std::vector<int64_t> vessel_free(m_.vessels.size(), 0);
+    std::vector<int64_t> vessel_free(model_.vessels.size(), 0);
     std::vector<int64_t> berth_free(6, 0);
-    std::vector<int> line_seq(m_.lines.size(), 0);
-    for (size_t i = 0; i < m_.lines.size(); ++i) {
+    std::vector<int> line_seq(model_.lines.size(), 0);
+    for (size_t i = 0; i < model_.lines.size(); ++i) {
       line_seq[i] = static_cast<int>(rng_.Range(100, 600));
     }
     std::vector<uint64_t> vessel_weights;
-    for (const auto& v : m_.vessels) vessel_weights.push_back(m_.lines[v.line].weight);
+    for (const auto& v : model_.vessels) vessel_weights.push_back(model_.lines[v.line].weight);
     for (int64_t eta : etas) {
       Voyage voyage;
-      voyage.id = static_cast<int64_t>(m_.voyages.size()) + 1;
+      voyage.id = static_cast<int64_t>(model_.voyages.size()) + 1;
       size_t vessel = rng_.Weighted(vessel_weights);
       for (int tries = 0; tries < 8 && vessel_free[vessel] > eta; ++tries) {
         vessel = rng_.Weighted(vessel_weights);
       }
       voyage.vessel = vessel;
-      const size_t line = m_.vessels[vessel].line;
-      voyage.voyage_no = fmt::format("{}{}{}", m_.lines[line].code, line_seq[line]++,
+      const size_t line = model_.vessels[vessel].line;
+      voyage.voyage_no = fmt::format("{}{}{}", model_.lines[line].code, line_seq[line]++,
                                      rng_.PerMille(500) ? 'W' : 'E');
       voyage.eta = eta;
       const int64_t stay = rng_.Range(14, 30) * kHour;
@@ -198,7 +199,7 @@ class Generator {
       berth_free[berth] = depart + 2 * kHour;
       voyage.berth = fmt::format("B{}", berth + 1);
       vessel_free[vessel] = depart + 5 * kDay;
-      m_.voyages.push_back(std::move(voyage));
+      model_.voyages.push_back(std::move(voyage));
     }
   }
 
@@ -230,11 +231,11 @@ class Generator {
         {"Société Lyonnaise d'Import SAS", "FR"},
     };
     for (const auto& [name, country] : kFixed) {
-      if (static_cast<int>(m_.customers.size()) >= count) break;
+      if (static_cast<int>(model_.customers.size()) >= count) break;
       used.insert(std::string(name));
       AddCustomer(std::string(name), country);
     }
-    while (static_cast<int>(m_.customers.size()) < count) {
+    while (static_cast<int>(model_.customers.size()) < count) {
       const Country& country = Countries()[rng_.Weighted(country_weights)];
       const std::string_view activity = country.code == "DE" && rng_.PerMille(400)
                                             ? rng_.Pick(kGermanActivities)
@@ -246,12 +247,13 @@ class Generator {
       AddCustomer(std::move(name), country.code);
     }
     // Zipf-like sizes: customer i has weight 1/(i+1).
-    for (size_t i = 0; i < m_.customers.size(); ++i) customer_weights_.push_back(1000000 / (i + 1));
+    for (size_t i = 0; i < model_.customers.size(); ++i)
+      customer_weights_.push_back(1000000 / (i + 1));
   }
 
   void AddCustomer(std::string name, std::string_view country) {
     Customer c;
-    c.id = 10001 + static_cast<int64_t>(m_.customers.size());
+    c.id = 10001 + static_cast<int64_t>(model_.customers.size());
     c.country = std::string(country);
     c.vat_number = VatNumber(country, rng_);
     c.email =
@@ -259,7 +261,7 @@ class Generator {
     c.currency = country == "GB" && rng_.PerMille(500) ? "USD" : "EUR";
     c.payment_terms_days = rng_.PerMille(400) ? 14 : 30;
     c.name = std::move(name);
-    m_.customers.push_back(std::move(c));
+    model_.customers.push_back(std::move(c));
   }
 
   struct Shipper {
@@ -311,7 +313,7 @@ class Generator {
     static const std::vector<std::string_view> kLessors = {"CRN", "TXL", "GBZ", "SEC"};
     for (;;) {
       const std::string owner =
-          rng_.PerMille(750) ? m_.lines[line].owner_code : std::string(rng_.Pick(kLessors));
+          rng_.PerMille(750) ? model_.lines[line].owner_code : std::string(rng_.Pick(kLessors));
       const std::string first10 = fmt::format("{}U{:06d}", owner, rng_.Range(0, 999999));
       std::string number = first10 + Iso6346CheckDigit(first10);
       if (used_numbers_.insert(number).second) return number;
@@ -358,23 +360,24 @@ class Generator {
 
   void MakeImports() {
     const size_t target = static_cast<size_t>(target_containers_) * 80 / 100;
-    for (size_t v = 0; v < m_.voyages.size(); ++v) {
-      if (m_.voyages[v].ata != kNoTime) {
+    for (size_t v = 0; v < model_.voyages.size(); ++v) {
+      if (model_.voyages[v].ata != kNoTime) {
         past_voyages_.push_back(v);
-        past_voyage_weights_.push_back(static_cast<uint64_t>(m_.vessels[m_.voyages[v].vessel].teu));
+        past_voyage_weights_.push_back(
+            static_cast<uint64_t>(model_.vessels[model_.voyages[v].vessel].teu));
       }
     }
     size_t made = 0;
     while (made < target) {
       const size_t n = std::min(ContainersPerDocument(), target - made);
       const size_t voyage = past_voyages_[rng_.Weighted(past_voyage_weights_)];
-      const Voyage& vy = m_.voyages[voyage];
-      size_t line = m_.vessels[vy.vessel].line;
+      const Voyage& vy = model_.voyages[voyage];
+      size_t line = model_.vessels[vy.vessel].line;
       if (rng_.PerMille(150)) line = rng_.Weighted(line_weights_);  // slot charter
       const Shipper& shipper = rng_.Pick(shippers_);
 
       Booking booking;
-      booking.booking_no = UniqueId("{}B{:07d}", m_.lines[line].code);
+      booking.booking_no = UniqueId("{}B{:07d}", model_.lines[line].code);
       booking.line = line;
       booking.shipper = shipper.name;
       booking.port_of_loading = std::string(shipper.port);
@@ -382,16 +385,16 @@ class Generator {
       booking.voyage = voyage;
       booking.containers = static_cast<int>(n);
       booking.booked_at = vy.ata - rng_.Range(25, 50) * kDay - rng_.Range(0, 86399);
-      m_.bookings.push_back(std::move(booking));
+      model_.bookings.push_back(std::move(booking));
 
       BillOfLading bl;
-      bl.bl_number =
-          UniqueId("{}{:07d}", fmt::format("{}{}", m_.lines[line].code, shipper.port.substr(2)));
-      bl.booking = m_.bookings.size() - 1;
+      bl.bl_number = UniqueId("{}{:07d}",
+                              fmt::format("{}{}", model_.lines[line].code, shipper.port.substr(2)));
+      bl.booking = model_.bookings.size() - 1;
       bl.line = line;
       bl.shipper = shipper.name;
       bl.customer = rng_.Weighted(customer_weights_);
-      bl.consignee_name = m_.customers[bl.customer].name;
+      bl.consignee_name = model_.customers[bl.customer].name;
       bl.notify_party = rng_.PerMille(600) ? "SAME AS CONSIGNEE" : std::string(Declarant());
       bl.issued_at = vy.ata - rng_.Range(14, 24) * kDay - rng_.Range(0, 86399);
       bl.voyage = voyage;
@@ -402,16 +405,16 @@ class Generator {
         c.direction = Direction::kImport;
         c.voyage = voyage;
         c.line = line;
-        c.bl = m_.bills.size();
+        c.bl = model_.bills.size();
         c.customer = bl.customer;
         c.tos_consignee = bl.consignee_name;
-        bl.containers.push_back(m_.containers.size());
-        m_.containers.push_back(std::move(c));
+        bl.containers.push_back(model_.containers.size());
+        model_.containers.push_back(std::move(c));
       }
-      m_.bills.push_back(std::move(bl));
+      model_.bills.push_back(std::move(bl));
       made += n;
     }
-    import_count_ = m_.containers.size();
+    import_count_ = model_.containers.size();
   }
 
   std::string_view Declarant() {
@@ -428,23 +431,23 @@ class Generator {
   // ---- planted problems ----------------------------------------------------------------
 
   void PlantProblems() {
-    const size_t bls = m_.bills.size();
+    const size_t bls = model_.bills.size();
     const size_t boxes = import_count_;
     for (size_t i : rng_.Sample(bls, static_cast<size_t>(Percent(bls, 4))))
-      m_.bills[i].unpaid = true;
+      model_.bills[i].unpaid = true;
 
     // Open holds: a quarter on containers whose B/L is also unpaid, so the cross-source
     // showcase query has rows; the rest anywhere else.
     const size_t holds = static_cast<size_t>(Percent(boxes, 2));
     std::vector<size_t> on_unpaid, others;
     for (size_t c = 0; c < boxes; ++c) {
-      (m_.bills[m_.containers[c].bl].unpaid ? on_unpaid : others).push_back(c);
+      (model_.bills[model_.containers[c].bl].unpaid ? on_unpaid : others).push_back(c);
     }
     const size_t overlap = std::min(on_unpaid.size(), std::max<size_t>(1, holds / 4));
     for (size_t i : rng_.Sample(on_unpaid.size(), overlap))
-      m_.containers[on_unpaid[i]].open_hold = true;
+      model_.containers[on_unpaid[i]].open_hold = true;
     for (size_t i : rng_.Sample(others.size(), std::min(others.size(), holds - overlap))) {
-      m_.containers[others[i]].open_hold = true;
+      model_.containers[others[i]].open_hold = true;
     }
 
     // Name mismatches: disjoint B/L sets.
@@ -452,41 +455,41 @@ class Generator {
     const size_t tos_mismatch = static_cast<size_t>(Percent(bls, 1));
     const auto picked = rng_.Sample(bls, bl_mismatch + tos_mismatch);
     for (size_t i = 0; i < picked.size(); ++i) {
-      BillOfLading& bl = m_.bills[picked[i]];
-      const std::string variant = ConsigneeVariant(m_.customers[bl.customer].name, rng_);
+      BillOfLading& bl = model_.bills[picked[i]];
+      const std::string variant = ConsigneeVariant(model_.customers[bl.customer].name, rng_);
       if (i < bl_mismatch) {
         bl.bl_mismatch = true;
         bl.consignee_name = variant;
       } else {
         bl.tos_mismatch = true;
-        for (size_t c : bl.containers) m_.containers[c].tos_consignee = variant;
+        for (size_t c : bl.containers) model_.containers[c].tos_consignee = variant;
       }
     }
 
     // Expired delivery orders: B/Ls that arrived at least 12 days before "now".
     std::vector<size_t> old_bls;
     for (size_t b = 0; b < bls; ++b) {
-      if (m_.voyages[m_.bills[b].voyage].ata <= kAsOfTime - 12 * kDay) old_bls.push_back(b);
+      if (model_.voyages[model_.bills[b].voyage].ata <= kAsOfTime - 12 * kDay) old_bls.push_back(b);
     }
     for (size_t i : rng_.Sample(old_bls.size(),
                                 std::min(old_bls.size(), static_cast<size_t>(Percent(bls, 1))))) {
-      m_.bills[old_bls[i]].do_expired = true;
+      model_.bills[old_bls[i]].do_expired = true;
     }
     // Missing delivery orders: containers on B/Ls whose delivery order is not expired.
     std::vector<size_t> candidates;
     for (size_t c = 0; c < boxes; ++c) {
-      if (!m_.bills[m_.containers[c].bl].do_expired) candidates.push_back(c);
+      if (!model_.bills[model_.containers[c].bl].do_expired) candidates.push_back(c);
     }
     for (size_t i :
          rng_.Sample(candidates.size(),
                      std::min(candidates.size(), static_cast<size_t>(Percent(boxes, 2))))) {
-      m_.containers[candidates[i]].missing_do = true;
+      model_.containers[candidates[i]].missing_do = true;
     }
   }
 
   bool HasProblem(const Container& c) const {
     if (c.direction != Direction::kImport) return false;
-    const BillOfLading& bl = m_.bills[c.bl];
+    const BillOfLading& bl = model_.bills[c.bl];
     return c.open_hold || c.missing_do || bl.unpaid || bl.bl_mismatch || bl.tos_mismatch ||
            bl.do_expired;
   }
@@ -543,7 +546,7 @@ class Generator {
     mv.from = std::move(from);
     mv.to = std::move(to);
     mv.voyage_id = voyage_id;
-    m_.moves.push_back(std::move(mv));
+    model_.moves.push_back(std::move(mv));
   }
 
   // Yard residence from `in` to `out` (kNoTime: still in the yard): first placement, yard
@@ -551,7 +554,7 @@ class Generator {
   // label of the last position.
   std::string YardStay(size_t ci, int64_t in, int64_t out, const std::string& from_label,
                        std::string_view first_move, int64_t voyage_id) {
-    const Container& c = m_.containers[ci];
+    const Container& c = model_.containers[ci];
     static const std::vector<uint64_t> kShiftWeights = {35, 35, 20, 10};
     const size_t shifts = rng_.Weighted(kShiftWeights);
     const int64_t end = out == kNoTime ? kAsOfTime - kHour : out;
@@ -577,7 +580,7 @@ class Generator {
       p.row = slots.back().row;
       p.tier = slots.back().tier;
       p.since = times.empty() ? in : times.back();
-      m_.yard.push_back(std::move(p));
+      model_.yard.push_back(std::move(p));
     }
     return slots.back().Label();
   }
@@ -592,7 +595,7 @@ class Generator {
   void AddPayments(size_t invoice, int64_t earliest, int64_t latest) {
     static const std::vector<std::string_view> kMethods = {"bank_transfer", "direct_debit", "card"};
     static const std::vector<uint64_t> kMethodWeights = {75, 20, 5};
-    const Invoice& inv = m_.invoices[invoice];
+    const Invoice& inv = model_.invoices[invoice];
     latest = std::max(earliest, latest);
     const bool split = inv.amount_cents > 100000 && rng_.PerMille(150);
     int64_t first = split ? inv.amount_cents * rng_.Range(30, 70) / 100 : inv.amount_cents;
@@ -602,11 +605,11 @@ class Generator {
     p.amount_cents = first;
     p.paid_at = t1;
     p.method = std::string(kMethods[rng_.Weighted(kMethodWeights)]);
-    m_.payments.push_back(p);
+    model_.payments.push_back(p);
     if (split) {
       p.amount_cents = inv.amount_cents - first;
       p.paid_at = rng_.Range(t1, latest);
-      m_.payments.push_back(p);
+      model_.payments.push_back(p);
     }
   }
 
@@ -618,26 +621,26 @@ class Generator {
     inv.container_no = std::move(container);
     inv.description = std::move(text);
     inv.amount_cents = cents;
-    inv.currency = m_.customers[customer].currency;
+    inv.currency = model_.customers[customer].currency;
     inv.issued_on = DayOf(issued_at);
-    inv.due_on = inv.issued_on + m_.customers[customer].payment_terms_days * kDay;
+    inv.due_on = inv.issued_on + model_.customers[customer].payment_terms_days * kDay;
     inv.status = "paid";
-    m_.invoices.push_back(std::move(inv));
-    return m_.invoices.size() - 1;
+    model_.invoices.push_back(std::move(inv));
+    return model_.invoices.size() - 1;
   }
 
   // Pays invoice `i` in full between its issue and its due date, before "now". Returns the
   // time of the last payment.
   int64_t PayInFull(size_t i) {
-    const Invoice& inv = m_.invoices[i];
+    const Invoice& inv = model_.invoices[i];
     const int64_t earliest = inv.issued_on + 9 * kHour;
     int64_t latest = inv.due_on + (rng_.PerMille(150) ? rng_.Range(1, 10) * kDay : 0);
     latest = std::min(latest, kAsOfTime - 2 * kHour);
-    const size_t before = m_.payments.size();
+    const size_t before = model_.payments.size();
     AddPayments(i, earliest, latest);
     int64_t last = earliest;
-    for (size_t p = before; p < m_.payments.size(); ++p)
-      last = std::max(last, m_.payments[p].paid_at);
+    for (size_t p = before; p < model_.payments.size(); ++p)
+      last = std::max(last, model_.payments[p].paid_at);
     return last;
   }
 
@@ -652,9 +655,9 @@ class Generator {
         {"Veterinary check", "Veterinary Border Control"},
         {"Security check", "Federal Police"},
     };
-    for (size_t b = 0; b < m_.bills.size(); ++b) {
-      BillOfLading& bl = m_.bills[b];
-      const Voyage& vy = m_.voyages[bl.voyage];
+    for (size_t b = 0; b < model_.bills.size(); ++b) {
+      BillOfLading& bl = model_.bills[b];
+      const Voyage& vy = model_.voyages[bl.voyage];
       const int64_t voyage_id = vy.id;
       const std::string vessel_label = fmt::format("VSL:{}", vy.voyage_no);
 
@@ -662,7 +665,7 @@ class Generator {
       int64_t charges = 4500;  // documentation fee
       std::vector<int64_t> discharged;
       for (size_t c : bl.containers) {
-        charges += ContainerCharge(m_.containers[c]);
+        charges += ContainerCharge(model_.containers[c]);
         discharged.push_back(rng_.Range(vy.ata + kHour, vy.atd - kHour));
       }
       const int64_t first_discharge = *std::min_element(discharged.begin(), discharged.end());
@@ -672,7 +675,7 @@ class Generator {
                      charges, first_discharge + rng_.Range(0, 12) * kHour);
       int64_t paid_at = kNoTime;
       if (bl.unpaid) {
-        Invoice& inv = m_.invoices[invoice];
+        Invoice& inv = model_.invoices[invoice];
         inv.status = inv.due_on < kAsOfTime ? "overdue" : "open";
         if (inv.status == "overdue" && rng_.PerMille(300)) {  // a partial payment
           Payment p;
@@ -680,30 +683,31 @@ class Generator {
           p.amount_cents = inv.amount_cents * rng_.Range(20, 60) / 100;
           p.paid_at = rng_.Range(inv.issued_on + 9 * kHour, kAsOfTime - 2 * kHour);
           p.method = "bank_transfer";
-          m_.payments.push_back(p);
+          model_.payments.push_back(p);
         }
       } else {
         paid_at = PayInFull(invoice);
       }
 
       // Delivery order.
-      bl.do_number = UniqueId("DO{}{:07d}", m_.lines[bl.line].code);
+      bl.do_number = UniqueId("DO{}{:07d}", model_.lines[bl.line].code);
       bl.do_issued_at = vy.ata + rng_.Range(2, 30) * kHour;
       int64_t latest_needed = bl.do_issued_at + rng_.Range(7, 21) * kDay;
 
       for (size_t k = 0; k < bl.containers.size(); ++k) {
         const size_t ci = bl.containers[k];
-        Container& c = m_.containers[ci];
+        Container& c = model_.containers[ci];
         const int64_t t_dis = discharged[k];
 
         Declaration d;
         d.id = "";  // assigned later
         d.container = ci;
-        d.declarant = rng_.PerMille(150) ? m_.customers[c.customer].name : std::string(Declarant());
+        d.declarant =
+            rng_.PerMille(150) ? model_.customers[c.customer].name : std::string(Declarant());
         d.lodged_at = std::max(t_dis - rng_.Range(2, 72) * kHour, kWindowStart + kHour);
         d.status = c.open_hold ? "held" : "cleared";
-        m_.declarations.push_back(std::move(d));
-        const size_t decl = m_.declarations.size() - 1;
+        model_.declarations.push_back(std::move(d));
+        const size_t decl = model_.declarations.size() - 1;
 
         int64_t customs_done = t_dis;
         if (c.open_hold || rng_.PerMille(60)) {
@@ -715,7 +719,7 @@ class Generator {
           h.placed_at = t_dis + rng_.Range(1, 12) * kHour;
           if (!c.open_hold) h.released_at = h.placed_at + rng_.Range(4, 36) * kHour;
           customs_done = c.open_hold ? kNoTime : h.released_at;
-          m_.holds.push_back(std::move(h));
+          model_.holds.push_back(std::move(h));
         }
         int64_t released = kNoTime;
         if (customs_done != kNoTime) {
@@ -724,7 +728,7 @@ class Generator {
           r.container = ci;
           r.declaration = decl;
           r.released_at = released;
-          m_.releases.push_back(std::move(r));
+          model_.releases.push_back(std::move(r));
         }
 
         int64_t gate_out = kNoTime;
@@ -745,7 +749,7 @@ class Generator {
           latest_needed = std::max(latest_needed, gate_out + rng_.Range(1, 3) * kDay);
         } else {
           c.status = "in_yard";
-          ++m_.import_containers_in_yard;
+          ++model_.import_containers_in_yard;
           latest_needed = std::max(latest_needed, kAsOfTime + rng_.Range(1, 14) * kDay);
         }
 
@@ -755,10 +759,10 @@ class Generator {
           const size_t i =
               AddInvoice(c.customer, "", c.number, fmt::format("Reefer power, {} day(s)", days),
                          days * 2800, t_dis + kDay);
-          if (m_.invoices[i].issued_on + 9 * kHour < kAsOfTime) {
+          if (model_.invoices[i].issued_on + 9 * kHour < kAsOfTime) {
             PayInFull(i);
           } else {
-            m_.invoices.pop_back();
+            model_.invoices.pop_back();
           }
         }
       }
@@ -769,34 +773,34 @@ class Generator {
 
   void MakeExports() {
     std::vector<size_t> voyages;
-    for (size_t v = 0; v < m_.voyages.size(); ++v) {
-      if (m_.voyages[v].eta >= kWindowStart + 5 * kDay) voyages.push_back(v);
+    for (size_t v = 0; v < model_.voyages.size(); ++v) {
+      if (model_.voyages[v].eta >= kWindowStart + 5 * kDay) voyages.push_back(v);
     }
     const size_t target = static_cast<size_t>(target_containers_);
-    while (m_.containers.size() < target) {
-      const size_t n = std::min(ContainersPerDocument(), target - m_.containers.size());
+    while (model_.containers.size() < target) {
+      const size_t n = std::min(ContainersPerDocument(), target - model_.containers.size());
       const size_t voyage = rng_.Pick(voyages);
-      const Voyage& vy = m_.voyages[voyage];
-      const size_t line = m_.vessels[vy.vessel].line;
+      const Voyage& vy = model_.voyages[voyage];
+      const size_t line = model_.vessels[vy.vessel].line;
       const size_t customer = rng_.Weighted(customer_weights_);
       const Shipper& dest = rng_.Pick(shippers_);
 
       Booking booking;
-      booking.booking_no = UniqueId("{}B{:07d}", m_.lines[line].code);
+      booking.booking_no = UniqueId("{}B{:07d}", model_.lines[line].code);
       booking.line = line;
-      booking.shipper = m_.customers[customer].name;
+      booking.shipper = model_.customers[customer].name;
       booking.port_of_loading = std::string(kPortCode);
       booking.port_of_discharge = std::string(dest.port);
       booking.voyage = voyage;
       booking.containers = static_cast<int>(n);
       booking.booked_at = vy.eta - rng_.Range(10, 30) * kDay - rng_.Range(0, 86399);
-      m_.bookings.push_back(std::move(booking));
-      const size_t booking_index = m_.bookings.size() - 1;
+      model_.bookings.push_back(std::move(booking));
+      const size_t booking_index = model_.bookings.size() - 1;
 
       const bool departed = vy.atd != kNoTime;
       const int64_t arrival = departed ? vy.ata : vy.eta;
       for (size_t i = 0; i < n; ++i) {
-        const size_t ci = m_.containers.size();
+        const size_t ci = model_.containers.size();
         Container c;
         c.number = NewContainerNumber(line);
         FillBox(c);
@@ -805,7 +809,7 @@ class Generator {
         c.line = line;
         c.booking = booking_index;
         c.customer = customer;
-        m_.containers.push_back(std::move(c));
+        model_.containers.push_back(std::move(c));
 
         const int64_t gate_in =
             std::clamp(arrival - rng_.Range(12, 144) * kHour - rng_.Range(0, 3599),
@@ -814,12 +818,12 @@ class Generator {
         const std::string last = YardStay(ci, gate_in, load, "GATE", "gate_in", 0);
         if (departed) {
           AddMove(ci, "load", load, last, fmt::format("VSL:{}", vy.voyage_no), vy.id);
-          m_.containers[ci].status = "loaded";
+          model_.containers[ci].status = "loaded";
         } else {
-          m_.containers[ci].status = "in_yard";
+          model_.containers[ci].status = "in_yard";
         }
-        const size_t inv = AddInvoice(customer, "", m_.containers[ci].number, "Export handling",
-                                      ContainerCharge(m_.containers[ci]), gate_in);
+        const size_t inv = AddInvoice(customer, "", model_.containers[ci].number, "Export handling",
+                                      ContainerCharge(model_.containers[ci]), gate_in);
         PayInFull(inv);
       }
     }
@@ -828,77 +832,80 @@ class Generator {
   // ---- ids and ground truth ------------------------------------------------------------
 
   void FinishMoves() {
-    std::vector<size_t> order(m_.moves.size());
+    std::vector<size_t> order(model_.moves.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return std::tie(m_.moves[a].at, a) < std::tie(m_.moves[b].at, b);
+      return std::tie(model_.moves[a].at, a) < std::tie(model_.moves[b].at, b);
     });
     std::vector<Move> sorted;
     sorted.reserve(order.size());
-    for (size_t i : order) sorted.push_back(std::move(m_.moves[i]));
-    m_.moves = std::move(sorted);
-    for (size_t i = 0; i < m_.moves.size(); ++i) m_.moves[i].id = static_cast<int64_t>(i) + 1;
+    for (size_t i : order) sorted.push_back(std::move(model_.moves[i]));
+    model_.moves = std::move(sorted);
+    for (size_t i = 0; i < model_.moves.size(); ++i)
+      model_.moves[i].id = static_cast<int64_t>(i) + 1;
 
-    for (size_t i = 0; i < m_.declarations.size(); ++i) {
-      m_.declarations[i].id = fmt::format("CD26{:06d}", i + 1);
+    for (size_t i = 0; i < model_.declarations.size(); ++i) {
+      model_.declarations[i].id = fmt::format("CD26{:06d}", i + 1);
     }
-    for (size_t i = 0; i < m_.holds.size(); ++i) m_.holds[i].id = fmt::format("H26-{:05d}", i + 1);
-    for (size_t i = 0; i < m_.releases.size(); ++i) {
-      m_.releases[i].id = fmt::format("R26-{:06d}", i + 1);
+    for (size_t i = 0; i < model_.holds.size(); ++i)
+      model_.holds[i].id = fmt::format("H26-{:05d}", i + 1);
+    for (size_t i = 0; i < model_.releases.size(); ++i) {
+      model_.releases[i].id = fmt::format("R26-{:06d}", i + 1);
     }
   }
 
   void FinishFinance() {
     // Invoice numbers follow the issue date, as an ERP would assign them.
-    std::vector<size_t> order(m_.invoices.size());
+    std::vector<size_t> order(model_.invoices.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return m_.invoices[a].issued_on < m_.invoices[b].issued_on;
+      return model_.invoices[a].issued_on < model_.invoices[b].issued_on;
     });
     for (size_t rank = 0; rank < order.size(); ++rank) {
-      m_.invoices[order[rank]].id = fmt::format("INV-26-{:06d}", rank + 1);
+      model_.invoices[order[rank]].id = fmt::format("INV-26-{:06d}", rank + 1);
     }
-    std::stable_sort(m_.payments.begin(), m_.payments.end(),
+    std::stable_sort(model_.payments.begin(), model_.payments.end(),
                      [](const Payment& a, const Payment& b) { return a.paid_at < b.paid_at; });
-    for (size_t i = 0; i < m_.payments.size(); ++i) m_.payments[i].id = static_cast<int64_t>(i) + 1;
+    for (size_t i = 0; i < model_.payments.size(); ++i)
+      model_.payments[i].id = static_cast<int64_t>(i) + 1;
 
-    for (size_t c = 0; c < m_.customers.size(); ++c) {
+    for (size_t c = 0; c < model_.customers.size(); ++c) {
       CreditLimit limit;
       limit.customer = c;
       const int64_t base = c < 5    ? rng_.Range(40, 100)
                            : c < 30 ? rng_.Range(10, 40)
                                     : rng_.Range(1, 10);
       limit.limit_cents = base * 2500000;
-      limit.currency = m_.customers[c].currency;
+      limit.currency = model_.customers[c].currency;
       limit.valid_from = DayOf(kWindowStart - rng_.Range(30, 700) * kDay);
-      m_.credit_limits.push_back(limit);
+      model_.credit_limits.push_back(limit);
       if (rng_.PerMille(200)) {
         limit.limit_cents = limit.limit_cents * rng_.Range(60, 160) / 100;
         limit.valid_from = DayOf(kWindowStart + rng_.Range(1, 59) * kDay);
-        m_.credit_limits.push_back(limit);
+        model_.credit_limits.push_back(limit);
       }
     }
   }
 
   void Add(ProblemKind kind, const Container& c, std::string detail) {
-    m_.problems.push_back({kind, c.number, m_.bills[c.bl].bl_number, std::move(detail)});
+    model_.problems.push_back({kind, c.number, model_.bills[c.bl].bl_number, std::move(detail)});
   }
 
   void CollectProblems() {
     std::vector<const Hold*> open_hold(import_count_, nullptr);
-    for (const Hold& h : m_.holds) {
+    for (const Hold& h : model_.holds) {
       if (h.released_at == kNoTime) open_hold[h.container] = &h;
     }
-    std::vector<const Invoice*> bl_invoice(m_.bills.size(), nullptr);
+    std::vector<const Invoice*> bl_invoice(model_.bills.size(), nullptr);
     std::map<std::string, size_t> bl_index;
-    for (size_t b = 0; b < m_.bills.size(); ++b) bl_index[m_.bills[b].bl_number] = b;
-    for (const Invoice& inv : m_.invoices) {
+    for (size_t b = 0; b < model_.bills.size(); ++b) bl_index[model_.bills[b].bl_number] = b;
+    for (const Invoice& inv : model_.invoices) {
       if (!inv.bl_number.empty()) bl_invoice[bl_index.at(inv.bl_number)] = &inv;
     }
-    PlantedCounts& n = m_.planted;
-    for (size_t b = 0; b < m_.bills.size(); ++b) {
-      const BillOfLading& bl = m_.bills[b];
-      const std::string& finance_name = m_.customers[bl.customer].name;
+    PlantedCounts& n = model_.planted;
+    for (size_t b = 0; b < model_.bills.size(); ++b) {
+      const BillOfLading& bl = model_.bills[b];
+      const std::string& finance_name = model_.customers[bl.customer].name;
       if (bl.unpaid) {
         ++n.unpaid_invoices;
         if (bl_invoice[b]->status == "overdue") ++n.overdue_invoices;
@@ -906,7 +913,7 @@ class Generator {
       n.bl_consignee_mismatches += bl.bl_mismatch;
       n.tos_consignee_mismatches += bl.tos_mismatch;
       for (size_t ci : bl.containers) {
-        const Container& c = m_.containers[ci];
+        const Container& c = model_.containers[ci];
         if (c.open_hold) {
           ++n.open_customs_holds;
           Add(ProblemKind::kOpenCustomsHold, c, open_hold[ci]->id);
@@ -928,14 +935,14 @@ class Generator {
           ++n.expired_delivery_orders;
           Add(ProblemKind::kExpiredDeliveryOrder, c, bl.do_number);
         }
-        if (c.status == "in_yard" && !HasProblem(c)) ++m_.containers_ready_for_release;
+        if (c.status == "in_yard" && !HasProblem(c)) ++model_.containers_ready_for_release;
       }
     }
   }
 
   Rng rng_;
   int target_containers_;
-  PortModel m_;
+  PortModel model_;
   std::vector<uint64_t> line_weights_;
   std::vector<uint64_t> customer_weights_;
   std::vector<Shipper> shippers_;
