@@ -22,6 +22,10 @@ std::string ScanPlan::Encode() const {
   for (const Term& term : terms) {
     out += fmt::format("{}.{}.{},", term.column, static_cast<int>(term.op), term.omitted ? 1 : 0);
   }
+  out += '|';
+  for (const OrderTerm& order : order_by) {
+    out += fmt::format("{}.{},", order.column, order.descending ? 1 : 0);
+  }
   return out;
 }
 
@@ -36,7 +40,8 @@ Result<ScanPlan> ScanPlan::Decode(const char* text) {
   if ((*p != '0' && *p != '1') || p[1] != '|') return bad();
   plan.unique = *p == '1';
   p += 2;
-  while (*p != '\0') {
+  while (*p != '|') {
+    if (*p == '\0') return bad();
     Term term;
     long column = std::strtol(p, &end, 10);
     if (end == p || *end != '.') return bad();
@@ -51,11 +56,23 @@ Result<ScanPlan> ScanPlan::Decode(const char* text) {
     plan.terms.push_back(term);
     p += 2;
   }
+  ++p;
+  while (*p != '\0') {
+    OrderTerm order;
+    long column = std::strtol(p, &end, 10);
+    if (end == p || *end != '.' || column < 0) return bad();
+    p = end + 1;
+    if ((*p != '0' && *p != '1') || p[1] != ',') return bad();
+    order.column = static_cast<int>(column);
+    order.descending = *p == '1';
+    plan.order_by.push_back(order);
+    p += 2;
+  }
   return plan;
 }
 
 int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const SupportFn& support,
-                  const CostModel& cost) {
+                  const CostModel& cost, const OrderFn& order) {
   ScanPlan plan;
   plan.columns_used = info->colUsed;
   bool all_exact = true;  // every WHERE term is pushed exactly and omitted
@@ -165,10 +182,26 @@ int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const Suppor
     info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
   }
 
+  bool order_consumed = false;
+  if (info->nOrderBy > 0 && order) {
+    order_consumed = true;
+    for (int i = 0; i < info->nOrderBy && order_consumed; ++i) {
+      const int column = info->aOrderBy[i].iColumn;
+      order_consumed =
+          column >= 0 && column < static_cast<int>(table.columns.size()) && order(column);
+    }
+    if (order_consumed) {
+      for (int i = 0; i < info->nOrderBy; ++i) {
+        plan.order_by.push_back(OrderTerm{info->aOrderBy[i].iColumn, info->aOrderBy[i].desc != 0});
+      }
+      info->orderByConsumed = 1;
+    }
+  }
+
   // LIMIT and OFFSET only when nothing SQLite still does could drop or reorder rows; OFFSET is
   // never pushed without LIMIT (a LIMIT applied before SQLite's OFFSET would be wrong).
   bool offset_ok = offset_index < 0 || limit_index >= 0;
-  if (limit_index >= 0 && all_exact && info->nOrderBy == 0 && offset_ok) {
+  if (limit_index >= 0 && all_exact && (info->nOrderBy == 0 || order_consumed) && offset_ok) {
     plan.terms.push_back(Term{-1, Op::kLimit, true});
     info->aConstraintUsage[limit_index].argvIndex = static_cast<int>(plan.terms.size());
     info->aConstraintUsage[limit_index].omit = 1;
@@ -187,6 +220,8 @@ int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const Suppor
   rows = std::max(rows, 1.0);
   info->estimatedRows = static_cast<sqlite3_int64>(rows);
   info->estimatedCost = cost.startup_cost + rows * cost.row_cost;
+  // Sorting at the source is not free either, but cheaper than SQLite sorting afterwards.
+  if (order_consumed && !plan.unique) info->estimatedCost += rows * cost.row_cost * 0.1;
 
   std::string encoded = plan.Encode();
   char* idx = static_cast<char*>(sqlite3_malloc64(encoded.size() + 1));

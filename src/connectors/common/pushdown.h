@@ -13,7 +13,8 @@
 //
 // The chosen terms travel to xFilter as a ScanPlan encoded in idxStr; term i is argv[i].
 // LIMIT and OFFSET are pushed only when the result cannot depend on anything SQLite still
-// does afterwards: no ORDER BY, and every other constraint pushed exactly and omitted. An IN
+// does afterwards: no ORDER BY (or one the source sorts by), and every other constraint pushed
+// exactly and omitted. An IN
 // list is taken all at once (sqlite3_vtab_in) when SQLite allows it, and then its argv value
 // must be walked with sqlite3_vtab_in_first/next.
 //
@@ -60,8 +61,16 @@ struct Term {
   bool omitted = false;  // SQLite does not re-check this term
 };
 
+// One ORDER BY term the source sorts by (SQLite's order: NULLs first ascending, BINARY text).
+struct OrderTerm {
+  int column = 0;
+  bool descending = false;
+};
+
 struct ScanPlan {
   std::vector<Term> terms;
+  // Non-empty when the source returns rows in this order (orderByConsumed).
+  std::vector<OrderTerm> order_by;
   // Columns the statement reads; bit 63 stands for column 63 and every later one.
   uint64_t columns_used = ~uint64_t{0};
   // Every primary-key column is bound by equality: at most one row comes back.
@@ -78,6 +87,8 @@ struct ScanPlan {
 
 // Answers whether the source can evaluate `op` on `column` (never called for kLimit/kOffset).
 using SupportFn = std::function<Support(int column, Op op)>;
+// Answers whether the source can sort by `column` exactly as SQLite would (BINARY, NULLs lowest).
+using OrderFn = std::function<bool(int column)>;
 
 struct CostModel {
   // Fixed cost of one query against the source (a round trip), in the units of one row.
@@ -88,9 +99,11 @@ struct CostModel {
 
 // Fills `info` for xBestIndex: argvIndex/omit per pushed term, idxStr (sqlite3_malloc'ed, with
 // needToFreeIdxStr set), estimatedRows/estimatedCost and SQLITE_INDEX_SCAN_UNIQUE when every
-// primary-key column is bound by equality. Returns SQLITE_OK or SQLITE_NOMEM.
+// primary-key column is bound by equality. When `order` accepts every ORDER BY column, the plan
+// carries the ORDER BY and sets orderByConsumed (and LIMIT/OFFSET may then be pushed too).
+// Returns SQLITE_OK or SQLITE_NOMEM.
 int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const SupportFn& support,
-                  const CostModel& cost);
+                  const CostModel& cost, const OrderFn& order = nullptr);
 
 // The SQL comparison operator of kEq..kGe ("=", "<", ...); "" for the others.
 const char* ComparisonSql(Op op);

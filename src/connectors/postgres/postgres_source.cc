@@ -91,6 +91,40 @@ pd::Support SupportFor(ColumnKind kind, pd::Op op) {
   return pd::Support::kExact;
 }
 
+// Whether the source can sort by a column exactly as SQLite orders the converted values.
+bool CanOrderBy(ColumnKind kind) {
+  return kind != ColumnKind::kFloat4 && kind != ColumnKind::kOpaque;
+}
+
+// The ORDER BY expression for a column: SQLite's order (NULLs lowest, bytewise text, NaN read as
+// NULL) spelled in PostgreSQL.
+std::string OrderSql(const std::string& column, ColumnKind kind, bool not_null, bool descending) {
+  std::string out;
+  switch (kind) {
+    case ColumnKind::kText:
+      out = column + " COLLATE \"C\"";
+      break;
+    case ColumnKind::kTextCast:
+      out = column + "::text COLLATE \"C\"";
+      break;
+    case ColumnKind::kFloat8:
+      out = "NULLIF(" + column + ", 'NaN'::float8)";
+      not_null = false;
+      break;
+    case ColumnKind::kNumeric:
+      out = "NULLIF(" + column + "::float8, 'NaN'::float8)";
+      not_null = false;
+      break;
+    default:
+      out = column;
+      break;
+  }
+  if (descending) out += " DESC";
+  // Without a NULLS clause on a NOT NULL column PostgreSQL can walk a plain index.
+  if (!not_null) out += descending ? " NULLS LAST" : " NULLS FIRST";
+  return out;
+}
+
 struct PgTable {
   TableInfo info;
   std::string relation;  // "schema"."relname"
@@ -449,6 +483,13 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
   for (size_t i = 0; i < where.size(); ++i) {
     query->sql += (i == 0 ? " WHERE " : " AND ") + where[i];
   }
+  for (size_t i = 0; i < plan.order_by.size(); ++i) {
+    const pd::OrderTerm& order = plan.order_by[i];
+    query->sql += i == 0 ? " ORDER BY " : ", ";
+    query->sql +=
+        OrderSql(QuoteIdentifier(table.info.columns[order.column].name), table.kinds[order.column],
+                 table.info.columns[order.column].not_null, order.descending);
+  }
   query->sql += tail;
   return OkStatus();
 }
@@ -694,7 +735,8 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     const auto& kinds = vtab->table.kinds;
     return pd::PlanBestIndex(
         info, vtab->table.info,
-        [&](int column, pd::Op op) { return SupportFor(kinds[column], op); }, cost);
+        [&](int column, pd::Op op) { return SupportFor(kinds[column], op); }, cost,
+        [&](int column) { return CanOrderBy(kinds[column]); });
   });
 }
 

@@ -52,8 +52,12 @@
 //   LIKE                            text, integer and text-output columns, as
 //                                   `ILIKE $n ESCAPE ''` — a superset of SQLite's
 //                                   ASCII-case-insensitive LIKE — and SQLite re-checks each row.
-//   LIMIT / OFFSET                  when SQLite offers them and every other term is pushed
-//                                   exactly (see common/pushdown.h).
+//   ORDER BY                        every column the comparisons above accept, in SQLite's
+//                                   order: NULLs lowest (NULLS FIRST ascending; no NULLS clause
+//                                   on NOT NULL columns, so an index can serve it), text as
+//                                   COLLATE "C", floats with NaN read as NULL.
+//   LIMIT / OFFSET                  when SQLite offers them, every other term is pushed exactly
+//                                   and any ORDER BY is pushed too (see common/pushdown.h).
 // Equality on every primary-key column is planned as a unique lookup.
 //
 // Execution: a unique lookup, or a query with a pushed LIMIT no larger than fetch_size, runs as

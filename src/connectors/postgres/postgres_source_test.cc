@@ -372,6 +372,15 @@ TEST_F(PostgresSourceTest, EveryPushedOperatorMatchesSqlite) {
       "SELECT TrackId FROM {s}.Track WHERE AlbumId = 3 OR GenreId = 2 ORDER BY 1 LIMIT 3",
       "SELECT TrackId FROM {s}.Track WHERE Composer LIKE '%AC%' ORDER BY 1 LIMIT 3",
       "SELECT TrackId FROM {s}.Track ORDER BY Name DESC LIMIT 4",
+      "SELECT TrackId, Name FROM {s}.Track ORDER BY Name DESC, TrackId LIMIT 4",
+      "SELECT TrackId, Composer FROM {s}.Track ORDER BY Composer, TrackId LIMIT 10",
+      "SELECT TrackId, Composer FROM {s}.Track ORDER BY Composer DESC, TrackId DESC LIMIT 5 "
+      "OFFSET 2520",
+      "SELECT TrackId, UnitPrice FROM {s}.Track ORDER BY UnitPrice DESC, TrackId LIMIT 5",
+      "SELECT InvoiceId FROM {s}.Invoice ORDER BY InvoiceDate DESC, InvoiceId LIMIT 3",
+      "SELECT TrackId FROM {s}.Track WHERE AlbumId IN (3, 1, 2) ORDER BY TrackId DESC LIMIT 4",
+      "SELECT TrackId FROM {s}.Track ORDER BY TrackId DESC LIMIT 3",
+      "SELECT AlbumId, TrackId FROM {s}.Track WHERE GenreId = 1 ORDER BY AlbumId, TrackId",
       "SELECT * FROM {s}.Track LIMIT -1 OFFSET 3500",
   };
   for (const auto& sql : queries) ExpectSame(sql);
@@ -408,6 +417,8 @@ TEST_F(PostgresSourceTest, TextComparisonsLikeAndNullsMatchSqlite) {
       "SELECT id FROM {s}.words WHERE w > 'éclair' ORDER BY id",
       "SELECT id FROM {s}.words WHERE id IN (1, 2, 3) AND w > 'B' ORDER BY id",
       "SELECT id FROM {s}.words WHERE w > 1 ORDER BY id",
+      "SELECT id, w FROM {s}.words ORDER BY w, id",
+      "SELECT id, w FROM {s}.words ORDER BY w DESC, id LIMIT 5",
   };
   for (const auto& sql : queries) ExpectSame(sql, "t", "main");
 }
@@ -500,6 +511,8 @@ TEST_F(PostgresSourceTest, FiltersReachTheServerAsParameters) {
   EXPECT_EQ(Query(db_, "SELECT count(*) FROM pg.Track WHERE Composer = '" + probe + "'"), "1:0\n");
   EXPECT_EQ(Query(db_, "SELECT Name FROM pg.Track WHERE TrackId = 314159"), "");
   EXPECT_EQ(Query(db_, "SELECT Name FROM pg.Artist WHERE ArtistId = 1"), "3:AC/DC\n");
+  EXPECT_EQ(Query(db_, "SELECT TrackId FROM pg.Track ORDER BY TrackId DESC LIMIT 2"),
+            "1:3503\n1:3502\n");
   std::string log;
   for (int attempt = 0; attempt < 50; ++attempt) {  // the server writes its log asynchronously
     log = ReadLogFrom(start);
@@ -522,6 +535,11 @@ TEST_F(PostgresSourceTest, FiltersReachTheServerAsParameters) {
   }
   EXPECT_TRUE(saw_parameter) << log;
   EXPECT_NE(log.find("$1 = '314159'"), std::string::npos) << log;
+  // A top-N query is answered by the server (an index walk), not by sorting every row here.
+  EXPECT_NE(log.find("SELECT \"TrackId\" FROM \"chinook\".\"Track\" ORDER BY \"TrackId\" DESC "
+                     "LIMIT $1::int8"),
+            std::string::npos)
+      << log;
   // Only the columns read are fetched.
   EXPECT_NE(log.find("SELECT \"Composer\" FROM \"chinook\".\"Track\" WHERE"), std::string::npos)
       << log;

@@ -12,6 +12,7 @@ TEST(ScanPlanTest, EncodesAndDecodes) {
   plan.columns_used = 0x8000000000000005ull;
   plan.unique = true;
   plan.terms = {{3, Op::kEq, true}, {0, Op::kLike, false}, {-1, Op::kLimit, true}};
+  plan.order_by = {{2, true}, {0, false}};
   Result<ScanPlan> back = ScanPlan::Decode(plan.Encode().c_str());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->columns_used, plan.columns_used);
@@ -26,6 +27,10 @@ TEST(ScanPlanTest, EncodesAndDecodes) {
   EXPECT_FALSE(back->UsesColumn(1));
   EXPECT_TRUE(back->UsesColumn(2));
   EXPECT_TRUE(back->UsesColumn(70));  // bit 63 covers every later column
+  ASSERT_EQ(back->order_by.size(), 2u);
+  EXPECT_EQ(back->order_by[0].column, 2);
+  EXPECT_TRUE(back->order_by[0].descending);
+  EXPECT_FALSE(back->order_by[1].descending);
 }
 
 TEST(ScanPlanTest, NullMeansFullScanOfEveryColumn) {
@@ -36,7 +41,8 @@ TEST(ScanPlanTest, NullMeansFullScanOfEveryColumn) {
 }
 
 TEST(ScanPlanTest, RejectsMalformedText) {
-  for (const char* text : {"", "zz", "5|", "5|2|", "5|1|3.0", "5|1|3.99.1,", "5|0|x.0.1,"}) {
+  for (const char* text : {"", "zz", "5|", "5|2|", "5|1|3.0", "5|1|3.99.1,", "5|0|x.0.1,",
+                           "5|0|3.0.1,", "5|0||x", "5|0||1.2,"}) {
     Result<ScanPlan> plan = ScanPlan::Decode(text);
     ASSERT_FALSE(plan.ok()) << text;
     EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument) << text;

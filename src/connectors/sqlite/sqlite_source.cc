@@ -280,7 +280,8 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     pd::CostModel cost;
     cost.startup_cost = 5;
     return pd::PlanBestIndex(
-        info, vtab->table, [](int, pd::Op) { return pd::Support::kExact; }, cost);
+        info, vtab->table, [](int, pd::Op) { return pd::Support::kExact; }, cost,
+        [](int) { return true; });
   });
 }
 
@@ -404,7 +405,13 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       if (!clause.empty()) where += (where.empty() ? " WHERE " : " AND ") + clause;
     }
     if (cursor->empty) return SQLITE_OK;
-    sql += where + tail;
+    std::string order;
+    for (const pd::OrderTerm& term : plan->order_by) {
+      order += order.empty() ? " ORDER BY " : ", ";
+      order += QuoteIdentifier(table.columns[term.column].name) + " COLLATE BINARY";
+      if (term.descending) order += " DESC";
+    }
+    sql += where + order + tail;
     sqlite3* db = vtab->source->db();
     if (cursor->stmt == nullptr || sql != cursor->sql) {
       sqlite3_finalize(cursor->stmt);

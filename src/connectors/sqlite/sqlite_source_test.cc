@@ -203,6 +203,15 @@ TEST_F(SqliteSourceTest, EveryPushedOperatorGivesTheDirectRows) {
       "SELECT * FROM {m}.Track WHERE AlbumId = 3 OR GenreId = 2 LIMIT 3",
       "SELECT * FROM {m}.Track WHERE Composer LIKE '%AC%' LIMIT 3",
       "SELECT TrackId FROM {m}.Track ORDER BY Name DESC LIMIT 4",
+      "SELECT TrackId, Name FROM {m}.Track ORDER BY Name DESC, TrackId LIMIT 4",
+      "SELECT TrackId, Composer FROM {m}.Track ORDER BY Composer, TrackId LIMIT 10",
+      "SELECT TrackId, Composer FROM {m}.Track ORDER BY Composer DESC, TrackId DESC LIMIT 5 "
+      "OFFSET 2520",
+      "SELECT TrackId, UnitPrice FROM {m}.Track ORDER BY UnitPrice DESC, TrackId LIMIT 5",
+      "SELECT InvoiceId FROM {m}.Invoice ORDER BY InvoiceDate DESC, InvoiceId LIMIT 3",
+      "SELECT TrackId FROM {m}.Track WHERE AlbumId IN (3, 1, 2) ORDER BY TrackId DESC LIMIT 4",
+      "SELECT TrackId FROM {m}.Track ORDER BY TrackId DESC LIMIT 3",
+      "SELECT AlbumId, TrackId FROM {m}.Track WHERE GenreId = 1 ORDER BY AlbumId, TrackId",
       "SELECT DISTINCT AlbumId FROM {m}.Track ORDER BY 1 LIMIT 4",
   };
   for (const auto& sql : queries) ExpectSame(sql);
