@@ -234,11 +234,12 @@ int Main(int argc, char** argv) {
 
   auto* sources = app.add_subcommand("sources", "List the sources and test that each is reachable");
   add_format(sources);
-  sources->callback(run([&](Format format) {
-    if (sources->get_subcommands().empty()) return RunSourcesList(env, format);
-    return OkStatus();
-  }));
   auto* add = sources->add_subcommand("add", "Add a source to cairn.yaml (comments are kept)");
+  // CLI11 runs a parent's callback after its subcommand's: list only when no `add` was given.
+  auto list_sources = run([&](Format format) { return RunSourcesList(env, format); });
+  sources->callback([&, list_sources] {
+    if (!add->parsed()) list_sources();
+  });
   NewSource new_source;
   std::vector<std::string> option_pairs;
   std::string path_option, password_env;

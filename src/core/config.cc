@@ -108,6 +108,12 @@ Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_
     const std::string key = entry.first.Scalar();
     const ConfigMark mark = MarkOf(entry.first.Mark(), file_name);
     const std::string dotted = prefix + "." + key;
+    if (!entry.first.IsScalar() || key.empty()) {
+      // YAML reads a bare `null` or `~` key as a null, not as text.
+      return ErrorAtMark(mark, prefix, StatusCode::kInvalidArgument,
+                         "option names must be text (a bare 'null' or '~' key is read as a "
+                         "null; quote it)");
+    }
     if (key == "kind") {
       if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
         return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "expected a kind name");

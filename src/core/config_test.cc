@@ -82,6 +82,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"limits:\n  max_rows: many\n",
                   "cairn.yaml:2:3: limits.max_rows: expected an integer, got 'many'"},
         BadConfig{"limits:\n  max_rows: -1\n", "limits.max_rows: must be positive"},
+        BadConfig{"sources:\n  a:\n    kind: csv\n    null: NA\n",
+                  "cairn.yaml:4:5: sources.a: option names must be text"},
         BadConfig{"limits:\n  rows: 1\n", "cairn.yaml:2:3: limits.rows: unknown key"}));
 
 TEST(ConfigTest, ExpandsEnvironmentReferencesOnlyOnGet) {

@@ -487,7 +487,7 @@ Result<CsvOptions> ParseOptions(const SourceConfig& config) {
                           fmt::format("must be at least 1, got {}", options.sample_rows));
   }
 
-  ASSIGN_OR_RETURN(options.null_text, config.GetOr("null", ""));
+  ASSIGN_OR_RETURN(options.null_text, config.GetOr("null_value", ""));
   return options;
 }
 
@@ -502,7 +502,7 @@ KindSpec Kind() {
       {"delimiter", false, false, false, "field delimiter, one character or 'tab' (default ,)"},
       {"header", false, false, false, "first record names the columns (default true)"},
       {"sample_rows", false, false, false, "rows read to infer column types (default 1000)"},
-      {"null", false, false, false, "unquoted text meaning NULL (default: empty field)"},
+      {"null_value", false, false, false, "unquoted text meaning NULL (default: empty field)"},
   };
   spec.open = [](const SourceConfig& config) -> Result<std::unique_ptr<Source>> {
     ASSIGN_OR_RETURN(CsvOptions options, ParseOptions(config));

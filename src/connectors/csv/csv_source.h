@@ -4,7 +4,7 @@
 //
 //   sources:
 //     customs: {kind: csv, path: data/customs, delimiter: ";", header: true,
-//               sample_rows: 1000, "null": "NA"}
+//               sample_rows: 1000, null_value: "NA"}
 //
 // Tables. Every regular file in `path` whose name ends in ".csv" (any letter case) is a table
 // named after the file's stem (declarations.csv -> "declarations"); other files and
@@ -18,9 +18,8 @@
 //   header       true (default) or false; when false the columns are named c1..cN, N being the
 //                field count of the first record.
 //   sample_rows  rows read to infer column types (default 1000, at least 1).
-//   null         the unquoted field text that means NULL (default "": an empty unquoted field is
+//   null_value   the unquoted field text that means NULL (default "": an empty unquoted field is
 //                NULL). A quoted field is never NULL: "" is the empty string, "NA" is text.
-//                Write the key quoted ("null": NA): YAML reads a bare `null` key as a null.
 //
 // Syntax: RFC 4180 as described in csv_reader.h (quotes, doubled quotes, line breaks inside
 // quotes, LF/CRLF/CR line ends, a UTF-8 byte-order mark skipped, blank lines skipped, UTF-8

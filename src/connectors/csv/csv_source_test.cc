@@ -139,7 +139,7 @@ TEST_F(CsvSourceTest, EmptyUnquotedFieldIsNullQuotedEmptyIsEmptyText) {
 TEST_F(CsvSourceTest, NullOptionNamesTheNullText) {
   dir_.Write("n.csv", "a,b\nNA,\"NA\"\n,5\n7,NA\n");
   // Quoted: YAML reads a bare `null` key as a null, not as the word.
-  Attach("    \"null\": NA\n");
+  Attach("    null_value: NA\n");
   // A quoted "NA" is text; an empty field is the empty string once `null` names another text.
   EXPECT_EQ(Select("SELECT a, b FROM customs.n"),
             (Rows{{"NULL", "t:NA"}, {"t:", "t:5"}, {"t:7", "NULL"}}));
@@ -392,7 +392,7 @@ TEST(CsvOptionsTest, KindListsItsOptions) {
   KindSpec spec = Kind();
   std::vector<std::string> names;
   for (const OptionSpec& option : spec.options) names.push_back(option.name);
-  EXPECT_THAT(names, ElementsAre("path", "delimiter", "header", "sample_rows", "null"));
+  EXPECT_THAT(names, ElementsAre("path", "delimiter", "header", "sample_rows", "null_value"));
   EXPECT_TRUE(spec.options[0].required);
 }
 
