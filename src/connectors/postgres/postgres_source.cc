@@ -19,6 +19,7 @@ namespace pd = ::cairn::connectors::pushdown;
 // Aim for FETCH batches of about this many bytes (the row count adapts to the row width).
 constexpr size_t kTargetBatchBytes = 8u << 20;
 constexpr int kMinFetchRows = 64;
+constexpr int kFirstFetchRows = 256;
 
 // How a PostgreSQL column is read and how terms on it are translated.
 enum class ColumnKind {
@@ -43,7 +44,7 @@ ColumnKind KindOf(const std::string& type, char type_kind) {
   if (type == "bytea") return ColumnKind::kBytea;
   if (type_kind == 'e' || type == "date" || type == "timestamp" || type == "timestamptz" ||
       type == "time" || type == "timetz" || type == "interval" || type == "uuid" ||
-      type == "json" || type == "name") {
+      type == "json" || type == "jsonb" || type == "name") {
     return ColumnKind::kTextCast;
   }
   return ColumnKind::kOpaque;
@@ -129,6 +130,9 @@ struct PgTable {
   TableInfo info;
   std::string relation;  // "schema"."relname"
   std::vector<ColumnKind> kinds;
+  // How filters and ORDER BY name each column: the quoted name, or a cast of it (oid::int8,
+  // since oid has no operators against int8).
+  std::vector<std::string> exprs;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +430,7 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
     std::string column;
     ColumnKind kind = ColumnKind::kOpaque;
     if (term.column >= 0) {
-      column = QuoteIdentifier(table.info.columns[term.column].name);
+      column = table.exprs[term.column];
       kind = table.kinds[term.column];
     }
     switch (term.op) {
@@ -633,7 +637,9 @@ Status PostgresSource::LoadCatalog() {
     PgTable& table = tables.back();
     ColumnInfo column;
     column.name = PQgetvalue(res, r, 4);
-    ColumnKind kind = KindOf(PQgetvalue(res, r, 5), PQgetvalue(res, r, 6)[0]);
+    const std::string type = PQgetvalue(res, r, 5);
+    ColumnKind kind = KindOf(type, PQgetvalue(res, r, 6)[0]);
+    table.exprs.push_back(QuoteIdentifier(column.name) + (type == "oid" ? "::int8" : ""));
     column.type = DeclaredType(kind);
     column.source_type = PQgetvalue(res, r, 7);
     column.not_null = PQgetvalue(res, r, 8)[0] == 't';
@@ -836,7 +842,9 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       return SQLITE_ERROR;
     }
     cursor->portal = std::move(*portal);
-    cursor->fetch_rows = fetch_size;
+    // Start small so that very wide rows cannot make the first batch huge; FetchBatch then sizes
+    // batches by the measured row width.
+    cursor->fetch_rows = std::min(fetch_size, kFirstFetchRows);
     cursor->eof = false;
     return FetchBatch(vtab, cursor);
   });

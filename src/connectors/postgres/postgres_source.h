@@ -10,8 +10,8 @@
 // Options: host, dbname (required); port (5432); user; password (a ${ENV_VAR} reference, never
 // printed); sslmode (libpq's, default prefer); schemas (list, default [public]);
 // statement_timeout_ms (30000, applied to every statement, each FETCH included);
-// connect_timeout_s (10); fetch_size (rows per FETCH, default 10000; lowered automatically for
-// wide rows so one batch stays near 8 MiB).
+// connect_timeout_s (10); fetch_size (most rows per FETCH, default 10000; a scan starts with 256
+// and then sizes batches by the measured row width so one batch stays near 8 MiB).
 //
 // open() connects at once: Unavailable naming host:port when the server cannot be reached,
 // Unauthenticated when it refuses the login (the message is PostgreSQL's, never the password),
@@ -39,7 +39,7 @@
 // identifiers are quoted. A term is pushed only where the translation keeps SQLite's meaning:
 //   IS NULL / IS NOT NULL           every column; exact.
 //   =, <, <=, >, >=, IN             integer, bool, float8, numeric, text/varchar, bytea columns
-//                                   and date/time/uuid/json/enum columns (compared as their text
+//                                   and date/time/uuid/json(b)/enum columns (compared as their text
 //                                   output); exact. Text ranges use COLLATE "C" (byte order, as
 //                                   SQLite's BINARY). The value first gets the column's affinity
 //                                   as SQLite would apply it ('5' against an INTEGER column is

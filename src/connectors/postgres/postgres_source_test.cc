@@ -100,7 +100,7 @@ const std::vector<const char*> kWords = {
 
 // Loads Chinook (when missing) and (re)creates schema cairn_pgtest (when its version differs),
 // under an advisory lock so test processes running in parallel do not trip over each other.
-constexpr int kFixtureVersion = 1;
+constexpr int kFixtureVersion = 2;
 
 void EnsureFixtures() {
   static bool done = false;
@@ -136,14 +136,14 @@ void EnsureFixtures() {
       words +
       ", (100, NULL);"
       "CREATE TABLE cairn_pgtest.typed (id int4 PRIMARY KEY, flag bool, f float8, n numeric,"
-      "  b bytea, ts timestamp, d date, c char(4), u uuid);"
+      "  b bytea, ts timestamp, d date, c char(4), u uuid, o oid, j jsonb);"
       "INSERT INTO cairn_pgtest.typed VALUES"
       " (1, true, 1.5, 10.25, '\\x00ff10', '2024-01-02 03:04:05', '2024-01-02', 'ab', "
-      "  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),"
-      " (2, false, -2, 0.1, '\\x', '1999-12-31 23:59:59', '1999-12-31', 'abcd', NULL),"
-      " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 4000000000, '{\"k\": [1, 2]}'),"
+      " (2, false, -2, 0.1, '\\x', '1999-12-31 23:59:59', '1999-12-31', 'abcd', NULL, 7, '[]'),"
+      " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
       " (4, true, 1e300, 123456789.125, '\\x41', '2024-06-30 00:00:00', '2024-06-30', 'x', "
-      "  '00000000-0000-0000-0000-000000000000');"
+      "  '00000000-0000-0000-0000-000000000000', 0, 'null');"
       "CREATE VIEW cairn_pgtest.slow AS SELECT pg_sleep(5)::text AS slept;"
       "CREATE VIEW cairn_pgtest.numbers AS SELECT g AS n, 'row ' || g AS label "
       "  FROM generate_series(1, 2000000) g;"
@@ -446,6 +446,14 @@ TEST_F(PostgresSourceTest, TypedColumnsConvertAndFilter) {
   EXPECT_EQ(Query(db_, "SELECT id FROM t.typed WHERE d = '2024-01-02'"), "1:1\n");
   EXPECT_EQ(Query(db_, "SELECT id FROM t.typed WHERE c = 'ab  '"), "1:1\n");
   EXPECT_EQ(Query(db_, "SELECT id FROM t.typed WHERE u LIKE 'A0EE%'"), "1:1\n");
+  EXPECT_EQ(Query(db_, "SELECT id, o FROM t.typed WHERE o > 5 ORDER BY o DESC"),
+            "1:1|1:4000000000\n1:2|1:7\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed WHERE o IN (7, 0) ORDER BY id"), "1:2\n1:4\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed WHERE j = '{\"k\": [1, 2]}'"), "1:1\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed ORDER BY f DESC, id LIMIT 2"), "1:4\n1:1\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed ORDER BY n, id"), "1:3\n1:2\n1:1\n1:4\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed ORDER BY b, id"), "1:3\n1:2\n1:1\n1:4\n");
+  EXPECT_EQ(Query(db_, "SELECT id FROM t.typed ORDER BY ts DESC, id"), "1:4\n1:1\n1:2\n1:3\n");
 }
 
 TEST_F(PostgresSourceTest, JoinsOpenSeveralCursorsOnOneConnection) {
