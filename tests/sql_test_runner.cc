@@ -8,6 +8,7 @@
 //                               ${ENV} references (CAIRN_SHARED_DATA, CAIRN_SOURCE_DIR and the
 //                               CAIRN_TEST_PG_* variables are set)
 //   limit max_rows|timeout_ms|max_memory_mb N
+//   env NAME VALUE              set an environment variable (e.g. a wrong password)
 //
 //   statement ok                then the SQL on the following lines, up to a blank line
 //   statement error CODE [text] the statement must fail with that StatusCode name, and its
@@ -112,6 +113,9 @@ TEST_P(SqlFileTest, Passes) {
         ASSERT_NE(eq, std::string::npos) << file << ":" << i + 1;
         sources_yaml += "    " + words[w].substr(0, eq) + ": \"" + words[w].substr(eq + 1) + "\"\n";
       }
+    } else if (words[0] == "env") {
+      ASSERT_EQ(words.size(), 3u) << file << ":" << i + 1 << ": env NAME VALUE";
+      setenv(words[1].c_str(), words[2].c_str(), 1);
     } else if (words[0] == "limit") {
       ASSERT_EQ(words.size(), 3u) << file << ":" << i + 1;
       limit_lines.push_back("  " + words[1] + ": " + words[2] + "\n");
