@@ -124,6 +124,8 @@ Status PgConnection::Connect() {
 
 void PgConnection::ForgetSession() {
   prepared_.clear();
+  prefetch_portal_.clear();
+  parked_.clear();
   in_transaction_ = false;
   open_portals_.clear();
 }
@@ -145,8 +147,41 @@ Status PgConnection::ErrorFrom(const PGresult* result, const std::string& what) 
                             OneLine(primary), sql_state));
 }
 
+void PgConnection::SettlePrefetch() {
+  if (prefetch_portal_.empty()) return;
+  Parked parked;
+  parked.rows = prefetch_rows_;
+  PgResult first;
+  for (PGresult* raw; (raw = PQgetResult(conn_)) != nullptr;) {
+    if (!first) {
+      first.reset(raw);
+    } else {
+      PQclear(raw);
+    }
+  }
+  ExecStatusType status = first ? PQresultStatus(first.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_TUPLES_OK) {
+    parked.result = std::move(first);
+  } else {
+    parked.result = ErrorFrom(first.get(), "query failed");
+  }
+  parked_[prefetch_portal_] = std::move(parked);
+  prefetch_portal_.clear();
+}
+
+void PgConnection::Prefetch(const std::string& portal, int rows) {
+  if (!prefetch_portal_.empty() || !in_transaction_ || conn_ == nullptr) return;
+  if (open_portals_.count(portal) == 0 || parked_.count(portal) > 0) return;
+  std::string sql = "FETCH " + std::to_string(rows) + " FROM " + portal;
+  if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1) {
+    prefetch_portal_ = portal;
+    prefetch_rows_ = rows;
+  }
+}
+
 Result<PgResult> PgConnection::Run(const std::string& sql, const std::vector<std::string>& params,
                                    bool reuse) {
+  SettlePrefetch();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
@@ -213,11 +248,22 @@ Result<std::string> PgConnection::OpenPortal(const std::string& sql,
   return name;
 }
 
-Result<PgResult> PgConnection::Fetch(const std::string& portal, int rows) {
+Result<PgResult> PgConnection::Fetch(const std::string& portal, int rows, int* asked) {
+  if (prefetch_portal_ == portal) SettlePrefetch();
+  auto parked = parked_.find(portal);
+  if (parked != parked_.end()) {
+    Parked batch = std::move(parked->second);
+    parked_.erase(parked);
+    *asked = batch.rows;
+    return std::move(batch.result);
+  }
+  *asked = rows;
   return Query("FETCH " + std::to_string(rows) + " FROM " + portal, {}, /*reuse=*/false);
 }
 
 void PgConnection::ClosePortal(const std::string& portal) {
+  SettlePrefetch();
+  parked_.erase(portal);
   if (!in_transaction_ || open_portals_.erase(portal) == 0) return;
   if (open_portals_.empty()) {
     // COMMIT of a read-only (or failed) transaction ends it and closes every portal.

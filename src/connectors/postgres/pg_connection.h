@@ -76,8 +76,16 @@ class PgConnection {
   // Declares a NO SCROLL cursor for `sql` (beginning the READ ONLY transaction if no portal is
   // open) and returns its name.
   Result<std::string> OpenPortal(const std::string& sql, const std::vector<std::string>& params);
-  // Fetches up to `rows` rows from an open portal.
-  Result<PgResult> Fetch(const std::string& portal, int rows);
+  // Fetches up to `rows` rows from an open portal, or the batch prefetched for it. `asked` gets
+  // the row count the returned batch was requested with: fewer rows than that means the portal
+  // is drained.
+  Result<PgResult> Fetch(const std::string& portal, int rows, int* asked);
+  // Asks the server for the next `rows` rows of `portal` without waiting, so the server produces
+  // them while the caller consumes the current batch; the next Fetch(portal, rows) collects
+  // them. At most one request is in flight per connection: returns without effect when another
+  // one is. Any other use of the connection first collects an in-flight batch and keeps it for
+  // its portal, so each portal holds at most one batch in waiting.
+  void Prefetch(const std::string& portal, int rows);
   // Closes a portal; the transaction ends when the last one closes. Best effort: errors are
   // dropped (the transaction is then rolled back when it ends).
   void ClosePortal(const std::string& portal);
@@ -89,6 +97,8 @@ class PgConnection {
   Status ConnectionError(const std::string& what) const;
   Result<PgResult> Run(const std::string& sql, const std::vector<std::string>& params, bool reuse);
   void ForgetSession();
+  // Collects the in-flight prefetch (if any) into parked_.
+  void SettlePrefetch();
 
   std::string source_name_;
   ConnectOptions options_;
@@ -105,6 +115,15 @@ class PgConnection {
   };
   std::unordered_map<std::string, Prepared> prepared_;
   uint64_t next_prepared_ = 0;
+  // The portal whose FETCH is in flight (empty when none), and its row count.
+  std::string prefetch_portal_;
+  int prefetch_rows_ = 0;
+  // Batches collected for their portals before they asked: portal -> (rows asked, result).
+  struct Parked {
+    int rows = 0;
+    Result<PgResult> result = PgResult();
+  };
+  std::unordered_map<std::string, Parked> parked_;
 };
 
 // Renders `items` as a PostgreSQL array literal, every element double-quoted and escaped:

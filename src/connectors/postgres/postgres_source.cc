@@ -762,10 +762,12 @@ int Close(sqlite3_vtab_cursor* base) {
 
 // Fetches the next batch from the open portal; closes the portal once it is drained.
 int FetchBatch(Vtab* vtab, Cursor* cursor) {
-  cursor->batch.reset();  // at most one batch in memory
+  cursor->batch.reset();  // with a prefetch in waiting, at most two batches in memory
   cursor->row = 0;
   cursor->batch_rows = 0;
-  Result<PgResult> batch = vtab->source->connection().Fetch(cursor->portal, cursor->fetch_rows);
+  PgConnection& connection = vtab->source->connection();
+  int asked = 0;
+  Result<PgResult> batch = connection.Fetch(cursor->portal, cursor->fetch_rows, &asked);
   if (!batch.ok()) {
     ClosePortal(vtab, cursor);
     cursor->eof = true;
@@ -774,13 +776,15 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   }
   cursor->batch = std::move(*batch);
   cursor->batch_rows = PQntuples(cursor->batch.get());
-  const int asked = cursor->fetch_rows;
-  if (cursor->batch_rows < asked) ClosePortal(vtab, cursor);
-  if (cursor->batch_rows > 0) {
+  if (cursor->batch_rows < asked) {
+    ClosePortal(vtab, cursor);  // drained
+  } else {
     size_t bytes = PQresultMemorySize(cursor->batch.get());
     size_t per_row = std::max<size_t>(1, bytes / static_cast<size_t>(cursor->batch_rows));
     int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
     cursor->fetch_rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
+    // Let the server produce the next batch while SQLite consumes this one.
+    connection.Prefetch(cursor->portal, cursor->fetch_rows);
   }
   if (cursor->batch_rows == 0) cursor->eof = true;
   return SQLITE_OK;

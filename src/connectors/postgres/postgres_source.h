@@ -61,10 +61,13 @@
 // Equality on every primary-key column is planned as a unique lookup.
 //
 // Execution: a unique lookup, or a query with a pushed LIMIT no larger than fetch_size, runs as
-// one statement (prepared on the server after its second use). Anything else streams through a
-// NO SCROLL cursor inside a READ ONLY transaction, fetch_size rows at a time, so memory stays
-// bounded whatever the table size; several cursors of one source (joins) share the connection
-// and the transaction (see pg_connection.h).
+// one statement (prepared on the server after its second use). A query with an equality or IN
+// filter first tries one statement limited to fetch_size + 1 rows and falls back to a cursor
+// only when that overflows. Anything else streams through a NO SCROLL cursor inside a READ ONLY
+// transaction, one batch at a time, with the next FETCH requested before the current batch is
+// consumed (so the server works while SQLite does): at most two batches per scan are in memory,
+// whatever the table size. Several cursors of one source (joins) share the connection and the
+// transaction (see pg_connection.h).
 //
 // Thread-safety: one connection per Source; use a Source from one thread at a time.
 

@@ -490,6 +490,11 @@ TEST_F(PostgresSourceTest, JoinsOpenSeveralCursorsOnOneConnection) {
       "SELECT count(*) FROM {s}.Track t1 JOIN {s}.Track t2 ON t2.Composer = t1.Composer "
       "WHERE t1.GenreId = 5",
       "narrow", "lite");
+  // Outer and inner both stream several batches, with prefetches parked while the other runs.
+  ExpectSame(
+      "SELECT count(*), sum(r.ArtistId), sum(a.AlbumId) FROM {s}.Album a JOIN {s}.Artist r ON "
+      "r.ArtistId > a.ArtistId + 120",
+      "narrow", "lite");
   // An equality that matches more than fetch_size rows overflows the one-round-trip attempt and
   // falls back to a cursor.
   ExpectSame("SELECT count(*), sum(Bytes) FROM {s}.Track WHERE MediaTypeId = 1", "narrow", "lite");
