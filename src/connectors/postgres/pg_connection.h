@@ -12,10 +12,16 @@
 //   * Several result streams can be open at once (a nested-loop join reads two tables of one
 //     source together): each stream is a named server-side cursor (a portal) inside one READ
 //     ONLY transaction, begun when the first portal opens and committed when the last closes.
-//     Streams therefore share one snapshot.
-//   * A connection found broken outside a transaction is re-established once (PQreset).
+//     Streams therefore share one snapshot. One FETCH may be in flight (Prefetch); any other
+//     use of the connection first collects it and keeps it for its portal.
+//   * A connection found broken outside a transaction is re-opened once (with the same
+//     parameters and session settings) and the statement retried; prepared statements are
+//     forgotten with the old session.
 //   * Error messages start with the source name and never contain the password:
 //       "warehouse: ERROR: relation "x" does not exist (SQLSTATE 42P01)"
+//
+// Session settings travel in the startup packet (the `options` parameter), so a pooler that
+// rejects startup options (PgBouncer without ignore_startup_parameters) is not supported.
 //
 // Error codes: Unavailable (cannot connect / connection lost / server error), Unauthenticated
 // (the server refused the credentials), DeadlineExceeded (statement_timeout, SQLSTATE 57014),
