@@ -100,7 +100,7 @@ const std::vector<const char*> kWords = {
 
 // Loads Chinook (when missing) and (re)creates schema cairn_pgtest (when its version differs),
 // under an advisory lock so test processes running in parallel do not trip over each other.
-constexpr int kFixtureVersion = 2;
+constexpr int kFixtureVersion = 3;
 
 void EnsureFixtures() {
   static bool done = false;
@@ -149,6 +149,11 @@ void EnsureFixtures() {
       "  FROM generate_series(1, 2000000) g;"
       "CREATE TABLE cairn_pgtest.reconnect_probe (id int PRIMARY KEY, note text);"
       "INSERT INTO cairn_pgtest.reconnect_probe VALUES (1, 'one'), (2, 'two');"
+      "CREATE VIEW cairn_pgtest.breaks AS SELECT g, 1 / (g - 3000) AS x "
+      "  FROM generate_series(1, 5000) g;"
+      "CREATE TABLE cairn_pgtest.\"Order Details\" (\"Order\" int, \"Unit \"\"Price\"\"\" numeric,"
+      "  PRIMARY KEY (\"Order\"));"
+      "INSERT INTO cairn_pgtest.\"Order Details\" VALUES (1, 9.5), (2, 10), (3, NULL);"
       "CREATE TABLE cairn_pgtest.fixture (version int);"
       "INSERT INTO cairn_pgtest.fixture VALUES (" +
       std::to_string(kFixtureVersion) + ");";
@@ -588,6 +593,26 @@ TEST_F(PostgresSourceTest, RemoteErrorsCarryTheSourceName) {
                         "42P01)"),
             std::string::npos)
       << result;
+}
+
+TEST_F(PostgresSourceTest, ErrorMidStreamEndsTheScanAndLeavesTheSourceUsable) {
+  AttachTestSchema();
+  std::string result = Query(db_, "SELECT count(*), sum(x) FROM t.breaks");
+  EXPECT_NE(result.find("tsrc: ERROR: division by zero (SQLSTATE 22012)"), std::string::npos)
+      << result;
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM t.breaks WHERE g < 3000"), "1:2999\n");
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM t.words"), "1:26\n");
+}
+
+TEST_F(PostgresSourceTest, QuotedNamesWithSpacesAndQuotes) {
+  AttachTestSchema();
+  EXPECT_EQ(
+      Query(db_, "SELECT \"Order\", \"Unit \"\"Price\"\"\" FROM t.\"Order Details\" ORDER BY 1"),
+      "1:1|2:9.5\n1:2|2:10.0\n1:3|∅\n");
+  EXPECT_EQ(
+      Query(db_, "SELECT \"Order\" FROM t.\"Order Details\" WHERE \"Unit \"\"Price\"\"\" > 9.75"),
+      "1:2\n");
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM t.\"Order Details\" WHERE \"Order\" = 3"), "1:1\n");
 }
 
 TEST_F(PostgresSourceTest, ReconnectsOnceWhenTheServerDroppedTheConnection) {
