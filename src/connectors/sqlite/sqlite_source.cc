@@ -14,7 +14,7 @@ namespace {
 
 namespace pd = ::cairn::connectors::pushdown;
 
-constexpr uintmax_t kCountRowsUpToBytes = 256u << 20;
+constexpr uintmax_t kCountRowsUpToBytes = 64u << 20;
 
 // The affinity SQLite gives a declared type (https://sqlite.org/datatype3.html, 3.1).
 std::string AffinityType(const std::string& declared) {

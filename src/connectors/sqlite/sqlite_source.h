@@ -16,7 +16,7 @@
 // Tables(): every table and view except SQLite's own (sqlite_*), sorted by name. Declared types
 // are mapped to their affinity: INTEGER, TEXT, BLOB, REAL, NUMERIC, or "" when none was
 // declared. row_estimate comes from sqlite_stat1 when present, else from COUNT(*) when the file
-// is at most 256 MiB, else -1 (views: -1). Tables the library cannot describe (a virtual table
+// is at most 64 MiB, else -1 (views: -1). Tables the library cannot describe (a virtual table
 // whose module is not loaded) are left out.
 //
 // Pushdown: =, <, <=, >, >=, IN, IS NULL, IS NOT NULL, LIKE, LIMIT and OFFSET are all evaluated
