@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,43 @@ TEST_F(SqliteSourceTest, EveryPushedOperatorGivesTheDirectRows) {
       "SELECT DISTINCT AlbumId FROM {m}.Track ORDER BY 1 LIMIT 4",
   };
   for (const auto& sql : queries) ExpectSame(sql);
+}
+
+// Random filters mixing storage classes, checked against the file attached directly.
+TEST_F(SqliteSourceTest, RandomFiltersMatchDirectQueries) {
+  const std::vector<std::string> columns = {"TrackId",  "Name",         "AlbumId",
+                                            "Composer", "Milliseconds", "UnitPrice"};
+  const std::vector<std::string> values = {
+      "-1",    "0",       "1",       "17",          "3503", "9223372036854775807",
+      "0.99",  "1.5",     "17.0",    "1e300",       "'17'", "'0.99'",
+      "'abc'", "'AC/DC'", "''",      "'Z'",         "'a'",  "' 17'",
+      "NULL",  "x'00'",   "x'3137'", "'Snowballed'"};
+  const std::vector<std::string> patterns = {"'%a%'", "'A%'", "'_%'", "'17%'", "'%e_'", "17"};
+  const std::vector<std::string> comparisons = {"=", "<", "<=", ">", ">="};
+  std::mt19937 random(20261129);
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(random)];
+  };
+  auto predicate = [&]() -> std::string {
+    std::string column = pick(columns);
+    switch (std::uniform_int_distribution<int>(0, 5)(random)) {
+      case 0:
+        return column + " IN (" + pick(values) + ", " + pick(values) + ")";
+      case 1:
+        return column + " LIKE " + pick(patterns);
+      case 2:
+        return column + (random() % 2 ? " IS NULL" : " IS NOT NULL");
+      default:
+        return column + " " + pick(comparisons) + " " + pick(values);
+    }
+  };
+  for (int i = 0; i < 150; ++i) {
+    std::string sql = "SELECT TrackId FROM {m}.Track WHERE " + predicate();
+    if (random() % 2) sql += " AND " + predicate();
+    sql += random() % 2 ? " ORDER BY TrackId" : " ORDER BY Name DESC, TrackId";
+    if (random() % 3 == 0) sql += " LIMIT 7";
+    ExpectSame(sql);
+  }
 }
 
 TEST_F(SqliteSourceTest, JoinsOfOneSource) {
