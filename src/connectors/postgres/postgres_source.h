@@ -21,8 +21,9 @@
 // chosen schemas that is not a partition, from pg_catalog, sorted by schema then name. Names:
 // with one schema a table is named by its relname ("orders"); with several, every table is
 // named "<schema>.<relname>" ("sales.orders", written "warehouse"."sales.orders" in SQL), which
-// cannot collide across schemas. row_estimate is pg_class.reltuples (-1 when never analyzed,
-// and for views). A configured schema that does not exist is NotFound.
+// cannot collide across schemas (unless schema or table names themselves contain dots).
+// row_estimate is pg_class.reltuples (-1 when never analyzed, and for views). A configured schema
+// that does not exist is NotFound.
 //
 // Type mapping (declared type / value conversion):
 //   int2, int4, int8, oid          INTEGER  exact
@@ -58,7 +59,11 @@
 //                                   COLLATE "C", floats with NaN read as NULL.
 //   LIMIT / OFFSET                  when SQLite offers them, every other term is pushed exactly
 //                                   and any ORDER BY is pushed too (see common/pushdown.h).
-// Equality on every primary-key column is planned as a unique lookup.
+// Equality on every primary-key column is planned as a unique lookup. Comparisons under a
+// collation other than BINARY (x = 'a' COLLATE NOCASE) stay with SQLite.
+// Known limits: text equality assumes the database's collation is deterministic (the default;
+// ICU nondeterministic collations are not); an integer beyond 2^53 compared with a float8 or
+// numeric column is rounded to a double by PostgreSQL, where SQLite compares exactly.
 //
 // Execution: a unique lookup, or a query with a pushed LIMIT no larger than fetch_size, runs as
 // one statement (prepared on the server after its second use). A query with an equality or IN
