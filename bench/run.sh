@@ -11,4 +11,4 @@ chmod 755 "$CAIRN_PG_DIR"
 trap 'scripts/pg.sh stop' EXIT
 scripts/pg.sh start
 eval "$(scripts/pg.sh env)"
-./build/cairn_bench "$@"
+./build/bench/cairn_bench "$@"

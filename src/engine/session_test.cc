@@ -1,0 +1,107 @@
+#include "engine/session.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn::engine {
+namespace {
+
+const std::string kData = std::string(CAIRN_SHARED_DATA);
+
+std::unique_ptr<Catalog> MakeCatalog(const std::string& yaml) {
+  Result<Config> config = ParseConfig(yaml, "/tmp/cairn.yaml");
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  Result<std::unique_ptr<Catalog>> catalog = Catalog::Create(*config);
+  EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
+  return std::move(catalog).value();
+}
+
+std::string TwoChinooks() {
+  return "sources:\n  a:\n    kind: sqlite\n    path: " + kData +
+         "/chinook.sqlite\n  b:\n    kind: sqlite\n    path: " + kData + "/chinook.sqlite\n";
+}
+
+class StopAfter : public RowSink {
+ public:
+  explicit StopAfter(int n) : n_(n) {}
+  Status Columns(const std::vector<std::string>& names) override {
+    columns_ = names;
+    return OkStatus();
+  }
+  Status Row(const std::vector<Value>&) override {
+    return ++rows_ == n_ ? Status(StatusCode::kUnavailable, "sink closed") : OkStatus();
+  }
+  std::vector<std::string> columns_;
+  int rows_ = 0;
+
+ private:
+  int n_;
+};
+
+TEST(SessionTest, StreamsIntoSinkAndStopsOnItsError) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ((*session)->principal().id, "admin");
+  StopAfter sink(3);
+  Status status = (*session)->Query("SELECT TrackId, Name FROM a.Track", &sink);
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(sink.rows_, 3);
+  EXPECT_EQ(sink.columns_, (std::vector<std::string>{"TrackId", "Name"}));
+
+  QueryStats stats;
+  StopAfter all(-1);
+  ASSERT_TRUE((*session)->Query("SELECT * FROM b.Genre", &all, &stats).ok());
+  EXPECT_EQ(stats.rows, 25);
+}
+
+TEST(SessionTest, AmbiguousUnqualifiedTableNamesBothSources) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  Result<QueryResult> result = (*session)->QueryAll("SELECT count(*) FROM Genre");
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("several sources (a, b)"), std::string::npos)
+      << result.status().message();
+  // Qualified names are never ambiguous.
+  result = (*session)->QueryAll("SELECT count(*) FROM a.Genre");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->rows[0][0], Value::Integer(25));
+}
+
+TEST(SessionTest, ValuesKeepTheirTypes) {
+  auto catalog = MakeCatalog("sources: {}\n");
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  Result<QueryResult> result =
+      (*session)->QueryAll("SELECT 1, 2.5, 'x', x'00ff', NULL, 9223372036854775807");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const auto& row = result->rows.at(0);
+  EXPECT_EQ(row[0], Value::Integer(1));
+  EXPECT_EQ(row[1], Value::Real(2.5));
+  EXPECT_EQ(row[2], Value::Text("x"));
+  EXPECT_EQ(row[3], Value::Blob(std::string("\0\xff", 2)));
+  EXPECT_EQ(row[4], Value::Null());
+  EXPECT_EQ(ValueToText(row[3]), "\\x00ff");
+  EXPECT_EQ(ValueToText(row[5]), "9223372036854775807");
+  EXPECT_EQ(ValueToText(row[4]), "");
+}
+
+TEST(SessionTest, UnknownSourceInDescribeAndTables) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  EXPECT_EQ((*session)->Tables("zzz").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ((*session)->Describe("a", "Nope").status().code(), StatusCode::kNotFound);
+  Result<connectors::TableInfo> track = (*session)->Describe("a", "track");
+  ASSERT_TRUE(track.ok());
+  EXPECT_EQ(track->name, "Track");
+}
+
+TEST(SessionTest, TwoSessionsShareACatalog) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto one = Session::Open(catalog.get(), Principal::Admin());
+  auto two = Session::Open(catalog.get(), Principal::Admin());
+  EXPECT_TRUE((*one)->QueryAll("SELECT count(*) FROM a.Artist").ok());
+  EXPECT_TRUE((*two)->QueryAll("SELECT count(*) FROM a.Artist").ok());
+  EXPECT_TRUE((*one)->QueryAll("SELECT count(*) FROM a.Album").ok());
+}
+
+}  // namespace
+}  // namespace cairn::engine
