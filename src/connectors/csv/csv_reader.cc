@@ -1,6 +1,7 @@
 #include "connectors/csv/csv_reader.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,40 @@ class FileInput : public ByteInput {
   int fd_;
   std::string path_;
 };
+
+class FileRangeInput : public ByteInput {
+ public:
+  FileRangeInput(std::shared_ptr<const FileHandle> file, int64_t offset)
+      : file_(std::move(file)), offset_(offset) {}
+
+  Result<size_t> Read(char* buffer, size_t size) override {
+    size_t total = 0;
+    while (total < size) {
+      ssize_t n = ::pread(file_->fd(), buffer + total, size - total, static_cast<off_t>(offset_));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return UnavailableError("cannot read {}: {}", file_->path(), std::strerror(errno));
+      }
+      if (n == 0) break;
+      total += static_cast<size_t>(n);
+      offset_ += n;
+    }
+    return total;
+  }
+
+ private:
+  std::shared_ptr<const FileHandle> file_;
+  int64_t offset_;
+};
+
+FileSignature SignatureOf(const struct stat& st) {
+  FileSignature signature;
+  signature.device = static_cast<uint64_t>(st.st_dev);
+  signature.inode = static_cast<uint64_t>(st.st_ino);
+  signature.size = static_cast<int64_t>(st.st_size);
+  signature.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return signature;
+}
 
 class StringInput : public ByteInput {
  public:
@@ -165,9 +200,46 @@ std::unique_ptr<ByteInput> MakeStringInput(std::string text, size_t chunk) {
   return std::make_unique<StringInput>(std::move(text), chunk == 0 ? 1 : chunk);
 }
 
+Result<FileSignature> StatFile(const std::filesystem::path& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    int error = errno;
+    if (error == ENOENT) return NotFoundError("{}: no such file", path.string());
+    return UnavailableError("cannot stat {}: {}", path.string(), std::strerror(error));
+  }
+  return SignatureOf(st);
+}
+
+Result<std::shared_ptr<const FileHandle>> FileHandle::Open(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int error = errno;
+    if (error == ENOENT) return NotFoundError("{}: no such file", path.string());
+    return UnavailableError("cannot open {}: {}", path.string(), std::strerror(error));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int error = errno;
+    ::close(fd);
+    return UnavailableError("cannot stat {}: {}", path.string(), std::strerror(error));
+  }
+  return std::shared_ptr<const FileHandle>(new FileHandle(fd, path.string(), SignatureOf(st)));
+}
+
+FileHandle::~FileHandle() { ::close(fd_); }
+
+std::unique_ptr<ByteInput> MakeFileRangeInput(std::shared_ptr<const FileHandle> file,
+                                              int64_t offset) {
+  return std::make_unique<FileRangeInput>(std::move(file), offset);
+}
+
 CsvReader::CsvReader(std::unique_ptr<ByteInput> input, std::string name, Options options)
     : input_(std::move(input)), name_(std::move(name)), options_(options) {
   if (options_.buffer_bytes < 16) options_.buffer_bytes = 16;
+  consumed_before_buffer_ = options_.start_offset;
+  record_start_bytes_ = options_.start_offset;
+  line_ = options_.start_line;
+  at_input_start_ = options_.start_offset == 0;
   buffer_.reset(new char[options_.buffer_bytes]);
   const auto delimiter = static_cast<unsigned char>(options_.delimiter);
   for (unsigned char c : {static_cast<unsigned char>('"'), static_cast<unsigned char>('\n'),

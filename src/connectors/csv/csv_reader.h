@@ -23,7 +23,12 @@
 // A failing ByteInput::Read is reported as its own Status with the name prefixed.
 // After an error the reader is finished: further Next() calls return the same error.
 //
-// Thread-safety: none; one reader per scan.
+// A reader may also start in the middle of a file, on a record boundary it found earlier
+// (Options::start_offset / start_line, with an input positioned there): it then reports the same
+// lines, offsets and errors as a reader that had read from the start, and skips no byte-order
+// mark.
+//
+// Thread-safety: none; one reader per scan. A FileHandle is immutable and may be shared.
 
 #include <cstddef>
 #include <cstdint>
@@ -54,12 +59,56 @@ Result<std::unique_ptr<ByteInput>> OpenFileInput(const std::filesystem::path& pa
 // exercise records that straddle buffer refills).
 std::unique_ptr<ByteInput> MakeStringInput(std::string text, size_t chunk = 1 << 16);
 
+// Identifies one version of a file: a change of any field means the file was modified or
+// replaced.
+struct FileSignature {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileSignature&) const = default;
+};
+
+// The signature of the file at `path` now. NotFound when it does not exist, Unavailable otherwise.
+Result<FileSignature> StatFile(const std::filesystem::path& path);
+
+// An open, read-only file descriptor with the signature it had when opened. Closes it on
+// destruction. Reads through it (MakeFileRangeInput) use pread(2), so one handle serves any
+// number of inputs at different positions.
+class FileHandle {
+ public:
+  // NotFound when `path` does not exist, Unavailable when it cannot be opened or stat'ed.
+  static Result<std::shared_ptr<const FileHandle>> Open(const std::filesystem::path& path);
+  ~FileHandle();
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  const FileSignature& signature() const { return signature_; }
+
+ private:
+  FileHandle(int fd, std::string path, FileSignature signature)
+      : fd_(fd), path_(std::move(path)), signature_(signature) {}
+  int fd_;
+  std::string path_;
+  FileSignature signature_;
+};
+
+// Reads `file` from byte `offset` on; keeps `file` alive.
+std::unique_ptr<ByteInput> MakeFileRangeInput(std::shared_ptr<const FileHandle> file,
+                                              int64_t offset);
+
 class CsvReader {
  public:
   struct Options {
     char delimiter = ',';
     size_t buffer_bytes = 64 << 10;
     size_t max_record_bytes = 64 << 20;
+    // Where the input starts in the file: its byte offset (a record start found by an earlier
+    // reader, or 0) and the physical line there. A byte-order mark is skipped only at offset 0.
+    int64_t start_offset = 0;
+    int64_t start_line = 1;
   };
 
   // `name` appears at the start of every error message (usually the file name).
@@ -81,6 +130,9 @@ class CsvReader {
   int64_t record_line() const { return record_line_; }
   // Bytes consumed from the input so far (including a skipped byte-order mark).
   int64_t bytes_consumed() const { return consumed_before_buffer_ + static_cast<int64_t>(pos_); }
+  // Byte offset in the input (counting from its start, Options::start_offset included) at which
+  // the current record starts: a reader started there reads this record first.
+  int64_t record_offset() const { return record_start_bytes_; }
 
   const std::string& name() const { return name_; }
 
