@@ -1,15 +1,21 @@
 #include "connectors/csv/csv_source.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "connectors/common/pushdown.h"
 #include "connectors/common/vtab.h"
+#include "connectors/csv/csv_index.h"
 #include "connectors/csv/csv_reader.h"
 #include "connectors/csv/csv_values.h"
 
@@ -24,6 +30,7 @@ struct CsvOptions {
   bool header = true;
   int64_t sample_rows = 1000;
   std::string null_text;
+  int64_t index_max_mb = 64;  // 0: no indexes
 };
 
 // One file of the directory, as Tables() found it.
@@ -87,6 +94,63 @@ class CsvSource : public Source {
   const sqlite3_module* Module() const override;
 
   const CsvOptions& options() const { return options_; }
+
+  // How to read `table`'s file.
+  ReadSpec SpecFor(const CsvTable& table) const {
+    ReadSpec spec;
+    spec.path = table.path;
+    spec.file_name = table.file_name;
+    spec.delimiter = options_.delimiter;
+    spec.header = options_.header;
+    spec.null_text = options_.null_text;
+    spec.types = table.types;
+    return spec;
+  }
+
+  int64_t IndexBudgetBytes() const { return options_.index_max_mb << 20; }
+
+  // Whether xBestIndex may offer an index on `column` of `table`: indexes are enabled, the
+  // table's estimated size fits the budget, and no earlier build of it ran over the budget.
+  bool IndexAllowed(const CsvTable& table, size_t column) {
+    if (options_.index_max_mb <= 0 || table.info.row_estimate < 0) return false;
+    if (table.info.row_estimate > IndexBudgetBytes() / kEstimatedBytesPerRow) return false;
+    std::lock_guard<std::mutex> lock(indexes_mutex_);
+    auto it = indexes_.find({table.info.name, column});
+    return it == indexes_.end() || !it->second.over_budget;
+  }
+
+  // Rows per probe of the built index on `column` of `table`; nullopt when none is built yet.
+  std::optional<double> IndexRowsPerKey(const CsvTable& table, size_t column) {
+    std::lock_guard<std::mutex> lock(indexes_mutex_);
+    auto it = indexes_.find({table.info.name, column});
+    if (it == indexes_.end() || it->second.index == nullptr) return std::nullopt;
+    return it->second.index->RowsPerKey();
+  }
+
+  // The index on `column` of `table`, built now if there is none or the file changed since it
+  // was built. ResourceExhausted when it does not fit index_max_mb (and it is not offered
+  // again); otherwise the errors of ColumnIndex::Build, without the source name.
+  Result<std::shared_ptr<const ColumnIndex>> Index(const CsvTable& table, size_t column) {
+    std::lock_guard<std::mutex> lock(indexes_mutex_);
+    IndexSlot& slot = indexes_[{table.info.name, column}];
+    if (slot.over_budget) {
+      return ResourceExhaustedError("{}: index on column {} is over index_max_mb", table.file_name,
+                                    column + 1);
+    }
+    if (slot.index != nullptr) {
+      ASSIGN_OR_RETURN(FileSignature now, StatFile(table.path));
+      if (now == slot.index->file()->signature()) return slot.index;
+      slot.index.reset();
+    }
+    Result<std::unique_ptr<ColumnIndex>> built =
+        ColumnIndex::Build(SpecFor(table), column, IndexBudgetBytes());
+    if (!built.ok()) {
+      if (built.status().code() == StatusCode::kResourceExhausted) slot.over_budget = true;
+      return built.status();
+    }
+    slot.index = std::move(built).value();
+    return slot.index;
+  }
 
   // The table named `name` (exactly as Tables() lists it). NotFound when there is none.
   Result<CsvTable> FindTable(const std::string& name) {
@@ -253,8 +317,17 @@ class CsvSource : public Source {
     return table;
   }
 
+  struct IndexSlot {
+    std::shared_ptr<const ColumnIndex> index;
+    bool over_budget = false;  // a build ran over index_max_mb; sticky for the source's life
+  };
+
   CsvOptions options_;
   std::optional<std::vector<CsvTable>> tables_;
+  std::mutex indexes_mutex_;  // guards indexes_
+  // (table name, 0-based column) -> its index. Built indexes are immutable and shared with the
+  // cursors reading them, so a rebuild never pulls one from under a running query.
+  std::map<std::pair<std::string, size_t>, IndexSlot> indexes_;
 };
 
 // ---- The virtual table ----------------------------------------------------------------------
@@ -264,10 +337,35 @@ struct CsvVtab : sqlite3_vtab {
   CsvTable table;
 };
 
+// A cursor runs one of three plans, chosen by xFilter:
+//   full scan      `reader` streams the file;
+//   index probe    `index` is set; `matches` lists the records to read, `reader` holds the
+//                  current one (read with ReadRecordAt);
+//   filtered scan  `filter_column` >= 0: a full scan returning only the records whose keys meet
+//                  `filter_keys` (the index was offered but did not fit its budget).
 struct CsvCursor : sqlite3_vtab_cursor {
   std::unique_ptr<CsvReader> reader;
   bool eof = true;
+  ReadSpec spec;  // set by xFilter for an index probe
+  std::shared_ptr<const ColumnIndex> index;
+  std::vector<RecordRef> matches;
+  size_t next_match = 0;
+  int filter_column = -1;
+  std::unordered_set<std::string> filter_keys;
+
+  void Reset() {
+    reader.reset();
+    eof = true;
+    index.reset();
+    matches.clear();
+    next_match = 0;
+    filter_column = -1;
+    filter_keys.clear();
+  }
 };
+
+// idxNum of an index probe: ((column + 1) << 1) | 1 if argv[0] is a whole IN list. 0 is a scan.
+constexpr int kInListBit = 1;
 
 // Reports `status` from a callback, prefixed with the source name, keeping its code.
 int Fail(CsvVtab* vtab, const Status& status) {
@@ -316,15 +414,65 @@ int XDisconnect(sqlite3_vtab* vtab) {
   return SQLITE_OK;
 }
 
+// Rows an all-at-once IN list is assumed to probe for (SQLite does not say how long it is).
+constexpr double kInListProbes = 4.0;
+// Rows one probe of a column whose index is not built yet is assumed to return.
+constexpr double kUnknownRowsPerKey = 10.0;
+
+// Offers a full scan, or an index probe on one equality (or IN) constraint. The probe leaves the
+// constraint for SQLite to re-check (omit = 0): the index returns a superset (csv_index.h).
 int XBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   auto* vtab = static_cast<CsvVtab*>(base);
-  // Only full scans: SQLite checks every constraint itself.
-  int64_t rows = vtab->table.info.row_estimate >= 0 ? vtab->table.info.row_estimate : 100000;
-  info->idxNum = 0;
-  info->estimatedRows = rows;
-  info->estimatedCost =
-      10.0 + static_cast<double>(rows) * static_cast<double>(vtab->table.info.columns.size() + 1);
-  return SQLITE_OK;
+  return Guard(base, [&]() -> int {
+    const CsvTable& table = vtab->table;
+    const double rows =
+        static_cast<double>(table.info.row_estimate >= 0 ? table.info.row_estimate : 100000);
+    const double row_cost = static_cast<double>(table.info.columns.size() + 1);
+    info->idxNum = 0;
+    info->estimatedRows = static_cast<sqlite3_int64>(rows);
+    info->estimatedCost = 10.0 + rows * row_cost;
+
+    int best = -1;
+    bool best_in = false;
+    double best_rows = 0;
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& constraint = info->aConstraint[i];
+      if (!constraint.usable || constraint.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      if (constraint.iColumn < 0 ||
+          static_cast<size_t>(constraint.iColumn) >= table.info.columns.size()) {
+        continue;
+      }
+      // The index compares bytewise; `x = 'a' COLLATE NOCASE` stays with SQLite.
+      const char* collation = sqlite3_vtab_collation(info, i);
+      if (collation != nullptr && sqlite3_stricmp(collation, "BINARY") != 0) continue;
+      const auto column = static_cast<size_t>(constraint.iColumn);
+      if (!vtab->source->IndexAllowed(table, column)) continue;
+      const bool in_list = sqlite3_vtab_in(info, i, -1) != 0;
+      double per_key = vtab->source->IndexRowsPerKey(table, column).value_or(kUnknownRowsPerKey);
+      double estimate = std::min(rows, per_key * (in_list ? kInListProbes : 1.0));
+      if (best < 0 || estimate < best_rows || (estimate == best_rows && best_in && !in_list)) {
+        best = i;
+        best_in = in_list;
+        best_rows = estimate;
+      }
+    }
+    if (best < 0) return SQLITE_OK;
+
+    const int column = info->aConstraint[best].iColumn;
+    char* idx_str = sqlite3_mprintf("%s(%s)", best_in ? "in" : "eq",
+                                    table.info.columns[static_cast<size_t>(column)].name.c_str());
+    if (idx_str == nullptr) return SQLITE_NOMEM;
+    if (best_in) sqlite3_vtab_in(info, best, 1);
+    info->aConstraintUsage[best].argvIndex = 1;
+    info->aConstraintUsage[best].omit = 0;
+    info->idxNum = ((column + 1) << 1) | (best_in ? kInListBit : 0);
+    info->idxStr = idx_str;
+    info->needToFreeIdxStr = 1;
+    const double probes = best_in ? kInListProbes : 1.0;
+    info->estimatedRows = static_cast<sqlite3_int64>(std::max(1.0, std::round(best_rows)));
+    info->estimatedCost = probes * (4.0 + std::log2(rows + 1.0)) + best_rows * row_cost;
+    return SQLITE_OK;
+  });
 }
 
 int XOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
@@ -341,43 +489,107 @@ int XClose(sqlite3_vtab_cursor* cursor) {
   return SQLITE_OK;
 }
 
-// Reads the next record into the cursor, checking its field count.
+// True if the current record's field in the cursor's filter column may equal a probe.
+bool MatchesFilter(const CsvCursor& cursor, const CsvVtab& vtab) {
+  const auto column = static_cast<size_t>(cursor.filter_column);
+  const CsvReader& reader = *cursor.reader;
+  std::string_view text = reader.field(column);
+  if (IsNullField(text, reader.quoted(column), vtab.source->options().null_text)) return false;
+  std::vector<std::string> keys;
+  AddFieldKeys(vtab.table.types[column], text, &keys);
+  for (const std::string& key : keys) {
+    if (cursor.filter_keys.count(key) != 0) return true;
+  }
+  return false;
+}
+
+// Reads the next record (of the scan, or the next match of a probe) into the cursor, checking it.
 int Advance(CsvCursor* cursor) {
   auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
   cursor->eof = true;
-  if (cursor->reader == nullptr) return SQLITE_OK;  // the scan already ended
   return Guard(vtab, [&]() -> int {
-    CsvReader& reader = *cursor->reader;
-    Result<bool> next = reader.Next();
-    if (!next.ok()) return Fail(vtab, next.status());
-    if (!*next) {
-      cursor->reader.reset();  // release the file and buffer as soon as the scan ends
+    if (cursor->index != nullptr) {
+      if (cursor->next_match == cursor->matches.size()) {
+        cursor->Reset();
+        return SQLITE_OK;
+      }
+      Result<std::unique_ptr<CsvReader>> reader =
+          ReadRecordAt(cursor->spec, cursor->index->file(), cursor->matches[cursor->next_match++]);
+      if (!reader.ok()) return Fail(vtab, reader.status());
+      cursor->reader = std::move(reader).value();
+      cursor->eof = false;
       return SQLITE_OK;
     }
-    const size_t expected = vtab->table.info.columns.size();
-    const size_t found = reader.field_count();
-    if (found != expected) {
-      return Fail(vtab,
-                  reader.ErrorAt(reader.record_line(), found > expected ? expected + 1 : found + 1,
-                                 fmt::format("expected {} fields, found {}", expected, found)));
+    if (cursor->reader == nullptr) return SQLITE_OK;  // the scan already ended
+    CsvReader& reader = *cursor->reader;
+    for (;;) {
+      Result<bool> next = reader.Next();
+      if (!next.ok()) return Fail(vtab, next.status());
+      if (!*next) {
+        cursor->reader.reset();  // release the file and buffer as soon as the scan ends
+        return SQLITE_OK;
+      }
+      Status fields = CheckFieldCount(reader, vtab->table.info.columns.size());
+      if (!fields.ok()) return Fail(vtab, fields);
+      if (cursor->filter_column < 0 || MatchesFilter(*cursor, *vtab)) break;
     }
     cursor->eof = false;
     return SQLITE_OK;
   });
 }
 
-int XFilter(sqlite3_vtab_cursor* base, int, const char*, int, sqlite3_value**) {
+// Collects the keys of an index probe's argument (one value, or a whole IN list).
+int CollectProbeKeys(sqlite3_value* argument, bool in_list, std::vector<std::string>* keys) {
+  if (!in_list) {
+    AddProbeKeys(argument, keys);
+    return SQLITE_OK;
+  }
+  std::vector<sqlite3_value*> values;
+  int rc = pushdown::CollectInValues(argument, &values);
+  if (rc == SQLITE_OK) {
+    try {
+      for (sqlite3_value* value : values) AddProbeKeys(value, keys);
+    } catch (...) {
+      pushdown::FreeValues(&values);
+      throw;
+    }
+  }
+  pushdown::FreeValues(&values);
+  return rc;
+}
+
+int XFilter(sqlite3_vtab_cursor* base, int idx_num, const char*, int argc, sqlite3_value** argv) {
   auto* cursor = static_cast<CsvCursor*>(base);
   auto* vtab = static_cast<CsvVtab*>(cursor->pVtab);
-  cursor->eof = true;
+  cursor->Reset();
   int rc = Guard(vtab, [&]() -> int {
-    cursor->reader.reset();
+    if (idx_num != 0 && argc >= 1) {
+      const auto column = static_cast<size_t>((idx_num >> 1) - 1);
+      std::vector<std::string> keys;
+      int keys_rc = CollectProbeKeys(argv[0], (idx_num & kInListBit) != 0, &keys);
+      if (keys_rc != SQLITE_OK) return keys_rc;
+      if (keys.empty()) return SQLITE_DONE;  // NULL (or BLOB) probes: `=` holds for no row
+      Result<std::shared_ptr<const ColumnIndex>> index = vtab->source->Index(vtab->table, column);
+      if (index.ok()) {
+        cursor->spec = vtab->source->SpecFor(vtab->table);
+        cursor->matches = (*index)->Lookup(keys);
+        cursor->index = std::move(index).value();
+        return SQLITE_OK;
+      }
+      if (index.status().code() != StatusCode::kResourceExhausted) {
+        return Fail(vtab, index.status());
+      }
+      // Over budget: scan, keeping the records that may match.
+      cursor->filter_column = static_cast<int>(column);
+      cursor->filter_keys.insert(keys.begin(), keys.end());
+    }
     Result<std::unique_ptr<CsvReader>> reader =
         vtab->source->OpenReader(vtab->table.path, vtab->table.file_name);
     if (!reader.ok()) return Fail(vtab, reader.status());
     cursor->reader = std::move(reader).value();
     return SQLITE_OK;
   });
+  if (rc == SQLITE_DONE) return SQLITE_OK;  // eof already set
   return rc == SQLITE_OK ? Advance(cursor) : rc;
 }
 
@@ -488,6 +700,12 @@ Result<CsvOptions> ParseOptions(const SourceConfig& config) {
   }
 
   ASSIGN_OR_RETURN(options.null_text, config.GetOr("null_value", ""));
+
+  ASSIGN_OR_RETURN(options.index_max_mb, config.GetInt("index_max_mb", 64));
+  if (options.index_max_mb < 0 || options.index_max_mb > (int64_t{1} << 40)) {
+    return config.ErrorAt("index_max_mb", StatusCode::kInvalidArgument,
+                          fmt::format("must be between 0 and 2^40, got {}", options.index_max_mb));
+  }
   return options;
 }
 
@@ -503,6 +721,8 @@ KindSpec Kind() {
       {"header", false, false, false, "first record names the columns (default true)"},
       {"sample_rows", false, false, false, "rows read to infer column types (default 1000)"},
       {"null_value", false, false, false, "unquoted text meaning NULL (default: empty field)"},
+      {"index_max_mb", false, false, false,
+       "memory bound of each lazily built equality index, in MiB (default 64; 0 disables)"},
   };
   spec.open = [](const SourceConfig& config) -> Result<std::unique_ptr<Source>> {
     ASSIGN_OR_RETURN(CsvOptions options, ParseOptions(config));

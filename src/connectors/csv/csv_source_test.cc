@@ -392,7 +392,8 @@ TEST(CsvOptionsTest, KindListsItsOptions) {
   KindSpec spec = Kind();
   std::vector<std::string> names;
   for (const OptionSpec& option : spec.options) names.push_back(option.name);
-  EXPECT_THAT(names, ElementsAre("path", "delimiter", "header", "sample_rows", "null_value"));
+  EXPECT_THAT(names, ElementsAre("path", "delimiter", "header", "sample_rows", "null_value",
+                                 "index_max_mb"));
   EXPECT_TRUE(spec.options[0].required);
 }
 
