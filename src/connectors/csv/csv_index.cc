@@ -277,7 +277,7 @@ Result<std::unique_ptr<CsvReader>> ReadRecordAt(const ReadSpec& spec,
                                                 RecordRef ref) {
   CsvReader::Options options;
   options.delimiter = spec.delimiter;
-  options.buffer_bytes = 4 << 10;
+  options.buffer_bytes = 1 << 10;
   options.start_offset = ref.offset;
   options.start_line = ref.line;
   auto reader = std::make_unique<CsvReader>(MakeFileRangeInput(std::move(file), ref.offset),

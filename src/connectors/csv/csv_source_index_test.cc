@@ -95,7 +95,7 @@ TEST_F(CsvIndexTest, EqualityAndInOnIntegerRealAndTextColumns) {
   EXPECT_EQ(Same("SELECT id FROM {}.p WHERE price IN (2.25, 3) ORDER BY id"),
             (Rows{{"i:2"}, {"i:4"}}));
   EXPECT_THAT(Plan("SELECT * FROM customs.p WHERE id = 2"), HasSubstr("eq(id)"));
-  EXPECT_THAT(Plan("SELECT * FROM customs.p WHERE name IN ('a', 'b')"), HasSubstr("(name)"));
+  EXPECT_THAT(Plan("SELECT * FROM customs.p WHERE name IN ('a', 'b')"), HasSubstr("in(name)"));
   EXPECT_THAT(Plan("SELECT * FROM plain.p WHERE id = 2"), Not(HasSubstr("eq(")));
   // Other operators and a NOCASE comparison are not indexed, and still right.
   EXPECT_THAT(Plan("SELECT * FROM customs.p WHERE name = 'FIG' COLLATE NOCASE"),
@@ -390,6 +390,14 @@ TEST_F(CsvIndexTest, DISABLED_TimeBenchmarkJoin) {
   EXPECT_EQ(first, time("customs", 20000));
   Rows plain = time("plain", 500);
   (void)plain;
+  ASSERT_EQ(sqlite3_exec(db_.get(),
+                         "ATTACH ':memory:' AS native;"
+                         "CREATE TABLE native.customers(customer_id INTEGER PRIMARY KEY, name TEXT,"
+                         " country TEXT, score INTEGER);"
+                         "INSERT INTO native.customers SELECT * FROM plain.customers;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(first, time("native", 20000));
   std::printf("%s", Plan(fmt::format(fmt::runtime(join), "customs", 20000)).c_str());
 }
 
