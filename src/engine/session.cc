@@ -172,8 +172,17 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
   auto* self = static_cast<Session*>(self_ptr);
   if (self->internal_) return SQLITE_OK;
   switch (action) {
+    case SQLITE_READ: {
+      // Reads of the session's own schemas (main, temp) are not source reads.
+      if (db != nullptr && std::string_view(db) != "main" && std::string_view(db) != "temp") {
+        ColumnRead read{db, a ? a : "", b ? b : ""};
+        if (std::find(self->reads_.begin(), self->reads_.end(), read) == self->reads_.end()) {
+          self->reads_.push_back(std::move(read));
+        }
+      }
+      return SQLITE_OK;
+    }
     case SQLITE_SELECT:
-    case SQLITE_READ:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_FUNCTION: {
@@ -310,6 +319,7 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
   std::vector<std::string> pinned;  // sources attached for this statement
   while (true) {
     denial_.clear();
+    reads_.clear();
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
@@ -407,10 +417,22 @@ Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats) {
   }
   if (stats != nullptr) {
     stats->rows = rows;
+    stats->reads = reads_;
     stats->elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - start);
   }
   return OkStatus();
+}
+
+Result<StatementInfo> Session::Analyze(std::string_view sql) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+  StatementInfo info;
+  for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+    info.columns.emplace_back(sqlite3_column_name(stmt, i));
+  }
+  info.reads = reads_;
+  sqlite3_finalize(stmt);
+  return info;
 }
 
 Result<QueryResult> Session::QueryAll(std::string_view sql) {

@@ -77,9 +77,27 @@ class RowSink {
   virtual Status Row(const std::vector<Value>& values) = 0;
 };
 
+// One column a statement reads, as the SQLite authorizer reported it while compiling.
+// `column` is empty when a table is used without reading a column (SELECT count(*) FROM t).
+struct ColumnRead {
+  std::string source;
+  std::string table;
+  std::string column;
+
+  bool operator==(const ColumnRead&) const = default;
+};
+
 struct QueryStats {
   int64_t rows = 0;
   std::chrono::microseconds elapsed{0};
+  // Every source column the statement reads, in first-read order, without duplicates.
+  std::vector<ColumnRead> reads;
+};
+
+// What a statement is, without running it.
+struct StatementInfo {
+  std::vector<std::string> columns;  // result column names
+  std::vector<ColumnRead> reads;     // as in QueryStats
 };
 
 // A whole result in memory (for small results and tests).
@@ -117,6 +135,10 @@ class Session {
   //   kDeadlineExceeded / kResourceExhausted  a limit was hit;
   //   a connector's error (Unavailable, InvalidArgument, ...) with the source named.
   Status Query(std::string_view sql, RowSink* sink, QueryStats* stats = nullptr);
+
+  // Compiles `sql` (attaching the sources it names) without running it. Same errors as
+  // Query() apart from those raised while running.
+  Result<StatementInfo> Analyze(std::string_view sql);
 
   // Query() collected into memory (still subject to the row cap).
   Result<QueryResult> QueryAll(std::string_view sql);
@@ -158,6 +180,8 @@ class Session {
   bool internal_ = false;
   // Why the authorizer denied the last statement (for the error message).
   std::string denial_;
+  // Source columns read by the statement being compiled (authorizer SQLITE_READ).
+  std::vector<ColumnRead> reads_;
   // Per-query limit state, read by Progress().
   std::chrono::steady_clock::time_point deadline_;
   int64_t memory_baseline_ = 0;

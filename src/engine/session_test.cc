@@ -103,5 +103,26 @@ TEST(SessionTest, TwoSessionsShareACatalog) {
   EXPECT_TRUE((*one)->QueryAll("SELECT count(*) FROM a.Album").ok());
 }
 
+TEST(SessionTest, AnalyzeReportsTheColumnsAStatementReads) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  Result<StatementInfo> info = (*session)->Analyze(
+      "SELECT ar.Name AS artist, count(*) AS n FROM a.Artist ar "
+      "JOIN b.Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.Name");
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->columns, (std::vector<std::string>{"artist", "n"}));
+  std::vector<ColumnRead> expected = {
+      {"a", "Artist", "Name"}, {"a", "Artist", "ArtistId"}, {"b", "Album", "ArtistId"}};
+  for (const auto& read : expected) {
+    EXPECT_NE(std::find(info->reads.begin(), info->reads.end(), read), info->reads.end())
+        << read.source << "." << read.table << "." << read.column;
+  }
+  EXPECT_EQ(info->reads.size(), 3u);
+  EXPECT_EQ((*session)->Analyze("SELECT nope FROM a.Artist").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ((*session)->Analyze("DELETE FROM a.Artist").status().code(),
+            StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace cairn::engine
