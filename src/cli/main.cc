@@ -70,6 +70,32 @@ Result<std::pair<std::string, std::string>> SplitQualified(const std::string& na
 
 }  // namespace
 
+void Cli::AddFormat(CLI::App* command) {
+  command->add_option("--format,-f", format_name, "Output format: table, csv, json, jsonl")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
+}
+
+std::function<void()> Cli::Run(std::function<Status(Format)> body) {
+  return [this, body = std::move(body)]() {
+    if (verbose) spdlog::set_level(spdlog::level::debug);
+    env.config_path = config_path;
+    Result<Format> format = ParseFormat(format_name);
+    status = format.ok() ? body(*format) : format.status();
+  };
+}
+
+Result<store::StateDb*> Environment::OpenStateDb() {
+  if (state_ == nullptr) {
+    if (catalog_ == nullptr) {
+      ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
+      ASSIGN_OR_RETURN(catalog_, engine::Catalog::Create(std::move(config)));
+    }
+    ASSIGN_OR_RETURN(state_, store::StateDb::Open(catalog_->config().state_dir / "state.sqlite"));
+  }
+  return state_.get();
+}
+
 Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
   if (catalog_ == nullptr) {
     ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
@@ -204,28 +230,16 @@ int Main(int argc, char** argv) {
       "Answers read-only SQL across SQLite, CSV and PostgreSQL sources."};
   app.set_version_flag("--version", std::string("cairn ") + CAIRN_VERSION);
   app.require_subcommand(1);
-  Environment env;
-  std::string config_path = "cairn.yaml";
-  app.add_option("--config", config_path, "Configuration file (state goes to .cairn/ beside it)")
+  Cli cli;
+  cli.app = &app;
+  Environment& env = cli.env;
+  app.add_option("--config", cli.config_path,
+                 "Configuration file (state goes to .cairn/ beside it)")
       ->capture_default_str();
-  bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "Log diagnostics to stderr");
-  std::string format_name = "table";
-  auto add_format = [&](CLI::App* command) {
-    command->add_option("--format,-f", format_name, "Output format: table, csv, json, jsonl")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
-  };
-
-  Status status;
-  auto run = [&](std::function<Status(Format)> body) {
-    return [&, body]() {
-      if (verbose) spdlog::set_level(spdlog::level::debug);
-      env.config_path = config_path;
-      Result<Format> format = ParseFormat(format_name);
-      status = format.ok() ? body(*format) : format.status();
-    };
-  };
+  app.add_flag("-v,--verbose", cli.verbose, "Log diagnostics to stderr");
+  auto add_format = [&](CLI::App* command) { cli.AddFormat(command); };
+  auto run = [&](std::function<Status(Format)> body) { return cli.Run(std::move(body)); };
+  Status& status = cli.status;
 
   auto* init = app.add_subcommand("init", "Write a commented example cairn.yaml and .cairn/");
   bool force = false;
@@ -303,6 +317,10 @@ int Main(int argc, char** argv) {
   demo->add_option("--seed", demo_flags.seed, "Random seed")->capture_default_str();
   demo->add_flag("--force", demo_flags.force, "Overwrite an existing demo in --dir");
   demo->callback(run([&](Format) { return RunDemo(demo_flags); }));
+
+  RegisterDiscoveryCommands(&cli);
+  RegisterPathCommands(&cli);
+  RegisterMemoryCommands(&cli);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace cairn::cli {
+
+void RegisterDiscoveryCommands(Cli*) {}
+
+}  // namespace cairn::cli
