@@ -152,6 +152,15 @@ TEST_F(CsvIndexTest, NullProbesMatchNothing) {
   EXPECT_EQ(Same("SELECT b FROM {}.n WHERE a = x'31'"), Rows{});
 }
 
+TEST_F(CsvIndexTest, HeaderlessFilesOtherDelimitersAndNullText) {
+  dir_.Write("h.csv", "1;NA;x\n2;b;\"NA\"\n3;;NA\n");
+  Attach("    header: false\n    delimiter: ';'\n    null_value: NA\n");
+  EXPECT_EQ(Same("SELECT rowid, c2 FROM {}.h WHERE c1 = 1"), (Rows{{"i:1", "NULL"}}));
+  EXPECT_EQ(Same("SELECT c1 FROM {}.h WHERE c3 = 'NA'"), (Rows{{"i:2"}}));
+  EXPECT_EQ(Same("SELECT c1 FROM {}.h WHERE c2 = ''"), (Rows{{"i:3"}}));
+  EXPECT_EQ(Same("SELECT c1 FROM {}.h WHERE c2 = 'NA'"), Rows{});
+}
+
 TEST_F(CsvIndexTest, DuplicateKeysReturnEveryRecord) {
   std::string text = "k,v\n";
   for (int i = 0; i < 300; ++i) text += fmt::format("{},{}\n", i % 7, i);
