@@ -1,0 +1,95 @@
+#pragma once
+
+// Semantic type detection: what a column holds, beyond its storage type.
+//
+// Each non-null value is classified by ClassifyValue() into the set of semantic types it fits
+// (a value may fit several: "DE" is a country code and a category word). SemanticEvidence counts
+// the fits over a column; DecideSemanticType() picks the most specific type that at least
+// kSemanticMinFraction of the non-null values fit, using the column's distinct count and name
+// to separate identifiers, categories and free text.
+//
+// Validators with check digits are real checks: ISO 6346 (container numbers), IMO numbers,
+// IBAN (mod 97), UUID shape. Country codes use the ISO 3166-1 alpha-2 and alpha-3 lists,
+// currency codes the ISO 4217 list (upper case only).
+//
+// Thread-safety: pure functions and plain values.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cairn::context {
+
+enum class SemanticType {
+  kUnknown = 0,  // nothing to go on (all null)
+  kIdentifier,   // unique (or nearly) integers or codes, or a key by name
+  kEmail,
+  kPhone,
+  kDate,
+  kDatetime,
+  kMoney,  // decimal amounts with two decimals, or a money-like name over numbers
+  kCountryCode,
+  kCurrencyCode,
+  kUrl,
+  kUuid,
+  kIban,
+  kContainerNumber,  // ISO 6346
+  kImoNumber,
+  kBoolean,
+  kCategory,  // low-cardinality text
+  kFreeText,
+  kInteger,
+  kNumber,
+  kText,  // other text
+  kBinary,
+};
+constexpr int kSemanticTypeCount = 21;
+
+// "identifier", "email", "phone", "date", "datetime", "money", "country_code",
+// "currency_code", "url", "uuid", "iban", "container_number", "imo_number", "boolean",
+// "category", "free_text", "integer", "number", "text", "binary", "unknown".
+std::string_view SemanticTypeName(SemanticType type);
+bool SemanticTypeFromName(std::string_view name, SemanticType* type);
+
+constexpr double kSemanticMinFraction = 0.9;
+
+// Individual validators (exposed for tests).
+bool IsValidIso6346(std::string_view text);  // e.g. "CSQU3054383"
+bool IsValidImo(std::string_view text);      // "IMO 9074729" or "9074729"
+bool IsValidIban(std::string_view text);     // spaces allowed, mod-97 check
+bool IsEmail(std::string_view text);
+bool IsUrl(std::string_view text);
+bool IsUuid(std::string_view text);
+bool IsPhone(std::string_view text);
+bool IsIsoDate(std::string_view text);        // YYYY-MM-DD
+bool IsIsoDatetime(std::string_view text);    // YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±hh:mm]
+bool IsCountryCode(std::string_view text);    // ISO 3166-1 alpha-2 or alpha-3, upper case
+bool IsCurrencyCode(std::string_view text);   // ISO 4217, upper case
+bool IsDecimalAmount(std::string_view text);  // -?digits.dd
+
+// Bit i set when the value fits SemanticType(i).
+uint32_t ClassifyText(std::string_view text);
+
+// Counts over one column.
+struct SemanticEvidence {
+  int64_t non_null = 0;
+  int64_t integers = 0;  // stored as INTEGER
+  int64_t reals = 0;     // stored as REAL
+  int64_t texts = 0;
+  int64_t blobs = 0;
+  int64_t two_decimal_reals = 0;  // reals with at most two decimals
+  int64_t bool_like = 0;          // 0/1, true/false, yes/no, t/f, y/n
+  std::array<int64_t, kSemanticTypeCount> fits{};
+  int64_t multi_word = 0;  // text with a space and longer than 30 bytes
+
+  // Records one non-null value. `type` is the storage class ('i', 'r', 't', 'b').
+  void Add(char type, std::string_view text, int64_t integer, double real);
+};
+
+// Picks the semantic type from the evidence, the column's distinct count (estimated), its name
+// and whether it is a declared primary key.
+SemanticType DecideSemanticType(const SemanticEvidence& evidence, int64_t distinct,
+                                std::string_view column_name, bool primary_key);
+
+}  // namespace cairn::context
