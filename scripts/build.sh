@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAIRN_WERROR=ON >/dev/null
-ninja -C build "$@"
+echo "build.sh: building into build/ ..." >&2
+ninja --quiet -C build "$@"
