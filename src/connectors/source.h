@@ -43,12 +43,24 @@ struct ColumnInfo {
   bool primary_key = false;
 };
 
+// A foreign key declared by the source: `columns` of this table reference `ref_columns` of
+// `ref_table` (named as this source names its tables), in key order.
+struct ForeignKey {
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+
+  bool operator==(const ForeignKey&) const = default;
+};
+
 struct TableInfo {
   std::string name;
   std::string kind = "table";  // "table" or "view"
   std::vector<ColumnInfo> columns;
   // Rows in the table when cheaply known (exact or estimated); -1 when unknown.
   int64_t row_estimate = -1;
+  // Foreign keys declared by the source (empty when it has none or cannot declare them).
+  std::vector<ForeignKey> foreign_keys;
 };
 
 class Source {

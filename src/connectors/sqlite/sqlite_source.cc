@@ -71,6 +71,9 @@ class SqliteSource : public Source {
   SqliteSource(std::string name, std::filesystem::path path, sqlite3* db)
       : Source(std::move(name), "sqlite"), path_(std::move(path)), db_(db) {}
 
+  // Fills info->foreign_keys from pragma foreign_key_list; a reference without columns names
+  // the referenced table's primary key.
+  Status ReadForeignKeys(TableInfo* info);
   Result<TableInfo> Describe(const std::string& table, const std::string& type, bool has_stat1,
                              bool count_rows);
 
@@ -121,6 +124,62 @@ Status SqliteSource::Check() {
   return OkStatus();
 }
 
+Status SqliteSource::ReadForeignKeys(TableInfo* info) {
+  Statement keys;
+  if (keys.Prepare(db_,
+                   "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
+                   "ORDER BY id, seq") != SQLITE_OK) {
+    return UnavailableError("{}", Error("cannot read foreign keys of '" + info->name + "'"));
+  }
+  sqlite3_bind_text(keys.get(), 1, info->name.c_str(), -1, SQLITE_TRANSIENT);
+  auto text = [&](int i) {
+    const unsigned char* v = sqlite3_column_text(keys.get(), i);
+    return v ? std::string(reinterpret_cast<const char*>(v)) : std::string();
+  };
+  int rc;
+  int64_t last_id = -1;
+  std::vector<bool> needs_pk;
+  while ((rc = sqlite3_step(keys.get())) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(keys.get(), 0);
+    if (id != last_id || info->foreign_keys.empty()) {
+      last_id = id;
+      info->foreign_keys.push_back(ForeignKey{{}, text(1), {}});
+      needs_pk.push_back(false);
+    }
+    ForeignKey& key = info->foreign_keys.back();
+    key.columns.push_back(text(2));
+    if (sqlite3_column_type(keys.get(), 3) == SQLITE_NULL) {
+      needs_pk.back() = true;
+    } else {
+      key.ref_columns.push_back(text(3));
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    return UnavailableError("{}", Error("cannot read foreign keys of '" + info->name + "'"));
+  }
+  for (size_t i = 0; i < info->foreign_keys.size(); ++i) {
+    ForeignKey& key = info->foreign_keys[i];
+    if (!needs_pk[i]) continue;
+    key.ref_columns.clear();
+    Statement pk;
+    if (pk.Prepare(db_, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk") !=
+        SQLITE_OK) {
+      return UnavailableError("{}",
+                              Error("cannot read the primary key of '" + key.ref_table + "'"));
+    }
+    sqlite3_bind_text(pk.get(), 1, key.ref_table.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(pk.get()) == SQLITE_ROW) {
+      key.ref_columns.push_back(reinterpret_cast<const char*>(sqlite3_column_text(pk.get(), 0)));
+    }
+  }
+  // Keys whose columns cannot be matched up (a reference to a table without a primary key)
+  // are left out rather than reported half.
+  std::erase_if(info->foreign_keys, [](const ForeignKey& key) {
+    return key.columns.empty() || key.columns.size() != key.ref_columns.size();
+  });
+  return OkStatus();
+}
+
 Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::string& type,
                                          bool has_stat1, bool count_rows) {
   TableInfo info;
@@ -150,6 +209,7 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
     return UnavailableError("{}", Error("cannot describe table '" + table + "'"));
   }
   if (info.kind == "view") return info;
+  RETURN_IF_ERROR(ReadForeignKeys(&info));
   if (has_stat1) {
     Statement stat;
     if (stat.Prepare(db_,
@@ -203,6 +263,19 @@ Result<std::vector<TableInfo>> SqliteSource::Tables() {
   for (const auto& [table, type] : names) {
     Result<TableInfo> info = Describe(table, type, has_stat1, count_rows);
     if (info.ok()) tables.push_back(std::move(*info));  // see the header: skipped when opaque
+  }
+  // SQLite matches the referenced table name case-insensitively; report it as listed.
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  for (TableInfo& table : tables) {
+    for (ForeignKey& key : table.foreign_keys) {
+      for (const TableInfo& other : tables) {
+        if (lower(other.name) == lower(key.ref_table)) key.ref_table = other.name;
+      }
+    }
   }
   tables_ = std::move(tables);
   return *tables_;

@@ -17,7 +17,10 @@
 // are mapped to their affinity: INTEGER, TEXT, BLOB, REAL, NUMERIC, or "" when none was
 // declared. row_estimate comes from sqlite_stat1 when present, else from COUNT(*) when the file
 // is at most 64 MiB, else -1 (views: -1). Tables the library cannot describe (a virtual table
-// whose module is not loaded) are left out.
+// whose module is not loaded) are left out. foreign_keys come from pragma foreign_key_list; a
+// reference without columns means the referenced table's primary key, and the referenced table
+// is named as listed (SQLite matches it case-insensitively). A key whose columns cannot be
+// resolved (the referenced table has no primary key) is left out.
 //
 // Pushdown: =, <, <=, >, >=, IN, IS NULL, IS NOT NULL, LIKE, LIMIT and OFFSET are all evaluated
 // by the source, exactly, in a parameterized SELECT (values bound with sqlite3_bind_value).
