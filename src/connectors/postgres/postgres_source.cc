@@ -21,6 +21,11 @@ constexpr size_t kTargetBatchBytes = 8u << 20;
 constexpr int kMinFetchRows = 64;
 constexpr int kFirstFetchRows = 256;
 
+// The hidden column through which a statement asks for a TABLESAMPLE (see the header), and the
+// idxNum bit that tells xFilter its value is the last argument.
+constexpr const char* kSampleColumn = "_cairn_sample_percent";
+constexpr int kSampleFlag = 1 << 30;
+
 // How a PostgreSQL column is read and how terms on it are translated.
 enum class ColumnKind {
   kInt,       // int2/int4/int8/oid
@@ -411,8 +416,10 @@ Status AddIn(const std::string& column, ColumnKind kind, sqlite3_value* list, Re
   return OkStatus();
 }
 
+// `sample_percent`, when not null, is the percentage for TABLESAMPLE SYSTEM (validated).
 Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value** argv,
-                  RemoteQuery* query, std::vector<int>* result_column) {
+                  const double* sample_percent, RemoteQuery* query,
+                  std::vector<int>* result_column) {
   std::string select = "SELECT ";
   result_column->assign(table.info.columns.size(), -1);
   int selected = 0;
@@ -423,6 +430,10 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
     (*result_column)[c] = selected++;
   }
   select += " FROM " + table.relation;
+  if (sample_percent != nullptr) {
+    select +=
+        " TABLESAMPLE SYSTEM (" + query->NextParam(FormatDouble(*sample_percent)) + "::float8)";
+  }
   std::vector<std::string> where;
   std::string tail;
   for (size_t i = 0; i < plan.terms.size() && !query->matches_nothing; ++i) {
@@ -647,6 +658,49 @@ Status PostgresSource::LoadCatalog() {
     table.info.columns.push_back(std::move(column));
     table.kinds.push_back(kind);
   }
+  ASSIGN_OR_RETURN(
+      PgResult keys,
+      connection_->Query(
+          "SELECT n.nspname, c.relname, con.conname, rn.nspname, rc.relname, a.attname, "
+          "ra.attname "
+          "FROM pg_catalog.pg_constraint con "
+          "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
+          "JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+          "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, "
+          "refnum, ord) "
+          "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum "
+          "JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND "
+          "ra.attnum = k.refnum "
+          "WHERE con.contype = 'f' AND n.nspname = ANY($1::text[]) AND "
+          "rn.nspname = ANY($1::text[]) "
+          "ORDER BY n.nspname, c.relname, con.conname, k.ord",
+          {schema_array}));
+  res = keys.get();
+  std::string last_constraint;
+  ForeignKey* current = nullptr;
+  for (int r = 0; r < PQntuples(res); ++r) {
+    std::string schema = PQgetvalue(res, r, 0);
+    std::string relname = PQgetvalue(res, r, 1);
+    std::string table_name = qualify ? schema + "." + relname : relname;
+    std::string constraint = schema + '\0' + relname + '\0' + PQgetvalue(res, r, 2);
+    if (current == nullptr || constraint != last_constraint) {
+      last_constraint = constraint;
+      current = nullptr;
+      for (PgTable& table : tables) {
+        if (table.info.name != table_name) continue;
+        std::string ref_schema = PQgetvalue(res, r, 3);
+        std::string ref_relname = PQgetvalue(res, r, 4);
+        table.info.foreign_keys.push_back(
+            ForeignKey{{}, qualify ? ref_schema + "." + ref_relname : ref_relname, {}});
+        current = &table.info.foreign_keys.back();
+      }
+      if (current == nullptr) continue;
+    }
+    current->columns.push_back(PQgetvalue(res, r, 5));
+    current->ref_columns.push_back(PQgetvalue(res, r, 6));
+  }
   tables_ = std::move(tables);
   return OkStatus();
 }
@@ -709,7 +763,10 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("%s", table.status().message().c_str());
       return SQLITE_ERROR;
     }
-    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(table->info).c_str());
+    std::string declare = DeclareVtabSql(table->info);
+    declare.pop_back();  // ")"
+    declare += ", " + QuoteIdentifier(kSampleColumn) + " HIDDEN)";
+    int rc = sqlite3_declare_vtab(db, declare.c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
                                table->info.name.c_str(), sqlite3_errmsg(db));
@@ -739,10 +796,26 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     pd::CostModel cost;
     cost.startup_cost = 200;  // a network round trip costs about as much as 200 rows
     const auto& kinds = vtab->table.kinds;
-    return pd::PlanBestIndex(
+    // An equality on the hidden sample column is ours: PlanBestIndex leaves columns beyond the
+    // table's alone, and it travels as the last argument.
+    const int sample_column = static_cast<int>(vtab->table.info.columns.size());
+    int sample_index = -1;
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& constraint = info->aConstraint[i];
+      if (constraint.usable && constraint.iColumn == sample_column &&
+          constraint.op == SQLITE_INDEX_CONSTRAINT_EQ) {
+        sample_index = i;
+      }
+    }
+    int rc = pd::PlanBestIndex(
         info, vtab->table.info,
         [&](int column, pd::Op op) { return SupportFor(kinds[column], op); }, cost,
         [&](int column) { return CanOrderBy(kinds[column]); });
+    if (rc != SQLITE_OK || sample_index < 0) return rc;
+    info->aConstraintUsage[sample_index].argvIndex = info->idxNum + 1;
+    info->aConstraintUsage[sample_index].omit = 1;
+    info->idxNum |= kSampleFlag;
+    return SQLITE_OK;
   });
 }
 
@@ -790,7 +863,8 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   return SQLITE_OK;
 }
 
-int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite3_value** argv) {
+int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc,
+           sqlite3_value** argv) {
   Vtab* vtab = VtabOf(base);
   return Guard(vtab, [&]() -> int {
     auto* cursor = static_cast<Cursor*>(base);
@@ -801,12 +875,26 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
     cursor->rowid = 0;
     cursor->eof = true;
     Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
+    std::optional<double> sample_percent;
+    if ((idx_num & kSampleFlag) != 0 && argc > 0) {
+      sqlite3_value* value = argv[--argc];
+      int type = sqlite3_value_numeric_type(value);
+      double percent =
+          type == SQLITE_INTEGER || type == SQLITE_FLOAT ? sqlite3_value_double(value) : -1;
+      if (!(percent > 0 && percent <= 100)) {
+        SetVtabError(vtab, InvalidArgumentError("{}: {} must be a number in (0, 100]",
+                                                vtab->source->name(), kSampleColumn));
+        return SQLITE_ERROR;
+      }
+      sample_percent = percent;
+    }
     if (!plan.ok() || static_cast<int>(plan->terms.size()) != argc) {
       SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
       return SQLITE_ERROR;
     }
     RemoteQuery query;
-    Status built = BuildQuery(vtab->table, *plan, argv, &query, &cursor->result_column);
+    Status built = BuildQuery(vtab->table, *plan, argv, sample_percent ? &*sample_percent : nullptr,
+                              &query, &cursor->result_column);
     if (!built.ok()) {
       SetVtabError(vtab, vtab->source->name() + ": " + built.message());
       return SQLITE_ERROR;

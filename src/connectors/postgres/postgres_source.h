@@ -23,7 +23,15 @@
 // named "<schema>.<relname>" ("sales.orders", written "warehouse"."sales.orders" in SQL), which
 // cannot collide across schemas (unless schema or table names themselves contain dots).
 // row_estimate is pg_class.reltuples (-1 when never analyzed, and for views). A configured schema
-// that does not exist is NotFound.
+// that does not exist is NotFound. foreign_keys come from pg_constraint (contype 'f'), columns in
+// key order, the referenced table named as above; a key referencing a table outside the chosen
+// schemas is left out.
+//
+// Sampling: every table has a HIDDEN column `_cairn_sample_percent` (absent from SELECT * and
+// from TableInfo). An equality on it, `WHERE _cairn_sample_percent = 5`, makes the remote query
+// read `FROM t TABLESAMPLE SYSTEM ($n::float8)` (page-level sampling: about that percentage of
+// the rows, cheaply); the value travels as a parameter and must be a number in (0, 100]
+// (InvalidArgument otherwise). Discovery uses it to profile large tables.
 //
 // Type mapping (declared type / value conversion):
 //   int2, int4, int8, oid          INTEGER  exact
