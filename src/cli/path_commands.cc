@@ -1,7 +1,154 @@
+// `cairn path` and `cairn graph`: join paths and the join graph over the joins of the context
+// store (context/join_path.h, context/join_graph.h).
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "context/join_graph.h"
+#include "context/join_path.h"
+#include "context/join_store.h"
 
 namespace cairn::cli {
+namespace {
 
-void RegisterPathCommands(Cli*) {}
+Result<std::vector<context::Join>> LoadJoins(Environment& env) {
+  ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+  ASSIGN_OR_RETURN(context::JoinStore joins, context::JoinStore::Open(db));
+  return joins.List();
+}
+
+// Resolves each name against the graph; a name the graph does not know is looked up in the
+// sources, so that a real table without joins is reported as disconnected, not unknown.
+Result<std::vector<context::TableRef>> ResolveTables(Environment& env,
+                                                     const std::vector<std::string>& names,
+                                                     const std::vector<context::Join>& joins,
+                                                     context::JoinGraph* graph) {
+  std::vector<context::TableRef> tables;
+  std::vector<context::TableRef> extra;
+  std::optional<std::vector<context::TableRef>> source_tables;
+  for (const std::string& name : names) {
+    Result<context::TableRef> table = graph->Resolve(name);
+    if (!table.ok() && table.status().code() == StatusCode::kNotFound) {
+      if (!source_tables) {
+        source_tables.emplace();
+        ASSIGN_OR_RETURN(auto session, env.OpenSession());
+        for (const std::string& source : env.catalog()->SourceNames()) {
+          Result<std::vector<connectors::TableInfo>> listed = session->Tables(source);
+          if (!listed.ok()) continue;  // an unreachable source cannot name the table
+          for (const auto& info : *listed) source_tables->push_back({source, info.name});
+        }
+      }
+      table = context::ResolveTableName(name, *source_tables);
+      if (table.ok()) extra.push_back(*table);
+    }
+    if (!table.ok()) return table.status();
+    tables.push_back(*table);
+  }
+  if (!extra.empty()) *graph = context::JoinGraph::Build(joins, {}, extra);
+  return tables;
+}
+
+std::string ColumnsText(const context::JoinSide& side) {
+  std::string out;
+  for (size_t i = 0; i < side.columns.size(); ++i) {
+    out += (i > 0 ? ", " : "") + side.columns[i];
+  }
+  return out;
+}
+
+Status PrintJoins(const std::vector<context::Join>& joins) {
+  auto printer = MakePrinter(Format::kTable, &std::cout);
+  RETURN_IF_ERROR(printer->Columns({"from", "columns", "to", "columns", "kind", "score"}));
+  for (const context::Join& join : joins) {
+    using V = engine::Value;
+    RETURN_IF_ERROR(printer->Row(
+        {V::Text(join.from.table_ref().ToString()), V::Text(ColumnsText(join.from)),
+         V::Text(join.to.table_ref().ToString()), V::Text(ColumnsText(join.to)),
+         V::Text(std::string(context::JoinKindName(join.kind))), V::Real(join.score)}));
+  }
+  return printer->Finish();
+}
+
+Status RunPath(Environment& env, const std::vector<std::string>& names, const std::string& format,
+               int max_alternatives) {
+  if (names.size() < 2) {
+    return InvalidArgumentError("a join path needs at least two tables, got {}", names.size());
+  }
+  ASSIGN_OR_RETURN(std::vector<context::Join> joins, LoadJoins(env));
+  context::JoinGraph graph = context::JoinGraph::Build(joins);
+  ASSIGN_OR_RETURN(std::vector<context::TableRef> tables, ResolveTables(env, names, joins, &graph));
+  context::PathOptions options;
+  options.max_alternatives = max_alternatives;
+  ASSIGN_OR_RETURN(context::JoinPlan plan, context::FindJoinPlan(graph, tables, options));
+  if (format == "json") {
+    std::cout << plan.ToJson().dump(2) << "\n";
+    return OkStatus();
+  }
+  if (format == "jsonl") {
+    std::cout << plan.ToJson().dump() << "\n";
+    return OkStatus();
+  }
+  std::cout << plan.best.sql << ";\n\n";
+  RETURN_IF_ERROR(PrintJoins(plan.best.joins));
+  std::cout << fmt::format("cost {:.2f}\n", plan.best.cost);
+  for (size_t i = 0; i < plan.alternatives.size(); ++i) {
+    const context::JoinTree& alternative = plan.alternatives[i];
+    std::cout << fmt::format("\nalternative {} (cost {:.2f}):\n{};\n", i + 1, alternative.cost,
+                             alternative.sql);
+  }
+  return OkStatus();
+}
+
+Status RunGraph(Environment& env, const std::vector<std::string>& sources,
+                const std::string& format) {
+  for (const std::string& source : sources) {
+    ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+    (void)db;
+    if (env.catalog()->IndexOf(source) < 0) return NotFoundError("no such source '{}'", source);
+  }
+  ASSIGN_OR_RETURN(std::vector<context::Join> joins, LoadJoins(env));
+  context::JoinGraph graph = context::JoinGraph::Build(joins);
+  std::cout << context::RenderGraph(
+      graph, format == "dot" ? context::GraphFormat::kDot : context::GraphFormat::kMermaid,
+      sources);
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterPathCommands(Cli* cli) {
+  struct PathFlags {
+    std::vector<std::string> tables;
+    std::string format = "table";
+    int alternatives = 3;
+    std::vector<std::string> sources;
+    std::string graph_format = "mermaid";
+  };
+  auto flags = std::make_shared<PathFlags>();
+
+  auto* path = cli->app->add_subcommand(
+      "path", "The best join tree connecting tables (source.table or a unique table name), as SQL");
+  path->add_option("tables", flags->tables, "Two or more tables")->required();
+  path->add_option("--format,-f", flags->format, "Output format: table, json, jsonl")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json", "jsonl"}));
+  path->add_option("--alternatives", flags->alternatives,
+                   "At most this many alternatives (within 50% of the best cost)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3));
+  path->callback(cli->Run([cli, flags](Format) {
+    return RunPath(cli->env, flags->tables, flags->format, flags->alternatives);
+  }));
+
+  auto* graph = cli->app->add_subcommand(
+      "graph", "Draw the join graph (Mermaid or Graphviz DOT); rejected joins are left out");
+  graph->add_option("sources", flags->sources, "Only joins touching these sources");
+  graph->add_option("--format,-f", flags->graph_format, "Output format: mermaid, dot")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mermaid", "dot"}));
+  graph->callback(cli->Run(
+      [cli, flags](Format) { return RunGraph(cli->env, flags->sources, flags->graph_format); }));
+}
 
 }  // namespace cairn::cli

@@ -1,0 +1,451 @@
+#include "context/join_path.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <limits>
+#include <queue>
+#include <set>
+
+namespace cairn::context {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kEpsilon = 1e-9;
+
+// What one search may not use.
+struct Bans {
+  std::vector<char> edges;  // by edge index
+  std::vector<char> nodes;  // by node index
+};
+
+Bans NoBans(const JoinGraph& graph) {
+  return {std::vector<char>(graph.edges().size(), 0), std::vector<char>(graph.tables().size(), 0)};
+}
+
+struct ShortestPaths {
+  std::vector<double> distance;
+  std::vector<int> parent_edge;  // -1 at a source or when unreached
+};
+
+// Dijkstra from every node in `sources` at distance 0. Ties go to the lower node index and to
+// the edge seen first, so the result is deterministic.
+ShortestPaths Dijkstra(const JoinGraph& graph, const std::vector<int>& sources, const Bans& bans) {
+  size_t n = graph.tables().size();
+  ShortestPaths paths{std::vector<double>(n, kInfinity), std::vector<int>(n, -1)};
+  using Item = std::pair<double, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
+  for (int source : sources) {
+    paths.distance[source] = 0;
+    queue.push({0, source});
+  }
+  std::vector<char> done(n, 0);
+  while (!queue.empty()) {
+    auto [distance, node] = queue.top();
+    queue.pop();
+    if (done[node]) continue;
+    done[node] = 1;
+    for (int e : graph.incident(node)) {
+      if (bans.edges[e]) continue;
+      const JoinEdge& edge = graph.edges()[e];
+      int next = edge.Other(node);
+      if (bans.nodes[next] || done[next]) continue;
+      double candidate = distance + edge.cost;
+      if (candidate < paths.distance[next] - kEpsilon) {
+        paths.distance[next] = candidate;
+        paths.parent_edge[next] = e;
+        queue.push({candidate, next});
+      }
+    }
+  }
+  return paths;
+}
+
+// The edges from a source of `paths` to `target`, in order from the source.
+std::vector<int> WalkBack(const JoinGraph& graph, const ShortestPaths& paths, int target) {
+  std::vector<int> edges;
+  for (int node = target; paths.parent_edge[node] >= 0;) {
+    int e = paths.parent_edge[node];
+    edges.push_back(e);
+    node = graph.edges()[e].Other(node);
+  }
+  std::reverse(edges.begin(), edges.end());
+  return edges;
+}
+
+double CostOf(const JoinGraph& graph, const std::vector<int>& edges) {
+  double cost = 0;
+  for (int e : edges) cost += graph.edges()[e].cost;
+  return cost;
+}
+
+Status Disconnected(const JoinGraph& graph, int a, int b) {
+  return NotFoundError("no join path between {} and {} (they are in different components)",
+                       graph.tables()[a].ToString(), graph.tables()[b].ToString());
+}
+
+// A candidate tree: its edges, sorted, and its cost.
+struct Candidate {
+  std::vector<int> edges;
+  double cost = 0;
+  size_t start = 0;  // the terminal the heuristic started from (3+ tables)
+};
+
+bool CheaperCandidate(const Candidate& x, const Candidate& y) {
+  if (x.cost < y.cost - kEpsilon) return true;
+  if (y.cost < x.cost - kEpsilon) return false;
+  return x.edges < y.edges;
+}
+
+// ---- Two tables: Dijkstra and Yen's k shortest loopless paths. ----
+
+struct Path {
+  std::vector<int> edges;  // from the start
+  std::vector<int> nodes;  // edges.size() + 1 nodes
+  double cost = 0;
+};
+
+Path MakePath(const JoinGraph& graph, int start, std::vector<int> edges) {
+  Path path;
+  path.nodes.push_back(start);
+  for (int e : edges) path.nodes.push_back(graph.edges()[e].Other(path.nodes.back()));
+  path.cost = CostOf(graph, edges);
+  path.edges = std::move(edges);
+  return path;
+}
+
+std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const Path& best,
+                           int count, double max_cost) {
+  std::vector<Path> found = {best};
+  std::vector<Path> pool;
+  auto known = [&](const std::vector<int>& edges) {
+    for (const Path& p : found) {
+      if (p.edges == edges) return true;
+    }
+    for (const Path& p : pool) {
+      if (p.edges == edges) return true;
+    }
+    return false;
+  };
+  while (static_cast<int>(found.size()) <= count) {
+    const Path& last = found.back();
+    for (size_t i = 0; i < last.edges.size(); ++i) {
+      int spur = last.nodes[i];
+      std::vector<int> root(last.edges.begin(), last.edges.begin() + static_cast<long>(i));
+      Bans bans = NoBans(graph);
+      for (const Path& p : found) {
+        if (p.edges.size() > i && std::equal(root.begin(), root.end(), p.edges.begin())) {
+          bans.edges[p.edges[i]] = 1;
+        }
+      }
+      for (size_t j = 0; j < i; ++j) bans.nodes[last.nodes[j]] = 1;
+      ShortestPaths spur_paths = Dijkstra(graph, {spur}, bans);
+      if (spur_paths.distance[target] == kInfinity) continue;
+      std::vector<int> edges = root;
+      for (int e : WalkBack(graph, spur_paths, target)) edges.push_back(e);
+      if (!known(edges)) pool.push_back(MakePath(graph, start, std::move(edges)));
+    }
+    if (pool.empty()) break;
+    auto next = std::min_element(pool.begin(), pool.end(), [](const Path& x, const Path& y) {
+      return CheaperCandidate({x.edges, x.cost, 0}, {y.edges, y.cost, 0});
+    });
+    if (next->cost > max_cost + kEpsilon) break;
+    found.push_back(*next);
+    pool.erase(next);
+  }
+  found.erase(found.begin());
+  return found;
+}
+
+// ---- Three or more tables: the shortest-path heuristic for Steiner trees. ----
+
+// Minimum spanning tree (Prim) of the subgraph induced by `nodes`, avoiding banned edges, then
+// repeated pruning of leaves that are not terminals. `nodes` must be connected in it.
+std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes,
+                              const std::vector<int>& terminals, const Bans& bans) {
+  std::vector<int> tree;
+  std::set<int> in_tree = {*nodes.begin()};
+  while (in_tree.size() < nodes.size()) {
+    int best = -1;
+    for (int node : in_tree) {
+      for (int e : graph.incident(node)) {
+        const JoinEdge& edge = graph.edges()[e];
+        int other = edge.Other(node);
+        if (bans.edges[e] || nodes.count(other) == 0 || in_tree.count(other) > 0) continue;
+        if (best < 0 || edge.cost < graph.edges()[best].cost - kEpsilon ||
+            (edge.cost <= graph.edges()[best].cost + kEpsilon && e < best)) {
+          best = e;
+        }
+      }
+    }
+    if (best < 0) break;  // cannot happen: the shortest paths connect `nodes`
+    tree.push_back(best);
+    in_tree.insert(graph.edges()[best].a);
+    in_tree.insert(graph.edges()[best].b);
+  }
+  std::set<int> keep(terminals.begin(), terminals.end());
+  for (bool pruned = true; pruned;) {
+    pruned = false;
+    std::vector<int> degree(graph.tables().size(), 0);
+    for (int e : tree) {
+      ++degree[graph.edges()[e].a];
+      ++degree[graph.edges()[e].b];
+    }
+    for (auto it = tree.begin(); it != tree.end(); ++it) {
+      const JoinEdge& edge = graph.edges()[*it];
+      if ((degree[edge.a] == 1 && keep.count(edge.a) == 0) ||
+          (degree[edge.b] == 1 && keep.count(edge.b) == 0)) {
+        tree.erase(it);
+        pruned = true;
+        break;
+      }
+    }
+  }
+  std::sort(tree.begin(), tree.end());
+  return tree;
+}
+
+// One run of the heuristic from terminals[start]. On a disconnected graph, sets `unreachable`
+// to a terminal that cannot be reached and returns nullopt.
+std::optional<Candidate> ShortestPathHeuristic(const JoinGraph& graph,
+                                               const std::vector<int>& terminals, size_t start,
+                                               const Bans& bans, int* unreachable) {
+  std::set<int> nodes = {terminals[start]};
+  std::vector<char> connected(terminals.size(), 0);
+  connected[start] = 1;
+  for (size_t added = 1; added < terminals.size(); ++added) {
+    ShortestPaths paths = Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans);
+    int nearest = -1;
+    for (size_t t = 0; t < terminals.size(); ++t) {
+      if (connected[t]) continue;
+      if (nearest < 0 || paths.distance[terminals[t]] < paths.distance[terminals[nearest]]) {
+        nearest = static_cast<int>(t);
+      }
+    }
+    if (paths.distance[terminals[nearest]] == kInfinity) {
+      *unreachable = terminals[nearest];
+      return std::nullopt;
+    }
+    connected[nearest] = 1;
+    for (int e : WalkBack(graph, paths, terminals[nearest])) {
+      nodes.insert(graph.edges()[e].a);
+      nodes.insert(graph.edges()[e].b);
+    }
+  }
+  Candidate candidate;
+  candidate.edges = SpanAndPrune(graph, nodes, terminals, bans);
+  candidate.cost = CostOf(graph, candidate.edges);
+  return candidate;
+}
+
+// ---- Rendering. ----
+
+bool IsKeyword(const std::string& word) {
+  static const std::set<std::string> kKeywords = {
+      "add", "all",  "and", "as",  "asc",  "by",   "case", "cast", "desc", "do",   "else", "end",
+      "for", "from", "if",  "in",  "into", "is",   "join", "key",  "like", "no",   "not",  "null",
+      "of",  "on",   "or",  "row", "set",  "then", "to",   "when", "with", "over", "left", "full"};
+  return kKeywords.count(word) > 0;
+}
+
+// Lowercase ASCII initials of the words of `table` (split at non-alphanumerics, underscores
+// and lower-to-upper case changes); "t" when there are none.
+std::string Initials(const std::string& table) {
+  std::string out;
+  bool word_start = true;
+  char previous = 0;
+  for (char c : table) {
+    unsigned char u = static_cast<unsigned char>(c);
+    bool alnum = u < 0x80 && std::isalnum(u);
+    if (!alnum) {
+      word_start = true;
+    } else {
+      bool camel =
+          std::isupper(u) && previous != 0 && std::islower(static_cast<unsigned char>(previous));
+      if ((word_start || camel) && std::isalpha(u)) out += static_cast<char>(std::tolower(u));
+      word_start = false;
+    }
+    previous = alnum ? c : 0;
+  }
+  if (out.empty()) out = "t";
+  return out.substr(0, 4);
+}
+
+std::vector<std::string> MakeAliases(const std::vector<TableRef>& tables) {
+  std::vector<std::string> aliases;
+  std::set<std::string> used;
+  for (const TableRef& table : tables) {
+    std::string base = Initials(table.table);
+    std::string alias = base;
+    for (int n = 2; used.count(alias) > 0 || IsKeyword(alias); ++n) {
+      alias = base + std::to_string(n);
+    }
+    used.insert(alias);
+    aliases.push_back(alias);
+  }
+  return aliases;
+}
+
+// Orders the tree breadth-first from `root` and renders it.
+JoinTree MakeTree(const JoinGraph& graph, int root, const std::vector<int>& edges) {
+  JoinTree tree;
+  std::vector<int> order = {root};
+  std::vector<int> via;  // via[i] brings in order[i + 1]
+  std::vector<char> used(edges.size(), 0);
+  for (size_t head = 0; head < order.size(); ++head) {
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const JoinEdge& edge = graph.edges()[edges[i]];
+      if (used[i] || (edge.a != order[head] && edge.b != order[head])) continue;
+      used[i] = 1;
+      order.push_back(edge.Other(order[head]));
+      via.push_back(edges[i]);
+    }
+  }
+  for (int node : order) tree.tables.push_back(graph.tables()[node]);
+  tree.aliases = MakeAliases(tree.tables);
+  tree.sql = fmt::format("SELECT *\nFROM {}.{} AS {}", QuoteIdentifier(tree.tables[0].source),
+                         QuoteIdentifier(tree.tables[0].table), tree.aliases[0]);
+  for (size_t i = 0; i < via.size(); ++i) {
+    const JoinEdge& edge = graph.edges()[via[i]];
+    tree.joins.push_back(edge.join);
+    tree.cost += edge.cost;
+    size_t added = i + 1;
+    int new_node = order[added];
+    int old_node = edge.Other(new_node);
+    size_t old_index = std::find(order.begin(), order.end(), old_node) - order.begin();
+    // When new_node is the referenced side, its columns are join.to's.
+    bool new_is_to = edge.b == new_node;
+    const std::vector<std::string>& new_columns =
+        new_is_to ? edge.join.to.columns : edge.join.from.columns;
+    const std::vector<std::string>& old_columns =
+        new_is_to ? edge.join.from.columns : edge.join.to.columns;
+    tree.sql += fmt::format("\nJOIN {}.{} AS {} ON ", QuoteIdentifier(tree.tables[added].source),
+                            QuoteIdentifier(tree.tables[added].table), tree.aliases[added]);
+    for (size_t c = 0; c < new_columns.size(); ++c) {
+      if (c > 0) tree.sql += " AND ";
+      tree.sql += fmt::format("{}.{} = {}.{}", tree.aliases[added], QuoteIdentifier(new_columns[c]),
+                              tree.aliases[old_index], QuoteIdentifier(old_columns[c]));
+    }
+  }
+  return tree;
+}
+
+}  // namespace
+
+std::string QuoteIdentifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+nlohmann::json JoinTree::ToJson() const {
+  nlohmann::json table_list = nlohmann::json::array();
+  for (size_t i = 0; i < tables.size(); ++i) {
+    table_list.push_back(
+        {{"source", tables[i].source}, {"table", tables[i].table}, {"alias", aliases[i]}});
+  }
+  nlohmann::json join_list = nlohmann::json::array();
+  for (const Join& join : joins) join_list.push_back(join.ToJson());
+  return {{"sql", sql}, {"tables", table_list}, {"joins", join_list}, {"cost", cost}};
+}
+
+nlohmann::json JoinPlan::ToJson() const {
+  nlohmann::json out = best.ToJson();
+  nlohmann::json list = nlohmann::json::array();
+  for (const JoinTree& alternative : alternatives) {
+    nlohmann::json json = alternative.ToJson();
+    list.push_back({{"sql", json["sql"]}, {"joins", json["joins"]}, {"cost", json["cost"]}});
+  }
+  out["alternatives"] = list;
+  return out;
+}
+
+Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef>& tables,
+                              const PathOptions& options) {
+  if (tables.size() < 2) {
+    return InvalidArgumentError("a join path needs at least two tables, got {}", tables.size());
+  }
+  std::vector<int> terminals;
+  for (const TableRef& table : tables) {
+    int node = graph.IndexOf(table);
+    if (node < 0) return NotFoundError("unknown table '{}'", table.ToString());
+    if (std::find(terminals.begin(), terminals.end(), node) != terminals.end()) {
+      return InvalidArgumentError("table '{}' is given twice", table.ToString());
+    }
+    terminals.push_back(node);
+  }
+  Bans no_bans = NoBans(graph);
+  double max_cost = 0;
+  std::vector<Candidate> alternatives;
+  Candidate best;
+
+  if (terminals.size() == 2) {
+    ShortestPaths paths = Dijkstra(graph, {terminals[0]}, no_bans);
+    if (paths.distance[terminals[1]] == kInfinity) {
+      return Disconnected(graph, terminals[0], terminals[1]);
+    }
+    Path path = MakePath(graph, terminals[0], WalkBack(graph, paths, terminals[1]));
+    best = {path.edges, path.cost, 0};
+    max_cost = best.cost * (1 + options.alternative_margin);
+    if (options.max_alternatives > 0) {
+      for (Path& p :
+           YenPaths(graph, terminals[0], terminals[1], path, options.max_alternatives, max_cost)) {
+        alternatives.push_back({std::move(p.edges), p.cost, 0});
+      }
+    }
+  } else {
+    std::vector<Candidate> found;
+    auto add = [&](Candidate candidate) {
+      std::sort(candidate.edges.begin(), candidate.edges.end());
+      for (const Candidate& c : found) {
+        if (c.edges == candidate.edges) return;
+      }
+      found.push_back(std::move(candidate));
+    };
+    for (size_t start = 0; start < terminals.size(); ++start) {
+      int unreachable = -1;
+      std::optional<Candidate> tree =
+          ShortestPathHeuristic(graph, terminals, start, no_bans, &unreachable);
+      if (!tree) return Disconnected(graph, terminals[start], unreachable);
+      tree->start = start;
+      add(std::move(*tree));
+    }
+    std::sort(found.begin(), found.end(), CheaperCandidate);
+    best = found.front();
+    max_cost = best.cost * (1 + options.alternative_margin);
+    if (options.max_alternatives > 0) {
+      size_t best_start = best.start;
+      for (int e : best.edges) {
+        Bans bans = NoBans(graph);
+        bans.edges[e] = 1;
+        int unreachable = -1;
+        std::optional<Candidate> tree =
+            ShortestPathHeuristic(graph, terminals, best_start, bans, &unreachable);
+        if (tree) add(std::move(*tree));
+      }
+    }
+    for (const Candidate& candidate : found) {
+      if (candidate.edges != best.edges && candidate.cost <= max_cost + kEpsilon) {
+        alternatives.push_back(candidate);
+      }
+    }
+  }
+
+  std::sort(alternatives.begin(), alternatives.end(), CheaperCandidate);
+  if (static_cast<int>(alternatives.size()) > options.max_alternatives) {
+    alternatives.resize(std::max(0, options.max_alternatives));
+  }
+  JoinPlan plan;
+  plan.best = MakeTree(graph, terminals[0], best.edges);
+  for (const Candidate& alternative : alternatives) {
+    plan.alternatives.push_back(MakeTree(graph, terminals[0], alternative.edges));
+  }
+  return plan;
+}
+
+}  // namespace cairn::context

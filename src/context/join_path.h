@@ -1,0 +1,77 @@
+#pragma once
+
+// Join paths: the cheapest tree of joins that connects given tables, as ready-to-run SQL.
+//
+// Search (over a JoinGraph, whose edge costs prefer declared and confirmed joins, then inferred
+// ones by score; see join_graph.h):
+//   2 tables   Dijkstra's shortest path (exact). Alternatives: the next-cheapest loopless paths
+//              by Yen's algorithm (parallel joins between the same tables count as distinct
+//              paths).
+//   3+ tables  a Steiner tree by the shortest-path heuristic (Takahashi & Matsuyama): start
+//              from one table and repeatedly add the cheapest path from the tree built so far
+//              to the nearest table not yet in it; then replace the tree by a minimum spanning
+//              tree of the graph induced by its tables and prune leaves that are not among the
+//              given tables. Run once from each given table; the cheapest result wins. Within
+//              2 (1 - 1/k) of the optimum for k tables, usually optimal on schema graphs.
+//              Alternatives: the other distinct trees found from the other starts, and the
+//              trees found when one edge of the best tree is forbidden.
+// Alternatives are distinct edge sets whose cost is at most best * (1 + alternative_margin),
+// cheapest first, at most max_alternatives of them; none when the choice is clear.
+//
+// SQL: `SELECT *` then `FROM "source"."table" AS alias` for the first given table and one
+// `JOIN ... ON` per join in breadth-first order from it; each ON compares the new table's
+// columns with the already joined table's columns, ANDed for composite joins. Identifiers are
+// always double-quoted; aliases are short, unique, lowercase ASCII, derived from the initials
+// of the table name's words ("InvoiceLine" -> il, "Order Details" -> od), numbered on
+// collision, never an SQL keyword.
+//
+// Thread-safety: pure functions over a const JoinGraph.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "context/join_graph.h"
+#include "context/model.h"
+#include "core/status.h"
+
+namespace cairn::context {
+
+struct PathOptions {
+  int max_alternatives = 3;
+  // Alternatives cost at most best * (1 + alternative_margin).
+  double alternative_margin = 0.5;
+};
+
+// One connecting tree of joins.
+struct JoinTree {
+  std::vector<TableRef> tables;      // in join order; tables[0] is the FROM table
+  std::vector<Join> joins;           // joins[i] brings in tables[i + 1]
+  std::vector<std::string> aliases;  // aliases[i] of tables[i]
+  double cost = 0;
+  std::string sql;
+
+  // {"sql", "tables": [{"source", "table", "alias"}], "joins": [Join::ToJson()...], "cost"}.
+  nlohmann::json ToJson() const;
+};
+
+struct JoinPlan {
+  JoinTree best;
+  std::vector<JoinTree> alternatives;
+
+  // best.ToJson() plus "alternatives": [{"sql", "joins", "cost"}].
+  nlohmann::json ToJson() const;
+};
+
+// The best tree connecting `tables` (in the order given; the first is the FROM table).
+//   InvalidArgument  fewer than two tables, or a table given twice;
+//   NotFound         a table that is not a node of `graph` ("unknown table 'x.y'"), or tables
+//                    in different components ("no join path between X and Y (they are in
+//                    different components)").
+Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef>& tables,
+                              const PathOptions& options = {});
+
+// "\"a\"\"b\"" for a"b: an SQL identifier, always quoted.
+std::string QuoteIdentifier(const std::string& name);
+
+}  // namespace cairn::context

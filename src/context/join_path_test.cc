@@ -1,0 +1,352 @@
+#include "context/join_path.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+
+#include "context/join_graph.h"
+#include "context/join_store.h"
+#include "core/config.h"
+#include "engine/catalog.h"
+#include "engine/session.h"
+#include "store/state_db.h"
+
+namespace cairn::context {
+namespace {
+
+namespace fs = std::filesystem;
+
+Join MakeJoin(const std::string& from, const std::vector<std::string>& from_columns,
+              const std::string& to, const std::vector<std::string>& to_columns, JoinKind kind,
+              double score = 1.0) {
+  Join join;
+  join.from = {"s", from, from_columns};
+  join.to = {"s", to, to_columns};
+  join.kind = kind;
+  join.score = kind == JoinKind::kInferred ? score : 1.0;
+  return join;
+}
+
+Join Declared(const std::string& from, const std::string& to, const std::string& column = "") {
+  std::string c = column.empty() ? to + "_id" : column;
+  return MakeJoin(from, {c}, to, {c}, JoinKind::kDeclared);
+}
+
+Join Inferred(const std::string& from, const std::string& to, double score) {
+  return MakeJoin(from, {to + "_id"}, to, {to + "_id"}, JoinKind::kInferred, score);
+}
+
+TableRef T(const std::string& table) { return {"s", table}; }
+
+// Stores `joins` in a fresh in-memory JoinStore and builds the graph from its List(), the way
+// `cairn path` does.
+JoinGraph GraphThroughStore(const std::vector<Join>& joins,
+                            const std::vector<std::pair<Join, JoinKind>>& verdicts = {}) {
+  auto db = store::StateDb::Open(":memory:");
+  EXPECT_TRUE(db.ok());
+  auto store = JoinStore::Open(db->get());
+  EXPECT_TRUE(store.ok());
+  EXPECT_TRUE(store->ReplaceDiscovered(joins).ok());
+  for (const auto& [join, verdict] : verdicts) {
+    EXPECT_TRUE(store->SetVerdict(join.from, join.to, verdict, "ana", "").ok());
+  }
+  auto list = store->List();
+  EXPECT_TRUE(list.ok());
+  return JoinGraph::Build(*list);
+}
+
+std::vector<std::string> Tables(const JoinTree& tree) {
+  std::vector<std::string> out;
+  for (const auto& t : tree.tables) out.push_back(t.table);
+  return out;
+}
+
+TEST(JoinPathTest, PrefersDeclaredOverInferred) {
+  // a -> b directly (inferred, 0.95: cost 1.1) or a -> c -> b (declared: 0.5 + 0.5).
+  JoinGraph graph =
+      GraphThroughStore({Inferred("a", "b", 0.95), Declared("a", "c"),
+                         MakeJoin("c", {"b_id"}, "b", {"b_id"}, JoinKind::kDeclared)});
+  auto plan = FindJoinPlan(graph, {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(Tables(plan->best), (std::vector<std::string>{"a", "c", "b"}));
+  EXPECT_DOUBLE_EQ(plan->best.cost, 1.0);
+  EXPECT_EQ(plan->best.sql,
+            "SELECT *\nFROM \"s\".\"a\" AS a\nJOIN \"s\".\"c\" AS c ON c.\"c_id\" = a.\"c_id\"\n"
+            "JOIN \"s\".\"b\" AS b ON b.\"b_id\" = c.\"b_id\"");
+  // The direct inferred join (1.1) is within the margin: an alternative.
+  ASSERT_EQ(plan->alternatives.size(), 1u);
+  EXPECT_EQ(Tables(plan->alternatives[0]), (std::vector<std::string>{"a", "b"}));
+  EXPECT_NEAR(plan->alternatives[0].cost, 1.1, 1e-9);
+
+  // A better scored inferred join beats a worse one.
+  JoinGraph inferred =
+      GraphThroughStore({Inferred("a", "b", 0.5), Inferred("a", "c", 0.99),
+                         MakeJoin("c", {"b_id"}, "b", {"b_id"}, JoinKind::kInferred, 0.99)});
+  auto by_score = FindJoinPlan(inferred, {T("a"), T("b")});
+  ASSERT_TRUE(by_score.ok());
+  EXPECT_EQ(Tables(by_score->best), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(JoinPathTest, ConfirmedJoinCostsAsDeclared) {
+  Join weak = Inferred("a", "b", 0.3);
+  JoinGraph graph = GraphThroughStore({weak, Inferred("a", "c", 0.9), Inferred("c", "b", 0.9)},
+                                      {{weak, JoinKind::kConfirmed}});
+  auto plan = FindJoinPlan(graph, {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->best.joins.size(), 1u);
+  EXPECT_EQ(plan->best.joins[0].kind, JoinKind::kConfirmed);
+  EXPECT_DOUBLE_EQ(plan->best.cost, 0.5);
+  EXPECT_TRUE(plan->alternatives.empty());
+}
+
+TEST(JoinPathTest, RejectedJoinsAreNeverUsed) {
+  Join direct = Declared("a", "b");
+  JoinGraph graph = GraphThroughStore({direct, Inferred("a", "c", 0.4), Inferred("c", "b", 0.4)},
+                                      {{direct, JoinKind::kRejected}});
+  auto plan = FindJoinPlan(graph, {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(Tables(plan->best), (std::vector<std::string>{"a", "c", "b"}));
+  for (const auto& tree : plan->alternatives) {
+    for (const auto& join : tree.joins) EXPECT_NE(join.kind, JoinKind::kRejected);
+  }
+
+  JoinGraph only_rejected =
+      GraphThroughStore({direct, Declared("c", "d")}, {{direct, JoinKind::kRejected}});
+  // a and b are no longer nodes: nothing usable touches them.
+  auto none = FindJoinPlan(only_rejected, {T("a"), T("b")});
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(none.status().message(), "unknown table 's.a'");
+}
+
+TEST(JoinPathTest, CompositeJoinsAreAnded) {
+  JoinGraph graph = GraphThroughStore({MakeJoin("order_lines", {"order_no", "year"}, "orders",
+                                                {"number", "year"}, JoinKind::kDeclared)});
+  auto plan = FindJoinPlan(graph, {T("orders"), T("order_lines")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->best.sql,
+            "SELECT *\nFROM \"s\".\"orders\" AS o\nJOIN \"s\".\"order_lines\" AS ol ON "
+            "ol.\"order_no\" = o.\"number\" AND ol.\"year\" = o.\"year\"");
+}
+
+TEST(JoinPathTest, SteinerTreesForThreeAndFourTables) {
+  // A star around a hub, plus a long way round between the leaves.
+  std::vector<Join> joins = {Declared("a", "hub"),    Declared("b", "hub"),
+                             Declared("c", "hub"),    Declared("d", "hub"),
+                             Inferred("a", "x", 0.5), Inferred("b", "x", 0.5),
+                             Inferred("c", "x", 0.5)};
+  JoinGraph graph = GraphThroughStore(joins);
+  auto three = FindJoinPlan(graph, {T("a"), T("b"), T("c")});
+  ASSERT_TRUE(three.ok()) << three.status().ToString();
+  EXPECT_EQ(Tables(three->best), (std::vector<std::string>{"a", "hub", "b", "c"}));
+  EXPECT_DOUBLE_EQ(three->best.cost, 1.5);
+  EXPECT_TRUE(three->alternatives.empty());  // the detour over x costs 6
+
+  auto four = FindJoinPlan(graph, {T("d"), T("a"), T("b"), T("c")});
+  ASSERT_TRUE(four.ok());
+  EXPECT_EQ(four->best.joins.size(), 4u);
+  EXPECT_DOUBLE_EQ(four->best.cost, 2.0);
+  EXPECT_EQ(four->best.tables.front(), T("d"));
+
+  // A chain: the middle table is a given table, no Steiner node needed.
+  JoinGraph chain = GraphThroughStore(
+      {Declared("a", "b"), Declared("b", "c"), Declared("c", "d"), Declared("d", "e")});
+  auto spread = FindJoinPlan(chain, {T("a"), T("e"), T("c")});
+  ASSERT_TRUE(spread.ok());
+  EXPECT_EQ(spread->best.joins.size(), 4u);
+  EXPECT_EQ(spread->best.tables.size(), 5u);
+}
+
+TEST(JoinPathTest, EqualCostPathsAreAlternatives) {
+  JoinGraph graph = GraphThroughStore(
+      {Declared("a", "x"), MakeJoin("x", {"b_id"}, "b", {"b_id"}, JoinKind::kDeclared),
+       Declared("a", "y"), MakeJoin("y", {"b_id"}, "b", {"b_id"}, JoinKind::kDeclared)});
+  auto plan = FindJoinPlan(graph, {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->alternatives.size(), 1u);
+  EXPECT_DOUBLE_EQ(plan->alternatives[0].cost, plan->best.cost);
+  EXPECT_NE(Tables(plan->best), Tables(plan->alternatives[0]));
+  nlohmann::json json = plan->ToJson();
+  EXPECT_EQ(json["alternatives"].size(), 1u);
+  EXPECT_EQ(json["alternatives"][0]["joins"].size(), 2u);
+  EXPECT_TRUE(json["alternatives"][0].contains("sql"));
+  EXPECT_EQ(json["joins"][0]["from"]["table"], "a");
+  EXPECT_EQ(json["joins"][0]["kind"], "declared");
+  EXPECT_EQ(json["tables"].size(), 3u);
+
+  // Two parallel joins between the same tables are two choices too.
+  JoinGraph parallel = GraphThroughStore(
+      {Declared("flights", "airports", "origin"), Declared("flights", "airports", "destination")});
+  auto two = FindJoinPlan(parallel, {T("flights"), T("airports")});
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->alternatives.size(), 1u);
+  EXPECT_NE(two->best.sql, two->alternatives[0].sql);
+
+  // Also for three tables: b and c are each reachable over two equal hubs.
+  JoinGraph hubs =
+      GraphThroughStore({Declared("a", "h1"), Declared("b", "h1"), Declared("c", "h1"),
+                         Declared("a", "h2"), Declared("b", "h2"), Declared("c", "h2")});
+  auto three = FindJoinPlan(hubs, {T("a"), T("b"), T("c")});
+  ASSERT_TRUE(three.ok());
+  EXPECT_DOUBLE_EQ(three->best.cost, 1.5);
+  ASSERT_FALSE(three->alternatives.empty());
+  EXPECT_DOUBLE_EQ(three->alternatives[0].cost, 1.5);
+  EXPECT_LE(three->alternatives.size(), 3u);
+}
+
+TEST(JoinPathTest, Errors) {
+  JoinGraph graph = GraphThroughStore({Declared("a", "b"), Declared("c", "d")});
+  auto apart = FindJoinPlan(graph, {T("a"), T("c")});
+  EXPECT_EQ(apart.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(apart.status().message(),
+            "no join path between s.a and s.c (they are in different components)");
+  auto apart3 = FindJoinPlan(graph, {T("a"), T("b"), T("d")});
+  EXPECT_EQ(apart3.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(apart3.status().message().find("different components"), std::string::npos);
+
+  auto unknown = FindJoinPlan(graph, {T("a"), T("zz")});
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().message(), "unknown table 's.zz'");
+  EXPECT_EQ(FindJoinPlan(graph, {T("a")}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(FindJoinPlan(graph, {T("a"), T("a")}).status().code(), StatusCode::kInvalidArgument);
+
+  // An isolated table given as an extra node is disconnected, not unknown.
+  JoinGraph with_extra = JoinGraph::Build({Declared("a", "b")}, {}, {T("lonely")});
+  auto lonely = FindJoinPlan(with_extra, {T("a"), T("lonely")});
+  EXPECT_EQ(lonely.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(lonely.status().message().find("no join path between s.a and s.lonely"),
+            std::string::npos);
+}
+
+TEST(JoinPathTest, AliasesAreShortUniqueAndNeverKeywords) {
+  JoinGraph graph = GraphThroughStore(
+      {MakeJoin("InvoiceLine", {"InvoiceId"}, "Invoice", {"InvoiceId"}, JoinKind::kDeclared),
+       MakeJoin("Invoice", {"x"}, "items", {"x"}, JoinKind::kDeclared),
+       MakeJoin("orders", {"y"}, "items", {"y"}, JoinKind::kDeclared),
+       MakeJoin("orders", {"z"}, "öl", {"z"}, JoinKind::kDeclared)});
+  auto plan = FindJoinPlan(graph, {T("InvoiceLine"), T("items"), T("orders"), T("öl")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->best.aliases, (std::vector<std::string>{"il", "i", "i2", "o", "l"}));
+  EXPECT_EQ(QuoteIdentifier("a\"b"), "\"a\"\"b\"");
+}
+
+// ---- Real databases: declared foreign keys of Chinook and Northwind. ----
+
+fs::path SharedData() { return fs::path(CAIRN_SHARED_DATA); }
+
+// The declared foreign keys of an SQLite file as joins of `source`.
+std::vector<Join> DeclaredForeignKeys(const fs::path& file, const std::string& source) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT m.name, p.id, p.\"table\", p.\"from\", p.\"to\" FROM "
+                               "sqlite_master m, pragma_foreign_key_list(m.name) p WHERE "
+                               "m.type = 'table' ORDER BY m.name, p.id, p.seq",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::map<std::pair<std::string, int>, Join> by_key;
+  auto text = [&](int column) {
+    const unsigned char* value = sqlite3_column_text(stmt, column);
+    return value == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(value));
+  };
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    Join& join = by_key[{text(0), sqlite3_column_int(stmt, 1)}];
+    join.from.source = join.to.source = source;
+    join.from.table = text(0);
+    join.to.table = text(2);
+    join.from.columns.push_back(text(3));
+    join.to.columns.push_back(text(4));
+    join.kind = JoinKind::kDeclared;
+    join.score = 1;
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  std::vector<Join> joins;
+  for (auto& [key, join] : by_key) joins.push_back(std::move(join));
+  return joins;
+}
+
+class RealDataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto config = ParseConfig("version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: " +
+                                  (SharedData() / "chinook.sqlite").string() +
+                                  "\n  northwind:\n    kind: sqlite\n    path: " +
+                                  (SharedData() / "northwind.sqlite").string() + "\n",
+                              "/tmp/cairn.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    auto catalog = engine::Catalog::Create(*config);
+    ASSERT_TRUE(catalog.ok());
+    catalog_ = std::move(*catalog);
+    auto session = engine::Session::Open(catalog_.get(), engine::Principal::Admin());
+    ASSERT_TRUE(session.ok());
+    session_ = std::move(*session);
+    std::vector<Join> joins = DeclaredForeignKeys(SharedData() / "chinook.sqlite", "chinook");
+    ASSERT_EQ(joins.size(), 11u);
+    std::vector<Join> northwind =
+        DeclaredForeignKeys(SharedData() / "northwind.sqlite", "northwind");
+    ASSERT_EQ(northwind.size(), 13u);
+    joins.insert(joins.end(), northwind.begin(), northwind.end());
+    graph_ = GraphThroughStore(joins);
+  }
+
+  // Runs `sql` wrapped in a count.
+  int64_t CountRows(const std::string& sql) {
+    auto result = session_->QueryAll("SELECT count(*) FROM (" + sql + ")");
+    EXPECT_TRUE(result.ok()) << result.status().ToString() << "\n" << sql;
+    if (!result.ok()) return -1;
+    return result->rows[0][0].integer;
+  }
+
+  JoinTree Best(const std::vector<std::string>& names) {
+    std::vector<TableRef> tables;
+    for (const auto& name : names) {
+      auto table = graph_.Resolve(name);
+      EXPECT_TRUE(table.ok()) << table.status().ToString();
+      if (table.ok()) tables.push_back(*table);
+    }
+    auto plan = FindJoinPlan(graph_, tables);
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    return plan.ok() ? plan->best : JoinTree{};
+  }
+
+  std::unique_ptr<engine::Catalog> catalog_;
+  std::unique_ptr<engine::Session> session_;
+  JoinGraph graph_;
+};
+
+TEST_F(RealDataTest, ChinookPathsRun) {
+  JoinTree tree = Best({"chinook.Track", "chinook.Artist"});
+  EXPECT_EQ(tree.sql,
+            "SELECT *\nFROM \"chinook\".\"Track\" AS t\n"
+            "JOIN \"chinook\".\"Album\" AS a ON a.\"AlbumId\" = t.\"AlbumId\"\n"
+            "JOIN \"chinook\".\"Artist\" AS a2 ON a2.\"ArtistId\" = a.\"ArtistId\"");
+  EXPECT_EQ(CountRows(tree.sql), 3503);
+  EXPECT_EQ(CountRows(Best({"Track", "Genre", "MediaType"}).sql), 3503);
+  EXPECT_EQ(CountRows(Best({"InvoiceLine", "Genre"}).sql), 2240);
+  // Seven tables, four of them given.
+  JoinTree wide = Best({"Artist", "Genre", "Customer", "InvoiceLine"});
+  EXPECT_EQ(wide.tables.size(), 7u);
+  EXPECT_EQ(CountRows(wide.sql), 2240);
+}
+
+TEST_F(RealDataTest, NorthwindOrderDetailsIsQuoted) {
+  JoinTree tree = Best({"Order Details", "Customers"});
+  EXPECT_EQ(tree.sql,
+            "SELECT *\nFROM \"northwind\".\"Order Details\" AS od\n"
+            "JOIN \"northwind\".\"Orders\" AS o ON o.\"OrderID\" = od.\"OrderID\"\n"
+            "JOIN \"northwind\".\"Customers\" AS c ON c.\"CustomerID\" = o.\"CustomerID\"");
+  EXPECT_EQ(CountRows(tree.sql), 2155);
+  JoinTree steiner = Best({"northwind.Order Details", "Customers", "Categories"});
+  EXPECT_EQ(steiner.joins.size(), 4u);
+  EXPECT_EQ(CountRows(steiner.sql), 2155);
+  EXPECT_EQ(CountRows(Best({"Orders", "Regions"}).sql), 3960);
+  // The two databases share no join.
+  auto apart = FindJoinPlan(graph_, {{"chinook", "Track"}, {"northwind", "Orders"}});
+  EXPECT_EQ(apart.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace cairn::context
