@@ -1,0 +1,185 @@
+#include "context/glossary.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace cairn::context {
+namespace {
+
+const std::vector<store::Migration> kDescriptionMigrations = {
+    {1, "descriptions",
+     "CREATE TABLE descriptions ("
+     "  source TEXT NOT NULL, table_name TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '',"
+     "  text TEXT NOT NULL,"
+     "  provenance TEXT NOT NULL DEFAULT 'stated',"
+     "  stated_by TEXT NOT NULL,"
+     "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
+     "  PRIMARY KEY (source, table_name, column_name));"},
+};
+
+const std::vector<store::Migration> kGlossaryMigrations = {
+    {1, "glossary terms",
+     "CREATE TABLE glossary_terms ("
+     "  term TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,"
+     "  definition TEXT NOT NULL,"
+     "  see TEXT NOT NULL DEFAULT '[]',"
+     "  provenance TEXT NOT NULL DEFAULT 'stated',"
+     "  stated_by TEXT NOT NULL,"
+     "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"},
+};
+
+std::string Trimmed(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+Provenance ReadProvenance(const std::string& name) {
+  Provenance provenance = Provenance::kStated;
+  ProvenanceFromName(name, &provenance);
+  return provenance;
+}
+
+}  // namespace
+
+Result<ObjectRef> ParseObjectRef(const std::string& text) {
+  ObjectRef ref;
+  size_t first = text.find('.');
+  if (first == std::string::npos || first == 0) {
+    return InvalidArgumentError("expected source.table or source.table.column, got '{}'", text);
+  }
+  ref.source = text.substr(0, first);
+  size_t second = text.find('.', first + 1);
+  ref.table =
+      text.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+  if (second != std::string::npos) ref.column = text.substr(second + 1);
+  if (ref.table.empty() || (second != std::string::npos && ref.column.empty()) ||
+      ref.column.find('.') != std::string::npos) {
+    return InvalidArgumentError("expected source.table or source.table.column, got '{}'", text);
+  }
+  return ref;
+}
+
+Result<Glossary> Glossary::Open(store::StateDb* db) {
+  RETURN_IF_ERROR(db->Migrate("descriptions", kDescriptionMigrations).status());
+  RETURN_IF_ERROR(db->Migrate("glossary", kGlossaryMigrations).status());
+  return Glossary(db);
+}
+
+Status Glossary::SetDescription(const std::string& source, const std::string& table,
+                                const std::string& column, const std::string& text,
+                                const std::string& principal) {
+  if (source.empty() || table.empty()) {
+    return InvalidArgumentError("a description needs a source and a table");
+  }
+  std::string body = Trimmed(text);
+  if (body.empty()) {
+    return db_
+        ->Exec("DELETE FROM descriptions WHERE source = ? AND table_name = ? AND column_name = ?",
+               {source, table, column})
+        .status();
+  }
+  return db_
+      ->Exec(
+          "INSERT INTO descriptions (source, table_name, column_name, text, stated_by) "
+          "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = excluded.text, "
+          "provenance = 'stated', stated_by = excluded.stated_by, "
+          "stated_at = strftime('%Y-%m-%dT%H:%M:%fZ')",
+          {source, table, column, body, principal})
+      .status();
+}
+
+Result<std::vector<Description>> Glossary::ListDescriptions(const std::string& source,
+                                                            const std::string& table) {
+  std::vector<Description> out;
+  std::string sql =
+      "SELECT source, table_name, column_name, text, provenance, stated_by, stated_at "
+      "FROM descriptions ";
+  std::vector<store::Param> params;
+  if (!source.empty()) {
+    sql += "WHERE source = ? AND table_name = ? ";
+    params = {source, table};
+  }
+  sql += "ORDER BY source, table_name, column_name";
+  RETURN_IF_ERROR(db_->Query(sql, params, [&](const store::Row& row) {
+    out.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3), ReadProvenance(row.Text(4)),
+                   row.Text(5), row.Text(6)});
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<Description> Glossary::GetDescription(const std::string& source, const std::string& table,
+                                             const std::string& column) {
+  ASSIGN_OR_RETURN(std::vector<Description> all, ListDescriptions(source, table));
+  for (auto& description : all) {
+    if (description.column == column) return std::move(description);
+  }
+  if (column.empty()) return NotFoundError("no description of {}.{}", source, table);
+  return NotFoundError("no description of {}.{}.{}", source, table, column);
+}
+
+Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::string& definition,
+                                       std::vector<std::string> see, const std::string& principal) {
+  GlossaryTerm out;
+  out.term = Trimmed(term);
+  out.definition = Trimmed(definition);
+  if (out.term.empty()) return InvalidArgumentError("a glossary term cannot be empty");
+  if (out.definition.empty()) {
+    return InvalidArgumentError("glossary term '{}' needs a definition", out.term);
+  }
+  for (const auto& ref : see) RETURN_IF_ERROR(ParseObjectRef(ref).status());
+  std::sort(see.begin(), see.end());
+  see.erase(std::unique(see.begin(), see.end()), see.end());
+  out.see = std::move(see);
+  out.stated_by = principal;
+  RETURN_IF_ERROR(db_->Exec("INSERT INTO glossary_terms (term, definition, see, stated_by) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                            "term = excluded.term, definition = excluded.definition, "
+                            "see = excluded.see, provenance = 'stated', "
+                            "stated_by = excluded.stated_by, "
+                            "stated_at = strftime('%Y-%m-%dT%H:%M:%fZ')",
+                            {out.term, out.definition, nlohmann::json(out.see).dump(), principal})
+                      .status());
+  RETURN_IF_ERROR(db_->Query("SELECT stated_at FROM glossary_terms WHERE term = ?", {out.term},
+                             [&](const store::Row& row) {
+                               out.stated_at = row.Text(0);
+                               return OkStatus();
+                             }));
+  return out;
+}
+
+Result<std::vector<GlossaryTerm>> Glossary::ListTerms() {
+  std::vector<GlossaryTerm> out;
+  RETURN_IF_ERROR(db_->Query(
+      "SELECT term, definition, see, provenance, stated_by, stated_at FROM glossary_terms "
+      "ORDER BY term COLLATE NOCASE, term",
+      {}, [&](const store::Row& row) {
+        GlossaryTerm term;
+        term.term = row.Text(0);
+        term.definition = row.Text(1);
+        nlohmann::json see = nlohmann::json::parse(row.Text(2), nullptr, false);
+        if (see.is_array()) {
+          for (const auto& ref : see) {
+            if (ref.is_string()) term.see.push_back(ref.get<std::string>());
+          }
+        }
+        term.provenance = ReadProvenance(row.Text(3));
+        term.stated_by = row.Text(4);
+        term.stated_at = row.Text(5);
+        out.push_back(std::move(term));
+        return OkStatus();
+      }));
+  return out;
+}
+
+Status Glossary::RemoveTerm(const std::string& term) {
+  ASSIGN_OR_RETURN(int64_t removed,
+                   db_->Exec("DELETE FROM glossary_terms WHERE term = ?", {Trimmed(term)}));
+  if (removed == 0) return NotFoundError("no glossary term '{}'", term);
+  return OkStatus();
+}
+
+}  // namespace cairn::context

@@ -1,0 +1,94 @@
+#pragma once
+
+// Descriptions and glossary terms: the words people state about the data.
+//
+// A description is free text attached to a table (column empty) or to one column of a table. A
+// glossary term is a business word ("churned customer") with a definition and the tables or
+// columns it refers to ("see": "crm.customers", "crm.customers.status"). Both carry provenance
+// kStated with the principal who stated them and when (ISO-8601 UTC); restating replaces the
+// text and the provenance.
+//
+// Tables (StateDb components "descriptions" and "glossary"):
+//   descriptions    (source, table_name, column_name) -> text, stated_by, stated_at
+//   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), stated_by, ...
+//
+// Errors: the StateDb's (kUnavailable when busy, kDataLoss when corrupt, kInternal otherwise);
+// kInvalidArgument for an empty name, term or definition, or a malformed "see" reference;
+// kNotFound when removing a term that does not exist.
+//
+// Thread-safety: as the StateDb it uses. The StateDb must outlive the Glossary.
+
+#include <string>
+#include <vector>
+
+#include "context/model.h"
+#include "core/status.h"
+#include "store/state_db.h"
+
+namespace cairn::context {
+
+struct Description {
+  std::string source;
+  std::string table;
+  std::string column;  // empty for the table's own description
+  std::string text;
+  Provenance provenance = Provenance::kStated;
+  std::string stated_by;
+  std::string stated_at;  // ISO-8601 UTC
+};
+
+struct GlossaryTerm {
+  std::string term;
+  std::string definition;
+  std::vector<std::string> see;  // "source.table" or "source.table.column", sorted
+  Provenance provenance = Provenance::kStated;
+  std::string stated_by;
+  std::string stated_at;  // ISO-8601 UTC
+};
+
+// A parsed "see" reference: "source.table" or "source.table.column". Table names may not hold
+// dots here; InvalidArgument otherwise.
+struct ObjectRef {
+  std::string source;
+  std::string table;
+  std::string column;  // may be empty
+};
+Result<ObjectRef> ParseObjectRef(const std::string& text);
+
+class Glossary {
+ public:
+  // Applies the "descriptions" and "glossary" migrations. Errors from the StateDb.
+  static Result<Glossary> Open(store::StateDb* db);
+
+  // States (or restates) the description of source.table (column empty) or of one column.
+  // An empty `text` removes the description (OK when there was none).
+  Status SetDescription(const std::string& source, const std::string& table,
+                        const std::string& column, const std::string& text,
+                        const std::string& principal);
+
+  // The description of one table or column; NotFound when none is stated.
+  Result<Description> GetDescription(const std::string& source, const std::string& table,
+                                     const std::string& column);
+
+  // Every description (of one table when `source` and `table` are given), sorted by source,
+  // table, column (the table's own first).
+  Result<std::vector<Description>> ListDescriptions(const std::string& source = "",
+                                                    const std::string& table = "");
+
+  // States (or restates) a term. `see` references are validated by ParseObjectRef and stored
+  // sorted without duplicates.
+  Result<GlossaryTerm> AddTerm(const std::string& term, const std::string& definition,
+                               std::vector<std::string> see, const std::string& principal);
+
+  // Every term, sorted case-insensitively.
+  Result<std::vector<GlossaryTerm>> ListTerms();
+
+  // Removes a term (matched case-insensitively). NotFound when there is none.
+  Status RemoveTerm(const std::string& term);
+
+ private:
+  explicit Glossary(store::StateDb* db) : db_(db) {}
+  store::StateDb* db_;
+};
+
+}  // namespace cairn::context

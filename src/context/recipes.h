@@ -1,0 +1,120 @@
+#pragma once
+
+// Recipes: remembered ways to answer a question, kept fresh against the sources' schemas.
+//
+// Remember() compiles the SQL through the Session (it must compile against the current schema)
+// and records which tables and columns it reads (from the authorizer, StatementInfo::reads)
+// with each table's schema fingerprint at that time, the principal who stated it and when.
+//
+// Freshness is checked whenever a recipe is recalled, run or checked: when every used table's
+// fingerprint still matches, the recipe is kFresh. When one changed, the recipe is re-verified:
+// a used table that is gone, a read column that no longer exists (renamed or dropped) or SQL
+// that no longer compiles makes it kStale, with the reason; otherwise it is kSchemaChanged
+// (still good) and the new fingerprints are recorded. A stale recipe is never reported fresh
+// and never counted as reused; it turns fresh again only if the schema comes back. A source
+// that cannot be reached leaves the recipe kUnverified.
+//
+// Reuse: Recall() counts one reuse for every fresh recipe it returns; Run() counts one.
+//
+// Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns and the FTS5
+// index recipes_fts (question, note, names of the used tables and columns; BM25).
+//
+// Errors: the StateDb's; the Session's for SQL that does not compile (kInvalidArgument,
+// kNotFound, kPermissionDenied...), with nothing stored; kInvalidArgument for an empty question
+// or SQL; kNotFound for an unknown id; kFailedPrecondition when running a stale recipe.
+//
+// Thread-safety: as the StateDb and Session used. The StateDb must outlive the RecipeStore.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/source.h"
+#include "core/status.h"
+#include "engine/session.h"
+#include "store/state_db.h"
+
+namespace cairn::context {
+
+// A stable hash (16 hex digits, FNV-1a 64) of a table's column names and declared types, in
+// column order. Any rename, drop, addition or retype changes it.
+std::string TableFingerprint(const connectors::TableInfo& table);
+
+enum class Freshness {
+  kFresh,          // every used table's schema is as when last verified
+  kSchemaChanged,  // a used table changed, but the SQL compiles and every read column exists
+  kStale,          // a used table or column is gone, or the SQL no longer compiles
+  kUnverified,     // a used source could not be reached to check
+};
+// "fresh", "fresh (schema changed)", "stale", "unverified".
+std::string_view FreshnessName(Freshness freshness);
+// True for kFresh and kSchemaChanged: the recipe may be served as an answer.
+inline bool IsServable(Freshness freshness) {
+  return freshness == Freshness::kFresh || freshness == Freshness::kSchemaChanged;
+}
+
+struct RecipeTable {
+  std::string source;
+  std::string table;
+  std::string fingerprint;  // TableFingerprint() when last verified
+};
+
+struct Recipe {
+  int64_t id = 0;
+  std::string question;
+  std::string sql;
+  std::string note;
+  std::vector<RecipeTable> tables;          // sorted by source, table
+  std::vector<engine::ColumnRead> columns;  // as StatementInfo::reads (column never empty)
+  std::string stated_by;
+  std::string created_at;  // ISO-8601 UTC
+  int64_t reuse_count = 0;
+  std::string last_used_at;  // empty when never reused
+  Freshness freshness = Freshness::kFresh;
+  std::string stale_reason;  // why it is stale or unverified
+  std::string checked_at;    // last freshness check
+};
+
+struct RecipeMatch {
+  Recipe recipe;
+  double score = 0;  // BM25 relevance, higher is better
+};
+
+class RecipeStore {
+ public:
+  // Applies the "recipes" migrations. Errors from the StateDb.
+  static Result<RecipeStore> Open(store::StateDb* db);
+
+  // Validates and stores a recipe stated by session->principal(). See the top of the file.
+  Result<Recipe> Remember(engine::Session* session, const std::string& question,
+                          const std::string& sql, const std::string& note);
+
+  // Stored state, without re-checking freshness. NotFound for an unknown id.
+  Result<Recipe> Get(int64_t id);
+  // Every recipe by id, without re-checking freshness.
+  Result<std::vector<Recipe>> List();
+  // Removes a recipe. NotFound for an unknown id.
+  Status Forget(int64_t id);
+
+  // Re-checks freshness against the session's current schemas and records the outcome.
+  Result<Recipe> Check(engine::Session* session, int64_t id);
+
+  // The recipes best matching `question` (BM25 over question, note, table and column names),
+  // at most `limit`, each re-checked: servable ones first (by relevance), then the others.
+  // Counts one reuse for each servable recipe returned. No words -> empty.
+  Result<std::vector<RecipeMatch>> Recall(engine::Session* session, std::string_view question,
+                                          int limit);
+
+  // Checks freshness, then runs the SQL into `sink` and counts one reuse. FailedPrecondition
+  // (with the reason) when the recipe is stale or unverified; the Session's errors otherwise.
+  Status Run(engine::Session* session, int64_t id, engine::RowSink* sink);
+
+ private:
+  explicit RecipeStore(store::StateDb* db) : db_(db) {}
+  Result<Recipe> Verify(engine::Session* session, Recipe recipe);
+  Status CountReuse(int64_t id);
+  store::StateDb* db_;
+};
+
+}  // namespace cairn::context

@@ -1,0 +1,245 @@
+#include "context/recipes.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <random>
+
+namespace cairn::context {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kData = std::string(CAIRN_SHARED_DATA);
+
+// A writable copy of chinook.sqlite, a catalog over it as source "music", and a state DB.
+class RecipesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("cairn-recipes-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    fs::copy_file(kData + "/chinook.sqlite", dir_ / "chinook.sqlite");
+    auto db = store::StateDb::Open(dir_ / "state.sqlite");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    auto recipes = RecipeStore::Open(db_.get());
+    ASSERT_TRUE(recipes.ok()) << recipes.status().ToString();
+    recipes_.emplace(std::move(recipes).value());
+    Reopen();
+  }
+  void TearDown() override {
+    session_.reset();
+    catalog_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // A new catalog and session, as a later `cairn` invocation would see the source.
+  void Reopen() {
+    session_.reset();
+    auto config = ParseConfig("sources:\n  music:\n    kind: sqlite\n    path: " +
+                                  (dir_ / "chinook.sqlite").string() + "\n",
+                              dir_ / "cairn.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    auto catalog = engine::Catalog::Create(*config);
+    ASSERT_TRUE(catalog.ok());
+    catalog_ = std::move(catalog).value();
+    auto session = engine::Session::Open(catalog_.get(), engine::Principal::Admin());
+    ASSERT_TRUE(session.ok());
+    session_ = std::move(session).value();
+  }
+
+  // Changes the source file directly (the source is read-only through Cairn).
+  void Alter(const std::string& sql) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "chinook.sqlite").c_str(), &raw), SQLITE_OK);
+    char* error = nullptr;
+    int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(raw);
+    Reopen();
+  }
+
+  int64_t RecipeCount() {
+    auto all = recipes_->List();
+    EXPECT_TRUE(all.ok());
+    return all.ok() ? static_cast<int64_t>(all->size()) : -1;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::StateDb> db_;
+  std::optional<RecipeStore> recipes_;
+  std::unique_ptr<engine::Catalog> catalog_;
+  std::unique_ptr<engine::Session> session_;
+};
+
+const char* kTopCustomers =
+    "SELECT c.FirstName, c.LastName, sum(i.Total) AS spent FROM music.Customer c "
+    "JOIN music.Invoice i ON i.CustomerId = c.CustomerId GROUP BY c.CustomerId "
+    "ORDER BY spent DESC LIMIT 5";
+
+TEST(FingerprintTest, ChangesWithNamesTypesAndOrder) {
+  connectors::TableInfo a;
+  a.name = "t";
+  a.columns.push_back({"id", "INTEGER", "INTEGER", true, true});
+  connectors::TableInfo b = a;
+  b.row_estimate = 99;
+  EXPECT_EQ(TableFingerprint(a), TableFingerprint(b));
+  EXPECT_EQ(TableFingerprint(a).size(), 16u);
+  b.columns[0].type = "TEXT";
+  EXPECT_NE(TableFingerprint(a), TableFingerprint(b));
+  b = a;
+  b.columns[0].name = "ID2";
+  EXPECT_NE(TableFingerprint(a), TableFingerprint(b));
+}
+
+TEST_F(RecipesTest, RememberRejectsBadSqlAndStoresNothing) {
+  auto syntax = recipes_->Remember(session_.get(), "broken", "SELEC 1 FROM", "");
+  EXPECT_EQ(syntax.status().code(), StatusCode::kInvalidArgument);
+  auto missing = recipes_->Remember(session_.get(), "no table", "SELECT * FROM music.Nope", "");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().code(), session_->Analyze("SELECT * FROM music.Nope").status().code());
+  auto write = recipes_->Remember(session_.get(), "write", "DELETE FROM music.Genre", "");
+  EXPECT_EQ(write.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(recipes_->Remember(session_.get(), " ", "SELECT 1", "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(RecipeCount(), 0);
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "broken table write", 5)->empty());
+}
+
+TEST_F(RecipesTest, RememberRecordsReadsAndFingerprints) {
+  auto recipe = recipes_->Remember(session_.get(), "Who are our top customers by spend?",
+                                   kTopCustomers, "Totals include tax");
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  EXPECT_GT(recipe->id, 0);
+  EXPECT_EQ(recipe->stated_by, "admin");
+  EXPECT_FALSE(recipe->created_at.empty());
+  EXPECT_EQ(recipe->freshness, Freshness::kFresh);
+  ASSERT_EQ(recipe->tables.size(), 2u);
+  EXPECT_EQ(recipe->tables[0].table, "Customer");
+  EXPECT_EQ(recipe->tables[1].table, "Invoice");
+  auto info = session_->Describe("music", "Customer");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(recipe->tables[0].fingerprint, TableFingerprint(*info));
+  auto has = [&](const std::string& table, const std::string& column) {
+    for (const auto& read : recipe->columns) {
+      if (read.table == table && read.column == column) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("Customer", "FirstName"));
+  EXPECT_TRUE(has("Customer", "CustomerId"));
+  EXPECT_TRUE(has("Invoice", "Total"));
+  EXPECT_TRUE(has("Invoice", "CustomerId"));
+  EXPECT_FALSE(has("Customer", "Email"));
+}
+
+TEST_F(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
+  ASSERT_TRUE(
+      recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "")
+          .ok());
+  ASSERT_TRUE(recipes_
+                  ->Remember(session_.get(), "How many tracks per genre?",
+                             "SELECT g.Name, count(*) FROM music.Track t JOIN music.Genre g "
+                             "USING (GenreId) GROUP BY g.Name",
+                             "")
+                  .ok());
+  auto matches = recipes_->Recall(session_.get(), "top spending customers", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.question, "Who are our top customers by spend?");
+  EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kFresh);
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
+  EXPECT_GT((*matches)[0].score, 0);
+
+  // A table name used by the SQL finds it too (genre -> the second recipe first).
+  matches = recipes_->Recall(session_.get(), "genre", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_FALSE(matches->empty());
+  EXPECT_EQ((*matches)[0].recipe.question, "How many tracks per genre?");
+
+  Reopen();
+  matches = recipes_->Recall(session_.get(), "customers", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 2);
+  EXPECT_FALSE((*matches)[0].recipe.last_used_at.empty());
+
+  // Running counts a reuse as well.
+  struct Count : engine::RowSink {
+    Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
+    Status Row(const std::vector<engine::Value>&) override {
+      ++rows;
+      return OkStatus();
+    }
+    int rows = 0;
+  } sink;
+  int64_t id = (*matches)[0].recipe.id;
+  ASSERT_TRUE(recipes_->Run(session_.get(), id, &sink).ok());
+  EXPECT_EQ(sink.rows, 5);
+  EXPECT_EQ(recipes_->Get(id)->reuse_count, 3);
+  EXPECT_TRUE(recipes_->Forget(id).ok());
+  EXPECT_EQ(recipes_->Get(id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(recipes_->Forget(id).code(), StatusCode::kNotFound);
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
+}
+
+TEST_F(RecipesTest, RenamedColumnMakesItStale) {
+  auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(recipe.ok());
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
+  auto matches = recipes_->Recall(session_.get(), "top customers", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  const Recipe& stale = (*matches)[0].recipe;
+  EXPECT_EQ(stale.freshness, Freshness::kStale);
+  EXPECT_NE(stale.stale_reason.find("music.Customer.LastName"), std::string::npos)
+      << stale.stale_reason;
+  EXPECT_EQ(stale.reuse_count, 0);
+  // Still stale on the next look; running it is refused.
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kStale);
+  EXPECT_EQ(recipes_->Get(recipe->id)->freshness, Freshness::kStale);
+  EXPECT_EQ(recipes_->Run(session_.get(), recipe->id, nullptr).code(),
+            StatusCode::kFailedPrecondition);
+  // Renamed back: fresh again.
+  Alter("ALTER TABLE Customer RENAME COLUMN Surname TO LastName");
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+}
+
+TEST_F(RecipesTest, DroppedColumnOrTableMakesItStale) {
+  auto recipe = recipes_->Remember(session_.get(), "track lengths",
+                                   "SELECT Name, Milliseconds FROM music.Track", "");
+  ASSERT_TRUE(recipe.ok());
+  auto genres = recipes_->Remember(session_.get(), "genres", "SELECT Name FROM music.Genre", "");
+  ASSERT_TRUE(genres.ok());
+  Alter("ALTER TABLE Track DROP COLUMN Milliseconds; DROP TABLE Genre;");
+  auto checked = recipes_->Check(session_.get(), recipe->id);
+  ASSERT_TRUE(checked.ok());
+  EXPECT_EQ(checked->freshness, Freshness::kStale);
+  EXPECT_NE(checked->stale_reason.find("Milliseconds"), std::string::npos);
+  checked = recipes_->Check(session_.get(), genres->id);
+  ASSERT_TRUE(checked.ok());
+  EXPECT_EQ(checked->freshness, Freshness::kStale);
+  EXPECT_NE(checked->stale_reason.find("music.Genre no longer exists"), std::string::npos)
+      << checked->stale_reason;
+}
+
+TEST_F(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
+  auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(recipe.ok());
+  std::string before = recipe->tables[0].fingerprint;
+  Alter("ALTER TABLE Customer ADD COLUMN Loyalty TEXT");
+  auto matches = recipes_->Recall(session_.get(), "top customers", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kSchemaChanged);
+  EXPECT_EQ(FreshnessName((*matches)[0].recipe.freshness), "fresh (schema changed)");
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
+  EXPECT_NE((*matches)[0].recipe.tables[0].fingerprint, before);
+  // The new fingerprint is recorded: the next check is plainly fresh.
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+}
+
+}  // namespace
+}  // namespace cairn::context

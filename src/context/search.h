@@ -1,0 +1,120 @@
+#pragma once
+
+// Search over the context: tables, columns, glossary terms and recipes, ranked by SQLite FTS5
+// BM25.
+//
+// Every searchable thing is one document (row of search_items, indexed by the FTS5 table
+// search_fts with the porter stemmer) with five weighted fields:
+//   name         the name split into words ("customer_id", "CustomerId" -> "customer id") plus
+//                the name itself; a term; a recipe's question                        weight 10
+//   context      where it lives: source and table names; a table's column names;
+//                a term's references; a recipe's tables and columns                  weight 2
+//   description  a stated description; a term's definition; a recipe's note          weight 4
+//   semantic     the declared type and discovered semantic type                      weight 3
+//   vals         most frequent values from discovery                                 weight 1
+//
+// Freshness: Reindex() rebuilds everything (call it after discovery or when sources change);
+// RefreshStated() cheaply re-reads descriptions, glossary terms and recipes (call it after
+// stating any of them). Search() never reads the sources.
+//
+// Errors: the StateDb's (kUnavailable when busy, kDataLoss when corrupt, kInternal otherwise).
+// Search() returns kFailedPrecondition when the schema was never indexed.
+//
+// Thread-safety: as the StateDb it uses. The StateDb must outlive the SearchIndex.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/session.h"
+#include "store/state_db.h"
+
+namespace cairn::context {
+
+// Splits an identifier into lower-case words on non-alphanumerics, lower->upper case changes,
+// the last capital of an acronym ("HTTPServer" -> "http server") and letter/digit changes.
+// "customer_id" -> "customer id", "CustomerId" -> "customer id". Bytes >= 0x80 are letters.
+std::string SplitIdentifier(std::string_view name);
+
+// An FTS5 MATCH expression for free text: every word (split as SplitIdentifier, common English
+// stop words dropped) as a quoted prefix term, OR-ed. Empty when the text has no word.
+std::string MatchQuery(std::string_view text);
+
+enum class SearchKind { kTable, kColumn, kTerm, kRecipe };
+std::string_view SearchKindName(SearchKind kind);  // "table", "column", "term", "recipe"
+
+// A column as the index sees it.
+struct IndexedColumn {
+  std::string name;
+  std::string type;           // declared type
+  std::string semantic_type;  // from discovery; empty when unknown
+  std::vector<std::string> top_values;
+};
+
+// A table as the index sees it (from the discovery catalog or the source's schema).
+struct IndexedTable {
+  std::string source;
+  std::string table;
+  std::string kind = "table";
+  std::vector<IndexedColumn> columns;
+};
+
+struct SearchHit {
+  SearchKind kind = SearchKind::kTable;
+  // "source.table", "source.table.column", the term, or the recipe id as text.
+  std::string ref;
+  std::string source;  // tables and columns
+  std::string table;   // tables and columns
+  std::string column;  // columns
+  std::string detail;  // a column's type, a term's definition, a recipe's question, ...
+  std::string description;
+  double score = 0;  // BM25 relevance, higher is better
+};
+
+struct ReindexStats {
+  int64_t tables = 0;
+  int64_t columns = 0;
+  int64_t terms = 0;
+  int64_t recipes = 0;
+  // Sources whose schema could not be read ("name: error"); their tables are not indexed.
+  std::vector<std::string> skipped_sources;
+};
+
+class SearchIndex {
+ public:
+  // Applies the "search" migrations (and those of the stores it reads). Errors from the
+  // StateDb.
+  static Result<SearchIndex> Open(store::StateDb* db);
+
+  // Replaces every table and column document with `tables`, then refreshes the stated
+  // documents, in one transaction.
+  Result<ReindexStats> IndexSchema(const std::vector<IndexedTable>& tables);
+
+  // Re-reads descriptions (onto table and column documents), glossary terms and recipes.
+  Result<ReindexStats> RefreshStated();
+
+  // True once IndexSchema() has run.
+  Result<bool> SchemaIndexed();
+
+  // The best `limit` documents for free text, best first. Empty for text without words.
+  Result<std::vector<SearchHit>> Search(std::string_view text, int limit);
+
+ private:
+  explicit SearchIndex(store::StateDb* db) : db_(db) {}
+  Status RefreshStatedLocked(ReindexStats* stats);
+  store::StateDb* db_;
+};
+
+// The tables of every source of the session's catalog, from the discovery catalog where it has
+// profiled them (semantic types, top values), else from Session::Tables(). Unreachable sources
+// are listed in `skipped` and left out.
+Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* db, engine::Session* session,
+                                               std::vector<std::string>* skipped);
+
+// The hook for other modules (discovery, CLI): gathers the schema and rebuilds the whole
+// search index. Errors from the StateDb.
+Result<ReindexStats> Reindex(store::StateDb* db, engine::Session* session);
+
+}  // namespace cairn::context
