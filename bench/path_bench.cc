@@ -1,0 +1,566 @@
+// cairn_path_bench: join-path quality on the Spider questions (bench/README.md, "Join paths").
+//
+// For every gold query whose top-level FROM joins two or more tables with `JOIN ... ON a = b`,
+// the path finder (context/join_path.h) gets the tables in FROM order and its join conditions
+// are compared with the gold ones as sets of unordered (table.column, table.column) pairs,
+// case-insensitively. The joins it may use are each database's declared foreign keys (pragma
+// foreign_key_list), stored as kDeclared in an in-memory JoinStore.
+//
+//   cairn_path_bench [--data DIR] [--per-db] [--show-misses N]
+//
+// Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "context/join_graph.h"
+#include "context/join_path.h"
+#include "context/join_store.h"
+#include "store/state_db.h"
+
+namespace cairn::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using context::Join;
+using context::TableRef;
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// ---- A small SQL tokenizer and FROM-clause extractor. ----
+
+enum class TokenKind { kWord, kString, kNumber, kSymbol };
+
+struct Token {
+  TokenKind kind;
+  std::string text;  // words lowercased in `lower`
+  std::string lower;
+};
+
+bool IsWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+std::vector<Token> Tokenize(const std::string& sql) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < sql.size()) {
+    unsigned char c = static_cast<unsigned char>(sql[i]);
+    if (std::isspace(c)) {
+      ++i;
+    } else if (c == '\'' || c == '"') {
+      size_t end = i + 1;
+      while (end < sql.size() && sql[end] != sql[i]) ++end;
+      tokens.push_back({TokenKind::kString, sql.substr(i, end + 1 - i), ""});
+      i = std::min(end + 1, sql.size());
+    } else if (c == '`') {  // a quoted identifier
+      size_t end = sql.find('`', i + 1);
+      if (end == std::string::npos) end = sql.size();
+      std::string word = sql.substr(i + 1, end - i - 1);
+      tokens.push_back({TokenKind::kWord, word, Lower(word)});
+      i = std::min(end + 1, sql.size());
+    } else if (std::isdigit(c)) {
+      size_t end = i;
+      while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) ||
+                                  sql[end] == '.' || sql[end] == '_')) {
+        ++end;
+      }
+      tokens.push_back({TokenKind::kNumber, sql.substr(i, end - i), ""});
+      i = end;
+    } else if (IsWordByte(c)) {
+      size_t end = i;
+      while (end < sql.size() && IsWordByte(static_cast<unsigned char>(sql[end]))) ++end;
+      std::string word = sql.substr(i, end - i);
+      tokens.push_back({TokenKind::kWord, word, Lower(word)});
+      i = end;
+    } else {
+      size_t length = 1;
+      if (i + 1 < sql.size() && std::strchr("<>!=|", sql[i]) && std::strchr("=>|", sql[i + 1])) {
+        length = 2;
+      }
+      tokens.push_back({TokenKind::kSymbol, sql.substr(i, length), ""});
+      i += length;
+    }
+  }
+  return tokens;
+}
+
+// A column reference of an ON condition: qualifier (alias or table, may be empty) and column.
+struct ColumnRef {
+  std::string qualifier;
+  std::string column;
+};
+
+struct GoldFrom {
+  std::vector<std::string> tables;   // as written, in FROM order
+  std::vector<std::string> aliases;  // lowercased; the table name when no alias
+  std::vector<std::pair<ColumnRef, ColumnRef>> conditions;
+};
+
+// Why a query is not evaluated.
+enum class Skip {
+  kNone,
+  kNoJoin,          // fewer than two tables in the top-level FROM (not a join question)
+  kSubquery,        // a subquery in FROM
+  kCommaJoin,       // FROM a, b (join condition in WHERE)
+  kJoinWithoutOn,   // JOIN without ON
+  kOtherCondition,  // an ON that is not col = col [AND col = col ...]
+  kSelfJoin,        // the same table twice
+  kUnknownTable,    // a table the database does not have
+  kUnresolved,      // a column qualifier that names no table of the FROM
+  kNoDatabase,      // the database file is not in the data set
+};
+
+const char* SkipName(Skip skip) {
+  switch (skip) {
+    case Skip::kNone:
+      return "evaluated";
+    case Skip::kNoJoin:
+      return "no join";
+    case Skip::kSubquery:
+      return "subquery in FROM";
+    case Skip::kCommaJoin:
+      return "comma join";
+    case Skip::kJoinWithoutOn:
+      return "JOIN without ON";
+    case Skip::kOtherCondition:
+      return "ON other than col = col";
+    case Skip::kSelfJoin:
+      return "self-join";
+    case Skip::kUnknownTable:
+      return "unknown table";
+    case Skip::kUnresolved:
+      return "unresolved qualifier";
+    case Skip::kNoDatabase:
+      return "database file missing";
+  }
+  return "?";
+}
+
+bool IsClauseEnd(const Token& token) {
+  static const std::set<std::string> kEnds = {"where",  "group",     "order", "limit",
+                                              "having", "intersect", "union", "except",
+                                              "window", "natural",   "cross"};
+  return (token.kind == TokenKind::kSymbol && (token.text == ")" || token.text == ";")) ||
+         (token.kind == TokenKind::kWord && kEnds.count(token.lower) > 0);
+}
+
+// Parses the top-level FROM clause of the first SELECT.
+Skip ParseFrom(const std::vector<Token>& tokens, GoldFrom* from) {
+  size_t i = 0;
+  int depth = 0;
+  for (; i < tokens.size(); ++i) {
+    if (tokens[i].kind == TokenKind::kSymbol && tokens[i].text == "(") ++depth;
+    if (tokens[i].kind == TokenKind::kSymbol && tokens[i].text == ")") --depth;
+    if (depth == 0 && tokens[i].kind == TokenKind::kWord && tokens[i].lower == "from") break;
+  }
+  if (i == tokens.size()) return Skip::kNoJoin;
+  ++i;
+  auto at = [&](size_t k) -> const Token* { return k < tokens.size() ? &tokens[k] : nullptr; };
+  auto word = [&](size_t k, const char* w) {
+    return at(k) != nullptr && at(k)->kind == TokenKind::kWord && at(k)->lower == w;
+  };
+  auto symbol = [&](size_t k, const char* s) {
+    return at(k) != nullptr && at(k)->kind == TokenKind::kSymbol && at(k)->text == s;
+  };
+  // table [AS alias | alias]
+  auto table = [&]() -> Skip {
+    if (symbol(i, "(")) return Skip::kSubquery;
+    if (at(i) == nullptr || at(i)->kind != TokenKind::kWord) return Skip::kOtherCondition;
+    from->tables.push_back(at(i)->text);
+    std::string alias = at(i)->lower;
+    ++i;
+    if (word(i, "as")) ++i;
+    if (at(i) != nullptr && at(i)->kind == TokenKind::kWord && !IsClauseEnd(*at(i)) &&
+        !word(i, "join") && !word(i, "on") && !word(i, "inner") && !word(i, "left") &&
+        !word(i, "outer")) {
+      alias = at(i)->lower;
+      ++i;
+    }
+    from->aliases.push_back(alias);
+    return Skip::kNone;
+  };
+  // [qualifier .] column
+  auto column = [&](ColumnRef* ref) {
+    if (at(i) == nullptr || at(i)->kind != TokenKind::kWord) return false;
+    if (symbol(i + 1, ".")) {
+      if (at(i + 2) == nullptr || at(i + 2)->kind != TokenKind::kWord) return false;
+      *ref = {at(i)->lower, at(i + 2)->lower};
+      i += 3;
+    } else {
+      *ref = {"", at(i)->lower};
+      i += 1;
+    }
+    return true;
+  };
+  if (Skip skip = table(); skip != Skip::kNone) return skip;
+  while (at(i) != nullptr && !IsClauseEnd(*at(i))) {
+    if (symbol(i, ",")) return Skip::kCommaJoin;
+    if (word(i, "inner")) ++i;
+    if (word(i, "left")) {
+      ++i;
+      if (word(i, "outer")) ++i;
+    }
+    if (!word(i, "join")) return Skip::kOtherCondition;
+    ++i;
+    if (Skip skip = table(); skip != Skip::kNone) return skip;
+    if (!word(i, "on")) return Skip::kJoinWithoutOn;
+    ++i;
+    while (true) {
+      ColumnRef left, right;
+      if (!column(&left) || !symbol(i, "=")) return Skip::kOtherCondition;
+      ++i;
+      if (!column(&right)) return Skip::kOtherCondition;
+      from->conditions.push_back({left, right});
+      if (!word(i, "and")) break;
+      ++i;
+    }
+  }
+  return from->tables.size() < 2 ? Skip::kNoJoin : Skip::kNone;
+}
+
+// ---- Databases and their declared foreign keys. ----
+
+struct Database {
+  std::vector<TableRef> tables;
+  std::map<std::string, std::string> by_lower;  // lowercased table name -> table name
+  context::JoinGraph graph;
+  int foreign_keys = 0;
+  int dropped_foreign_keys = 0;  // referencing a table the database does not have
+};
+
+class SqliteFile {
+ public:
+  explicit SqliteFile(const fs::path& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+    }
+  }
+  ~SqliteFile() { sqlite3_close(db_); }
+  bool ok() const { return db_ != nullptr; }
+
+  // Rows of `sql` as text (NULL as nullopt).
+  std::vector<std::vector<std::optional<std::string>>> Query(const std::string& sql) {
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return rows;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      std::vector<std::optional<std::string>> row;
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+        const unsigned char* text = sqlite3_column_text(stmt, c);
+        if (text == nullptr) {
+          row.push_back(std::nullopt);
+        } else {
+          row.push_back(std::string(reinterpret_cast<const char*>(text)));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    return rows;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string SqlString(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Loads one Spider database: its tables and declared foreign keys, through an in-memory
+// JoinStore (the way `cairn path` reads them).
+std::optional<Database> LoadDatabase(const fs::path& dir, const std::string& db_id) {
+  SqliteFile file(dir / db_id / (db_id + ".sqlite"));
+  if (!file.ok()) return std::nullopt;
+  Database db;
+  for (const auto& row : file.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                    "name NOT LIKE 'sqlite_%' ORDER BY name")) {
+    db.tables.push_back({db_id, *row[0]});
+    db.by_lower[Lower(*row[0])] = *row[0];
+  }
+  std::vector<Join> joins;
+  for (const TableRef& table : db.tables) {
+    std::map<int, Join> by_id;
+    for (const auto& row : file.Query("SELECT id, \"table\", \"from\", \"to\" FROM "
+                                      "pragma_foreign_key_list(" +
+                                      SqlString(table.table) + ") ORDER BY id, seq")) {
+      Join& join = by_id[std::stoi(*row[0])];
+      join.kind = context::JoinKind::kDeclared;
+      join.score = 1;
+      join.from = {db_id, table.table, {}};
+      join.to = {db_id, row[1].value_or(""), {}};
+      join.from.columns.push_back(row[2].value_or(""));
+      join.to.columns.push_back(row[3].value_or(""));
+    }
+    for (auto& [id, join] : by_id) {
+      ++db.foreign_keys;
+      auto target = db.by_lower.find(Lower(join.to.table));
+      if (target == db.by_lower.end()) {
+        ++db.dropped_foreign_keys;
+        continue;
+      }
+      join.to.table = target->second;
+      // A key without referenced columns references the primary key.
+      if (std::any_of(join.to.columns.begin(), join.to.columns.end(),
+                      [](const std::string& c) { return c.empty(); })) {
+        join.to.columns.clear();
+        for (const auto& row :
+             file.Query("SELECT name FROM pragma_table_info(" + SqlString(join.to.table) +
+                        ") WHERE pk > 0 ORDER BY pk")) {
+          join.to.columns.push_back(*row[0]);
+        }
+        if (join.to.columns.size() != join.from.columns.size()) {
+          ++db.dropped_foreign_keys;
+          continue;
+        }
+      }
+      joins.push_back(std::move(join));
+    }
+  }
+  auto state = store::StateDb::Open(":memory:");
+  if (!state.ok()) return std::nullopt;
+  auto store = context::JoinStore::Open(state->get());
+  if (!store.ok() || !store->ReplaceDiscovered(joins).ok()) return std::nullopt;
+  auto listed = store->List();
+  if (!listed.ok()) return std::nullopt;
+  db.graph = context::JoinGraph::Build(*listed, {}, db.tables);
+  return db;
+}
+
+// TODO(join inference): once discovery can profile a source (context/discovery.h), add a second
+// join set here: run discovery over each Spider database with its declared keys ignored, and
+// evaluate the paths over the inferred joins (JoinStore::ReplaceDiscovered with InferJoins()).
+
+// ---- Comparison. ----
+
+using ColumnKey = std::pair<std::string, std::string>;  // lowercased table, column
+using Pair = std::pair<ColumnKey, ColumnKey>;           // ordered: first <= second
+
+Pair MakePair(ColumnKey a, ColumnKey b) {
+  if (b < a) std::swap(a, b);
+  return {std::move(a), std::move(b)};
+}
+
+std::set<Pair> PlanPairs(const context::JoinTree& tree) {
+  std::set<Pair> pairs;
+  for (const Join& join : tree.joins) {
+    for (size_t c = 0; c < join.from.columns.size(); ++c) {
+      pairs.insert(MakePair({Lower(join.from.table), Lower(join.from.columns[c])},
+                            {Lower(join.to.table), Lower(join.to.columns[c])}));
+    }
+  }
+  return pairs;
+}
+
+struct Tally {
+  int evaluated = 0;
+  int exact = 0;
+  int exact_any = 0;  // the best or one of the alternatives
+  int no_path = 0;
+};
+
+struct Options {
+  fs::path data;
+  bool per_db = false;
+  int show_misses = 0;
+};
+
+int Run(const Options& options) {
+  std::map<std::string, std::optional<Database>> databases;
+  std::map<Skip, int> skipped;
+  std::map<std::string, Tally> per_db;
+  std::map<std::string, Tally> per_size;  // "2", "3", "4+"
+  Tally total;
+  int lines = 0, misses_shown = 0;
+  std::vector<double> latencies_us;
+  auto started = std::chrono::steady_clock::now();
+  for (const char* name : {"train_spider.sql", "train_others.sql"}) {
+    std::ifstream in(options.data / name);
+    if (!in) {
+      std::cerr << "cannot read " << (options.data / name).string() << "\n";
+      return 1;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      size_t tab = line.rfind('\t');
+      if (tab == std::string::npos) continue;
+      ++lines;
+      std::string sql = line.substr(0, tab), db_id = line.substr(tab + 1);
+      while (!db_id.empty() && std::isspace(static_cast<unsigned char>(db_id.back()))) {
+        db_id.pop_back();
+      }
+      GoldFrom from;
+      Skip skip = ParseFrom(Tokenize(sql), &from);
+      if (skip == Skip::kNoJoin) continue;  // not a join question: not counted as skipped
+      auto [it, inserted] = databases.try_emplace(db_id);
+      if (inserted) it->second = LoadDatabase(options.data / "database", db_id);
+      if (!it->second) {
+        ++skipped[Skip::kNoDatabase];
+        continue;
+      }
+      const Database& db = *it->second;
+      std::vector<TableRef> tables;
+      std::map<std::string, std::string> table_of;  // alias or table (lowercased) -> table
+      for (size_t t = 0; skip == Skip::kNone && t < from.tables.size(); ++t) {
+        auto found = db.by_lower.find(Lower(from.tables[t]));
+        if (found == db.by_lower.end()) {
+          skip = Skip::kUnknownTable;
+          break;
+        }
+        TableRef ref{db_id, found->second};
+        if (std::find(tables.begin(), tables.end(), ref) != tables.end()) skip = Skip::kSelfJoin;
+        tables.push_back(ref);
+        table_of[from.aliases[t]] = Lower(found->second);
+        table_of[Lower(found->second)] = Lower(found->second);
+      }
+      std::set<Pair> gold;
+      for (const auto& [left, right] : from.conditions) {
+        if (skip != Skip::kNone) break;
+        auto l = table_of.find(left.qualifier), r = table_of.find(right.qualifier);
+        if (left.qualifier.empty() || right.qualifier.empty() || l == table_of.end() ||
+            r == table_of.end()) {
+          skip = Skip::kUnresolved;
+          break;
+        }
+        gold.insert(MakePair({l->second, left.column}, {r->second, right.column}));
+      }
+      if (skip != Skip::kNone) {
+        ++skipped[skip];
+        continue;
+      }
+      std::string size = tables.size() >= 4 ? "4+" : std::to_string(tables.size());
+      Tally* tallies[] = {&total, &per_db[db_id], &per_size[size]};
+      for (Tally* tally : tallies) ++tally->evaluated;
+      auto t0 = std::chrono::steady_clock::now();
+      auto plan = context::FindJoinPlan(db.graph, tables);
+      latencies_us.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+      if (!plan.ok()) {
+        for (Tally* tally : tallies) ++tally->no_path;
+        if (misses_shown < options.show_misses) {
+          ++misses_shown;
+          std::cerr << "[" << db_id << "] " << plan.status().ToString() << "\n  " << sql << "\n";
+        }
+        continue;
+      }
+      bool exact = PlanPairs(plan->best) == gold;
+      bool any = exact;
+      for (const auto& alternative : plan->alternatives)
+        any = any || PlanPairs(alternative) == gold;
+      for (Tally* tally : tallies) {
+        tally->exact += exact;
+        tally->exact_any += any;
+      }
+      if (!exact && misses_shown < options.show_misses) {
+        ++misses_shown;
+        std::cerr << "[" << db_id << "] miss\n  gold: " << sql << "\n  path: " << plan->best.sql
+                  << "\n";
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  auto rate = [](int part, int whole) {
+    return whole == 0 ? std::string("-") : fmt::format("{:.1f} %", 100.0 * part / whole);
+  };
+  int databases_used = static_cast<int>(per_db.size());
+  double macro = 0;
+  for (const auto& [db_id, tally] : per_db)
+    macro += static_cast<double>(tally.exact) / tally.evaluated;
+  macro = databases_used == 0 ? 0 : macro / databases_used;
+  int foreign_keys = 0, dropped = 0;
+  for (const auto& [db_id, db] : databases) {
+    if (db) {
+      foreign_keys += db->foreign_keys;
+      dropped += db->dropped_foreign_keys;
+    }
+  }
+  int skipped_total = 0;
+  for (const auto& [skip, count] : skipped) skipped_total += count;
+  std::sort(latencies_us.begin(), latencies_us.end());
+  auto percentile = [&](double p) {
+    if (latencies_us.empty()) return 0.0;
+    return latencies_us[std::min(
+        latencies_us.size() - 1,
+        static_cast<size_t>(p * static_cast<double>(latencies_us.size())))];
+  };
+
+  std::cout << fmt::format(
+      "Join paths on Spider (German MachineSpider), {} gold queries read, {} join queries "
+      "evaluated over {} databases ({} declared foreign keys, {} referencing a missing table "
+      "dropped); {} join queries skipped; {:.1f} s.\n\n",
+      lines, total.evaluated, databases_used, foreign_keys, dropped, skipped_total, seconds);
+  std::cout << "| joins used | tables in FROM | evaluated | exact match | exact in best or an "
+               "alternative | no path |\n|---|---|---:|---:|---:|---:|\n";
+  for (const auto& [size, tally] : per_size) {
+    std::cout << fmt::format("| declared FKs | {} | {} | {} ({}) | {} ({}) | {} |\n", size,
+                             tally.evaluated, tally.exact, rate(tally.exact, tally.evaluated),
+                             tally.exact_any, rate(tally.exact_any, tally.evaluated),
+                             tally.no_path);
+  }
+  std::cout << fmt::format(
+      "| **declared FKs** | **all** | **{}** | **{} ({})** | **{} ({})** | **{}** |\n\n",
+      total.evaluated, total.exact, rate(total.exact, total.evaluated), total.exact_any,
+      rate(total.exact_any, total.evaluated), total.no_path);
+  std::cout << fmt::format(
+      "Mean of the per-database exact-match rates: {:.1f} % over {} databases. Path search "
+      "latency per query: median {:.0f} µs, p99 {:.0f} µs.\n\n",
+      100 * macro, databases_used, percentile(0.5), percentile(0.99));
+  std::cout << "| skipped because | queries |\n|---|---:|\n";
+  for (const auto& [skip, count] : skipped) {
+    std::cout << fmt::format("| {} | {} |\n", SkipName(skip), count);
+  }
+  if (options.per_db) {
+    std::cout << "\n| database | evaluated | exact match | exact in best or an alternative | "
+                 "no path |\n|---|---:|---:|---:|---:|\n";
+    for (const auto& [db_id, tally] : per_db) {
+      std::cout << fmt::format("| {} | {} | {} ({}) | {} | {} |\n", db_id, tally.evaluated,
+                               tally.exact, rate(tally.exact, tally.evaluated), tally.exact_any,
+                               tally.no_path);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace cairn::bench
+
+int main(int argc, char** argv) {
+  cairn::bench::Options options;
+  options.data = std::filesystem::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" / "spider-de";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--data" && i + 1 < argc) {
+      options.data = argv[++i];
+    } else if (arg == "--per-db") {
+      options.per_db = true;
+    } else if (arg == "--show-misses" && i + 1 < argc) {
+      options.show_misses = std::atoi(argv[++i]);
+    } else {
+      std::cerr << "usage: cairn_path_bench [--data DIR] [--per-db] [--show-misses N]\n";
+      return 2;
+    }
+  }
+  return cairn::bench::Run(options);
+}
