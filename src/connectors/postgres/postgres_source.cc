@@ -844,7 +844,7 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   if (!batch.ok()) {
     ClosePortal(vtab, cursor);
     cursor->eof = true;
-    SetVtabError(vtab, batch.status().message());
+    SetVtabError(vtab, batch.status());
     return SQLITE_ERROR;
   }
   cursor->batch = std::move(*batch);
@@ -896,7 +896,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     Status built = BuildQuery(vtab->table, *plan, argv, sample_percent ? &*sample_percent : nullptr,
                               &query, &cursor->result_column);
     if (!built.ok()) {
-      SetVtabError(vtab, vtab->source->name() + ": " + built.message());
+      SetVtabError(vtab, built.WithContext(vtab->source->name()));
       return SQLITE_ERROR;
     }
     if (query.matches_nothing) return SQLITE_OK;
@@ -905,7 +905,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     auto run_once = [&](const std::string& sql, const std::vector<std::string>& params) {
       Result<PgResult> result = connection.Query(sql, params, /*reuse=*/true);
       if (!result.ok()) {
-        SetVtabError(vtab, result.status().message());
+        SetVtabError(vtab, result.status());
         return SQLITE_ERROR;
       }
       cursor->batch = std::move(*result);
@@ -930,7 +930,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     }
     Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
     if (!portal.ok()) {
-      SetVtabError(vtab, portal.status().message());
+      SetVtabError(vtab, portal.status());
       return SQLITE_ERROR;
     }
     cursor->portal = std::move(*portal);
