@@ -1,0 +1,500 @@
+#include "context/join_inference.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unordered_set>
+
+#include "context/sketch.h"
+
+namespace cairn::context {
+namespace {
+
+// Trailing or leading tokens that mark a key rather than name an entity.
+const std::unordered_set<std::string>& KeyTokens() {
+  static const std::unordered_set<std::string> kTokens = {
+      "id", "ids", "key",    "fk",     "pk",  "code", "cd",      "nr",
+      "no", "num", "number", "nummer", "ref", "nbr",  "kennung", "schluessel"};
+  return kTokens;
+}
+
+// Words for a person in a role, and the entities such people are stored as.
+const std::unordered_set<std::string>& RoleTokens() {
+  static const std::unordered_set<std::string> kTokens = {
+      "rep",         "representative", "manager",  "mgr",      "supervisor",   "boss",
+      "reports",     "reportsto",      "head",     "leader",   "staff",        "agent",
+      "salesperson", "salesman",       "employee", "worker",   "clerk",        "mitarbeiter",
+      "leiter",      "vorgesetzter",   "chef",     "betreuer", "angestellter", "sachbearbeiter"};
+  return kTokens;
+}
+const std::unordered_set<std::string>& PersonEntities() {
+  static const std::unordered_set<std::string> kTokens = {
+      "employee",    "staff",        "person", "people", "personal", "mitarbeiter",
+      "angestellte", "angestellter", "worker", "user",   "member",   "personen"};
+  return kTokens;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Lower-case, alphanumerics (and non-ASCII bytes) only.
+std::string Squash(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u)) out += static_cast<char>(std::tolower(u));
+  }
+  return out;
+}
+
+struct NameParts {
+  std::vector<std::string> core;  // tokens without key prefixes/suffixes
+  bool key_suffix = false;        // a key token was stripped
+};
+
+NameParts Parts(std::string_view name) {
+  NameParts parts;
+  parts.core = NameTokens(name);
+  while (!parts.core.empty() && KeyTokens().count(parts.core.back()) > 0) {
+    parts.core.pop_back();
+    parts.key_suffix = true;
+  }
+  while (!parts.core.empty() && KeyTokens().count(parts.core.front()) > 0) {
+    parts.core.erase(parts.core.begin());
+    parts.key_suffix = true;
+  }
+  // "CustomerID" splits into customer/id; "customerid" (no separator) does not: strip "id".
+  if (!parts.key_suffix && parts.core.size() == 1 && parts.core[0].size() > 4 &&
+      parts.core[0].ends_with("id")) {
+    parts.core[0].resize(parts.core[0].size() - 2);
+    parts.key_suffix = true;
+  }
+  return parts;
+}
+
+double TokenSim(const std::string& a, const std::string& b) {
+  if (a == b) return 1;
+  std::string sa = Singular(a), sb = Singular(b);
+  if (sa == sb) return 1;
+  const std::string& shorter = sa.size() <= sb.size() ? sa : sb;
+  const std::string& longer = sa.size() <= sb.size() ? sb : sa;
+  if (shorter.size() >= 4 && longer.size() - shorter.size() <= 3 &&
+      longer.compare(0, shorter.size(), shorter) == 0) {
+    return 0.8;
+  }
+  return 0;
+}
+
+std::string Joined(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    out += i + 1 == tokens.size() ? Singular(tokens[i]) : tokens[i];
+  }
+  return out;
+}
+
+// How well the referencing name's core `f` names the entity `p`.
+double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p) {
+  if (f.empty() || p.empty()) return 0;
+  std::string jf = Joined(f), jp = Joined(p);
+  if (jf == jp) return 1;
+  if (f.size() >= p.size()) {
+    double min_sim = 1;
+    for (size_t i = 0; i < p.size() && min_sim > 0; ++i) {
+      min_sim = std::min(min_sim, TokenSim(f[f.size() - p.size() + i], p[i]));
+    }
+    if (min_sim > 0) return min_sim * (f.size() > p.size() ? 0.95 : 1.0);
+  }
+  if (jp.size() >= 4 && jf.ends_with(jp)) return 0.9;
+  bool all = true;
+  for (const auto& pt : p) {
+    bool found = false;
+    for (const auto& ft : f) found = found || TokenSim(ft, pt) >= 0.8;
+    all = all && found;
+  }
+  if (all) return 0.7;
+  if (jp.size() >= 4 && jf.find(jp) != std::string::npos) return 0.7;
+  for (const auto& pt : p) {
+    for (const auto& ft : f) {
+      if (TokenSim(ft, pt) >= 0.8) return 0.5;
+    }
+  }
+  return 0;
+}
+
+bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>& table) {
+  bool role = false;
+  for (const auto& t : f) role = role || RoleTokens().count(t) > 0;
+  if (!role) return false;
+  for (const auto& t : table) {
+    if (PersonEntities().count(t) > 0 || PersonEntities().count(Singular(t)) > 0) return true;
+  }
+  return false;
+}
+
+bool KeyishType(const ColumnProfile& c) {
+  switch (c.semantic_type) {
+    case SemanticType::kFreeText:
+    case SemanticType::kBinary:
+    case SemanticType::kBoolean:
+    case SemanticType::kMoney:
+    case SemanticType::kNumber:
+    case SemanticType::kDate:
+    case SemanticType::kDatetime:
+      return false;
+    default:
+      return c.avg_length <= 100;
+  }
+}
+
+bool IdentifierType(const ColumnProfile& c) {
+  switch (c.semantic_type) {
+    case SemanticType::kIdentifier:
+    case SemanticType::kUuid:
+    case SemanticType::kEmail:
+    case SemanticType::kCountryCode:
+    case SemanticType::kCurrencyCode:
+    case SemanticType::kContainerNumber:
+    case SemanticType::kImoNumber:
+    case SemanticType::kIban:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Numeric(const ColumnProfile& c) {
+  if (c.non_null() > 0) return c.integer_fraction + c.real_fraction >= 0.9;
+  std::string t = Lower(c.declared_type);
+  return t == "integer" || t == "real" || t == "numeric";
+}
+
+std::optional<double> ParseNumber(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+  return v;
+}
+
+struct Key {
+  const TableProfile* table;
+  const ColumnProfile* column;
+  bool declared;      // the table's declared single-column primary key
+  double uniqueness;  // 1 for declared keys of empty tables
+};
+
+struct Candidate {
+  Join join;
+  double name = 0;
+  bool to_declared = false;
+};
+
+std::string PairKey(const JoinSide& a, const JoinSide& b) {
+  std::string out = a.source + '\x1f' + a.table + '\x1f';
+  for (const auto& c : a.columns) out += c + '\x1e';
+  out += '\x1d' + b.source + '\x1f' + b.table + '\x1f';
+  for (const auto& c : b.columns) out += c + '\x1e';
+  return out;
+}
+
+struct Scored {
+  double score = 0;
+  double name = 0;
+  double containment = 0;
+  nlohmann::json evidence;
+};
+
+// Scores F -> K; nullopt when a hard requirement fails.
+std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, const Key& k,
+                                const InferenceOptions& options, double name_floor) {
+  if (&ft == k.table && &f == k.column) return std::nullopt;
+  if (!KeyishType(f)) return std::nullopt;
+  double name = NameScore(f.name, k.table->table, k.column->name);
+  NameParts fp = Parts(f.name);
+  NameParts kp = Parts(k.column->name);
+  bool role = RoleMatch(fp.core, NameTokens(k.table->table));
+  if (!fp.key_suffix && !kp.key_suffix && !k.declared && !role) name *= 0.5;
+  if (name < name_floor) return std::nullopt;
+  // A table's own declared key named after its table does not reference another table unless
+  // that table's name fits at least as well.
+  std::vector<std::string> own = ft.PrimaryKey();
+  if (own.size() == 1 && own[0] == f.name) {
+    double own_fit = CoreScore(fp.core, NameTokens(ft.table));
+    double other_fit = CoreScore(fp.core, NameTokens(k.table->table));
+    if (own_fit >= 0.9 && other_fit < own_fit) return std::nullopt;
+  }
+  const ColumnProfile& kc = *k.column;
+  double type = 0.4;
+  bool fn = Numeric(f), kn = Numeric(kc);
+  if (fn == kn) type = Lower(f.declared_type) == Lower(kc.declared_type) ? 1.0 : 0.8;
+  double containment = 0;
+  std::string method;
+  if (f.non_null() == 0) {
+    method = "none";
+    if (name < 0.9) return std::nullopt;
+    containment = 0.5;
+  } else if (kc.non_null() == 0) {
+    return std::nullopt;  // values that reference nothing
+  } else {
+    double fd = static_cast<double>(std::max<int64_t>(1, f.distinct_count));
+    double kd = static_cast<double>(std::max<int64_t>(1, kc.distinct_count));
+    if (f.hashes_exact && kc.hashes_exact) {
+      method = "exact";
+      if (fd > kd) return std::nullopt;
+      containment = ExactContainment(f.value_hashes, kc.value_hashes);
+    } else {
+      if (fd > kd * 1.1 + 2) return std::nullopt;
+      auto fmin = ParseNumber(f.min), fmax = ParseNumber(f.max);
+      auto kmin = ParseNumber(kc.min), kmax = ParseNumber(kc.max);
+      if (fd / kd < 0.05 && fn && kn && fmin && fmax && kmin && kmax) {
+        method = "range";
+        containment = *fmin >= *kmin && *fmax <= *kmax ? 0.9 : 0.0;
+      } else {
+        method = "minhash";
+        containment = EstimateContainment(f.minhash, fd, kc.minhash, kd);
+      }
+    }
+    if (containment < options.min_containment) return std::nullopt;
+  }
+  double key_strength = k.declared ? 1.0 : (kc.non_null() > 0 ? 0.8 * k.uniqueness : 0.5);
+  Scored s;
+  s.name = name;
+  s.containment = containment;
+  s.score = std::clamp(0.5 * name + 0.3 * containment + 0.1 * type + 0.1 * key_strength, 0.0, 1.0);
+  bool one_to_one = f.non_null() > 0 && f.uniqueness >= kMinKeyUniqueness;
+  s.evidence = {{"name", std::round(name * 1000) / 1000},
+                {"containment", std::round(containment * 1000) / 1000},
+                {"containment_method", method},
+                {"type", type},
+                {"key", k.declared ? "declared_pk" : "unique"},
+                {"key_uniqueness", std::round(k.uniqueness * 1000) / 1000},
+                {"from_distinct", f.distinct_count},
+                {"to_distinct", kc.distinct_count},
+                {"cardinality", one_to_one ? "one_to_one" : "many_to_one"}};
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> NameTokens(std::string_view name) {
+  std::vector<std::string> tokens;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) tokens.push_back(Lower(current));
+    current.clear();
+  };
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    bool word = c >= 0x80 || std::isalnum(c);
+    if (!word) {
+      flush();
+      continue;
+    }
+    if (!current.empty() && c < 0x80 && std::isupper(c)) {
+      unsigned char prev = static_cast<unsigned char>(current.back());
+      bool prev_lower = prev < 0x80 && (std::islower(prev) || std::isdigit(prev));
+      bool next_lower = i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) < 0x80 &&
+                        std::islower(static_cast<unsigned char>(name[i + 1]));
+      bool prev_upper = prev < 0x80 && std::isupper(prev);
+      if (prev_lower || (prev_upper && next_lower)) flush();
+    }
+    current += static_cast<char>(c);
+  }
+  flush();
+  return tokens;
+}
+
+std::string Singular(const std::string& w) {
+  if (w.size() > 4 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
+  if (w.size() > 4 &&
+      (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes"))) {
+    return w.substr(0, w.size() - 2);
+  }
+  if (w.size() > 3 && w.ends_with("s") && !w.ends_with("ss") && !w.ends_with("us") &&
+      !w.ends_with("is")) {
+    return w.substr(0, w.size() - 1);
+  }
+  return w;
+}
+
+double NameScore(std::string_view from_column, std::string_view to_table,
+                 std::string_view to_column) {
+  NameParts f = Parts(from_column);
+  if (f.core.empty()) return 0;
+  NameParts k = Parts(to_column);
+  std::vector<std::string> table = NameTokens(to_table);
+  double table_score = CoreScore(f.core, table);
+  double column_score = 0;
+  if (!k.core.empty()) {
+    if (Squash(from_column) == Squash(to_column) &&
+        (k.key_suffix || CoreScore(k.core, table) >= 0.8)) {
+      column_score = 1;
+    } else {
+      column_score = CoreScore(f.core, k.core);
+    }
+  }
+  double role = RoleMatch(f.core, table) ? 0.6 : 0;
+  double best = std::max({column_score, table_score, role});
+  return std::clamp(0.8 * best + 0.2 * std::max(table_score, role), 0.0, 1.0);
+}
+
+std::vector<Join> DeclaredJoins(const std::vector<TableProfile>& tables) {
+  std::vector<Join> joins;
+  for (const auto& t : tables) {
+    for (const auto& key : t.keys) {
+      if (key.type != DeclaredKey::Type::kForeign) continue;
+      Join join;
+      join.from = {t.source, t.table, key.columns};
+      join.to = {t.source, key.ref_table, key.ref_columns};
+      join.kind = JoinKind::kDeclared;
+      join.score = 1;
+      join.evidence = {{"declared", true}};
+      joins.push_back(std::move(join));
+    }
+  }
+  return joins;
+}
+
+std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
+                             const InferenceOptions& options, const std::vector<Join>& declared) {
+  std::vector<const TableProfile*> usable;
+  for (const auto& t : tables) {
+    if (options.include_views || t.kind != "view") usable.push_back(&t);
+  }
+  // Referenced-side keys.
+  std::vector<Key> keys;
+  for (const TableProfile* t : usable) {
+    std::vector<std::string> pk = t->PrimaryKey();
+    for (const auto& c : t->columns) {
+      if (!KeyishType(c)) continue;
+      bool declared_pk = pk.size() == 1 && pk[0] == c.name;
+      // An undeclared key must look like one: a key-like name or an identifier-like type (a
+      // unique address or name is a coincidence, not a key).
+      if (!declared_pk && !Parts(c.name).key_suffix && !IdentifierType(c)) continue;
+      if (c.non_null() > 0) {
+        if (declared_pk ||
+            (c.uniqueness >= kMinKeyUniqueness && c.null_fraction <= 0.01 && c.non_null() >= 2)) {
+          keys.push_back({t, &c, declared_pk, declared_pk ? 1.0 : c.uniqueness});
+        }
+      } else if (declared_pk) {
+        keys.push_back({t, &c, true, 1.0});
+      }
+    }
+  }
+  // The minimum name score that can still reach the threshold.
+  const double name_floor = std::max(0.0, (options.threshold - 0.5) / 0.5);
+
+  std::set<std::string> covered;
+  for (const auto& d : declared) {
+    covered.insert(PairKey(d.from, d.to));
+    covered.insert(PairKey(d.to, d.from));
+  }
+  std::vector<Candidate> candidates;
+  for (const TableProfile* ft : usable) {
+    for (const auto& f : ft->columns) {
+      std::vector<Candidate> mine;
+      for (const Key& k : keys) {
+        std::optional<Scored> s = ScorePair(*ft, f, k, options, name_floor);
+        if (!s || s->score < options.threshold) continue;
+        Candidate c;
+        c.join.from = {ft->source, ft->table, {f.name}};
+        c.join.to = {k.table->source, k.table->table, {k.column->name}};
+        c.join.kind = JoinKind::kInferred;
+        c.join.score = std::round(s->score * 1000) / 1000;
+        c.join.evidence = std::move(s->evidence);
+        c.name = s->name;
+        c.to_declared = k.declared;
+        mine.push_back(std::move(c));
+      }
+      if (mine.empty()) continue;
+      double best = 0;
+      for (const auto& c : mine) best = std::max(best, c.join.score);
+      for (auto& c : mine) {
+        if (c.join.score >= best - 1e-9) candidates.push_back(std::move(c));
+      }
+    }
+  }
+  // Composite keys: a declared two-column primary key whose columns another table holds both.
+  if (options.composite) {
+    for (const TableProfile* kt : usable) {
+      std::vector<std::string> pk = kt->PrimaryKey();
+      if (pk.size() != 2) continue;
+      const ColumnProfile* a = kt->FindColumn(pk[0]);
+      const ColumnProfile* b = kt->FindColumn(pk[1]);
+      if (a == nullptr || b == nullptr) continue;
+      Key ka{kt, a, true, 1.0}, kb{kt, b, true, 1.0};
+      for (const TableProfile* ft : usable) {
+        if (ft == kt) continue;
+        std::optional<Scored> best_a, best_b;
+        const ColumnProfile *fa = nullptr, *fb = nullptr;
+        for (const auto& f : ft->columns) {
+          auto sa = ScorePair(*ft, f, ka, options, 0.8);
+          if (sa && (!best_a || sa->score > best_a->score)) best_a = sa, fa = &f;
+          auto sb = ScorePair(*ft, f, kb, options, 0.8);
+          if (sb && (!best_b || sb->score > best_b->score)) best_b = sb, fb = &f;
+        }
+        if (!best_a || !best_b || fa == fb) continue;
+        double score = (best_a->score + best_b->score) / 2;
+        if (score < options.threshold) continue;
+        Candidate c;
+        c.join.from = {ft->source, ft->table, {fa->name, fb->name}};
+        c.join.to = {kt->source, kt->table, {a->name, b->name}};
+        c.join.kind = JoinKind::kInferred;
+        c.join.score = std::round(score * 1000) / 1000;
+        c.join.evidence = {{"composite", true},
+                           {"columns", nlohmann::json::array({best_a->evidence, best_b->evidence})},
+                           {"containment_note", "per column; pairs not checked"}};
+        c.name = (best_a->name + best_b->name) / 2;
+        c.to_declared = true;
+        candidates.push_back(std::move(c));
+      }
+    }
+  }
+  // One direction per column pair: the better score, then the declared key, then the side with
+  // more distinct values as the referenced one.
+  std::map<std::string, size_t> by_pair;
+  std::vector<bool> dropped(candidates.size(), false);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Join& j = candidates[i].join;
+    std::string forward = PairKey(j.from, j.to), backward = PairKey(j.to, j.from);
+    if (covered.count(forward) > 0) {
+      dropped[i] = true;
+      continue;
+    }
+    auto it = by_pair.find(backward);
+    if (it == by_pair.end()) {
+      by_pair[forward] = i;
+      continue;
+    }
+    const Candidate& other = candidates[it->second];
+    auto rank = [](const Candidate& c) {
+      int64_t to_distinct = c.join.evidence.value("to_distinct", int64_t{0});
+      return std::make_tuple(c.join.score, c.to_declared ? 1 : 0, to_distinct);
+    };
+    if (rank(candidates[i]) > rank(other)) {
+      dropped[it->second] = true;
+      by_pair.erase(it);
+      by_pair[forward] = i;
+    } else {
+      dropped[i] = true;
+    }
+  }
+  std::vector<Join> joins;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!dropped[i]) joins.push_back(std::move(candidates[i].join));
+  }
+  std::stable_sort(joins.begin(), joins.end(),
+                   [](const Join& a, const Join& b) { return a.score > b.score; });
+  return joins;
+}
+
+}  // namespace cairn::context

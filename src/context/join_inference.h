@@ -1,0 +1,68 @@
+#pragma once
+
+// Join inference: proposes key -> foreign-key joins between profiled tables, within and across
+// sources, each with a score in [0, 1] and the evidence behind it.
+//
+// A candidate pairs a referencing column F with a referenced column K when:
+//   * K is a key: declared primary key of its table, or uniqueness >= kMinKeyUniqueness over a
+//     non-empty sample (an empty table's key needs a declared key or a key-like name);
+//   * both hold key-like values (identifiers, integers, codes, short text; never free text,
+//     reals, money, dates, booleans or blobs) of compatible types;
+//   * F's values are contained in K's: exactly when both columns kept their exact value hashes
+//     (<= 10,000 distinct), else estimated from MinHash signatures and distinct counts (when F
+//     is much smaller than K, where MinHash cannot see it, a numeric range check stands in);
+//   * the names relate (customer_id ~ customers.id, CustomerId ~ Customer.CustomerId, plural and
+//     singular, German plurals by shared stems, _id/Id/_fk/_code/_nr suffixes, snake/camel case,
+//     role words such as ReportsTo/SupportRepId ~ employee).
+// score = 0.5 name + 0.3 containment + 0.1 type compatibility + 0.1 key strength. Only the best
+// referenced target per referencing column is kept (ties kept), one direction per column pair,
+// and only candidates with score >= threshold. Two-column keys: when a table's declared primary
+// key has two columns and another table has two columns matching both (by name and
+// containment), a composite join is proposed as well.
+//
+// Views are ignored unless InferenceOptions::include_views. Evidence is a JSON object:
+//   {"name": 0.9, "containment": 1.0, "containment_method": "exact"|"minhash"|"range"|"none",
+//    "type": 1.0, "key": "declared_pk"|"unique", "key_uniqueness": 1.0,
+//    "from_distinct": 12, "to_distinct": 347, "cardinality": "many_to_one"|"one_to_one"}
+//
+// Thread-safety: pure functions.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "context/model.h"
+#include "context/profile.h"
+
+namespace cairn::context {
+
+constexpr double kMinKeyUniqueness = 0.98;
+
+struct InferenceOptions {
+  double threshold = 0.6;
+  double min_containment = 0.8;
+  bool include_views = false;
+  bool composite = true;
+};
+
+// Joins of kind kDeclared (score 1) from the tables' declared foreign keys.
+std::vector<Join> DeclaredJoins(const std::vector<TableProfile>& tables);
+
+// Inferred joins (kind kInferred), best first. `tables` need their columns with sketches
+// (CatalogStore ColumnDetail::kWithSketches). Pairs already covered by `declared` (either
+// direction) are left out.
+std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
+                             const InferenceOptions& options = {},
+                             const std::vector<Join>& declared = {});
+
+// The name matcher, exposed for tests: lower-case tokens split on non-alphanumerics and camel
+// case ("CustomerID" -> customer, id; "sänger_id" -> sänger, id).
+std::vector<std::string> NameTokens(std::string_view name);
+// English/German singular heuristics ("categories" -> "category", "adressen" stays for the stem
+// matcher).
+std::string Singular(const std::string& word);
+// How much the referencing column's name suggests it references `to_table.to_column`, in [0, 1].
+double NameScore(std::string_view from_column, std::string_view to_table,
+                 std::string_view to_column);
+
+}  // namespace cairn::context
