@@ -1,0 +1,190 @@
+// End-to-end tests of `cairn path` and `cairn graph`: the real binary over Chinook and
+// Northwind, with joins stored in the state database the way discovery and verdicts store them.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+namespace cairn {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class PathCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("cairn-path-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    fs::path data = fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data";
+    std::ofstream(dir_ / "cairn.yaml")
+        << "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: "
+        << (data / "chinook.sqlite").string()
+        << "\n  northwind:\n    kind: sqlite\n    path: " << (data / "northwind.sqlite").string()
+        << "\n";
+    // The first command creates the state database and its tables; the graph is still empty.
+    CliRun empty = Cairn({"graph"});
+    ASSERT_EQ(empty.exit_code, 0) << empty.err;
+    EXPECT_EQ(empty.out, "flowchart LR\n");
+    StoreJoins();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Joins as the join store keeps them: declared foreign keys of Chinook, one inferred and one
+  // rejected join, and Northwind's "Order Details" keys.
+  void StoreJoins() {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / ".cairn" / "state.sqlite").c_str(), &db), SQLITE_OK);
+    const char* sql =
+        "INSERT INTO joins (from_source, from_table, from_columns, to_source, to_table, "
+        "to_columns, kind, score) VALUES "
+        "('chinook', 'Track', '[\"AlbumId\"]', 'chinook', 'Album', '[\"AlbumId\"]', 'declared', 1),"
+        "('chinook', 'Album', '[\"ArtistId\"]', 'chinook', 'Artist', '[\"ArtistId\"]', "
+        "'declared', 1),"
+        "('chinook', 'Track', '[\"GenreId\"]', 'chinook', 'Genre', '[\"GenreId\"]', 'inferred', "
+        "0.9),"
+        "('chinook', 'Track', '[\"MediaTypeId\"]', 'chinook', 'Genre', '[\"GenreId\"]', "
+        "'rejected', 0),"
+        "('northwind', 'Order Details', '[\"OrderID\"]', 'northwind', 'Orders', '[\"OrderID\"]', "
+        "'declared', 1),"
+        "('northwind', 'Orders', '[\"CustomerID\"]', 'northwind', 'Customers', "
+        "'[\"CustomerID\"]', 'confirmed', 1)";
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_close(db);
+  }
+
+  CliRun Cairn(const std::vector<std::string>& args) {
+    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(CAIRN_BINARY);
+    for (const auto& arg : args) command += " " + Quote(arg);
+    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
+    command += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
+    int status = std::system(command.c_str());
+    CliRun run;
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = Slurp(out);
+    run.err = Slurp(err);
+    return run;
+  }
+
+  // Runs `sql` through `cairn query` and returns the row count as CSV (RFC 4180: CRLF).
+  std::string CountRows(const std::string& sql) {
+    CliRun run = Cairn({"query", "SELECT count(*) AS n FROM (" + sql + ")", "--format", "csv"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return run.out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(PathCliTest, PathPrintsSqlThatRuns) {
+  CliRun path = Cairn({"path", "chinook.Track", "chinook.Artist"});
+  ASSERT_EQ(path.exit_code, 0) << path.err;
+  std::string sql =
+      "SELECT *\nFROM \"chinook\".\"Track\" AS t\n"
+      "JOIN \"chinook\".\"Album\" AS a ON a.\"AlbumId\" = t.\"AlbumId\"\n"
+      "JOIN \"chinook\".\"Artist\" AS a2 ON a2.\"ArtistId\" = a.\"ArtistId\"";
+  EXPECT_EQ(path.out.rfind(sql + ";\n", 0), 0u) << path.out;
+  EXPECT_NE(path.out.find("declared"), std::string::npos);
+  EXPECT_EQ(CountRows(sql), "n\r\n3503\r\n");
+
+  // Bare names, three tables, an inferred join.
+  CliRun json = Cairn({"path", "Artist", "Genre", "Track", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json plan = nlohmann::json::parse(json.out);
+  EXPECT_EQ(plan["joins"].size(), 3u);
+  EXPECT_EQ(plan["tables"].size(), 4u);
+  EXPECT_EQ(plan["tables"][0]["table"], "Artist");
+  EXPECT_DOUBLE_EQ(plan["cost"].get<double>(), 0.5 + 0.5 + 1.2);
+  EXPECT_TRUE(plan["alternatives"].is_array());
+  bool inferred = false;
+  for (const auto& join : plan["joins"]) {
+    EXPECT_TRUE(join["from"].contains("columns"));
+    EXPECT_NE(join["kind"], "rejected");
+    inferred = inferred || join["kind"] == "inferred";
+  }
+  EXPECT_TRUE(inferred);
+  EXPECT_EQ(CountRows(plan["sql"].get<std::string>()), "n\r\n3503\r\n");
+
+  CliRun northwind = Cairn({"path", "Order Details", "Customers", "--format", "jsonl"});
+  ASSERT_EQ(northwind.exit_code, 0) << northwind.err;
+  nlohmann::json line = nlohmann::json::parse(northwind.out);
+  EXPECT_NE(line["sql"].get<std::string>().find("\"Order Details\" AS od"), std::string::npos);
+  EXPECT_EQ(line["joins"][1]["kind"], "confirmed");
+  EXPECT_EQ(CountRows(line["sql"].get<std::string>()), "n\r\n2155\r\n");
+}
+
+TEST_F(PathCliTest, PathErrors) {
+  CliRun unknown = Cairn({"path", "Track", "NoSuchTable"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_NE(unknown.err.find("unknown table 'NoSuchTable'"), std::string::npos) << unknown.err;
+
+  // MediaType exists in the source but its only join was rejected.
+  CliRun apart = Cairn({"path", "chinook.Track", "chinook.MediaType"});
+  EXPECT_EQ(apart.exit_code, 4);
+  EXPECT_NE(apart.err.find("no join path between chinook.Track and chinook.MediaType (they are "
+                           "in different components)"),
+            std::string::npos)
+      << apart.err;
+  CliRun across = Cairn({"path", "chinook.Track", "northwind.Orders"});
+  EXPECT_EQ(across.exit_code, 4);
+  EXPECT_NE(across.err.find("different components"), std::string::npos);
+
+  EXPECT_EQ(Cairn({"path", "chinook.Track"}).exit_code, 3);
+  EXPECT_EQ(Cairn({"path"}).exit_code, 2);
+}
+
+TEST_F(PathCliTest, GraphDrawsMermaidAndDot) {
+  CliRun mermaid = Cairn({"graph"});
+  ASSERT_EQ(mermaid.exit_code, 0) << mermaid.err;
+  EXPECT_EQ(mermaid.out.rfind("flowchart LR\n", 0), 0u);
+  EXPECT_NE(mermaid.out.find("subgraph s1[\"northwind\"]"), std::string::npos) << mermaid.out;
+  EXPECT_NE(mermaid.out.find("==>|\"CustomerID → CustomerID<br/>confirmed\"|"), std::string::npos)
+      << mermaid.out;
+  EXPECT_EQ(mermaid.out.find("MediaType"), std::string::npos);  // only in the rejected join
+  EXPECT_EQ(Cairn({"graph"}).out, mermaid.out);                 // deterministic
+
+  CliRun dot = Cairn({"graph", "chinook", "--format", "dot"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_EQ(dot.out.rfind("digraph joins {\n", 0), 0u);
+  EXPECT_NE(dot.out.find("GenreId → GenreId\\ninferred 0.90"), std::string::npos) << dot.out;
+  EXPECT_EQ(dot.out.find("northwind"), std::string::npos);
+
+  EXPECT_EQ(Cairn({"graph", "nosuch"}).exit_code, 4);
+  EXPECT_EQ(Cairn({"graph", "--format", "png"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace cairn
