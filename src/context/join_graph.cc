@@ -53,6 +53,14 @@ std::vector<TableRef> Matches(std::string_view name, const std::vector<TableRef>
   return found;
 }
 
+// True when both sides join on columns of the same names (case-insensitive).
+bool SameNames(const Join& join) {
+  for (size_t i = 0; i < join.from.columns.size(); ++i) {
+    if (Lower(join.from.columns[i]) != Lower(join.to.columns[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<double> JoinGraph::EdgeCost(const Join& join, const EdgeWeights& weights) {
@@ -89,12 +97,19 @@ JoinGraph JoinGraph::Build(const std::vector<Join>& joins, const EdgeWeights& we
     std::optional<double> cost = EdgeCost(join, weights);
     if (!cost || join.from.table_ref() == join.to.table_ref()) continue;
     if (join.from.columns.empty() || join.from.columns.size() != join.to.columns.size()) continue;
-    JoinEdge edge{graph.IndexOf(join.from.table_ref()), graph.IndexOf(join.to.table_ref()), *cost,
-                  join};
-    int index = static_cast<int>(graph.edges_.size());
-    graph.incident_[edge.a].push_back(index);
-    graph.incident_[edge.b].push_back(index);
-    graph.edges_.push_back(std::move(edge));
+    graph.edges_.push_back(
+        {graph.IndexOf(join.from.table_ref()), graph.IndexOf(join.to.table_ref()), *cost, join});
+  }
+  // Among equal costs, joins over equally named columns (x.customer_id = y.customer_id) come
+  // before joins through differently named ones (role columns such as origin -> airport.id).
+  std::stable_sort(graph.edges_.begin(), graph.edges_.end(),
+                   [](const JoinEdge& x, const JoinEdge& y) {
+                     bool x_named = SameNames(x.join), y_named = SameNames(y.join);
+                     return std::tie(x.cost, y_named) < std::tie(y.cost, x_named);
+                   });
+  for (size_t index = 0; index < graph.edges_.size(); ++index) {
+    graph.incident_[graph.edges_[index].a].push_back(static_cast<int>(index));
+    graph.incident_[graph.edges_[index].b].push_back(static_cast<int>(index));
   }
   return graph;
 }

@@ -15,9 +15,13 @@
 // A path of two declared or confirmed joins (1.0) is thus preferred to one inferred join
 // of any score, and among inferred joins the better scored wins.
 //
-// Determinism: nodes are sorted by (source, table); edges keep the order of the input joins,
-// which JoinStore::List() sorts. Every search over the graph breaks ties by node and edge index,
-// so equal inputs give equal outputs.
+// Ties: edges are ordered by cost, then joins over equally named columns (a.customer_id =
+// b.customer_id) before joins through differently named ones (role columns such as
+// origin -> airports.id), then in input order (JoinStore::List() sorts). Searches over the graph
+// prefer earlier edges among equal-cost choices.
+//
+// Determinism: nodes are sorted by (source, table); every search breaks ties by node and edge
+// index, so equal inputs give equal outputs.
 //
 // Thread-safety: immutable after Build(); const methods may be called from any thread.
 

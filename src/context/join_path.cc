@@ -86,16 +86,35 @@ Status Disconnected(const JoinGraph& graph, int a, int b) {
                        graph.tables()[a].ToString(), graph.tables()[b].ToString());
 }
 
-// A candidate tree: its edges, sorted, and its cost.
+// A candidate tree: its edges and its cost.
 struct Candidate {
   std::vector<int> edges;
   double cost = 0;
   size_t start = 0;  // the terminal the heuristic started from (3+ tables)
+  int linked = 0;    // edges whose referencing table references another table of the tree too
 };
 
-bool CheaperCandidate(const Candidate& x, const Candidate& y) {
+Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t start = 0) {
+  Candidate candidate{std::move(edges), 0, start, 0};
+  candidate.cost = CostOf(graph, candidate.edges);
+  for (int e : candidate.edges) {
+    for (int f : candidate.edges) {
+      if (e != f && graph.edges()[e].a == graph.edges()[f].a) {
+        ++candidate.linked;
+        break;
+      }
+    }
+  }
+  return candidate;
+}
+
+// Cheaper first; among equal costs, the tree whose tables hang off shared referencing tables
+// (an association table that references both ends, rather than a chain through a role column),
+// then the earlier edges.
+bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.cost < y.cost - kEpsilon) return true;
   if (y.cost < x.cost - kEpsilon) return false;
+  if (x.linked != y.linked) return x.linked > y.linked;
   return x.edges < y.edges;
 }
 
@@ -149,7 +168,7 @@ std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const 
     }
     if (pool.empty()) break;
     auto next = std::min_element(pool.begin(), pool.end(), [](const Path& x, const Path& y) {
-      return CheaperCandidate({x.edges, x.cost, 0}, {y.edges, y.cost, 0});
+      return x.cost < y.cost - kEpsilon || (x.cost <= y.cost + kEpsilon && x.edges < y.edges);
     });
     if (next->cost > max_cost + kEpsilon) break;
     found.push_back(*next);
@@ -380,65 +399,57 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     terminals.push_back(node);
   }
   Bans no_bans = NoBans(graph);
-  double max_cost = 0;
-  std::vector<Candidate> alternatives;
-  Candidate best;
-
+  // Every candidate found, distinct by edge set; the best is chosen among all of them.
+  std::vector<Candidate> found;
+  auto add = [&](Candidate candidate) {
+    std::vector<int> sorted = candidate.edges;
+    std::sort(sorted.begin(), sorted.end());
+    for (const Candidate& c : found) {
+      std::vector<int> other = c.edges;
+      std::sort(other.begin(), other.end());
+      if (other == sorted) return;
+    }
+    found.push_back(std::move(candidate));
+  };
   if (terminals.size() == 2) {
     ShortestPaths paths = Dijkstra(graph, {terminals[0]}, no_bans);
     if (paths.distance[terminals[1]] == kInfinity) {
       return Disconnected(graph, terminals[0], terminals[1]);
     }
     Path path = MakePath(graph, terminals[0], WalkBack(graph, paths, terminals[1]));
-    best = {path.edges, path.cost, 0};
-    max_cost = best.cost * (1 + options.alternative_margin);
-    if (options.max_alternatives > 0) {
-      for (Path& p :
-           YenPaths(graph, terminals[0], terminals[1], path, options.max_alternatives, max_cost)) {
-        alternatives.push_back({std::move(p.edges), p.cost, 0});
-      }
+    add(MakeCandidate(graph, path.edges));
+    double max_cost = path.cost * (1 + options.alternative_margin);
+    for (Path& p : YenPaths(graph, terminals[0], terminals[1], path,
+                            std::max(options.max_alternatives, 3), max_cost)) {
+      add(MakeCandidate(graph, std::move(p.edges)));
     }
   } else {
-    std::vector<Candidate> found;
-    auto add = [&](Candidate candidate) {
-      std::sort(candidate.edges.begin(), candidate.edges.end());
-      for (const Candidate& c : found) {
-        if (c.edges == candidate.edges) return;
-      }
-      found.push_back(std::move(candidate));
-    };
     for (size_t start = 0; start < terminals.size(); ++start) {
       int unreachable = -1;
       std::optional<Candidate> tree =
           ShortestPathHeuristic(graph, terminals, start, no_bans, &unreachable);
       if (!tree) return Disconnected(graph, terminals[start], unreachable);
-      tree->start = start;
-      add(std::move(*tree));
+      add(MakeCandidate(graph, std::move(tree->edges), start));
     }
-    std::sort(found.begin(), found.end(), CheaperCandidate);
-    best = found.front();
-    max_cost = best.cost * (1 + options.alternative_margin);
-    if (options.max_alternatives > 0) {
-      size_t best_start = best.start;
-      for (int e : best.edges) {
-        Bans bans = NoBans(graph);
-        bans.edges[e] = 1;
-        int unreachable = -1;
-        std::optional<Candidate> tree =
-            ShortestPathHeuristic(graph, terminals, best_start, bans, &unreachable);
-        if (tree) add(std::move(*tree));
-      }
-    }
-    for (const Candidate& candidate : found) {
-      if (candidate.edges != best.edges && candidate.cost <= max_cost + kEpsilon) {
-        alternatives.push_back(candidate);
-      }
+    std::sort(found.begin(), found.end(), BetterCandidate);
+    Candidate first = found.front();
+    for (int e : first.edges) {
+      Bans bans = NoBans(graph);
+      bans.edges[e] = 1;
+      int unreachable = -1;
+      std::optional<Candidate> tree =
+          ShortestPathHeuristic(graph, terminals, first.start, bans, &unreachable);
+      if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
   }
-
-  std::sort(alternatives.begin(), alternatives.end(), CheaperCandidate);
-  if (static_cast<int>(alternatives.size()) > options.max_alternatives) {
-    alternatives.resize(std::max(0, options.max_alternatives));
+  std::sort(found.begin(), found.end(), BetterCandidate);
+  const Candidate& best = found.front();
+  std::vector<Candidate> alternatives;
+  for (size_t i = 1; i < found.size(); ++i) {
+    if (static_cast<int>(alternatives.size()) >= options.max_alternatives) break;
+    if (found[i].cost <= best.cost * (1 + options.alternative_margin) + kEpsilon) {
+      alternatives.push_back(found[i]);
+    }
   }
   JoinPlan plan;
   plan.best = MakeTree(graph, terminals[0], best.edges);

@@ -15,8 +15,13 @@
 //              2 (1 - 1/k) of the optimum for k tables, usually optimal on schema graphs.
 //              Alternatives: the other distinct trees found from the other starts, and the
 //              trees found when one edge of the best tree is forbidden.
-// Alternatives are distinct edge sets whose cost is at most best * (1 + alternative_margin),
-// cheapest first, at most max_alternatives of them; none when the choice is clear.
+// Among trees of equal cost, the best is the one with more joins whose referencing table also
+// references another table of the tree (a star through an association table, e.g. doctor and
+// department through affiliated_with, rather than a chain through department.head), then the
+// one with earlier edges (see the tie rules of join_graph.h).
+// Alternatives are the other distinct edge sets whose cost is at most
+// best * (1 + alternative_margin), best first, at most max_alternatives of them; none when the
+// choice is clear.
 //
 // SQL: `SELECT *` then `FROM "source"."table" AS alias` for the first given table and one
 // `JOIN ... ON` per join in breadth-first order from it; each ON compares the new table's
