@@ -4,9 +4,11 @@
 // the path finder (context/join_path.h) gets the tables in FROM order and its join conditions
 // are compared with the gold ones as sets of unordered (table.column, table.column) pairs,
 // case-insensitively. The joins it may use are each database's declared foreign keys (pragma
-// foreign_key_list), stored as kDeclared in an in-memory JoinStore.
+// foreign_key_list), stored as kDeclared in an in-memory JoinStore ("declared FKs": measures the
+// path search), and the joins discovery infers with those keys ignored ("inferred by discovery":
+// measures discovery and path search together).
 //
-//   cairn_path_bench [--data DIR] [--per-db] [--show-misses N]
+//   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -25,9 +27,13 @@
 #include <string>
 #include <vector>
 
+#include "context/discovery.h"
 #include "context/join_graph.h"
 #include "context/join_path.h"
 #include "context/join_store.h"
+#include "core/config.h"
+#include "engine/catalog.h"
+#include "engine/session.h"
 #include "store/state_db.h"
 
 namespace cairn::bench {
@@ -347,9 +353,26 @@ std::optional<Database> LoadDatabase(const fs::path& dir, const std::string& db_
   return db;
 }
 
-// TODO(join inference): once discovery can profile a source (context/discovery.h), add a second
-// join set here: run discovery over each Spider database with its declared keys ignored, and
-// evaluate the paths over the inferred joins (JoinStore::ReplaceDiscovered with InferJoins()).
+// The joins discovery infers for one database, its declared foreign keys ignored (as
+// cairn_fk_bench does): a source named `db_id`, profiled through a Session into an in-memory
+// state database; its JoinStore's joins (inferred only) become the graph.
+Result<context::JoinGraph> InferredGraph(const fs::path& dir, const std::string& db_id,
+                                         const std::vector<TableRef>& tables) {
+  std::string yaml = "version: 1\nsources:\n  " + db_id + ": {kind: sqlite, path: \"" +
+                     fs::absolute(dir / db_id / (db_id + ".sqlite")).string() + "\"}\n";
+  ASSIGN_OR_RETURN(Config config, ParseConfig(yaml, "/tmp/cairn_path_bench/cairn.yaml"));
+  ASSIGN_OR_RETURN(auto catalog, engine::Catalog::Create(std::move(config)));
+  ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog.get(), engine::Principal::Admin()));
+  ASSIGN_OR_RETURN(auto state, store::StateDb::Open(":memory:"));
+  context::DiscoveryOptions options;
+  options.import_declared_keys = false;
+  ASSIGN_OR_RETURN(context::DiscoveryReport report,
+                   context::Discover(session.get(), state.get(), options));
+  (void)report;
+  ASSIGN_OR_RETURN(context::JoinStore store, context::JoinStore::Open(state.get()));
+  ASSIGN_OR_RETURN(std::vector<Join> joins, store.List());
+  return context::JoinGraph::Build(joins, {}, tables);
+}
 
 // ---- Comparison. ----
 
@@ -379,21 +402,112 @@ struct Tally {
   int no_path = 0;
 };
 
+enum class JoinSet { kDeclared, kInferred };
+
+const char* JoinSetName(JoinSet set) {
+  return set == JoinSet::kDeclared ? "declared FKs" : "inferred by discovery";
+}
+
 struct Options {
   fs::path data;
   bool per_db = false;
   int show_misses = 0;
+  std::vector<JoinSet> sets = {JoinSet::kDeclared, JoinSet::kInferred};
 };
+
+// One gold join question that can be evaluated.
+struct Question {
+  std::string db_id;
+  std::string sql;
+  std::vector<TableRef> tables;
+  std::set<Pair> gold;
+};
+
+struct Evaluation {
+  Tally total;
+  std::map<std::string, Tally> per_db;
+  std::map<std::string, Tally> per_size;  // "2", "3", "4+"
+  std::vector<double> latencies_us;
+  double seconds = 0;  // building the graphs (discovery for the inferred set)
+  int graph_failures = 0;
+  int joins = 0;
+};
+
+std::string Rate(int part, int whole) {
+  return whole == 0 ? std::string("-") : fmt::format("{:.1f} %", 100.0 * part / whole);
+}
+
+Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Question>& questions,
+                    std::map<std::string, std::optional<Database>>& databases) {
+  Evaluation result;
+  std::map<std::string, std::optional<context::JoinGraph>> graphs;
+  int misses_shown = 0;
+  for (const Question& question : questions) {
+    auto [it, inserted] = graphs.try_emplace(question.db_id);
+    if (inserted) {
+      const Database& db = *databases[question.db_id];
+      auto t0 = std::chrono::steady_clock::now();
+      if (set == JoinSet::kDeclared) {
+        it->second = db.graph;
+      } else {
+        Result<context::JoinGraph> graph =
+            InferredGraph(options.data / "database", question.db_id, db.tables);
+        if (graph.ok()) {
+          it->second = std::move(*graph);
+        } else {
+          ++result.graph_failures;
+          std::cerr << "[" << question.db_id << "] discovery: " << graph.status().ToString()
+                    << "\n";
+        }
+      }
+      if (it->second) result.joins += static_cast<int>(it->second->edges().size());
+      result.seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    std::string size = question.tables.size() >= 4 ? "4+" : std::to_string(question.tables.size());
+    Tally* tallies[] = {&result.total, &result.per_db[question.db_id], &result.per_size[size]};
+    for (Tally* tally : tallies) ++tally->evaluated;
+    if (!it->second) {
+      for (Tally* tally : tallies) ++tally->no_path;
+      continue;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto plan = context::FindJoinPlan(*it->second, question.tables);
+    result.latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    if (!plan.ok()) {
+      for (Tally* tally : tallies) ++tally->no_path;
+      if (misses_shown < options.show_misses) {
+        ++misses_shown;
+        std::cerr << "[" << question.db_id << "] " << plan.status().ToString() << "\n  "
+                  << question.sql << "\n";
+      }
+      continue;
+    }
+    bool exact = PlanPairs(plan->best) == question.gold;
+    bool any = exact;
+    for (const auto& alternative : plan->alternatives) {
+      any = any || PlanPairs(alternative) == question.gold;
+    }
+    for (Tally* tally : tallies) {
+      tally->exact += exact;
+      tally->exact_any += any;
+    }
+    if (!exact && misses_shown < options.show_misses) {
+      ++misses_shown;
+      std::cerr << "[" << question.db_id << "] " << (any ? "alternative" : "miss")
+                << "\n  gold: " << question.sql << "\n  path: " << plan->best.sql << "\n";
+    }
+  }
+  std::sort(result.latencies_us.begin(), result.latencies_us.end());
+  return result;
+}
 
 int Run(const Options& options) {
   std::map<std::string, std::optional<Database>> databases;
   std::map<Skip, int> skipped;
-  std::map<std::string, Tally> per_db;
-  std::map<std::string, Tally> per_size;  // "2", "3", "4+"
-  Tally total;
-  int lines = 0, misses_shown = 0;
-  std::vector<double> latencies_us;
-  auto started = std::chrono::steady_clock::now();
+  std::vector<Question> questions;
+  int lines = 0;
   for (const char* name : {"train_spider.sql", "train_others.sql"}) {
     std::ifstream in(options.data / name);
     if (!in) {
@@ -405,12 +519,15 @@ int Run(const Options& options) {
       size_t tab = line.rfind('\t');
       if (tab == std::string::npos) continue;
       ++lines;
-      std::string sql = line.substr(0, tab), db_id = line.substr(tab + 1);
+      Question question;
+      question.sql = line.substr(0, tab);
+      question.db_id = line.substr(tab + 1);
+      std::string& db_id = question.db_id;
       while (!db_id.empty() && std::isspace(static_cast<unsigned char>(db_id.back()))) {
         db_id.pop_back();
       }
       GoldFrom from;
-      Skip skip = ParseFrom(Tokenize(sql), &from);
+      Skip skip = ParseFrom(Tokenize(question.sql), &from);
       if (skip == Skip::kNoJoin) continue;  // not a join question: not counted as skipped
       auto [it, inserted] = databases.try_emplace(db_id);
       if (inserted) it->second = LoadDatabase(options.data / "database", db_id);
@@ -419,7 +536,6 @@ int Run(const Options& options) {
         continue;
       }
       const Database& db = *it->second;
-      std::vector<TableRef> tables;
       std::map<std::string, std::string> table_of;  // alias or table (lowercased) -> table
       for (size_t t = 0; skip == Skip::kNone && t < from.tables.size(); ++t) {
         auto found = db.by_lower.find(Lower(from.tables[t]));
@@ -428,12 +544,14 @@ int Run(const Options& options) {
           break;
         }
         TableRef ref{db_id, found->second};
-        if (std::find(tables.begin(), tables.end(), ref) != tables.end()) skip = Skip::kSelfJoin;
-        tables.push_back(ref);
+        if (std::find(question.tables.begin(), question.tables.end(), ref) !=
+            question.tables.end()) {
+          skip = Skip::kSelfJoin;
+        }
+        question.tables.push_back(ref);
         table_of[from.aliases[t]] = Lower(found->second);
         table_of[Lower(found->second)] = Lower(found->second);
       }
-      std::set<Pair> gold;
       for (const auto& [left, right] : from.conditions) {
         if (skip != Skip::kNone) break;
         auto l = table_of.find(left.qualifier), r = table_of.find(right.qualifier);
@@ -442,53 +560,15 @@ int Run(const Options& options) {
           skip = Skip::kUnresolved;
           break;
         }
-        gold.insert(MakePair({l->second, left.column}, {r->second, right.column}));
+        question.gold.insert(MakePair({l->second, left.column}, {r->second, right.column}));
       }
       if (skip != Skip::kNone) {
         ++skipped[skip];
         continue;
       }
-      std::string size = tables.size() >= 4 ? "4+" : std::to_string(tables.size());
-      Tally* tallies[] = {&total, &per_db[db_id], &per_size[size]};
-      for (Tally* tally : tallies) ++tally->evaluated;
-      auto t0 = std::chrono::steady_clock::now();
-      auto plan = context::FindJoinPlan(db.graph, tables);
-      latencies_us.push_back(
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-      if (!plan.ok()) {
-        for (Tally* tally : tallies) ++tally->no_path;
-        if (misses_shown < options.show_misses) {
-          ++misses_shown;
-          std::cerr << "[" << db_id << "] " << plan.status().ToString() << "\n  " << sql << "\n";
-        }
-        continue;
-      }
-      bool exact = PlanPairs(plan->best) == gold;
-      bool any = exact;
-      for (const auto& alternative : plan->alternatives)
-        any = any || PlanPairs(alternative) == gold;
-      for (Tally* tally : tallies) {
-        tally->exact += exact;
-        tally->exact_any += any;
-      }
-      if (!exact && misses_shown < options.show_misses) {
-        ++misses_shown;
-        std::cerr << "[" << db_id << "] miss\n  gold: " << sql << "\n  path: " << plan->best.sql
-                  << "\n";
-      }
+      questions.push_back(std::move(question));
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  auto rate = [](int part, int whole) {
-    return whole == 0 ? std::string("-") : fmt::format("{:.1f} %", 100.0 * part / whole);
-  };
-  int databases_used = static_cast<int>(per_db.size());
-  double macro = 0;
-  for (const auto& [db_id, tally] : per_db)
-    macro += static_cast<double>(tally.exact) / tally.evaluated;
-  macro = databases_used == 0 ? 0 : macro / databases_used;
   int foreign_keys = 0, dropped = 0;
   for (const auto& [db_id, db] : databases) {
     if (db) {
@@ -498,46 +578,70 @@ int Run(const Options& options) {
   }
   int skipped_total = 0;
   for (const auto& [skip, count] : skipped) skipped_total += count;
-  std::sort(latencies_us.begin(), latencies_us.end());
-  auto percentile = [&](double p) {
-    if (latencies_us.empty()) return 0.0;
-    return latencies_us[std::min(
-        latencies_us.size() - 1,
-        static_cast<size_t>(p * static_cast<double>(latencies_us.size())))];
-  };
+  std::vector<std::pair<JoinSet, Evaluation>> evaluations;
+  for (JoinSet set : options.sets) {
+    evaluations.emplace_back(set, Evaluate(options, set, questions, databases));
+  }
 
+  std::set<std::string> db_ids;
+  for (const Question& question : questions) db_ids.insert(question.db_id);
   std::cout << fmt::format(
-      "Join paths on Spider (German MachineSpider), {} gold queries read, {} join queries "
-      "evaluated over {} databases ({} declared foreign keys, {} referencing a missing table "
-      "dropped); {} join queries skipped; {:.1f} s.\n\n",
-      lines, total.evaluated, databases_used, foreign_keys, dropped, skipped_total, seconds);
+      "Join paths on Spider (German MachineSpider): {} gold queries read; {} whose top-level "
+      "FROM joins two or more tables with JOIN ... ON col = col are evaluated, over {} "
+      "databases ({} declared foreign keys); {} such join queries skipped (below).\n\n",
+      lines, questions.size(), db_ids.size(), foreign_keys - dropped, skipped_total);
   std::cout << "| joins used | tables in FROM | evaluated | exact match | exact in best or an "
                "alternative | no path |\n|---|---|---:|---:|---:|---:|\n";
-  for (const auto& [size, tally] : per_size) {
-    std::cout << fmt::format("| declared FKs | {} | {} | {} ({}) | {} ({}) | {} |\n", size,
-                             tally.evaluated, tally.exact, rate(tally.exact, tally.evaluated),
-                             tally.exact_any, rate(tally.exact_any, tally.evaluated),
-                             tally.no_path);
+  for (const auto& [set, evaluation] : evaluations) {
+    for (const auto& [size, tally] : evaluation.per_size) {
+      std::cout << fmt::format("| {} | {} | {} | {} ({}) | {} ({}) | {} |\n", JoinSetName(set),
+                               size, tally.evaluated, tally.exact,
+                               Rate(tally.exact, tally.evaluated), tally.exact_any,
+                               Rate(tally.exact_any, tally.evaluated), tally.no_path);
+    }
+    const Tally& total = evaluation.total;
+    std::cout << fmt::format("| **{}** | **all** | **{}** | **{} ({})** | **{} ({})** | **{}** |\n",
+                             JoinSetName(set), total.evaluated, total.exact,
+                             Rate(total.exact, total.evaluated), total.exact_any,
+                             Rate(total.exact_any, total.evaluated), total.no_path);
   }
-  std::cout << fmt::format(
-      "| **declared FKs** | **all** | **{}** | **{} ({})** | **{} ({})** | **{}** |\n\n",
-      total.evaluated, total.exact, rate(total.exact, total.evaluated), total.exact_any,
-      rate(total.exact_any, total.evaluated), total.no_path);
-  std::cout << fmt::format(
-      "Mean of the per-database exact-match rates: {:.1f} % over {} databases. Path search "
-      "latency per query: median {:.0f} µs, p99 {:.0f} µs.\n\n",
-      100 * macro, databases_used, percentile(0.5), percentile(0.99));
-  std::cout << "| skipped because | queries |\n|---|---:|\n";
+  std::cout << "\n";
+  for (const auto& [set, evaluation] : evaluations) {
+    double macro = 0;
+    for (const auto& [db_id, tally] : evaluation.per_db) {
+      macro += static_cast<double>(tally.exact) / tally.evaluated;
+    }
+    if (!evaluation.per_db.empty()) macro /= static_cast<double>(evaluation.per_db.size());
+    const std::vector<double>& latencies = evaluation.latencies_us;
+    auto percentile = [&](double p) {
+      if (latencies.empty()) return 0.0;
+      return latencies[std::min(latencies.size() - 1,
+                                static_cast<size_t>(p * static_cast<double>(latencies.size())))];
+    };
+    std::cout << fmt::format(
+        "- {}: {} joins in the graphs, built in {:.1f} s{}; mean of the per-database "
+        "exact-match rates {:.1f} % over {} databases; path search per query median {:.0f} µs, "
+        "p99 {:.0f} µs.\n",
+        JoinSetName(set), evaluation.joins, evaluation.seconds,
+        evaluation.graph_failures > 0
+            ? fmt::format(" ({} databases failed discovery)", evaluation.graph_failures)
+            : std::string(),
+        100 * macro, evaluation.per_db.size(), percentile(0.5), percentile(0.99));
+  }
+  std::cout << "\n| skipped because | queries |\n|---|---:|\n";
   for (const auto& [skip, count] : skipped) {
     std::cout << fmt::format("| {} | {} |\n", SkipName(skip), count);
   }
   if (options.per_db) {
-    std::cout << "\n| database | evaluated | exact match | exact in best or an alternative | "
-                 "no path |\n|---|---:|---:|---:|---:|\n";
-    for (const auto& [db_id, tally] : per_db) {
-      std::cout << fmt::format("| {} | {} | {} ({}) | {} | {} |\n", db_id, tally.evaluated,
-                               tally.exact, rate(tally.exact, tally.evaluated), tally.exact_any,
-                               tally.no_path);
+    for (const auto& [set, evaluation] : evaluations) {
+      std::cout << "\n| database (" << JoinSetName(set)
+                << ") | evaluated | exact match | exact in best or an alternative | no path "
+                   "|\n|---|---:|---:|---:|---:|\n";
+      for (const auto& [db_id, tally] : evaluation.per_db) {
+        std::cout << fmt::format("| {} | {} | {} ({}) | {} | {} |\n", db_id, tally.evaluated,
+                                 tally.exact, Rate(tally.exact, tally.evaluated), tally.exact_any,
+                                 tally.no_path);
+      }
     }
   }
   return 0;
@@ -557,8 +661,20 @@ int main(int argc, char** argv) {
       options.per_db = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
       options.show_misses = std::atoi(argv[++i]);
+    } else if (arg == "--joins" && i + 1 < argc) {
+      std::string sets = argv[++i];
+      options.sets.clear();
+      if (sets == "declared" || sets == "both")
+        options.sets.push_back(cairn::bench::JoinSet::kDeclared);
+      if (sets == "inferred" || sets == "both")
+        options.sets.push_back(cairn::bench::JoinSet::kInferred);
+      if (options.sets.empty()) {
+        std::cerr << "--joins: declared, inferred or both\n";
+        return 2;
+      }
     } else {
-      std::cerr << "usage: cairn_path_bench [--data DIR] [--per-db] [--show-misses N]\n";
+      std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
+                   "[--per-db] [--show-misses N]\n";
       return 2;
     }
   }
