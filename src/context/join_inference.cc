@@ -394,13 +394,19 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   const double name_floor = std::max(0.0, (options.threshold - 0.5) / 0.5);
 
   std::set<std::string> covered;
+  // Columns that already reference something by a declared key are not guessed for.
+  std::set<std::string> declared_from;
   for (const auto& d : declared) {
     covered.insert(PairKey(d.from, d.to));
     covered.insert(PairKey(d.to, d.from));
+    for (const auto& c : d.from.columns) {
+      declared_from.insert(d.from.source + '\x1f' + d.from.table + '\x1f' + c);
+    }
   }
   std::vector<Candidate> candidates;
   for (const TableProfile* ft : usable) {
     for (const auto& f : ft->columns) {
+      if (declared_from.count(ft->source + '\x1f' + ft->table + '\x1f' + f.name) > 0) continue;
       std::vector<Candidate> mine;
       for (const Key& k : keys) {
         std::optional<Scored> s = ScorePair(*ft, f, k, options, name_floor);

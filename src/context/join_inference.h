@@ -20,7 +20,8 @@
 // key has two columns and another table has two columns matching both (by name and
 // containment), a composite join is proposed as well.
 //
-// Views are ignored unless InferenceOptions::include_views. Evidence is a JSON object:
+// Columns on the referencing side of a declared join get no inferred joins. Views are ignored
+// unless InferenceOptions::include_views. Evidence is a JSON object:
 //   {"name": 0.9, "containment": 1.0, "containment_method": "exact"|"minhash"|"range"|"none",
 //    "type": 1.0, "key": "declared_pk"|"unique", "key_uniqueness": 1.0,
 //    "from_distinct": 12, "to_distinct": 347, "cardinality": "many_to_one"|"one_to_one"}
