@@ -1,0 +1,336 @@
+// Discovery end to end through the API: real SQLite files (Chinook), a CSV directory, temp dirs.
+
+#include "context/discovery.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "context/catalog_store.h"
+#include "context/join_store.h"
+#include "core/config.h"
+#include "engine/catalog.h"
+#include "engine/session.h"
+#include "store/state_db.h"
+
+namespace cairn::context {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kChinook = fs::path(CAIRN_SHARED_DATA) / "chinook.sqlite";
+
+class DiscoveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cairn_discovery_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto db = store::StateDb::Open(dir_ / ".cairn" / "state.sqlite");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+  void TearDown() override {
+    session_.reset();
+    catalog_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // (Re)opens the catalog and a session over `yaml` (sources re-read their schemas).
+  void Open(const std::string& yaml) {
+    session_.reset();
+    catalog_.reset();
+    auto config = ParseConfig(yaml, dir_ / "cairn.yaml");
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    auto catalog = engine::Catalog::Create(std::move(*config));
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    catalog_ = std::move(*catalog);
+    auto session = engine::Session::Open(catalog_.get(), engine::Principal::Admin());
+    ASSERT_TRUE(session.ok());
+    session_ = std::move(*session);
+  }
+
+  void OpenChinookCopy() {
+    fs::copy_file(kChinook, dir_ / "chinook.sqlite", fs::copy_options::overwrite_existing);
+    Open("version: 1\nsources:\n  music: {kind: sqlite, path: chinook.sqlite}\n");
+  }
+
+  void ExecOnCopy(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "chinook.sqlite").c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+
+  Result<DiscoveryReport> Run(DiscoveryOptions options = {}) {
+    return Discover(session_.get(), db_.get(), options);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::StateDb> db_;
+  std::unique_ptr<engine::Catalog> catalog_;
+  std::unique_ptr<engine::Session> session_;
+};
+
+TEST_F(DiscoveryTest, ChinookProfilesRowCountsNullsTypesAndDeclaredKeys) {
+  OpenChinookCopy();
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->profiled, 11);
+  EXPECT_EQ(report->failed, 0);
+  EXPECT_TRUE(report->status().ok());
+  EXPECT_EQ(report->declared_joins, 11);
+
+  auto catalog = CatalogStore::Open(db_.get());
+  ASSERT_TRUE(catalog.ok());
+  auto track = catalog->GetTable("music", "Track");
+  ASSERT_TRUE(track.ok()) << track.status().ToString();
+  EXPECT_EQ(track->row_count, 3503);
+  EXPECT_EQ(track->sample_size, 3503);
+  EXPECT_EQ(track->sampling, "full");
+  EXPECT_EQ(track->provenance, Provenance::kDiscovered);
+  const ColumnProfile* composer = track->FindColumn("Composer");
+  ASSERT_NE(composer, nullptr);
+  EXPECT_EQ(composer->null_count, 977);
+  EXPECT_NEAR(composer->null_fraction, 977.0 / 3503, 1e-9);
+  const ColumnProfile* id = track->FindColumn("TrackId");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->distinct_count, 3503);
+  EXPECT_TRUE(id->distinct_exact);
+  EXPECT_DOUBLE_EQ(id->uniqueness, 1.0);
+  EXPECT_EQ(id->min, "1");
+  EXPECT_EQ(id->max, "3503");
+  EXPECT_EQ(id->semantic_type, SemanticType::kIdentifier);
+  EXPECT_EQ(id->minhash.size(), kMinHashSize);
+  EXPECT_EQ(id->value_hashes.size(), 3503u);
+  EXPECT_EQ(track->FindColumn("UnitPrice")->semantic_type, SemanticType::kMoney);
+  const ColumnProfile* media = track->FindColumn("MediaTypeId");
+  ASSERT_EQ(media->top_values.size(), 5u);
+  EXPECT_EQ(media->top_values[0].value, "1");  // MPEG audio files dominate
+  EXPECT_GE(media->top_values[0].count, media->top_values[1].count);
+  EXPECT_EQ(track->PrimaryKey(), std::vector<std::string>{"TrackId"});
+  int foreign = 0;
+  for (const auto& key : track->keys) foreign += key.type == DeclaredKey::Type::kForeign ? 1 : 0;
+  EXPECT_EQ(foreign, 3);
+
+  auto customer = catalog->GetTable("music", "Customer", ColumnDetail::kProfiles);
+  ASSERT_TRUE(customer.ok());
+  EXPECT_EQ(customer->FindColumn("Email")->semantic_type, SemanticType::kEmail);
+  EXPECT_TRUE(customer->FindColumn("Email")->minhash.empty());  // sketches not asked for
+  auto employee = catalog->GetTable("music", "Employee");
+  EXPECT_EQ(employee->FindColumn("BirthDate")->semantic_type, SemanticType::kDatetime);
+
+  auto tables = catalog->ListTables("music", ColumnDetail::kNone);
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(tables->size(), 11u);
+  EXPECT_EQ(catalog->GetTable("music", "Nope").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(DiscoveryTest, SecondRunSkipsUnchangedTablesAndFullRedoesThem) {
+  OpenChinookCopy();
+  ASSERT_TRUE(Run().ok());
+  auto again = Run();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->profiled, 0);
+  EXPECT_EQ(again->skipped, 11);
+  DiscoveryOptions full;
+  full.full = true;
+  auto redo = Run(full);
+  ASSERT_TRUE(redo.ok());
+  EXPECT_EQ(redo->profiled, 11);
+}
+
+TEST_F(DiscoveryTest, SchemaChangesAreRecordedAsDrift) {
+  OpenChinookCopy();
+  ASSERT_TRUE(Run().ok());
+  ExecOnCopy(
+      "ALTER TABLE Artist ADD COLUMN Country TEXT;"
+      "ALTER TABLE Genre RENAME COLUMN Name TO Title;"
+      "CREATE TABLE Label (LabelId INTEGER PRIMARY KEY, Name TEXT);"
+      "DROP TABLE PlaylistTrack;");
+  Open("version: 1\nsources:\n  music: {kind: sqlite, path: chinook.sqlite}\n");
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  std::set<std::string> changes;
+  for (const auto& d : report->drift) {
+    changes.insert(d.table + ":" + d.change + ":" + d.column + ":" + d.old_type + ">" + d.new_type);
+  }
+  EXPECT_EQ(changes, (std::set<std::string>{
+                         "Artist:column_added:Country:>TEXT",
+                         "Genre:column_added:Title:>NVARCHAR(120)",
+                         "Genre:column_removed:Name:NVARCHAR(120)>",
+                         "Label:table_added::>",
+                         "PlaylistTrack:table_removed::>",
+                     }));
+  auto catalog = CatalogStore::Open(db_.get());
+  auto drift = catalog->ListDrift("music");
+  ASSERT_TRUE(drift.ok());
+  EXPECT_EQ(drift->size(), 5u);
+  EXPECT_FALSE((*drift)[0].detected_at.empty());
+  EXPECT_EQ(catalog->GetTable("music", "PlaylistTrack").status().code(), StatusCode::kNotFound);
+  EXPECT_NE(catalog->GetTable("music", "Artist")->FindColumn("Country"), nullptr);
+  // Only the changed and new tables were read again.
+  EXPECT_EQ(report->profiled, 3);
+}
+
+// Column pairs (direction-insensitive, lower case) of a list of joins of one kind.
+std::set<std::string> Pairs(const std::vector<Join>& joins, JoinKind kind) {
+  std::set<std::string> out;
+  for (const auto& j : joins) {
+    if (j.kind != kind) continue;
+    for (size_t i = 0; i < j.from.columns.size(); ++i) {
+      std::string a = j.from.table + "." + j.from.columns[i];
+      std::string b = j.to.table + "." + j.to.columns[i];
+      out.insert(a < b ? a + "~" + b : b + "~" + a);
+    }
+  }
+  return out;
+}
+
+TEST_F(DiscoveryTest, InferenceFindsChinookForeignKeysWithoutDeclaredOnes) {
+  OpenChinookCopy();
+  ASSERT_TRUE(Run().ok());
+  auto joins = JoinStore::Open(db_.get());
+  auto declared = joins->List();
+  ASSERT_TRUE(declared.ok());
+  std::set<std::string> gold = Pairs(*declared, JoinKind::kDeclared);
+  ASSERT_EQ(gold.size(), 11u);
+
+  DiscoveryOptions options;
+  options.import_declared_keys = false;
+  options.full = true;
+  auto report = Run(options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->declared_joins, 0);
+  auto inferred = joins->List();
+  ASSERT_TRUE(inferred.ok());
+  std::set<std::string> found = Pairs(*inferred, JoinKind::kInferred);
+  for (const auto& g : gold) EXPECT_EQ(found.count(g), 1u) << "missed " << g;
+  for (const auto& j : *inferred) {
+    EXPECT_TRUE(j.evidence.contains("containment")) << j.ToJson().dump();
+    EXPECT_GE(j.score, options.inference.threshold);
+    EXPECT_LE(j.score, 1.0);
+  }
+  EXPECT_LE(found.size(), gold.size() + 1);  // precision: at most one extra pair
+}
+
+TEST_F(DiscoveryTest, VerdictsSurviveRediscovery) {
+  OpenChinookCopy();
+  DiscoveryOptions options;
+  options.import_declared_keys = false;
+  ASSERT_TRUE(Run(options).ok());
+  auto joins = JoinStore::Open(db_.get());
+  JoinSide track_album{"music", "Track", {"AlbumId"}};
+  JoinSide album{"music", "Album", {"AlbumId"}};
+  JoinSide invoice{"music", "Invoice", {"CustomerId"}};
+  JoinSide customer{"music", "Customer", {"CustomerId"}};
+  ASSERT_TRUE(joins->SetVerdict(track_album, album, JoinKind::kConfirmed, "admin", "").ok());
+  ASSERT_TRUE(joins->SetVerdict(invoice, customer, JoinKind::kRejected, "admin", "").ok());
+  options.full = true;
+  ASSERT_TRUE(Run(options).ok());
+  auto list = joins->List();
+  ASSERT_TRUE(list.ok());
+  int seen = 0;
+  for (const auto& j : *list) {
+    if (j.from == track_album && j.to == album) {
+      EXPECT_EQ(j.kind, JoinKind::kConfirmed);
+      EXPECT_EQ(j.stated_by, "admin");
+      ++seen;
+    }
+    if (j.from == invoice && j.to == customer) {
+      EXPECT_EQ(j.kind, JoinKind::kRejected);
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_F(DiscoveryTest, UnknownSourceIsNotFound) {
+  OpenChinookCopy();
+  DiscoveryOptions options;
+  options.sources = {"nosuch"};
+  auto report = Run(options);
+  EXPECT_EQ(report.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(report.status().message().find("nosuch"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, ARaggedCsvFailsItsTableOnlyAndTheRunReportsIt) {
+  fs::create_directories(dir_ / "csv");
+  std::ofstream(dir_ / "csv" / "good.csv") << "id,name\n1,a\n2,b\n";
+  std::ofstream(dir_ / "csv" / "bad.csv") << "id,name\n1,a\n2,b,extra\n";
+  fs::copy_file(kChinook, dir_ / "chinook.sqlite", fs::copy_options::overwrite_existing);
+  Open(
+      "version: 1\nsources:\n  files: {kind: csv, path: csv}\n"
+      "  music: {kind: sqlite, path: chinook.sqlite}\n");
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->failed, 1);
+  EXPECT_EQ(report->profiled, 12);
+  Status status = report->status();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
+  EXPECT_NE(status.message().find("files.bad"), std::string::npos) << status.ToString();
+  auto catalog = CatalogStore::Open(db_.get());
+  EXPECT_TRUE(catalog->GetTable("files", "good").ok());
+  EXPECT_EQ(catalog->GetTable("files", "bad").status().code(), StatusCode::kNotFound);
+  EXPECT_NE(report->ToJson().dump().find("files.bad"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, LargeTablesAreSampledWithTheSampleSizeStated) {
+  OpenChinookCopy();
+  DiscoveryOptions options;
+  options.sample_rows = 1000;
+  options.sources = {"music"};
+  auto report = Run(options);
+  ASSERT_TRUE(report.ok());
+  auto catalog = CatalogStore::Open(db_.get());
+  auto track = catalog->GetTable("music", "Track");
+  ASSERT_TRUE(track.ok());
+  EXPECT_EQ(track->sampling, "reservoir");
+  EXPECT_EQ(track->sample_size, 1000);
+  EXPECT_EQ(track->row_count, 3503);  // every row was read
+  EXPECT_EQ(track->FindColumn("TrackId")->values, 1000);
+  auto genre = catalog->GetTable("music", "Genre");
+  EXPECT_EQ(genre->sampling, "full");
+}
+
+TEST_F(DiscoveryTest, EmptyTablesAllNullColumnsBlobsAndHugeText) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "odd.sqlite").c_str(), &db), SQLITE_OK);
+  std::string huge(200000, 'x');
+  std::string sql =
+      "CREATE TABLE empty (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES empty);"
+      "CREATE TABLE odd (id INTEGER PRIMARY KEY, nada TEXT, data BLOB, big TEXT);"
+      "INSERT INTO odd VALUES (1, NULL, x'00ff10', '" +
+      huge + "'), (2, NULL, x'', 'small');";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  Open("version: 1\nsources:\n  odd: {kind: sqlite, path: odd.sqlite}\n");
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->failed, 0);
+  auto catalog = CatalogStore::Open(db_.get());
+  auto empty = catalog->GetTable("odd", "empty");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->row_count, 0);
+  EXPECT_EQ(empty->FindColumn("id")->semantic_type, SemanticType::kUnknown);
+  auto odd = catalog->GetTable("odd", "odd");
+  EXPECT_DOUBLE_EQ(odd->FindColumn("nada")->null_fraction, 1.0);
+  EXPECT_EQ(odd->FindColumn("data")->semantic_type, SemanticType::kBinary);
+  EXPECT_LE(odd->FindColumn("big")->top_values[0].value.size(), 200u);
+  EXPECT_EQ(report->declared_joins, 1);  // the self-reference
+}
+
+}  // namespace
+}  // namespace cairn::context
