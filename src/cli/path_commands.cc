@@ -134,7 +134,7 @@ void RegisterPathCommands(Cli* cli) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "jsonl"}));
   path->add_option("--alternatives", flags->alternatives,
-                   "At most this many alternatives (within 50% of the best cost)")
+                   "At most this many alternatives (within 25% of the best cost)")
       ->capture_default_str()
       ->check(CLI::Range(0, 3));
   path->callback(cli->Run([cli, flags](Format) {

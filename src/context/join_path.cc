@@ -307,20 +307,48 @@ std::vector<std::string> MakeAliases(const std::vector<TableRef>& tables) {
   return aliases;
 }
 
-// Orders the tree breadth-first from `root` and renders it.
-JoinTree MakeTree(const JoinGraph& graph, int root, const std::vector<int>& edges) {
+// Orders the tree from terminals[0] so that the given tables are joined in the order given as far
+// as the tree allows: each step adds the tree edge, among those touching the tables joined so far,
+// behind which lies the earliest given table. Then renders it.
+JoinTree MakeTree(const JoinGraph& graph, const std::vector<int>& terminals,
+                  const std::vector<int>& edges) {
   JoinTree tree;
-  std::vector<int> order = {root};
+  std::vector<int> order = {terminals[0]};
   std::vector<int> via;  // via[i] brings in order[i + 1]
   std::vector<char> used(edges.size(), 0);
-  for (size_t head = 0; head < order.size(); ++head) {
+  auto joined = [&](int node) {
+    return std::find(order.begin(), order.end(), node) != order.end();
+  };
+  // The earliest position in `terminals` among the tables reached from `node` without crossing
+  // a joined table.
+  std::function<size_t(int, int)> earliest = [&](int node, int from) {
+    size_t position = std::find(terminals.begin(), terminals.end(), node) - terminals.begin();
     for (size_t i = 0; i < edges.size(); ++i) {
       const JoinEdge& edge = graph.edges()[edges[i]];
-      if (used[i] || (edge.a != order[head] && edge.b != order[head])) continue;
-      used[i] = 1;
-      order.push_back(edge.Other(order[head]));
-      via.push_back(edges[i]);
+      if (used[i] || (edge.a != node && edge.b != node)) continue;
+      int next = edge.Other(node);
+      if (next == from || joined(next)) continue;
+      position = std::min(position, earliest(next, node));
     }
+    return position;
+  };
+  while (via.size() < edges.size()) {
+    size_t pick = edges.size(), pick_position = 0;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const JoinEdge& edge = graph.edges()[edges[i]];
+      if (used[i] || joined(edge.a) == joined(edge.b)) continue;
+      int next = joined(edge.a) ? edge.b : edge.a;
+      size_t position = earliest(next, edge.Other(next));
+      if (pick == edges.size() || position < pick_position) {
+        pick = i;
+        pick_position = position;
+      }
+    }
+    if (pick == edges.size()) break;  // cannot happen: `edges` form a tree over the terminals
+    used[pick] = 1;
+    const JoinEdge& edge = graph.edges()[edges[pick]];
+    order.push_back(joined(edge.a) ? edge.b : edge.a);
+    via.push_back(edges[pick]);
   }
   for (int node : order) tree.tables.push_back(graph.tables()[node]);
   tree.aliases = MakeAliases(tree.tables);
@@ -452,9 +480,9 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     }
   }
   JoinPlan plan;
-  plan.best = MakeTree(graph, terminals[0], best.edges);
+  plan.best = MakeTree(graph, terminals, best.edges);
   for (const Candidate& alternative : alternatives) {
-    plan.alternatives.push_back(MakeTree(graph, terminals[0], alternative.edges));
+    plan.alternatives.push_back(MakeTree(graph, terminals, alternative.edges));
   }
   return plan;
 }

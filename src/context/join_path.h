@@ -24,10 +24,11 @@
 // choice is clear.
 //
 // SQL: `SELECT *` then `FROM "source"."table" AS alias` for the first given table and one
-// `JOIN ... ON` per join in breadth-first order from it; each ON compares the new table's
-// columns with the already joined table's columns, ANDed for composite joins. Identifiers are
-// always double-quoted; aliases are short, unique, lowercase ASCII, derived from the initials
-// of the table name's words ("InvoiceLine" -> il, "Order Details" -> od), numbered on
+// `JOIN ... ON` per join, the given tables in the order given as far as the tree allows (a
+// connecting table comes just before the given table it leads to); each ON compares the new
+// table's columns with the already joined table's columns, ANDed for composite joins.
+// Identifiers are always double-quoted; aliases are short, unique, lowercase ASCII, derived from
+// the initials of the table name's words ("InvoiceLine" -> il, "Order Details" -> od), numbered on
 // collision, never an SQL keyword.
 //
 // Thread-safety: pure functions over a const JoinGraph.
@@ -45,7 +46,7 @@ namespace cairn::context {
 struct PathOptions {
   int max_alternatives = 3;
   // Alternatives cost at most best * (1 + alternative_margin).
-  double alternative_margin = 0.5;
+  double alternative_margin = 0.25;
 };
 
 // One connecting tree of joins.

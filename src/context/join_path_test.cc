@@ -149,6 +149,14 @@ TEST(JoinPathTest, SteinerTreesForThreeAndFourTables) {
   EXPECT_DOUBLE_EQ(four->best.cost, 2.0);
   EXPECT_EQ(four->best.tables.front(), T("d"));
 
+  // Joined in the order given where the tree allows it.
+  auto ordered = FindJoinPlan(graph, {T("hub"), T("d"), T("a"), T("c")});
+  ASSERT_TRUE(ordered.ok());
+  EXPECT_EQ(Tables(ordered->best), (std::vector<std::string>{"hub", "d", "a", "c"}));
+  auto through = FindJoinPlan(graph, {T("a"), T("d"), T("b")});
+  ASSERT_TRUE(through.ok());
+  EXPECT_EQ(Tables(through->best), (std::vector<std::string>{"a", "hub", "d", "b"}));
+
   // A chain: the middle table is a given table, no Steiner node needed.
   JoinGraph chain = GraphThroughStore(
       {Declared("a", "b"), Declared("b", "c"), Declared("c", "d"), Declared("d", "e")});
