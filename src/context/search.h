@@ -13,6 +13,16 @@
 //   semantic     the declared type and discovered semantic type                      weight 3
 //   vals         most frequent values from discovery                                 weight 1
 //
+// Ranking: FTS5's bm25() with those weights costs time in proportion to the documents that
+// match, too slow for frequent words over 200,000 columns. So the per-term BM25 contributions
+// (the same formula, k1 = 1.2, b = 0.75) are precomputed into search_impacts, ordered by score
+// per term, and a query reads only the best few hundred postings of each of its terms (top-k
+// with bounded work; a document outside every term's best postings is not returned). A word
+// that is not itself an indexed term is completed to up to 8 terms that start with it (as a
+// prefix query; then each term keeps its own idf, unlike FTS5's). While the
+// postings are out of date (after RefreshStated() on a large index), Search() ranks with FTS5
+// directly.
+//
 // Freshness: Reindex() rebuilds everything (call it after discovery or when sources change);
 // RefreshStated() cheaply re-reads descriptions, glossary terms and recipes (call it after
 // stating any of them). Search() never reads the sources.
@@ -38,8 +48,9 @@ namespace cairn::context {
 // "customer_id" -> "customer id", "CustomerId" -> "customer id". Bytes >= 0x80 are letters.
 std::string SplitIdentifier(std::string_view name);
 
-// An FTS5 MATCH expression for free text: every word (split as SplitIdentifier, common English
-// stop words dropped) as a quoted prefix term, OR-ed. Empty when the text has no word.
+// An FTS5 MATCH expression for free text (used by recipe recall): every word (split as
+// SplitIdentifier, common English stop words dropped) as a quoted prefix term, OR-ed. Empty when
+// the text has no word.
 std::string MatchQuery(std::string_view text);
 
 enum class SearchKind { kTable, kColumn, kTerm, kRecipe };
@@ -102,8 +113,24 @@ class SearchIndex {
   Result<std::vector<SearchHit>> Search(std::string_view text, int limit);
 
  private:
+  enum class ImpactPolicy { kRebuild, kIfSmall };
   explicit SearchIndex(store::StateDb* db) : db_(db) {}
-  Status RefreshStatedLocked(ReindexStats* stats);
+  Status RefreshStatedLocked(ReindexStats* stats, ImpactPolicy policy);
+  // Recomputes search_impacts (per term, every document's BM25 contribution) from the FTS5
+  // index; marks it current in search_meta.
+  Status RebuildImpacts();
+  // A query word and the index terms it matches: its stem when indexed (exact), else up to a
+  // few indexed terms that start with it (a prefix query).
+  struct QueryWord {
+    std::string word;
+    bool exact = true;
+    std::vector<std::string> terms;
+  };
+  Result<std::vector<QueryWord>> ResolveWords(std::string_view text);
+  // Exact FTS5 BM25 ranking (cost grows with the number of matching documents).
+  Result<std::vector<SearchHit>> SearchFts(const std::vector<QueryWord>& words, int limit);
+  // Top-k over the precomputed impacts: reads at most a bounded number of postings per term.
+  Result<std::vector<SearchHit>> SearchImpacts(const std::vector<QueryWord>& words, int limit);
   store::StateDb* db_;
 };
 
