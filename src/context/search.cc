@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "context/catalog_store.h"
 #include "context/glossary.h"
 #include "context/recipes.h"
 
@@ -541,23 +542,49 @@ Result<std::vector<SearchHit>> SearchIndex::SearchImpacts(const std::vector<Quer
   return hits;
 }
 
-Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* /*db*/, engine::Session* session,
+Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* db, engine::Session* session,
                                                std::vector<std::string>* skipped) {
+  ASSIGN_OR_RETURN(CatalogStore catalog, CatalogStore::Open(db));
   std::vector<IndexedTable> out;
   for (const auto& source : session->Sources()) {
-    if (!source.status.ok()) {
-      skipped->push_back(source.name + ": " + source.status.ToString());
-      continue;
-    }
-    Result<std::vector<connectors::TableInfo>> tables = session->Tables(source.name);
+    ASSIGN_OR_RETURN(std::vector<TableProfile> profiles, catalog.ListTables(source.name));
+    std::map<std::string, const TableProfile*> profiled;
+    for (const auto& profile : profiles) profiled[profile.table] = &profile;
+    Result<std::vector<connectors::TableInfo>> tables =
+        source.status.ok() ? session->Tables(source.name)
+                           : Result<std::vector<connectors::TableInfo>>(source.status);
     if (!tables.ok()) {
+      // The live schema is out of reach: index what discovery last saw, if anything.
       skipped->push_back(source.name + ": " + tables.status().ToString());
-      continue;
+      std::vector<connectors::TableInfo> known;
+      for (const auto& profile : profiles) {
+        connectors::TableInfo info;
+        info.name = profile.table;
+        info.kind = profile.kind;
+        for (const auto& column : profile.columns) {
+          info.columns.push_back({column.name, column.declared_type, column.source_type,
+                                  column.not_null, column.primary_key});
+        }
+        known.push_back(std::move(info));
+      }
+      tables = std::move(known);
     }
     for (const auto& info : *tables) {
       IndexedTable table{source.name, info.name, info.kind, {}};
+      auto found = profiled.find(info.name);
+      const TableProfile* profile = found == profiled.end() ? nullptr : found->second;
       for (const auto& column : info.columns) {
-        table.columns.push_back({column.name, column.type, "", {}});
+        IndexedColumn indexed{column.name, column.type, "", {}};
+        const ColumnProfile* stats = profile ? profile->FindColumn(column.name) : nullptr;
+        if (stats != nullptr) {
+          if (stats->semantic_type != SemanticType::kUnknown) {
+            indexed.semantic_type = std::string(SemanticTypeName(stats->semantic_type));
+          }
+          for (const auto& value : stats->top_values) {
+            indexed.top_values.push_back(value.value.substr(0, 64));
+          }
+        }
+        table.columns.push_back(std::move(indexed));
       }
       out.push_back(std::move(table));
     }

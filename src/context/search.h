@@ -134,9 +134,9 @@ class SearchIndex {
   store::StateDb* db_;
 };
 
-// The tables of every source of the session's catalog, from the discovery catalog where it has
-// profiled them (semantic types, top values), else from Session::Tables(). Unreachable sources
-// are listed in `skipped` and left out.
+// The tables of every source of the session's catalog: the live schema (Session::Tables())
+// enriched with what discovery stored in the CatalogStore (semantic types, top values). A source
+// that cannot be read is listed in `skipped` and indexed from the catalog's last view of it.
 Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* db, engine::Session* session,
                                                std::vector<std::string>* skipped);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <random>
 
+#include "context/catalog_store.h"
 #include "context/glossary.h"
 #include "context/recipes.h"
 
@@ -136,6 +137,20 @@ TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
                              "chinook.Employee e ON c.SupportRepId = e.EmployeeId GROUP BY 1",
                              "")
                   .ok());
+  // What discovery stored is indexed too: semantic types and frequent values.
+  auto catalog_store = CatalogStore::Open(db_.get());
+  ASSERT_TRUE(catalog_store.ok());
+  TableProfile profile;
+  profile.source = "chinook";
+  profile.table = "Customer";
+  ColumnProfile email;
+  email.name = "Email";
+  email.declared_type = "TEXT";
+  email.semantic_type = SemanticType::kEmail;
+  email.top_values = {{"luisg@embraer.com.br", 1}};
+  profile.columns.push_back(email);
+  ASSERT_TRUE(catalog_store->PutTable(profile).ok());
+
   auto stats = Reindex(db_.get(), session->get());
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_TRUE(*index_->SchemaIndexed());
@@ -156,6 +171,10 @@ TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
   EXPECT_EQ(hits[0].kind, SearchKind::kRecipe);
   EXPECT_EQ(hits[0].detail, "Which employees sell the most?");
   EXPECT_EQ(Find("milliseconds")[0].ref, "chinook.Track.Milliseconds");
+  hits = Find("embraer");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].ref, "chinook.Customer.Email");
+  EXPECT_EQ(hits[0].detail, "TEXT, email");
 }
 
 // 10,000 tables x 20 columns: indexing time and query latency (the figures are printed).
