@@ -39,6 +39,16 @@ const std::unordered_set<std::string>& PersonEntities() {
   return kTokens;
 }
 
+// Words that make a column of a table reference another row of the same table.
+const std::unordered_set<std::string>& ParentTokens() {
+  static const std::unordered_set<std::string> kTokens = {
+      "parent", "super",        "übergeordnet", "übergeordnete", "übergeordneten",
+      "eltern", "reports",      "reportsto",    "manager",       "boss",
+      "head",   "vorgesetzter", "predecessor",  "vorgänger",     "previous",
+      "prev",   "next",         "successor",    "nachfolger",    "original"};
+  return kTokens;
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -218,10 +228,20 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                                 const InferenceOptions& options, double name_floor) {
   if (&ft == k.table && &f == k.column) return std::nullopt;
   if (!KeyishType(f)) return std::nullopt;
-  double name = NameScore(f.name, k.table->table, k.column->name);
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));
+  double name = 0;
+  if (&ft == k.table) {
+    // A self-reference: the table's own name in a column says nothing (a "part_note" in
+    // "parts"); the column must name the key's entity or a parent/role.
+    name = 0.8 * std::max(CoreScore(fp.core, kp.core), role ? 0.6 : 0.0);
+    for (const auto& t : fp.core) {
+      if (ParentTokens().count(t) > 0) name = std::max(name, 0.6);
+    }
+  } else {
+    name = NameScore(f.name, k.table->table, k.column->name);
+  }
   if (!fp.key_suffix && !kp.key_suffix && !k.declared && !role) name *= 0.5;
   if (name < name_floor) return std::nullopt;
   // A table's own declared key named after its table does not reference another table unless
@@ -240,7 +260,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   std::string method;
   if (f.non_null() == 0) {
     method = "none";
-    if (name < 0.9) return std::nullopt;
+    if (name < 0.8) return std::nullopt;
     containment = 0.5;
   } else if (kc.non_null() == 0) {
     return std::nullopt;  // values that reference nothing
@@ -315,8 +335,8 @@ std::vector<std::string> NameTokens(std::string_view name) {
 
 std::string Singular(const std::string& w) {
   if (w.size() > 4 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
-  if (w.size() > 4 &&
-      (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes"))) {
+  if (w.size() > 4 && (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches") ||
+                       w.ends_with("shes") || w.ends_with("uses"))) {
     return w.substr(0, w.size() - 2);
   }
   if (w.size() > 3 && w.ends_with("s") && !w.ends_with("ss") && !w.ends_with("us") &&
@@ -387,6 +407,12 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         }
       } else if (declared_pk) {
         keys.push_back({t, &c, true, 1.0});
+      } else if (t->sample_size == 0) {
+        // An empty table: a key-like name for the table's own entity stands in for data.
+        NameParts parts = Parts(c.name);
+        if (parts.key_suffix && CoreScore(parts.core, NameTokens(t->table)) >= 0.8) {
+          keys.push_back({t, &c, false, 0.5});
+        }
       }
     }
   }
@@ -429,37 +455,57 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       }
     }
   }
-  // Composite keys: a declared two-column primary key whose columns another table holds both.
+  // Composite keys: a declared primary key of 2..4 columns whose columns another table holds
+  // all (each matched by name and contained). Tables keyed by the same columns are siblings,
+  // not references, and are left alone.
   if (options.composite) {
     for (const TableProfile* kt : usable) {
       std::vector<std::string> pk = kt->PrimaryKey();
-      if (pk.size() != 2) continue;
-      const ColumnProfile* a = kt->FindColumn(pk[0]);
-      const ColumnProfile* b = kt->FindColumn(pk[1]);
-      if (a == nullptr || b == nullptr) continue;
-      Key ka{kt, a, true, 1.0}, kb{kt, b, true, 1.0};
+      if (pk.size() < 2 || pk.size() > 4) continue;
+      std::vector<Key> parts;
+      for (const auto& name : pk) {
+        const ColumnProfile* c = kt->FindColumn(name);
+        if (c != nullptr) parts.push_back({kt, c, true, 1.0});
+      }
+      if (parts.size() != pk.size()) continue;
       for (const TableProfile* ft : usable) {
         if (ft == kt) continue;
-        std::optional<Scored> best_a, best_b;
-        const ColumnProfile *fa = nullptr, *fb = nullptr;
-        for (const auto& f : ft->columns) {
-          auto sa = ScorePair(*ft, f, ka, options, 0.8);
-          if (sa && (!best_a || sa->score > best_a->score)) best_a = sa, fa = &f;
-          auto sb = ScorePair(*ft, f, kb, options, 0.8);
-          if (sb && (!best_b || sb->score > best_b->score)) best_b = sb, fb = &f;
+        std::vector<std::optional<Scored>> best(parts.size());
+        std::vector<const ColumnProfile*> chosen(parts.size(), nullptr);
+        for (size_t p = 0; p < parts.size(); ++p) {
+          for (const auto& f : ft->columns) {
+            auto scored = ScorePair(*ft, f, parts[p], options, 0.8);
+            if (scored && (!best[p] || scored->score > best[p]->score)) {
+              best[p] = scored;
+              chosen[p] = &f;
+            }
+          }
         }
-        if (!best_a || !best_b || fa == fb) continue;
-        double score = (best_a->score + best_b->score) / 2;
-        if (score < options.threshold) continue;
+        std::set<const ColumnProfile*> distinct(chosen.begin(), chosen.end());
+        if (distinct.count(nullptr) > 0 || distinct.size() != chosen.size()) continue;
+        std::set<std::string> from_names, own_pk;
+        for (const auto* c : chosen) from_names.insert(c->name);
+        for (const auto& name : ft->PrimaryKey()) own_pk.insert(name);
+        if (from_names == own_pk) continue;
+        double score = 0, name = 0;
         Candidate c;
-        c.join.from = {ft->source, ft->table, {fa->name, fb->name}};
-        c.join.to = {kt->source, kt->table, {a->name, b->name}};
+        c.join.from = {ft->source, ft->table, {}};
+        c.join.to = {kt->source, kt->table, {}};
+        nlohmann::json per_column = nlohmann::json::array();
+        for (size_t p = 0; p < parts.size(); ++p) {
+          score += best[p]->score / static_cast<double>(parts.size());
+          name += best[p]->name / static_cast<double>(parts.size());
+          c.join.from.columns.push_back(chosen[p]->name);
+          c.join.to.columns.push_back(parts[p].column->name);
+          per_column.push_back(best[p]->evidence);
+        }
+        if (score < options.threshold) continue;
         c.join.kind = JoinKind::kInferred;
         c.join.score = std::round(score * 1000) / 1000;
         c.join.evidence = {{"composite", true},
-                           {"columns", nlohmann::json::array({best_a->evidence, best_b->evidence})},
-                           {"containment_note", "per column; pairs not checked"}};
-        c.name = (best_a->name + best_b->name) / 2;
+                           {"columns", std::move(per_column)},
+                           {"containment_note", "per column; tuples not checked"}};
+        c.name = name;
         c.to_declared = true;
         candidates.push_back(std::move(c));
       }
