@@ -9,6 +9,7 @@
 // measures discovery and path search together).
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
+//   cairn_path_bench --synthetic 10000     path search latency on a generated catalog
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -23,6 +24,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -413,6 +415,7 @@ struct Options {
   bool per_db = false;
   int show_misses = 0;
   std::vector<JoinSet> sets = {JoinSet::kDeclared, JoinSet::kInferred};
+  int synthetic_tables = 0;  // > 0: the generated-catalog latency run instead
 };
 
 // One gold join question that can be evaluated.
@@ -501,6 +504,95 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
   }
   std::sort(result.latencies_us.begin(), result.latencies_us.end());
   return result;
+}
+
+// Path search latency on a generated catalog: `tables` tables in sources of 100, each table
+// referencing 1 to 3 earlier tables of its source (half declared, half inferred with scores in
+// [0.6, 1], one in 50 composite), plus one cross-source inferred join per 30 tables. Queries
+// draw 2 to 4 tables from one source (one in 5 from two sources). Fixed seed.
+int RunSynthetic(int table_count, int queries) {
+  std::mt19937_64 random(6346);
+  auto uniform = [&](int n) { return static_cast<int>(random() % static_cast<uint64_t>(n)); };
+  const int kPerSource = 100;
+  auto table_ref = [&](int i) {
+    return TableRef{fmt::format("src{:03}", i / kPerSource), fmt::format("table_{:05}", i)};
+  };
+  std::vector<Join> joins;
+  for (int i = 0; i < table_count; ++i) {
+    int first = i / kPerSource * kPerSource;
+    int references = i == first ? 0 : 1 + uniform(3);
+    std::set<int> targets;
+    for (int r = 0; r < references; ++r) targets.insert(first + uniform(i - first));
+    for (int target : targets) {
+      Join join;
+      TableRef from = table_ref(i), to = table_ref(target);
+      std::string column = to.table + "_id";
+      join.from = {from.source, from.table, {column}};
+      join.to = {to.source, to.table, {"id"}};
+      if (uniform(50) == 0) {
+        join.from.columns.push_back(column + "_year");
+        join.to.columns.push_back("year");
+      }
+      join.kind = uniform(2) == 0 ? context::JoinKind::kDeclared : context::JoinKind::kInferred;
+      join.score =
+          join.kind == context::JoinKind::kDeclared ? 1.0 : 0.6 + 0.4 * uniform(1000) / 1000;
+      joins.push_back(std::move(join));
+    }
+  }
+  for (int k = 0; k < table_count / 30; ++k) {
+    TableRef from = table_ref(uniform(table_count)), to = table_ref(uniform(table_count));
+    if (from.source == to.source) continue;
+    Join join;
+    join.from = {from.source, from.table, {"code"}};
+    join.to = {to.source, to.table, {"code"}};
+    join.kind = context::JoinKind::kInferred;
+    join.score = 0.6 + 0.4 * uniform(1000) / 1000;
+    joins.push_back(std::move(join));
+  }
+  auto state = store::StateDb::Open(":memory:");
+  if (!state.ok()) return 1;
+  auto store = context::JoinStore::Open(state->get());
+  if (!store.ok() || !store->ReplaceDiscovered(joins).ok()) return 1;
+  auto t0 = std::chrono::steady_clock::now();
+  auto listed = store->List();
+  if (!listed.ok()) return 1;
+  context::JoinGraph graph = context::JoinGraph::Build(*listed);
+  double load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+
+  std::map<size_t, std::vector<double>> latencies;  // by number of tables
+  int failed = 0;
+  for (int q = 0; q < queries; ++q) {
+    size_t count = 2 + static_cast<size_t>(uniform(3));
+    int source = uniform(table_count / kPerSource);
+    int other = uniform(5) == 0 ? uniform(table_count / kPerSource) : source;
+    std::vector<TableRef> tables;
+    while (tables.size() < count) {
+      int s = tables.empty() ? source : (uniform(2) == 0 ? source : other);
+      TableRef table = table_ref(s * kPerSource + uniform(kPerSource));
+      if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(table);
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto plan = context::FindJoinPlan(graph, tables);
+    latencies[count].push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+            .count());
+    if (!plan.ok()) ++failed;
+  }
+  std::cout << fmt::format(
+      "Path search on a generated catalog: {} tables in {} sources, {} joins; JoinStore::List() "
+      "+ JoinGraph::Build {:.0f} ms; {} queries ({} without a path).\n\n",
+      table_count, table_count / kPerSource, graph.edges().size(), load_ms, queries, failed);
+  std::cout << "| tables per query | queries | median | p99 | max |\n|---:|---:|---:|---:|---:|\n";
+  for (auto& [count, values] : latencies) {
+    std::sort(values.begin(), values.end());
+    auto at = [&](double p) {
+      return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+    };
+    std::cout << fmt::format("| {} | {} | {:.2f} ms | {:.2f} ms | {:.2f} ms |\n", count,
+                             values.size(), at(0.5) / 1000, at(0.99) / 1000, values.back() / 1000);
+  }
+  return 0;
 }
 
 int Run(const Options& options) {
@@ -657,6 +749,8 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--data" && i + 1 < argc) {
       options.data = argv[++i];
+    } else if (arg == "--synthetic" && i + 1 < argc) {
+      options.synthetic_tables = std::atoi(argv[++i]);
     } else if (arg == "--per-db") {
       options.per_db = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
@@ -674,9 +768,12 @@ int main(int argc, char** argv) {
       }
     } else {
       std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
-                   "[--per-db] [--show-misses N]\n";
+                   "[--per-db] [--show-misses N] [--synthetic TABLES]\n";
       return 2;
     }
+  }
+  if (options.synthetic_tables > 0) {
+    return cairn::bench::RunSynthetic(options.synthetic_tables, 1000);
   }
   return cairn::bench::Run(options);
 }

@@ -55,6 +55,14 @@ struct JoinEdge {
   int Other(int node) const { return node == a ? b : a; }
 };
 
+// One direction of an edge, as searches walk it: compact, so that a search over a large graph
+// touches little memory.
+struct JoinArc {
+  int to = 0;    // the node at the other end
+  int edge = 0;  // index into JoinGraph::edges()
+  double cost = 0;
+};
+
 class JoinGraph {
  public:
   // The cost of `join` under `weights`; nullopt when the join is not usable (rejected, or
@@ -72,6 +80,8 @@ class JoinGraph {
   const std::vector<JoinEdge>& edges() const { return edges_; }
   // Indexes into edges() of the edges touching `node`, in edge order.
   const std::vector<int>& incident(int node) const { return incident_[node]; }
+  // The same edges as arcs leaving `node`, in the same order.
+  const std::vector<JoinArc>& arcs(int node) const { return arcs_[node]; }
   // The joins given to Build() except rejected ones, in input order (for drawing: includes
   // self-joins and joins below the minimum score).
   const std::vector<Join>& all_joins() const { return all_joins_; }
@@ -89,6 +99,7 @@ class JoinGraph {
   std::vector<TableRef> tables_;
   std::vector<JoinEdge> edges_;
   std::vector<std::vector<int>> incident_;
+  std::vector<std::vector<JoinArc>> arcs_;
   std::vector<Join> all_joins_;
 };
 

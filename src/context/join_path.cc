@@ -15,52 +15,66 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kEpsilon = 1e-9;
 
-// What one search may not use.
+// What one search may not use (a few edges and nodes at most).
 struct Bans {
-  std::vector<char> edges;  // by edge index
-  std::vector<char> nodes;  // by node index
+  std::vector<int> edges;
+  std::vector<int> nodes;
+
+  bool Edge(int e) const { return std::find(edges.begin(), edges.end(), e) != edges.end(); }
+  bool Node(int n) const { return std::find(nodes.begin(), nodes.end(), n) != nodes.end(); }
 };
 
-Bans NoBans(const JoinGraph& graph) {
-  return {std::vector<char>(graph.edges().size(), 0), std::vector<char>(graph.tables().size(), 0)};
-}
-
+// The state of one Dijkstra run, reused across runs: only the nodes a run touched are reset, so
+// a search that stops early costs what it explored, not the size of the graph.
 struct ShortestPaths {
+  explicit ShortestPaths(size_t nodes)
+      : distance(nodes, kInfinity), parent_edge(nodes, -1), done(nodes, 0) {}
+
   std::vector<double> distance;
   std::vector<int> parent_edge;  // -1 at a source or when unreached
+  std::vector<char> done;
+  std::vector<int> touched;
 };
 
-// Dijkstra from every node in `sources` at distance 0. Ties go to the lower node index and to
-// the edge seen first, so the result is deterministic.
-ShortestPaths Dijkstra(const JoinGraph& graph, const std::vector<int>& sources, const Bans& bans) {
-  size_t n = graph.tables().size();
-  ShortestPaths paths{std::vector<double>(n, kInfinity), std::vector<int>(n, -1)};
+// Dijkstra from every node in `sources` at distance 0, until a node for which `stop` is true is
+// settled (its distance and path are then final), or everything reachable within `limit` is.
+// Ties go to the lower node index and to the edge seen first, so the result is deterministic.
+void Dijkstra(const JoinGraph& graph, const std::vector<int>& sources, const Bans& bans,
+              const std::function<bool(int)>& stop, ShortestPaths* paths,
+              double limit = kInfinity) {
+  for (int node : paths->touched) {
+    paths->distance[node] = kInfinity;
+    paths->parent_edge[node] = -1;
+    paths->done[node] = 0;
+  }
+  paths->touched.clear();
   using Item = std::pair<double, int>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
   for (int source : sources) {
-    paths.distance[source] = 0;
+    paths->distance[source] = 0;
+    paths->touched.push_back(source);
     queue.push({0, source});
   }
-  std::vector<char> done(n, 0);
   while (!queue.empty()) {
     auto [distance, node] = queue.top();
     queue.pop();
-    if (done[node]) continue;
-    done[node] = 1;
-    for (int e : graph.incident(node)) {
-      if (bans.edges[e]) continue;
-      const JoinEdge& edge = graph.edges()[e];
-      int next = edge.Other(node);
-      if (bans.nodes[next] || done[next]) continue;
-      double candidate = distance + edge.cost;
-      if (candidate < paths.distance[next] - kEpsilon) {
-        paths.distance[next] = candidate;
-        paths.parent_edge[next] = e;
+    if (paths->done[node]) continue;
+    paths->done[node] = 1;
+    if (stop(node)) return;
+    for (const JoinArc& arc : graph.arcs(node)) {
+      int e = arc.edge, next = arc.to;
+      if (!bans.edges.empty() && bans.Edge(e)) continue;
+      if (paths->done[next] || (!bans.nodes.empty() && bans.Node(next))) continue;
+      double candidate = distance + arc.cost;
+      if (candidate > limit + kEpsilon) continue;
+      if (candidate < paths->distance[next] - kEpsilon) {
+        if (paths->distance[next] == kInfinity) paths->touched.push_back(next);
+        paths->distance[next] = candidate;
+        paths->parent_edge[next] = e;
         queue.push({candidate, next});
       }
     }
   }
-  return paths;
 }
 
 // The edges from a source of `paths` to `target`, in order from the source.
@@ -136,7 +150,7 @@ Path MakePath(const JoinGraph& graph, int start, std::vector<int> edges) {
 }
 
 std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const Path& best,
-                           int count, double max_cost) {
+                           int count, double max_cost, ShortestPaths* paths) {
   std::vector<Path> found = {best};
   std::vector<Path> pool;
   auto known = [&](const std::vector<int>& edges) {
@@ -153,17 +167,18 @@ std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const 
     for (size_t i = 0; i < last.edges.size(); ++i) {
       int spur = last.nodes[i];
       std::vector<int> root(last.edges.begin(), last.edges.begin() + static_cast<long>(i));
-      Bans bans = NoBans(graph);
+      Bans bans;
       for (const Path& p : found) {
         if (p.edges.size() > i && std::equal(root.begin(), root.end(), p.edges.begin())) {
-          bans.edges[p.edges[i]] = 1;
+          bans.edges.push_back(p.edges[i]);
         }
       }
-      for (size_t j = 0; j < i; ++j) bans.nodes[last.nodes[j]] = 1;
-      ShortestPaths spur_paths = Dijkstra(graph, {spur}, bans);
-      if (spur_paths.distance[target] == kInfinity) continue;
+      for (size_t j = 0; j < i; ++j) bans.nodes.push_back(last.nodes[j]);
+      Dijkstra(
+          graph, {spur}, bans, [&](int node) { return node == target; }, paths);
+      if (paths->distance[target] == kInfinity) continue;
       std::vector<int> edges = root;
-      for (int e : WalkBack(graph, spur_paths, target)) edges.push_back(e);
+      for (int e : WalkBack(graph, *paths, target)) edges.push_back(e);
       if (!known(edges)) pool.push_back(MakePath(graph, start, std::move(edges)));
     }
     if (pool.empty()) break;
@@ -192,7 +207,7 @@ std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes
       for (int e : graph.incident(node)) {
         const JoinEdge& edge = graph.edges()[e];
         int other = edge.Other(node);
-        if (bans.edges[e] || nodes.count(other) == 0 || in_tree.count(other) > 0) continue;
+        if (bans.Edge(e) || nodes.count(other) == 0 || in_tree.count(other) > 0) continue;
         if (best < 0 || edge.cost < graph.edges()[best].cost - kEpsilon ||
             (edge.cost <= graph.edges()[best].cost + kEpsilon && e < best)) {
           best = e;
@@ -230,25 +245,32 @@ std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes
 // to a terminal that cannot be reached and returns nullopt.
 std::optional<Candidate> ShortestPathHeuristic(const JoinGraph& graph,
                                                const std::vector<int>& terminals, size_t start,
-                                               const Bans& bans, int* unreachable) {
+                                               const Bans& bans, ShortestPaths* paths,
+                                               int* unreachable, double limit = kInfinity) {
   std::set<int> nodes = {terminals[start]};
   std::vector<char> connected(terminals.size(), 0);
   connected[start] = 1;
   for (size_t added = 1; added < terminals.size(); ++added) {
-    ShortestPaths paths = Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans);
+    // The nearest terminal not yet connected is the first one settled.
     int nearest = -1;
-    for (size_t t = 0; t < terminals.size(); ++t) {
-      if (connected[t]) continue;
-      if (nearest < 0 || paths.distance[terminals[t]] < paths.distance[terminals[nearest]]) {
-        nearest = static_cast<int>(t);
+    auto unconnected = [&](int node) {
+      for (size_t t = 0; t < terminals.size(); ++t) {
+        if (terminals[t] == node && !connected[t]) {
+          nearest = static_cast<int>(t);
+          return true;
+        }
       }
-    }
-    if (paths.distance[terminals[nearest]] == kInfinity) {
-      *unreachable = terminals[nearest];
+      return false;
+    };
+    Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans, unconnected, paths, limit);
+    if (nearest < 0) {
+      for (size_t t = 0; t < terminals.size(); ++t) {
+        if (!connected[t]) *unreachable = terminals[t];
+      }
       return std::nullopt;
     }
     connected[nearest] = 1;
-    for (int e : WalkBack(graph, paths, terminals[nearest])) {
+    for (int e : WalkBack(graph, *paths, terminals[nearest])) {
       nodes.insert(graph.edges()[e].a);
       nodes.insert(graph.edges()[e].b);
     }
@@ -426,7 +448,8 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     }
     terminals.push_back(node);
   }
-  Bans no_bans = NoBans(graph);
+  Bans no_bans;
+  ShortestPaths paths(graph.tables().size());
   // Every candidate found, distinct by edge set; the best is chosen among all of them.
   std::vector<Candidate> found;
   auto add = [&](Candidate candidate) {
@@ -440,7 +463,8 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     found.push_back(std::move(candidate));
   };
   if (terminals.size() == 2) {
-    ShortestPaths paths = Dijkstra(graph, {terminals[0]}, no_bans);
+    Dijkstra(
+        graph, {terminals[0]}, no_bans, [&](int node) { return node == terminals[1]; }, &paths);
     if (paths.distance[terminals[1]] == kInfinity) {
       return Disconnected(graph, terminals[0], terminals[1]);
     }
@@ -448,25 +472,26 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     add(MakeCandidate(graph, path.edges));
     double max_cost = path.cost * (1 + options.alternative_margin);
     for (Path& p : YenPaths(graph, terminals[0], terminals[1], path,
-                            std::max(options.max_alternatives, 3), max_cost)) {
+                            std::max(options.max_alternatives, 3), max_cost, &paths)) {
       add(MakeCandidate(graph, std::move(p.edges)));
     }
   } else {
     for (size_t start = 0; start < terminals.size(); ++start) {
       int unreachable = -1;
       std::optional<Candidate> tree =
-          ShortestPathHeuristic(graph, terminals, start, no_bans, &unreachable);
+          ShortestPathHeuristic(graph, terminals, start, no_bans, &paths, &unreachable);
       if (!tree) return Disconnected(graph, terminals[start], unreachable);
       add(MakeCandidate(graph, std::move(tree->edges), start));
     }
     std::sort(found.begin(), found.end(), BetterCandidate);
     Candidate first = found.front();
     for (int e : first.edges) {
-      Bans bans = NoBans(graph);
-      bans.edges[e] = 1;
+      Bans bans;
+      bans.edges.push_back(e);
       int unreachable = -1;
       std::optional<Candidate> tree =
-          ShortestPathHeuristic(graph, terminals, first.start, bans, &unreachable);
+          ShortestPathHeuristic(graph, terminals, first.start, bans, &paths, &unreachable,
+                                first.cost * (1 + options.alternative_margin));
       if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
   }
