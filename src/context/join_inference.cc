@@ -400,6 +400,12 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       // An undeclared key must look like one: a key-like name or an identifier-like type (a
       // unique address or name is a coincidence, not a key).
       if (!declared_pk && !Parts(c.name).key_suffix && !IdentifierType(c)) continue;
+      // Beside a declared primary key, another unique column is a key only when its name
+      // names the table's own entity (an alternate key), not when it is unique by chance.
+      if (!declared_pk && !pk.empty()) {
+        NameParts parts = Parts(c.name);
+        if (!parts.core.empty() && CoreScore(parts.core, NameTokens(t->table)) < 0.8) continue;
+      }
       if (c.non_null() > 0) {
         if (declared_pk ||
             (c.uniqueness >= kMinKeyUniqueness && c.null_fraction <= 0.01 && c.non_null() >= 2)) {
