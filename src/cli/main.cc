@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -22,6 +23,8 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "connectors/registry.h"
+#include "context/glossary.h"
+#include "context/search.h"
 #include "core/config.h"
 #include "core/config_edit.h"
 #include "engine/catalog.h"
@@ -193,17 +196,55 @@ Status RunTables(Environment& env, const std::string& only, Format format) {
   return printer->Finish();
 }
 
-Status RunDescribe(Environment& env, const std::string& qualified, Format format) {
-  ASSIGN_OR_RETURN(auto parts, SplitQualified(qualified));
+struct DescribeFlags {
+  std::string name;
+  std::string column;
+  std::optional<std::string> set;
+};
+
+// Shows a table's columns with their stated descriptions, or, with --set, states the
+// description of the table or of one column (an empty text removes it).
+Status RunDescribe(Environment& env, const DescribeFlags& flags, Format format) {
+  ASSIGN_OR_RETURN(auto parts, SplitQualified(flags.name));
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(connectors::TableInfo table, session->Describe(parts.first, parts.second));
+  if (!flags.column.empty()) {
+    bool found = false;
+    for (const auto& column : table.columns) found = found || column.name == flags.column;
+    if (!found) {
+      return NotFoundError("no column '{}' in {}.{}", flags.column, parts.first, parts.second);
+    }
+  }
+  ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+  ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
+  if (flags.set) {
+    RETURN_IF_ERROR(glossary.SetDescription(parts.first, table.name, flags.column, *flags.set,
+                                            session->principal().id));
+    ASSIGN_OR_RETURN(context::SearchIndex index, context::SearchIndex::Open(db));
+    RETURN_IF_ERROR(index.RefreshStated().status());
+    std::cout << (flags.set->empty() ? "removed the description of " : "described ") << parts.first
+              << "." << table.name << (flags.column.empty() ? "" : "." + flags.column) << "\n";
+    return OkStatus();
+  } else if (!flags.column.empty()) {
+    return InvalidArgumentError("--column needs --set");
+  }
+  ASSIGN_OR_RETURN(std::vector<context::Description> descriptions,
+                   glossary.ListDescriptions(parts.first, table.name));
+  std::map<std::string, std::string> described;
+  for (const auto& d : descriptions) described[d.column] = d.text;
+  if (format == Format::kTable && described.count("") != 0) {
+    std::cout << parts.first << "." << table.name << ": " << described[""] << "\n\n";
+  }
   auto printer = MakePrinter(format, &std::cout);
-  RETURN_IF_ERROR(printer->Columns({"column", "type", "source_type", "not_null", "primary_key"}));
+  RETURN_IF_ERROR(printer->Columns(
+      {"column", "type", "source_type", "not_null", "primary_key", "description"}));
   for (const auto& column : table.columns) {
     using V = engine::Value;
+    auto d = described.find(column.name);
     RETURN_IF_ERROR(
         printer->Row({V::Text(column.name), V::Text(column.type), V::Text(column.source_type),
-                      V::Integer(column.not_null), V::Integer(column.primary_key)}));
+                      V::Integer(column.not_null), V::Integer(column.primary_key),
+                      d == described.end() ? V::Null() : V::Text(d->second)}));
   }
   return printer->Finish();
 }
@@ -294,11 +335,15 @@ int Main(int argc, char** argv) {
   add_format(tables);
   tables->callback(run([&](Format format) { return RunTables(env, tables_source, format); }));
 
-  auto* describe = app.add_subcommand("describe", "Show the columns of source.table");
-  std::string describe_name;
-  describe->add_option("table", describe_name, "source.table")->required();
+  auto* describe = app.add_subcommand(
+      "describe", "Show the columns of source.table, or state a description with --set");
+  DescribeFlags describe_flags;
+  describe->add_option("table", describe_flags.name, "source.table")->required();
+  describe->add_option("--set", describe_flags.set,
+                       "State the description of the table (or of --column); \"\" removes it");
+  describe->add_option("--column,-c", describe_flags.column, "The column --set describes");
   add_format(describe);
-  describe->callback(run([&](Format format) { return RunDescribe(env, describe_name, format); }));
+  describe->callback(run([&](Format format) { return RunDescribe(env, describe_flags, format); }));
 
   auto* query = app.add_subcommand("query", "Run one read-only SQL statement across the sources");
   std::string sql;

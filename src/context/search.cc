@@ -258,12 +258,11 @@ Result<ReindexStats> SearchIndex::IndexSchema(const std::vector<IndexedTable>& t
     for (const IndexedTable& table : tables) {
       std::string ref = table.source + "." + table.table;
       std::string table_words = NameField(table.table);
-      std::vector<std::string> column_words;
-      for (const auto& column : table.columns) column_words.push_back(SplitIdentifier(column.name));
+      // Column names stay out of the table's document: they have their own, and a long
+      // table document would rank below its columns under BM25's length normalisation.
       RETURN_IF_ERROR(writer.Add("table", ref, table.source, table.table, "",
                                  fmt::format("{}, {} columns", table.kind, table.columns.size()),
-                                 table_words, table.source + " " + Joined(column_words, " "), "",
-                                 table.kind, ""));
+                                 table_words, table.source, "", table.kind, ""));
       ++stats.tables;
       for (const auto& column : table.columns) {
         std::string semantic = column.type;

@@ -7,8 +7,8 @@
 // search_fts with the porter stemmer) with five weighted fields:
 //   name         the name split into words ("customer_id", "CustomerId" -> "customer id") plus
 //                the name itself; a term; a recipe's question                        weight 10
-//   context      where it lives: source and table names; a table's column names;
-//                a term's references; a recipe's tables and columns                  weight 2
+//   context      where it lives: source and table names; a term's references;
+//                a recipe's tables and columns                                     weight 2
 //   description  a stated description; a term's definition; a recipe's note          weight 4
 //   semantic     the declared type and discovered semantic type                      weight 3
 //   vals         most frequent values from discovery                                 weight 1
