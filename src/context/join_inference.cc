@@ -224,15 +224,20 @@ struct Scored {
 };
 
 // Scores F -> K; nullopt when a hard requirement fails.
+// `column_names_only`: the names of the two columns must match (a part of a composite key),
+// the referenced table's name does not count.
 std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, const Key& k,
-                                const InferenceOptions& options, double name_floor) {
+                                const InferenceOptions& options, double name_floor,
+                                bool column_names_only = false) {
   if (&ft == k.table && &f == k.column) return std::nullopt;
   if (!KeyishType(f)) return std::nullopt;
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));
   double name = 0;
-  if (&ft == k.table) {
+  if (column_names_only) {
+    name = Squash(f.name) == Squash(k.column->name) ? 1.0 : CoreScore(fp.core, kp.core);
+  } else if (&ft == k.table) {
     // A self-reference: the table's own name in a column says nothing (a "part_note" in
     // "parts"); the column must name the key's entity or a parent/role.
     name = 0.8 * std::max(CoreScore(fp.core, kp.core), role ? 0.6 : 0.0);
@@ -480,7 +485,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         std::vector<const ColumnProfile*> chosen(parts.size(), nullptr);
         for (size_t p = 0; p < parts.size(); ++p) {
           for (const auto& f : ft->columns) {
-            auto scored = ScorePair(*ft, f, parts[p], options, 0.8);
+            auto scored = ScorePair(*ft, f, parts[p], options, 0.8, /*column_names_only=*/true);
             if (scored && (!best[p] || scored->score > best[p]->score)) {
               best[p] = scored;
               chosen[p] = &f;
