@@ -8,7 +8,7 @@ scripts/build.sh cairn_bench
 export CAIRN_PG_PORT=${CAIRN_BENCH_PG_PORT:-54339}
 export CAIRN_PG_DIR=$(mktemp -d /tmp/cairn-bench-pg.XXXXXX)
 chmod 755 "$CAIRN_PG_DIR"
-trap 'scripts/pg.sh stop' EXIT
+trap "$(pwd)/scripts/pg.sh stop" EXIT
 scripts/pg.sh start
 eval "$(scripts/pg.sh env)"
 ./build/bench/cairn_bench "$@"

@@ -3,6 +3,7 @@
 # throw-away PostgreSQL 15 on 127.0.0.1, load the fixtures, run every test, stop the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 scripts/deps.sh
 scripts/build.sh
 
@@ -11,7 +12,7 @@ export CAIRN_PG_DIR=$(mktemp -d /tmp/cairn-test-pg.XXXXXX)
 fixtures=$(mktemp -d /tmp/cairn-test-fixtures.XXXXXX)
 chmod 755 "$CAIRN_PG_DIR" "$fixtures"
 cleanup() {
-  scripts/pg.sh stop || true
+  "$root/scripts/pg.sh" stop || true
   rm -rf "$fixtures"
 }
 trap cleanup EXIT
