@@ -230,7 +230,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                                 const InferenceOptions& options, double name_floor,
                                 bool column_names_only = false) {
   if (&ft == k.table && &f == k.column) return std::nullopt;
-  if (!KeyishType(f)) return std::nullopt;
+  if (!KeyishType(f) && !column_names_only) return std::nullopt;
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));

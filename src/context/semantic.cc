@@ -347,6 +347,7 @@ void SemanticEvidence::Add(char type, std::string_view text, int64_t integer, do
       break;
     case 'r': {
       ++reals;
+      if (std::isfinite(real) && real == std::trunc(real)) ++integral_reals;
       double cents = real * 100;
       if (std::fabs(cents - std::round(cents)) < 1e-6 * std::max(1.0, std::fabs(cents)))
         ++two_decimal_reals;
@@ -417,11 +418,13 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
   const double numeric = (e.integers + e.reals) / n;
   if (numeric >= kSemanticMinFraction) {
     if (fits(SemanticType::kImoNumber)) return SemanticType::kImoNumber;
-    if (e.reals > 0 && (MoneyLikeName(column_name) || e.two_decimal_reals / n >= 0.99) &&
+    const bool fractions = e.reals > e.integral_reals;
+    if (fractions && (MoneyLikeName(column_name) || e.two_decimal_reals / n >= 0.99) &&
         e.two_decimal_reals / n >= kSemanticMinFraction) {
       return SemanticType::kMoney;
     }
-    if (e.integers / n >= kSemanticMinFraction) {
+    // Integral reals (1.0, 2.0) are integers stored as REAL.
+    if ((e.integers + e.integral_reals) / n >= kSemanticMinFraction) {
       if (primary_key || id_name) return SemanticType::kIdentifier;
       if (MoneyLikeName(column_name)) return SemanticType::kMoney;
       return SemanticType::kInteger;

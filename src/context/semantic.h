@@ -79,6 +79,7 @@ struct SemanticEvidence {
   int64_t texts = 0;
   int64_t blobs = 0;
   int64_t two_decimal_reals = 0;  // reals with at most two decimals
+  int64_t integral_reals = 0;     // reals without a fraction (1.0)
   int64_t bool_like = 0;          // 0/1, true/false, yes/no, t/f, y/n
   std::array<int64_t, kSemanticTypeCount> fits{};
   int64_t multi_word = 0;  // text with a space and longer than 30 bytes
