@@ -9,7 +9,8 @@
 // measures discovery and path search together).
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
-//   cairn_path_bench --synthetic 10000     path search latency on a generated catalog
+//   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
+//                                                           catalog
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -416,6 +417,7 @@ struct Options {
   int show_misses = 0;
   std::vector<JoinSet> sets = {JoinSet::kDeclared, JoinSet::kInferred};
   int synthetic_tables = 0;  // > 0: the generated-catalog latency run instead
+  int max_alternatives = 3;
 };
 
 // One gold join question that can be evaluated.
@@ -510,7 +512,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
 // referencing 1 to 3 earlier tables of its source (half declared, half inferred with scores in
 // [0.6, 1], one in 50 composite), plus one cross-source inferred join per 30 tables. Queries
 // draw 2 to 4 tables from one source (one in 5 from two sources). Fixed seed.
-int RunSynthetic(int table_count, int queries) {
+int RunSynthetic(int table_count, int queries, int max_alternatives) {
   std::mt19937_64 random(6346);
   auto uniform = [&](int n) { return static_cast<int>(random() % static_cast<uint64_t>(n)); };
   const int kPerSource = 100;
@@ -573,7 +575,9 @@ int RunSynthetic(int table_count, int queries) {
       if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(table);
     }
     auto started = std::chrono::steady_clock::now();
-    auto plan = context::FindJoinPlan(graph, tables);
+    context::PathOptions path_options;
+    path_options.max_alternatives = max_alternatives;
+    auto plan = context::FindJoinPlan(graph, tables, path_options);
     latencies[count].push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
             .count());
@@ -581,8 +585,9 @@ int RunSynthetic(int table_count, int queries) {
   }
   std::cout << fmt::format(
       "Path search on a generated catalog: {} tables in {} sources, {} joins; JoinStore::List() "
-      "+ JoinGraph::Build {:.0f} ms; {} queries ({} without a path).\n\n",
-      table_count, table_count / kPerSource, graph.edges().size(), load_ms, queries, failed);
+      "+ JoinGraph::Build {:.0f} ms; {} queries ({} without a path), at most {} alternatives.\n\n",
+      table_count, table_count / kPerSource, graph.edges().size(), load_ms, queries, failed,
+      max_alternatives);
   std::cout << "| tables per query | queries | median | p99 | max |\n|---:|---:|---:|---:|---:|\n";
   for (auto& [count, values] : latencies) {
     std::sort(values.begin(), values.end());
@@ -751,6 +756,8 @@ int main(int argc, char** argv) {
       options.data = argv[++i];
     } else if (arg == "--synthetic" && i + 1 < argc) {
       options.synthetic_tables = std::atoi(argv[++i]);
+    } else if (arg == "--alternatives" && i + 1 < argc) {
+      options.max_alternatives = std::atoi(argv[++i]);
     } else if (arg == "--per-db") {
       options.per_db = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
@@ -768,12 +775,12 @@ int main(int argc, char** argv) {
       }
     } else {
       std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
-                   "[--per-db] [--show-misses N] [--synthetic TABLES]\n";
+                   "[--per-db] [--show-misses N] [--synthetic TABLES [--alternatives N]]\n";
       return 2;
     }
   }
   if (options.synthetic_tables > 0) {
-    return cairn::bench::RunSynthetic(options.synthetic_tables, 1000);
+    return cairn::bench::RunSynthetic(options.synthetic_tables, 1000, options.max_alternatives);
   }
   return cairn::bench::Run(options);
 }

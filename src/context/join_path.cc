@@ -471,9 +471,11 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     Path path = MakePath(graph, terminals[0], WalkBack(graph, paths, terminals[1]));
     add(MakeCandidate(graph, path.edges));
     double max_cost = path.cost * (1 + options.alternative_margin);
-    for (Path& p : YenPaths(graph, terminals[0], terminals[1], path,
-                            std::max(options.max_alternatives, 3), max_cost, &paths)) {
-      add(MakeCandidate(graph, std::move(p.edges)));
+    if (options.max_alternatives > 0) {
+      for (Path& p : YenPaths(graph, terminals[0], terminals[1], path,
+                              std::max(options.max_alternatives, 3), max_cost, &paths)) {
+        add(MakeCandidate(graph, std::move(p.edges)));
+      }
     }
   } else {
     for (size_t start = 0; start < terminals.size(); ++start) {
@@ -485,7 +487,7 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     }
     std::sort(found.begin(), found.end(), BetterCandidate);
     Candidate first = found.front();
-    for (int e : first.edges) {
+    for (int e : options.max_alternatives > 0 ? first.edges : std::vector<int>()) {
       Bans bans;
       bans.edges.push_back(e);
       int unreachable = -1;

@@ -44,6 +44,8 @@
 namespace cairn::context {
 
 struct PathOptions {
+  // 0 searches no alternatives (and the best among equal-cost trees is chosen from fewer
+  // candidates): the fastest.
   int max_alternatives = 3;
   // Alternatives cost at most best * (1 + alternative_margin).
   double alternative_margin = 0.25;
