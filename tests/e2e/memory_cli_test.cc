@@ -1,0 +1,210 @@
+// End-to-end tests of the context people and agents state and reuse: describe --set, glossary,
+// remember, recall (with staleness across invocations), search and export-context, through the
+// `cairn` binary as a script would run it.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+namespace cairn {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Invocation {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class MemoryCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("cairn-memory-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    fs::copy_file(fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" / "chinook.sqlite",
+                  dir_ / "music.sqlite");
+    std::ofstream(dir_ / "cairn.yaml") << "version: 1\nsources:\n  music:\n    kind: sqlite\n"
+                                          "    path: music.sqlite\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Invocation Cairn(const std::vector<std::string>& args) {
+    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(CAIRN_BINARY);
+    for (const auto& arg : args) command += " " + Quote(arg);
+    command +=
+        " </dev/null >" + Quote((dir_ / ".out").string()) + " 2>" + Quote((dir_ / ".err").string());
+    int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(dir_ / ".out"),
+            Slurp(dir_ / ".err")};
+  }
+
+  nlohmann::json Json(const std::vector<std::string>& args) {
+    Invocation run = Cairn(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    nlohmann::json parsed = nlohmann::json::parse(run.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << run.out;
+    return parsed;
+  }
+
+  // Changes the source behind Cairn's back, as its owners would.
+  void Alter(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "music.sqlite").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  fs::path dir_;
+};
+
+const char* kTopCustomers =
+    "SELECT c.LastName, sum(i.Total) AS spent FROM music.Customer c JOIN music.Invoice i "
+    "USING (CustomerId) GROUP BY c.CustomerId ORDER BY spent DESC LIMIT 3";
+
+TEST_F(MemoryCliTest, RecipeIsRecalledInTheNextSessionAndTurnsStaleWhenItsTableChanges) {
+  Invocation bad = Cairn({"remember", "-q", "broken", "--sql", "SELECT Nope FROM music.Customer"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("InvalidArgument"), std::string::npos) << bad.err;
+  EXPECT_EQ(Cairn({"remember", "-q", "gone", "--sql", "SELECT * FROM music.Nope"}).exit_code, 4);
+  EXPECT_EQ(Json({"recipes", "--format", "json"}), nlohmann::json::array());
+
+  nlohmann::json recipe = Json({"remember", "-q", "Who are our top customers by spend?", "--sql",
+                                kTopCustomers, "--note", "totals include tax", "--format", "json"});
+  EXPECT_EQ(recipe["stated_by"], "admin");
+  EXPECT_EQ(recipe["tables"].size(), 2u);
+  EXPECT_EQ(recipe["freshness"], "fresh");
+
+  nlohmann::json recalled = Json({"recall", "top spending customers", "--format", "json"});
+  ASSERT_EQ(recalled.size(), 1u);
+  EXPECT_EQ(recalled[0]["id"], recipe["id"]);
+  EXPECT_EQ(recalled[0]["freshness"], "fresh");
+  EXPECT_EQ(recalled[0]["reuse_count"], 1);
+
+  Invocation ran = Cairn({"recipes", "run", recipe["id"].dump(), "--format", "csv"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(std::count(ran.out.begin(), ran.out.end(), '\n'), 4);  // header + 3 rows
+  EXPECT_EQ(Json({"recipes", "--format", "json"})[0]["reuse_count"], 2);
+
+  // An unrelated new column: still served, as "fresh (schema changed)".
+  Alter("ALTER TABLE Customer ADD COLUMN Loyalty TEXT");
+  recalled = Json({"recall", "top customers", "--format", "json"});
+  ASSERT_EQ(recalled.size(), 1u);
+  EXPECT_EQ(recalled[0]["freshness"], "fresh (schema changed)");
+  EXPECT_EQ(recalled[0]["reuse_count"], 3);
+
+  // A used column renamed: stale, with the reason, never counted, and refused to run.
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
+  recalled = Json({"recall", "top customers", "--format", "json"});
+  ASSERT_EQ(recalled.size(), 1u);
+  EXPECT_EQ(recalled[0]["freshness"], "stale");
+  EXPECT_EQ(recalled[0]["servable"], false);
+  EXPECT_NE(recalled[0]["stale_reason"].get<std::string>().find("music.Customer.LastName"),
+            std::string::npos);
+  EXPECT_EQ(recalled[0]["reuse_count"], 3);
+  Invocation refused = Cairn({"recipes", "run", recipe["id"].dump()});
+  EXPECT_EQ(refused.exit_code, 8);
+  EXPECT_NE(refused.err.find("stale"), std::string::npos) << refused.err;
+  Invocation table = Cairn({"recall", "top customers"});
+  EXPECT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find("stale"), std::string::npos);
+
+  EXPECT_EQ(Cairn({"recipes", "forget", recipe["id"].dump()}).exit_code, 0);
+  EXPECT_EQ(Cairn({"recipes", "forget", recipe["id"].dump()}).exit_code, 4);
+}
+
+TEST_F(MemoryCliTest, DescriptionsGlossaryAndSearch) {
+  EXPECT_EQ(Cairn({"describe", "music.Customer", "--set", "People who buy music"}).exit_code, 0);
+  EXPECT_EQ(Cairn({"describe", "music.Customer", "--column", "SupportRepId", "--set",
+                   "The employee who looks after them"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Cairn({"describe", "music.Customer", "--column", "Nope", "--set", "x"}).exit_code, 4);
+  nlohmann::json columns = Json({"describe", "music.Customer", "--format", "json"});
+  bool described = false;
+  for (const auto& column : columns) {
+    if (column["column"] == "SupportRepId") {
+      described = column["description"] == "The employee who looks after them";
+    }
+  }
+  EXPECT_TRUE(described) << columns.dump();
+  Invocation shown = Cairn({"describe", "music.Customer"});
+  EXPECT_NE(shown.out.find("music.Customer: People who buy music"), std::string::npos);
+
+  EXPECT_EQ(Cairn({"glossary", "add", "ARPU", "--definition", "Average revenue per user", "--see",
+                   "music.Invoice.Total"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Cairn({"glossary", "add", "X", "--definition", "y", "--see", "music.Nope"}).exit_code,
+            4);
+  nlohmann::json terms = Json({"glossary", "list", "--format", "json"});
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_EQ(terms[0]["term"], "ARPU");
+  EXPECT_EQ(terms[0]["provenance"], "stated");
+  EXPECT_EQ(terms[0]["stated_by"], "admin");
+  EXPECT_EQ(terms[0]["see"][0], "music.Invoice.Total");
+
+  ASSERT_EQ(Cairn({"remember", "-q", "How many tracks per genre?", "--sql",
+                   "SELECT GenreId, count(*) FROM music.Track GROUP BY 1"})
+                .exit_code,
+            0);
+  auto first_ref = [&](const std::string& text) {
+    nlohmann::json hits = Json({"search", text, "--format", "json"});
+    return hits.empty() ? std::string() : hits[0]["ref"].get<std::string>();
+  };
+  nlohmann::json hits = Json({"search", "customer", "--limit", "20", "--format", "json"});
+  bool column = false;
+  for (const auto& hit : hits) column = column || hit["ref"] == "music.Invoice.CustomerId";
+  EXPECT_TRUE(column) << hits.dump();
+  EXPECT_EQ(first_ref("revenue"), "ARPU");
+  EXPECT_EQ(first_ref("employee looks after"), "music.Customer.SupportRepId");
+  EXPECT_EQ(first_ref("tracks per genre"), "1");
+  EXPECT_EQ(Cairn({"glossary", "remove", "arpu"}).exit_code, 0);
+  EXPECT_EQ(Cairn({"glossary", "remove", "arpu"}).exit_code, 4);
+  EXPECT_NE(first_ref("revenue"), "ARPU");
+}
+
+TEST_F(MemoryCliTest, ExportContextWritesATreeAndReplacesIt) {
+  ASSERT_EQ(Cairn({"describe", "music.Genre", "--set", "Music styles"}).exit_code, 0);
+  Invocation run = Cairn({"export-context", "ctx"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(dir_ / "ctx" / "README.md"));
+  EXPECT_TRUE(fs::exists(dir_ / "ctx" / "sources" / "music.md"));
+  EXPECT_TRUE(fs::exists(dir_ / "ctx" / "joins.md"));
+  EXPECT_NE(Slurp(dir_ / "ctx" / "tables" / "music" / "Genre.md").find("Music styles"),
+            std::string::npos);
+  std::string readme = Slurp(dir_ / "ctx" / "README.md");
+  Alter("DROP TABLE PlaylistTrack");
+  ASSERT_EQ(Cairn({"export-context", "ctx"}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "ctx" / "tables" / "music" / "PlaylistTrack.md"));
+  EXPECT_TRUE(fs::exists(dir_ / "ctx" / "tables" / "music" / "Track.md"));
+
+  fs::create_directories(dir_ / "mine");
+  std::ofstream(dir_ / "mine" / "keep.txt") << "mine";
+  EXPECT_EQ(Cairn({"export-context", "mine"}).exit_code, 8);
+  EXPECT_EQ(Slurp(dir_ / "mine" / "keep.txt"), "mine");
+}
+
+}  // namespace
+}  // namespace cairn
