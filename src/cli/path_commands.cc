@@ -102,12 +102,10 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
 
 Status RunGraph(Environment& env, const std::vector<std::string>& sources,
                 const std::string& format) {
+  ASSIGN_OR_RETURN(std::vector<context::Join> joins, LoadJoins(env));  // loads the catalog too
   for (const std::string& source : sources) {
-    ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
-    (void)db;
     if (env.catalog()->IndexOf(source) < 0) return NotFoundError("no such source '{}'", source);
   }
-  ASSIGN_OR_RETURN(std::vector<context::Join> joins, LoadJoins(env));
   context::JoinGraph graph = context::JoinGraph::Build(joins);
   std::cout << context::RenderGraph(
       graph, format == "dot" ? context::GraphFormat::kDot : context::GraphFormat::kMermaid,
