@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 
@@ -528,15 +529,23 @@ Result<std::vector<SearchHit>> SearchIndex::SearchImpacts(const std::vector<Quer
                     [](const auto& a, const auto& b) {
                       return a.second != b.second ? a.second > b.second : a.first < b.first;
                     });
+  // One read for every hit, then back into rank order.
+  nlohmann::json ids = nlohmann::json::array();
+  for (size_t i = 0; i < keep; ++i) ids.push_back(ranked[i].first);
+  std::unordered_map<int64_t, SearchHit> found;
+  RETURN_IF_ERROR(db_->Query(std::string("SELECT ") + kHitColumns +
+                                 ", i.id FROM search_items i WHERE i.id IN "
+                                 "(SELECT value FROM json_each(?))",
+                             {ids.dump()}, [&](const store::Row& row) {
+                               found.emplace(row.Int(7), ReadHit(row));
+                               return OkStatus();
+                             }));
   std::vector<SearchHit> hits;
   for (size_t i = 0; i < keep; ++i) {
-    RETURN_IF_ERROR(
-        db_->Query(std::string("SELECT ") + kHitColumns + " FROM search_items i WHERE i.id = ?",
-                   {ranked[i].first}, [&](const store::Row& row) {
-                     hits.push_back(ReadHit(row));
-                     hits.back().score = ranked[i].second;
-                     return OkStatus();
-                   }));
+    auto it = found.find(ranked[i].first);
+    if (it == found.end()) continue;
+    hits.push_back(std::move(it->second));
+    hits.back().score = ranked[i].second;
   }
   return hits;
 }
