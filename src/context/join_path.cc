@@ -38,40 +38,46 @@ struct ShortestPaths {
 
 // Dijkstra from every node in `sources` at distance 0, until a node for which `stop` is true is
 // settled (its distance and path are then final), or everything reachable within `limit` is.
-// Ties go to the lower node index and to the edge seen first, so the result is deterministic.
+// With a `heuristic` (a lower bound of each node's remaining distance to the goal that is
+// consistent, e.g. exact distances in a graph with fewer bans; infinity prunes the node), the
+// search is A*: nodes are settled in order of distance + heuristic. Ties go to the lower node
+// index and to the edge seen first, so the result is deterministic.
 void Dijkstra(const JoinGraph& graph, const std::vector<int>& sources, const Bans& bans,
-              const std::function<bool(int)>& stop, ShortestPaths* paths,
-              double limit = kInfinity) {
+              const std::function<bool(int)>& stop, ShortestPaths* paths, double limit = kInfinity,
+              const std::vector<double>* heuristic = nullptr) {
   for (int node : paths->touched) {
     paths->distance[node] = kInfinity;
     paths->parent_edge[node] = -1;
     paths->done[node] = 0;
   }
   paths->touched.clear();
+  auto h = [&](int node) { return heuristic == nullptr ? 0.0 : (*heuristic)[node]; };
   using Item = std::pair<double, int>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
   for (int source : sources) {
     paths->distance[source] = 0;
     paths->touched.push_back(source);
-    queue.push({0, source});
+    if (h(source) != kInfinity) queue.push({h(source), source});
   }
   while (!queue.empty()) {
-    auto [distance, node] = queue.top();
+    int node = queue.top().second;
     queue.pop();
     if (paths->done[node]) continue;
     paths->done[node] = 1;
     if (stop(node)) return;
+    double distance = paths->distance[node];
     for (const JoinArc& arc : graph.arcs(node)) {
       int e = arc.edge, next = arc.to;
       if (!bans.edges.empty() && bans.Edge(e)) continue;
       if (paths->done[next] || (!bans.nodes.empty() && bans.Node(next))) continue;
       double candidate = distance + arc.cost;
-      if (candidate > limit + kEpsilon) continue;
+      double remaining = h(next);
+      if (remaining == kInfinity || candidate + remaining > limit + kEpsilon) continue;
       if (candidate < paths->distance[next] - kEpsilon) {
         if (paths->distance[next] == kInfinity) paths->touched.push_back(next);
         paths->distance[next] = candidate;
         paths->parent_edge[next] = e;
-        queue.push({candidate, next});
+        queue.push({candidate + remaining, next});
       }
     }
   }
@@ -149,8 +155,11 @@ Path MakePath(const JoinGraph& graph, int start, std::vector<int> edges) {
   return path;
 }
 
+// `to_target`: every node's distance to `target` without bans (infinity beyond max_cost), which
+// guides the spur searches (A*).
 std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const Path& best,
-                           int count, double max_cost, ShortestPaths* paths) {
+                           int count, double max_cost, const std::vector<double>& to_target,
+                           ShortestPaths* paths) {
   std::vector<Path> found = {best};
   std::vector<Path> pool;
   auto known = [&](const std::vector<int>& edges) {
@@ -175,7 +184,8 @@ std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const 
       }
       for (size_t j = 0; j < i; ++j) bans.nodes.push_back(last.nodes[j]);
       Dijkstra(
-          graph, {spur}, bans, [&](int node) { return node == target; }, paths);
+          graph, {spur}, bans, [&](int node) { return node == target; }, paths,
+          max_cost - CostOf(graph, root), &to_target);
       if (paths->distance[target] == kInfinity) continue;
       std::vector<int> edges = root;
       for (int e : WalkBack(graph, *paths, target)) edges.push_back(e);
@@ -472,8 +482,12 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     add(MakeCandidate(graph, path.edges));
     double max_cost = path.cost * (1 + options.alternative_margin);
     if (options.max_alternatives > 0) {
-      for (Path& p : YenPaths(graph, terminals[0], terminals[1], path,
-                              std::max(options.max_alternatives, 3), max_cost, &paths)) {
+      ShortestPaths to_target(graph.tables().size());
+      Dijkstra(
+          graph, {terminals[1]}, no_bans, [](int) { return false; }, &to_target, max_cost);
+      for (Path& p :
+           YenPaths(graph, terminals[0], terminals[1], path, std::max(options.max_alternatives, 3),
+                    max_cost, to_target.distance, &paths)) {
         add(MakeCandidate(graph, std::move(p.edges)));
       }
     }
