@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "context/catalog_store.h"
 #include "context/export.h"
 #include "context/glossary.h"
 #include "context/recipes.h"
@@ -68,8 +69,16 @@ Status RunSearch(Environment& env, const SearchFlags& flags, Format format) {
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::SearchIndex index, context::SearchIndex::Open(db));
-  ASSIGN_OR_RETURN(bool indexed, index.SchemaIndexed());
-  if (!indexed || flags.reindex) {
+  // Rebuilt when never built, when asked, or when discovery profiled a table since.
+  ASSIGN_OR_RETURN(std::string indexed_at, index.SchemaIndexedAt());
+  bool stale = indexed_at.empty() || flags.reindex;
+  if (!stale) {
+    ASSIGN_OR_RETURN(context::CatalogStore catalog, context::CatalogStore::Open(db));
+    ASSIGN_OR_RETURN(std::vector<context::TableProfile> profiles,
+                     catalog.ListTables(std::nullopt, context::ColumnDetail::kNone));
+    for (const auto& profile : profiles) stale = stale || profile.profiled_at > indexed_at;
+  }
+  if (stale) {
     ASSIGN_OR_RETURN(context::ReindexStats stats, context::Reindex(db, session.get()));
     for (const auto& skipped : stats.skipped_sources) {
       std::cerr << "cairn: warning: not indexed from the live schema: " << skipped << "\n";

@@ -405,13 +405,18 @@ Status SearchIndex::RebuildImpacts() {
 }
 
 Result<bool> SearchIndex::SchemaIndexed() {
-  bool indexed = false;
-  RETURN_IF_ERROR(db_->Query("SELECT 1 FROM search_meta WHERE key = 'schema_indexed_at'", {},
-                             [&](const store::Row&) {
-                               indexed = true;
+  ASSIGN_OR_RETURN(std::string at, SchemaIndexedAt());
+  return !at.empty();
+}
+
+Result<std::string> SearchIndex::SchemaIndexedAt() {
+  std::string at;
+  RETURN_IF_ERROR(db_->Query("SELECT value FROM search_meta WHERE key = 'schema_indexed_at'", {},
+                             [&](const store::Row& row) {
+                               at = row.Text(0);
                                return OkStatus();
                              }));
-  return indexed;
+  return at;
 }
 
 namespace {

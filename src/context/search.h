@@ -108,6 +108,8 @@ class SearchIndex {
 
   // True once IndexSchema() has run.
   Result<bool> SchemaIndexed();
+  // When IndexSchema() last ran (ISO-8601 UTC), empty if never.
+  Result<std::string> SchemaIndexedAt();
 
   // The best `limit` documents for free text, best first. Empty for text without words.
   Result<std::vector<SearchHit>> Search(std::string_view text, int limit);
