@@ -252,11 +252,14 @@ std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes
 }
 
 // One run of the heuristic from terminals[start]. On a disconnected graph, sets `unreachable`
-// to a terminal that cannot be reached and returns nullopt.
-std::optional<Candidate> ShortestPathHeuristic(const JoinGraph& graph,
-                                               const std::vector<int>& terminals, size_t start,
-                                               const Bans& bans, ShortestPaths* paths,
-                                               int* unreachable, double limit = kInfinity) {
+// to a terminal that cannot be reached and returns nullopt. With `to_terminal` (each terminal's
+// distances without bans, infinity beyond `limit`), the searches are A* towards the terminals
+// not yet connected.
+std::optional<Candidate> ShortestPathHeuristic(
+    const JoinGraph& graph, const std::vector<int>& terminals, size_t start, const Bans& bans,
+    ShortestPaths* paths, int* unreachable, double limit = kInfinity,
+    const std::vector<std::vector<double>>* to_terminal = nullptr) {
+  std::vector<double> heuristic;
   std::set<int> nodes = {terminals[start]};
   std::vector<char> connected(terminals.size(), 0);
   connected[start] = 1;
@@ -272,7 +275,17 @@ std::optional<Candidate> ShortestPathHeuristic(const JoinGraph& graph,
       }
       return false;
     };
-    Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans, unconnected, paths, limit);
+    if (to_terminal != nullptr) {
+      heuristic.assign(graph.tables().size(), kInfinity);
+      for (size_t t = 0; t < terminals.size(); ++t) {
+        if (connected[t]) continue;
+        for (size_t v = 0; v < heuristic.size(); ++v) {
+          heuristic[v] = std::min(heuristic[v], (*to_terminal)[t][v]);
+        }
+      }
+    }
+    Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans, unconnected, paths, limit,
+             to_terminal != nullptr ? &heuristic : nullptr);
     if (nearest < 0) {
       for (size_t t = 0; t < terminals.size(); ++t) {
         if (!connected[t]) *unreachable = terminals[t];
@@ -501,13 +514,22 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     }
     std::sort(found.begin(), found.end(), BetterCandidate);
     Candidate first = found.front();
+    double limit = first.cost * (1 + options.alternative_margin);
+    std::vector<std::vector<double>> to_terminal;
+    if (options.max_alternatives > 0) {
+      for (int terminal : terminals) {
+        ShortestPaths from_terminal(graph.tables().size());
+        Dijkstra(
+            graph, {terminal}, no_bans, [](int) { return false; }, &from_terminal, limit);
+        to_terminal.push_back(std::move(from_terminal.distance));
+      }
+    }
     for (int e : options.max_alternatives > 0 ? first.edges : std::vector<int>()) {
       Bans bans;
       bans.edges.push_back(e);
       int unreachable = -1;
-      std::optional<Candidate> tree =
-          ShortestPathHeuristic(graph, terminals, first.start, bans, &paths, &unreachable,
-                                first.cost * (1 + options.alternative_margin));
+      std::optional<Candidate> tree = ShortestPathHeuristic(
+          graph, terminals, first.start, bans, &paths, &unreachable, limit, &to_terminal);
       if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
   }
