@@ -15,6 +15,11 @@
 //              2 (1 - 1/k) of the optimum for k tables, usually optimal on schema graphs.
 //              Alternatives: the other distinct trees found from the other starts, and the
 //              trees found when one edge of the best tree is forbidden.
+// Cost of a search: every shortest-path search stops at its target; the alternatives' searches
+// are A* guided by exact distances to the tables still to reach and never look beyond the
+// alternatives' cost bound, so a query costs what its neighbourhood holds, not the graph's size
+// (bench/path_bench.cc --synthetic: p99 8 ms for two tables, 20-35 ms for three or four, in a
+// 10,000-table graph; set max_alternatives = 0 for the best tree alone).
 // Among trees of equal cost, the best is the one with more joins whose referencing table also
 // references another table of the tree (a star through an association table, e.g. doctor and
 // department through affiliated_with, rather than a chain through department.head), then the
