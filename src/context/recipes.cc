@@ -248,8 +248,8 @@ Result<Recipe> RecipeStore::Verify(engine::Session* session, Recipe recipe) {
     const RecipeTable& table = recipe.tables[i];
     Result<const connectors::TableInfo*> found = cache.Find(table.source, table.table);
     if (!found.ok()) {
-      freshness = found.status().code() == StatusCode::kNotFound ? Freshness::kStale
-                                                                 : Freshness::kUnverified;
+      // The source itself is out of reach (moved, down, removed): nothing can be said yet.
+      freshness = Freshness::kUnverified;
       reason =
           fmt::format("source '{}' cannot be read: {}", table.source, found.status().ToString());
     } else if (*found == nullptr) {

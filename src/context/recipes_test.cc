@@ -225,6 +225,23 @@ TEST_F(RecipesTest, DroppedColumnOrTableMakesItStale) {
       << checked->stale_reason;
 }
 
+TEST_F(RecipesTest, UnreachableSourceLeavesItUnverified) {
+  auto recipe = recipes_->Remember(session_.get(), "genres", "SELECT Name FROM music.Genre", "");
+  ASSERT_TRUE(recipe.ok());
+  fs::rename(dir_ / "chinook.sqlite", dir_ / "moved.sqlite");
+  Reopen();
+  auto matches = recipes_->Recall(session_.get(), "genres", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kUnverified);
+  EXPECT_NE((*matches)[0].recipe.stale_reason.find("source 'music' cannot be read"),
+            std::string::npos);
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 0);
+  fs::rename(dir_ / "moved.sqlite", dir_ / "chinook.sqlite");
+  Reopen();
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+}
+
 TEST_F(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
   auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
   ASSERT_TRUE(recipe.ok());
