@@ -177,8 +177,10 @@ TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
   EXPECT_EQ(hits[0].detail, "TEXT, email");
 }
 
-// 10,000 tables x 20 columns: indexing time and query latency (the figures are printed).
-TEST_F(SearchTest, EnterpriseScaleQueriesStayFast) {
+// 10,000 tables x 20 columns (more documents than the bounded top-k keeps fresh after a stated
+// change): every query fills its page, and the bounded top-k agrees with exact FTS5 ranking.
+// Its speed is measured by bench/search_bench.cc, not here.
+TEST_F(SearchTest, EnterpriseScaleBoundedTopKAgreesWithExactRanking) {
   const std::vector<std::string> words = {
       "customer", "order",     "invoice",  "payment",  "account",  "ledger",  "container",
       "vessel",   "berth",     "crane",    "gate",     "truck",    "customs", "hold",
@@ -199,30 +201,15 @@ TEST_F(SearchTest, EnterpriseScaleQueriesStayFast) {
     }
     tables.push_back(std::move(table));
   }
-  auto start = std::chrono::steady_clock::now();
   auto stats = index_->IndexSchema(tables);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
-  double index_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(stats->columns, 200'000);
-
-  std::vector<double> micros;
-  for (int q = 0; q < 200; ++q) {
+  for (int q = 0; q < 20; ++q) {
     std::string text = q % 2 == 0 ? word() : word() + " " + word();
-    auto begin = std::chrono::steady_clock::now();
     auto hits = index_->Search(text, 20);
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - begin)
-            .count());
     ASSERT_TRUE(hits.ok());
     EXPECT_EQ(hits->size(), 20u);
   }
-  std::sort(micros.begin(), micros.end());
-  double p50 = micros[micros.size() / 2] / 1000, p99 = micros[micros.size() * 99 / 100] / 1000;
-  std::printf(
-      "search: indexed 10000 tables / 200000 columns in %.2f s; query p50 %.2f ms, "
-      "p99 %.2f ms, max %.2f ms\n",
-      index_s, p50, p99, micros.back() / 1000);
-  EXPECT_LT(p99, 100.0);  // generous: sanitizer and debug builds; the real figure is printed
 
   // The bounded top-k agrees with exact FTS5 ranking, which takes over while the postings are
   // out of date (a stated change on an index this large).
