@@ -2,76 +2,26 @@
 // as a script would see them.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
+
+#include "cli_harness.h"
 
 namespace cairn {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
+using e2e::ReadFile;
+using e2e::SharedData;
+using e2e::WriteFile;
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-fs::path SharedData() { return fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data"; }
-
-class CliTest : public ::testing::Test {
+class CliTest : public e2e::CliTest {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("cairn-cli-" + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome Cairn(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-    std::string command = "cd " + ShellQuote(dir_.string()) + " && " + ShellQuote(CAIRN_BINARY);
-    for (const auto& arg : args) command += " " + ShellQuote(arg);
-    fs::path in = dir_ / ".stdin", out = dir_ / ".stdout", err = dir_ / ".stderr";
-    WriteFile(in, stdin_text);
-    command += " <" + ShellQuote(in.string()) + " >" + ShellQuote(out.string()) + " 2>" +
-               ShellQuote(err.string());
-    int status = std::system(command.c_str());
-    Outcome run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = ReadFile(out);
-    run.err = ReadFile(err);
-    return run;
-  }
-
   // A cairn.yaml with Chinook and Northwind as SQLite sources.
   void WriteChinookConfig() {
     WriteFile(dir_ / "cairn.yaml",
@@ -80,8 +30,6 @@ class CliTest : public ::testing::Test {
                   "\n  northwind:\n    kind: sqlite\n    path: " +
                   (SharedData() / "northwind.sqlite").string() + "\n");
   }
-
-  fs::path dir_;
 };
 
 TEST_F(CliTest, VersionAndHelp) {

@@ -1,66 +1,29 @@
 // End-to-end tests of `cairn discover` and `cairn joins` through the binary.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <sstream>
+
+#include "cli_harness.h"
 
 namespace cairn {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CliRun = e2e::Outcome;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-class DiscoveryCliTest : public ::testing::Test {
+class DiscoveryCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("cairn-disc-cli-" + std::to_string(rd()));
-    fs::create_directories(dir_);
+    e2e::CliTest::SetUp();
     fs::path data = fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data";
     fs::copy_file(data / "chinook.sqlite", dir_ / "chinook.sqlite");
     std::ofstream(dir_ / "cairn.yaml")
         << "version: 1\nsources:\n  music: {kind: sqlite, path: chinook.sqlite}\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliRun Cairn(const std::vector<std::string>& args) {
-    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(CAIRN_BINARY);
-    for (const auto& arg : args) command += " " + Quote(arg);
-    command +=
-        " </dev/null >" + Quote((dir_ / ".out").string()) + " 2>" + Quote((dir_ / ".err").string());
-    int status = std::system(command.c_str());
-    CliRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = Slurp(dir_ / ".out");
-    run.err = Slurp(dir_ / ".err");
-    return run;
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(DiscoveryCliTest, DiscoverJsonThenIncrementalThenJoins) {

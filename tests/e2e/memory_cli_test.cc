@@ -4,62 +4,29 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <sstream>
+
+#include "cli_harness.h"
 
 namespace cairn {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Invocation {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Invocation = e2e::Outcome;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-class MemoryCliTest : public ::testing::Test {
+class MemoryCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("cairn-memory-" + std::to_string(rd()));
-    fs::create_directories(dir_);
+    e2e::CliTest::SetUp();
     fs::copy_file(fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" / "chinook.sqlite",
                   dir_ / "music.sqlite");
     std::ofstream(dir_ / "cairn.yaml") << "version: 1\nsources:\n  music:\n    kind: sqlite\n"
                                           "    path: music.sqlite\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Invocation Cairn(const std::vector<std::string>& args) {
-    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(CAIRN_BINARY);
-    for (const auto& arg : args) command += " " + Quote(arg);
-    command +=
-        " </dev/null >" + Quote((dir_ / ".out").string()) + " 2>" + Quote((dir_ / ".err").string());
-    int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(dir_ / ".out"),
-            Slurp(dir_ / ".err")};
-  }
-
   nlohmann::json Json(const std::vector<std::string>& args) {
     Invocation run = Cairn(args);
     EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -75,8 +42,6 @@ class MemoryCliTest : public ::testing::Test {
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
-
-  fs::path dir_;
 };
 
 const char* kTopCustomers =
@@ -192,9 +157,9 @@ TEST_F(MemoryCliTest, ExportContextWritesATreeAndReplacesIt) {
   EXPECT_TRUE(fs::exists(dir_ / "ctx" / "README.md"));
   EXPECT_TRUE(fs::exists(dir_ / "ctx" / "sources" / "music.md"));
   EXPECT_TRUE(fs::exists(dir_ / "ctx" / "joins.md"));
-  EXPECT_NE(Slurp(dir_ / "ctx" / "tables" / "music" / "Genre.md").find("Music styles"),
+  EXPECT_NE(e2e::ReadFile(dir_ / "ctx" / "tables" / "music" / "Genre.md").find("Music styles"),
             std::string::npos);
-  std::string readme = Slurp(dir_ / "ctx" / "README.md");
+  std::string readme = e2e::ReadFile(dir_ / "ctx" / "README.md");
   Alter("DROP TABLE PlaylistTrack");
   ASSERT_EQ(Cairn({"export-context", "ctx"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(dir_ / "ctx" / "tables" / "music" / "PlaylistTrack.md"));
@@ -203,7 +168,7 @@ TEST_F(MemoryCliTest, ExportContextWritesATreeAndReplacesIt) {
   fs::create_directories(dir_ / "mine");
   std::ofstream(dir_ / "mine" / "keep.txt") << "mine";
   EXPECT_EQ(Cairn({"export-context", "mine"}).exit_code, 8);
-  EXPECT_EQ(Slurp(dir_ / "mine" / "keep.txt"), "mine");
+  EXPECT_EQ(e2e::ReadFile(dir_ / "mine" / "keep.txt"), "mine");
 }
 
 }  // namespace

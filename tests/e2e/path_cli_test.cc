@@ -3,51 +3,24 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <sstream>
+
+#include "cli_harness.h"
 
 namespace cairn {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CliRun = e2e::Outcome;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-class PathCliTest : public ::testing::Test {
+class PathCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("cairn-path-" + std::to_string(rd()));
-    fs::create_directories(dir_);
+    e2e::CliTest::SetUp();
     fs::path data = fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data";
     std::ofstream(dir_ / "cairn.yaml")
         << "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: "
@@ -60,7 +33,6 @@ class PathCliTest : public ::testing::Test {
     EXPECT_EQ(empty.out, "flowchart LR\n");
     StoreJoins();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Joins as the join store keeps them: declared foreign keys of Chinook, one inferred and one
   // rejected join, and Northwind's "Order Details" keys.
@@ -86,27 +58,12 @@ class PathCliTest : public ::testing::Test {
     sqlite3_close(db);
   }
 
-  CliRun Cairn(const std::vector<std::string>& args) {
-    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(CAIRN_BINARY);
-    for (const auto& arg : args) command += " " + Quote(arg);
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
-    command += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int status = std::system(command.c_str());
-    CliRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = Slurp(out);
-    run.err = Slurp(err);
-    return run;
-  }
-
   // Runs `sql` through `cairn query` and returns the row count as CSV (RFC 4180: CRLF).
   std::string CountRows(const std::string& sql) {
     CliRun run = Cairn({"query", "SELECT count(*) AS n FROM (" + sql + ")", "--format", "csv"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return run.out;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(PathCliTest, PathPrintsSqlThatRuns) {
