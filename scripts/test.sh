@@ -7,7 +7,14 @@ root=$(pwd)
 scripts/deps.sh
 scripts/build.sh
 
-export CAIRN_PG_PORT=${CAIRN_PG_PORT:-54329}
+# The first free loopback port from 54329 on, unless CAIRN_PG_PORT says which.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "${CAIRN_PG_PORT:-}" ]; then
+  for port in $(seq 54329 54399); do
+    if ! port_in_use "$port"; then CAIRN_PG_PORT=$port; break; fi
+  done
+fi
+export CAIRN_PG_PORT=${CAIRN_PG_PORT:?no free port for the test PostgreSQL in 54329-54399}
 export CAIRN_PG_DIR=$(mktemp -d /tmp/cairn-test-pg.XXXXXX)
 fixtures=$(mktemp -d /tmp/cairn-test-fixtures.XXXXXX)
 chmod 755 "$CAIRN_PG_DIR" "$fixtures"
