@@ -373,42 +373,5 @@ TEST_F(CsvIndexTest, BadIndexBudgetIsRejected) {
               HasSubstr("sources.customs.index_max_mb: must be between 0 and 2^40, got -1"));
 }
 
-// The benchmark's shape: 20k outer rows joined to a 10k-row CSV on its key. Informal timing;
-// run with --gtest_also_run_disabled_tests.
-TEST_F(CsvIndexTest, DISABLED_TimeBenchmarkJoin) {
-  std::string text = "customer_id,name,country,score\n";
-  for (int i = 1; i <= 10000; ++i) {
-    text += fmt::format("{},\"Customer {}\",C{},{}\n", i, i, i % 50, i % 97);
-  }
-  dir_.Write("customers.csv", text);
-  Attach();
-  const std::string join =
-      "WITH RECURSIVE o(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM o WHERE n < {1}) "
-      "SELECT count(*), sum(c.score) FROM o JOIN {0}.customers c "
-      "ON c.customer_id = (o.n * 7) % 10000 + 1";
-  auto time = [&](const std::string& schema, int outer) {
-    auto start = std::chrono::steady_clock::now();
-    Rows rows = Select(fmt::format(fmt::runtime(join), schema, outer));
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s, %d outer rows: %.3f s (%s)\n", schema.c_str(), outer, seconds,
-                rows.empty() ? "" : rows[0][0].c_str());
-    return rows;
-  };
-  Rows first = time("customs", 20000);  // includes building the index
-  EXPECT_EQ(first, time("customs", 20000));
-  Rows plain = time("plain", 500);
-  (void)plain;
-  ASSERT_EQ(sqlite3_exec(db_.get(),
-                         "ATTACH ':memory:' AS native;"
-                         "CREATE TABLE native.customers(customer_id INTEGER PRIMARY KEY, name TEXT,"
-                         " country TEXT, score INTEGER);"
-                         "INSERT INTO native.customers SELECT * FROM plain.customers;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  EXPECT_EQ(first, time("native", 20000));
-  std::printf("%s", Plan(fmt::format(fmt::runtime(join), "customs", 20000)).c_str());
-}
-
 }  // namespace
 }  // namespace cairn::connectors::csv
