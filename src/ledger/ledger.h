@@ -1,0 +1,193 @@
+#pragma once
+
+// The ledger: an append-only record of every action, as an RFC 6962 Merkle tree whose heads
+// are signed with Ed25519. See docs/ledger.md for the formats an outside verifier relies on.
+//
+// Entries. Each entry gets a dense 0-based sequence number. Its leaf hash is
+// SHA-256(0x00 || CanonicalEntry(seq, entry)), the canonical serialization being version 1:
+// the JSON object of all fields plus "seq" and "v": 1, keys sorted, no whitespace, non-ASCII and
+// control characters escaped as \uXXXX (pure ASCII bytes). Entry and leaf hash are stored in
+// one transaction in the tables `ledger_entries` and `ledger_tree_heads` of a store::StateDb
+// (migration component "ledger").
+//
+// Durability. Open() sets `PRAGMA synchronous = FULL` on the ledger's own connection, so a
+// WAL commit is fsynced before Append() returns: an acknowledged entry survives kill -9 and
+// power loss (as far as the file system honours fsync). Group commit: AppendBatch() writes many
+// entries in one transaction and one fsync; a caller with concurrent producers should queue
+// their entries and let one writer thread hand each batch to AppendBatch(), acknowledging every
+// producer of the batch once it returns.
+//
+// Tree heads. SignTreeHead() signs {tree_size, root_hash, timestamp} (the exact bytes are
+// TreeHeadMessage()) and stores the signed head; Verify() checks every stored entry, every gap,
+// and every signed head (so a truncated tail is detected against the last signed head). Keep a
+// copy of signed heads outside the database too: an attacker who can rewrite the file can also
+// delete stored heads, and Verify() accepts externally saved heads for that reason.
+//
+// Ownership: the Ledger owns its StateDb; `clock` and `key` are borrowed and must outlive it.
+// Thread-safety: like StateDb, one thread at a time (use one Ledger per thread or a lock).
+//
+// Error codes: InvalidArgument for malformed entries or out-of-range sizes/sequence numbers,
+// NotFound for a sequence number that is not stored, FailedPrecondition when signing without a
+// key, DataLoss when stored state is corrupt (the message names the first bad sequence number),
+// Unavailable when the database is busy, Internal otherwise.
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ledger/clock.h"
+#include "ledger/merkle.h"
+#include "ledger/signing.h"
+#include "store/state_db.h"
+
+namespace cairn::ledger {
+
+struct Entry {
+  std::string time;  // ISO-8601 UTC; set by Append() from the Clock (the input value is ignored)
+  std::string principal;      // who acted; required
+  std::string action;         // "query", "tool_call", "policy_change", ...; required
+  std::string subject;        // what it acted on (table, tool, policy name, SQL text)
+  std::string input_digest;   // hex SHA-256 of the input, or empty
+  std::string result_digest;  // hex SHA-256 of the result, or empty
+  std::string label;          // classification of the result ("public", ... ) or empty
+  std::string decision;       // "allow", "deny", ... with the deciding rule if any
+  std::string ingress;        // "cli", "rest", "mcp", "web", "library"
+};
+
+struct Record {
+  int64_t seq = 0;
+  Entry entry;
+  std::string leaf_hash;  // hex
+};
+
+struct TreeHead {
+  uint64_t tree_size = 0;
+  std::string root_hash;  // hex
+  std::string timestamp;  // ISO-8601 UTC
+};
+
+struct SignedTreeHead {
+  uint64_t tree_size = 0;
+  std::string root_hash;  // hex
+  std::string timestamp;  // ISO-8601 UTC
+  std::string signature;  // hex of the 64-byte Ed25519 signature of TreeHeadMessage()
+  std::string key_id;     // hex SHA-256 of the public key DER
+};
+
+struct InclusionProofData {
+  uint64_t leaf_index = 0;
+  uint64_t tree_size = 0;
+  std::string leaf_hash;                // hex
+  std::vector<std::string> audit_path;  // hex, nearest sibling first
+  std::string root_hash;                // hex
+};
+
+struct ConsistencyProofData {
+  uint64_t old_size = 0;
+  uint64_t new_size = 0;
+  std::string old_root;            // hex
+  std::string new_root;            // hex
+  std::vector<std::string> proof;  // hex
+};
+
+struct SearchFilter {
+  std::optional<std::string> principal;  // exact
+  std::optional<std::string> action;     // exact
+  std::optional<std::string> subject;    // substring (byte-wise, no wildcards)
+  std::optional<std::string> decision;   // exact
+  std::optional<std::string> from;       // time >= from (ISO-8601 UTC)
+  std::optional<std::string> to;         // time < to
+  int64_t limit = 0;                     // 0: no limit
+};
+
+// Version-1 canonical serialization of entry `seq` (see above). InvalidArgument if a field is
+// not valid UTF-8.
+Result<std::string> CanonicalEntry(int64_t seq, const Entry& entry);
+Result<nlohmann::json> CanonicalEntryJson(int64_t seq, const Entry& entry);
+
+// The bytes a tree head signature covers:
+//   "cairn.ledger.tree_head.v1\n" <tree_size decimal> "\n" <root hex> "\n" <timestamp> "\n"
+std::string TreeHeadMessage(uint64_t tree_size, const std::string& root_hash,
+                            const std::string& timestamp);
+
+// OK if `head` is signed by `key`; DataLoss otherwise (wrong key id or bad signature).
+Status VerifyTreeHead(const SignedTreeHead& head, const PublicKey& key);
+
+// JSON shapes (see docs/ledger.md).
+// {seq, time, principal, action, subject, label, decision, hash}
+nlohmann::json RecordToJson(const Record& record);
+nlohmann::json TreeHeadToJson(const SignedTreeHead& head);
+Result<SignedTreeHead> TreeHeadFromJson(const nlohmann::json& json);
+nlohmann::json InclusionProofToJson(const InclusionProofData& proof);
+nlohmann::json ConsistencyProofToJson(const ConsistencyProofData& proof);
+
+struct VerifyReport {
+  uint64_t entries = 0;       // entries checked
+  uint64_t signed_heads = 0;  // signed heads checked
+};
+
+class Ledger {
+ public:
+  // Takes ownership of `db`, applies the ledger migrations and sets synchronous = FULL. `key`
+  // may be null (then SignTreeHead() fails with FailedPrecondition).
+  static Result<std::unique_ptr<Ledger>> Open(std::unique_ptr<store::StateDb> db, Clock* clock,
+                                              const KeyPair* key);
+
+  // Appends one entry durably; returns its sequence number. InvalidArgument if principal or
+  // action is empty, a digest is not empty or 64 hex digits, or a field is not UTF-8.
+  Result<int64_t> Append(Entry entry);
+  // Appends all `entries` in one transaction (all or none); returns their sequence numbers.
+  Result<std::vector<int64_t>> AppendBatch(std::vector<Entry> entries);
+
+  // The number of stored entries (the next sequence number if there are no gaps).
+  Result<uint64_t> Size();
+
+  // The unsigned head of the tree of the first `tree_size` entries (stored leaf hashes),
+  // timestamped now. InvalidArgument if tree_size > Size().
+  Result<TreeHead> Head(uint64_t tree_size);
+  // Signs the head of the whole ledger, stores it, and returns it.
+  Result<SignedTreeHead> SignTreeHead();
+  // The stored signed head with the largest tree size, if any.
+  Result<std::optional<SignedTreeHead>> LatestSignedTreeHead();
+
+  // Recomputes every leaf hash from the stored fields, checks that sequence numbers are dense,
+  // and checks every stored signed head and every head in `saved_heads` (root, tail length and,
+  // if `key` is given, signature). DataLoss naming the first bad sequence number otherwise.
+  Result<VerifyReport> Verify(const PublicKey* key,
+                              const std::vector<SignedTreeHead>& saved_heads = {});
+
+  // The audit path of entry `seq` in the tree of the first `tree_size` entries.
+  // InvalidArgument unless seq < tree_size <= Size().
+  Result<InclusionProofData> Prove(uint64_t seq, uint64_t tree_size);
+  // The consistency proof between the trees of the first `old_size` and `new_size` entries.
+  // InvalidArgument unless 0 < old_size <= new_size <= Size().
+  Result<ConsistencyProofData> Consistency(uint64_t old_size, uint64_t new_size);
+
+  // The last `n` entries, oldest first.
+  Result<std::vector<Record>> Tail(int64_t n);
+  // Entry `seq`; NotFound if not stored.
+  Result<Record> Get(int64_t seq);
+  // Entries matching every set field of `filter`, in sequence order.
+  Result<std::vector<Record>> Search(const SearchFilter& filter);
+
+  store::StateDb& db() { return *db_; }
+
+ private:
+  Ledger(std::unique_ptr<store::StateDb> db, Clock* clock, const KeyPair* key)
+      : db_(std::move(db)), clock_(clock), key_(key) {}
+  // The stored leaf hashes of entries [0, tree_size); DataLoss on a gap or a malformed hash.
+  Result<std::vector<Hash>> LeafHashes(uint64_t tree_size);
+  Result<std::vector<Record>> Select(const std::string& where,
+                                     const std::vector<store::Param>& params,
+                                     const std::string& suffix);
+
+  std::unique_ptr<store::StateDb> db_;
+  Clock* clock_;
+  const KeyPair* key_;
+};
+
+}  // namespace cairn::ledger

@@ -1,0 +1,473 @@
+#include "ledger/ledger.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+namespace cairn::ledger {
+namespace {
+
+std::filesystem::path TempDir() {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() / ("cairn-ledger-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+Entry MakeEntry(int i) {
+  Entry e;
+  e.principal = i % 2 == 0 ? "alice" : "agent-7";
+  e.action = i % 3 == 0 ? "query" : "tool_call";
+  e.subject = "SELECT * FROM containers WHERE id = " + std::to_string(i);
+  e.input_digest = ToHex(Sha256("input " + std::to_string(i)));
+  e.result_digest = ToHex(Sha256("result " + std::to_string(i)));
+  e.label = "internal";
+  e.decision = i % 5 == 0 ? "deny" : "allow";
+  e.ingress = "cli";
+  return e;
+}
+
+// Runs one SQL statement on the ledger file through a separate sqlite3 connection, as an
+// attacker with file access would.
+void Tamper(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir();
+    path_ = dir_ / "state.sqlite";
+    auto key = KeyPair::LoadOrCreate(dir_ / "ledger.key");
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    key_.emplace(std::move(*key));
+    Reopen();
+  }
+  void TearDown() override {
+    ledger_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  void Reopen() {
+    ledger_.reset();
+    auto db = store::StateDb::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto ledger = Ledger::Open(std::move(*db), &clock_, &*key_);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    ledger_ = std::move(*ledger);
+  }
+  void Fill(int n) {
+    for (int i = 0; i < n; ++i) {
+      clock_.Set(fmt::format("2026-11-29T04:{:02d}:00.000Z", i % 60));
+      auto seq = ledger_->Append(MakeEntry(i));
+      ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+    }
+  }
+  // Expects Verify to fail with DataLoss mentioning `needle`.
+  void ExpectDataLoss(const std::string& needle, const std::vector<SignedTreeHead>& saved = {}) {
+    auto report = ledger_->Verify(&key_->public_key(), saved);
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.status().code(), StatusCode::kDataLoss) << report.status().ToString();
+    EXPECT_NE(report.status().message().find(needle), std::string::npos)
+        << report.status().message();
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path path_;
+  FixedClock clock_{"2026-11-29T04:00:00.000Z"};
+  std::optional<KeyPair> key_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(LedgerTest, AppendAssignsDenseSequenceNumbersAndClockTime) {
+  clock_.Set("2026-11-29T05:06:07.089Z");
+  Entry e = MakeEntry(0);
+  e.time = "ignored";
+  EXPECT_EQ(*ledger_->Append(e), 0);
+  EXPECT_EQ(*ledger_->Append(MakeEntry(1)), 1);
+  auto batch = ledger_->AppendBatch({MakeEntry(2), MakeEntry(3), MakeEntry(4)});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(*batch, (std::vector<int64_t>{2, 3, 4}));
+  EXPECT_EQ(*ledger_->Size(), 5u);
+  auto record = ledger_->Get(0);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->entry.time, "2026-11-29T05:06:07.089Z");
+  EXPECT_EQ(record->leaf_hash, ToHex(LeafHash(*CanonicalEntry(0, record->entry))));
+  EXPECT_EQ(ledger_->Get(5).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LedgerTest, CanonicalSerializationIsSortedCompactAscii) {
+  Entry e;
+  e.time = "2026-11-29T04:00:00.000Z";
+  e.principal = "zoë";
+  e.action = "query";
+  e.subject = "a\"b\nc\x7f";
+  EXPECT_EQ(*CanonicalEntry(3, e),
+            "{\"action\":\"query\",\"decision\":\"\",\"ingress\":\"\",\"input_digest\":\"\","
+            "\"label\":\"\",\"principal\":\"zo\\u00eb\",\"result_digest\":\"\",\"seq\":3,"
+            "\"subject\":\"a\\\"b\\nc\\u007f\",\"time\":\"2026-11-29T04:00:00.000Z\",\"v\":1}");
+  e.subject = "\xff";
+  EXPECT_EQ(CanonicalEntry(3, e).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, RejectsMalformedEntries) {
+  Entry e = MakeEntry(0);
+  e.principal.clear();
+  EXPECT_EQ(ledger_->Append(e).status().code(), StatusCode::kInvalidArgument);
+  e = MakeEntry(0);
+  e.input_digest = "abc";
+  EXPECT_EQ(ledger_->Append(e).status().code(), StatusCode::kInvalidArgument);
+  e = MakeEntry(0);
+  e.subject = "bad \xc3";
+  EXPECT_EQ(ledger_->Append(e).status().code(), StatusCode::kInvalidArgument);
+  // A failed batch leaves nothing behind.
+  EXPECT_FALSE(ledger_->AppendBatch({MakeEntry(0), e}).ok());
+  EXPECT_EQ(*ledger_->Size(), 0u);
+}
+
+TEST_F(LedgerTest, UsesFullSynchronousCommits) {
+  int64_t synchronous = -1;
+  ASSERT_TRUE(ledger_->db()
+                  .Query("PRAGMA synchronous", {},
+                         [&](const store::Row& r) {
+                           synchronous = r.Int(0);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(synchronous, 2);  // FULL
+}
+
+TEST_F(LedgerTest, ValidLedgerVerifiesAcrossReopen) {
+  Fill(10);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  Fill(7);
+  auto head = ledger_->SignTreeHead();
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->tree_size, 17u);
+  Reopen();
+  auto report = ledger_->Verify(&key_->public_key());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries, 17u);
+  EXPECT_EQ(report->signed_heads, 2u);
+  auto latest = ledger_->LatestSignedTreeHead();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->root_hash, head->root_hash);
+}
+
+TEST_F(LedgerTest, EmptyLedgerVerifies) {
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  auto report = ledger_->Verify(&key_->public_key());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries, 0u);
+}
+
+TEST_F(LedgerTest, FlippedFieldByteNamesTheEntry) {
+  Fill(10);
+  Tamper(path_,
+         "UPDATE ledger_entries SET subject = substr(subject, 1, 5) || 'X' || substr(subject, 7) "
+         "WHERE seq = 4");
+  ExpectDataLoss("ledger entry 4:");
+}
+
+TEST_F(LedgerTest, ChangedDecisionNamesTheFirstBadEntry) {
+  Fill(10);
+  Tamper(path_, "UPDATE ledger_entries SET decision = 'allow' WHERE seq IN (5, 8)");
+  ExpectDataLoss("ledger entry 5:");
+}
+
+TEST_F(LedgerTest, ChangedLeafHashNamesTheEntry) {
+  Fill(10);
+  Tamper(path_, "UPDATE ledger_entries SET leaf_hash = '" + ToHex(Sha256("x")) + "' WHERE seq = 6");
+  ExpectDataLoss("ledger entry 6:");
+}
+
+TEST_F(LedgerTest, DeletedRowNamesTheMissingEntry) {
+  Fill(10);
+  Tamper(path_, "DELETE FROM ledger_entries WHERE seq = 3");
+  ExpectDataLoss("ledger entry 3 is missing");
+}
+
+TEST_F(LedgerTest, SwappedEntriesNameTheFirst) {
+  Fill(10);
+  Tamper(path_,
+         "UPDATE ledger_entries SET seq = -1 WHERE seq = 2;"
+         "UPDATE ledger_entries SET seq = 2 WHERE seq = 5;"
+         "UPDATE ledger_entries SET seq = 5 WHERE seq = -1;");
+  ExpectDataLoss("ledger entry 2:");
+}
+
+TEST_F(LedgerTest, TruncatedTailIsDetectedAgainstTheSignedHead) {
+  Fill(10);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  Tamper(path_, "DELETE FROM ledger_entries WHERE seq >= 7");
+  ExpectDataLoss("ledger entry 7 is missing");
+}
+
+TEST_F(LedgerTest, TruncatedTailIsDetectedAgainstASavedHeadWhenStoredHeadsAreDeleted) {
+  Fill(10);
+  auto head = ledger_->SignTreeHead();
+  ASSERT_TRUE(head.ok());
+  Tamper(path_, "DELETE FROM ledger_entries WHERE seq >= 9; DELETE FROM ledger_tree_heads");
+  ASSERT_TRUE(ledger_->Verify(&key_->public_key()).ok());
+  ExpectDataLoss("ledger entry 9 is missing", {*head});
+}
+
+TEST_F(LedgerTest, ConsistentRewriteIsDetectedAgainstTheSignedHead) {
+  Fill(6);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  Fill(6);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  // Rewrite entry 8 and its leaf hash so the row itself is self-consistent.
+  auto record = ledger_->Get(8);
+  ASSERT_TRUE(record.ok());
+  record->entry.decision = "allow (rewritten)";
+  const std::string leaf = ToHex(LeafHash(*CanonicalEntry(8, record->entry)));
+  Tamper(path_, "UPDATE ledger_entries SET decision = 'allow (rewritten)', leaf_hash = '" + leaf +
+                    "' WHERE seq = 8");
+  ExpectDataLoss("ledger entries 6..11 do not match the signed tree head at size 12");
+}
+
+TEST_F(LedgerTest, ForgedTreeHeadSignatureIsDetected) {
+  Fill(4);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  Tamper(path_, "UPDATE ledger_tree_heads SET timestamp = '2030-01-01T00:00:00.000Z'");
+  ExpectDataLoss("does not verify");
+}
+
+TEST_F(LedgerTest, CorruptFileIsDataLoss) {
+  Fill(50);
+  ledger_.reset();
+  // Overwrite the SQLite header magic: the file is no longer a database.
+  {
+    std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(f.good());
+    f.seekp(0);
+    f.write("garbage!", 8);
+  }
+  auto db = store::StateDb::Open(path_);
+  if (db.ok()) {
+    auto ledger = Ledger::Open(std::move(*db), &clock_, &*key_);
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().code(), StatusCode::kDataLoss) << ledger.status().ToString();
+  } else {
+    EXPECT_EQ(db.status().code(), StatusCode::kDataLoss) << db.status().ToString();
+  }
+}
+
+TEST_F(LedgerTest, ProofsVerifyWithTheIndependentVerifier) {
+  Fill(21);
+  for (uint64_t n = 1; n <= 21; ++n) {
+    auto head = ledger_->Head(n);
+    ASSERT_TRUE(head.ok());
+    const Hash root = *HashFromHex(head->root_hash);
+    for (uint64_t m = 0; m < n; ++m) {
+      auto proof = ledger_->Prove(m, n);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      std::vector<Hash> path;
+      for (const auto& h : proof->audit_path) path.push_back(*HashFromHex(h));
+      EXPECT_TRUE(VerifyInclusion(*HashFromHex(proof->leaf_hash), m, n, path, root));
+      EXPECT_EQ(proof->root_hash, head->root_hash);
+    }
+    for (uint64_t old_size = 1; old_size <= n; ++old_size) {
+      auto proof = ledger_->Consistency(old_size, n);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      std::vector<Hash> hashes;
+      for (const auto& h : proof->proof) hashes.push_back(*HashFromHex(h));
+      EXPECT_EQ(proof->old_root, ledger_->Head(old_size)->root_hash);
+      EXPECT_TRUE(VerifyConsistency(old_size, n, *HashFromHex(proof->old_root), root, hashes));
+    }
+  }
+  EXPECT_EQ(ledger_->Prove(21, 21).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Prove(0, 22).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Consistency(0, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Consistency(6, 5).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, SignaturesVerifyWithThePublicKeyOnly) {
+  Fill(3);
+  auto head = ledger_->SignTreeHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_TRUE(VerifyTreeHead(*head, key_->public_key()).ok());
+  auto other = KeyPair::Generate();
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(VerifyTreeHead(*head, other->public_key()).code(), StatusCode::kDataLoss);
+  SignedTreeHead claimed = *head;
+  claimed.key_id = other->public_key().key_id();
+  EXPECT_EQ(VerifyTreeHead(claimed, other->public_key()).code(), StatusCode::kDataLoss);
+  SignedTreeHead forged = *head;
+  forged.tree_size = 2;
+  EXPECT_EQ(VerifyTreeHead(forged, key_->public_key()).code(), StatusCode::kDataLoss);
+  auto round_trip = TreeHeadFromJson(TreeHeadToJson(*head));
+  ASSERT_TRUE(round_trip.ok());
+  EXPECT_TRUE(VerifyTreeHead(*round_trip, key_->public_key()).ok());
+  EXPECT_EQ(TreeHeadFromJson(nlohmann::json::object()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, SigningNeedsAKey) {
+  ledger_.reset();
+  auto db = store::StateDb::Open(path_);
+  ASSERT_TRUE(db.ok());
+  auto ledger = Ledger::Open(std::move(*db), &clock_, nullptr);
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_EQ((*ledger)->SignTreeHead().status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(KeyPairTest, CreatesPrivateKeyWithMode0600AndReloadsIt) {
+  auto dir = TempDir();
+  auto first = KeyPair::LoadOrCreate(dir / "keys" / "ledger.key");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "keys" / "ledger.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_TRUE(std::filesystem::exists(dir / "keys" / "ledger.key.pub"));
+  auto second = KeyPair::LoadOrCreate(dir / "keys" / "ledger.key");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(first->public_key().key_id(), second->public_key().key_id());
+  auto sig = second->Sign("hello");
+  ASSERT_TRUE(sig.ok());
+  auto pub = PublicKey::Load(dir / "keys" / "ledger.key.pub");
+  ASSERT_TRUE(pub.ok());
+  EXPECT_TRUE(pub->Verify("hello", *sig).ok());
+  EXPECT_EQ(pub->Verify("hellO", *sig).code(), StatusCode::kDataLoss);
+
+  // A public key file that belongs to another key is refused.
+  auto other = KeyPair::Generate();
+  ASSERT_TRUE(other.ok());
+  std::filesystem::remove(dir / "keys" / "ledger.key.pub");
+  std::ofstream(dir / "keys" / "ledger.key.pub") << other->public_key().pem();
+  EXPECT_EQ(KeyPair::LoadOrCreate(dir / "keys" / "ledger.key").status().code(),
+            StatusCode::kDataLoss);
+  std::ofstream(dir / "bad.key") << "not a key";
+  EXPECT_EQ(KeyPair::LoadOrCreate(dir / "bad.key").status().code(), StatusCode::kInvalidArgument);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(LedgerTest, TailGetSearchAndJsonShape) {
+  Fill(12);
+  auto tail = ledger_->Tail(3);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->size(), 3u);
+  EXPECT_EQ((*tail)[0].seq, 9);
+  EXPECT_EQ((*tail)[2].seq, 11);
+  EXPECT_EQ(ledger_->Tail(-1).status().code(), StatusCode::kInvalidArgument);
+
+  SearchFilter filter;
+  filter.principal = "alice";
+  filter.decision = "deny";
+  auto found = ledger_->Search(filter);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 2u);  // 0 and 10
+  EXPECT_EQ((*found)[0].seq, 0);
+  EXPECT_EQ((*found)[1].seq, 10);
+
+  SearchFilter by_subject;
+  by_subject.subject = "id = 1";  // 1, 10, 11
+  by_subject.from = "2026-11-29T04:10:00.000Z";
+  by_subject.limit = 1;
+  found = ledger_->Search(by_subject);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].seq, 10);
+
+  auto json = RecordToJson((*found)[0]);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : json.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"action", "decision", "hash", "label", "principal",
+                                            "seq", "subject", "time"}));
+  EXPECT_EQ(json["seq"], 10);
+  EXPECT_EQ(json["hash"], (*found)[0].leaf_hash);
+}
+
+int RunVerifier(const std::string& args) {
+  const std::string command = "python3 " + std::string(CAIRN_SOURCE_DIR) +
+                              "/tools/verify_ledger.py " + args + " > /dev/null 2>&1";
+  const int rc = std::system(command.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST_F(LedgerTest, PythonVerifierAgreesWithTheFormats) {
+  if (std::system("python3 -c 'import hashlib' > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3 is not installed";
+  }
+  if (std::system("openssl version > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "the openssl command line tool is not installed";
+  }
+  Fill(5);
+  Entry odd = MakeEntry(5);
+  odd.subject = "naïve \"quote\"\nline\t\x7f — 東京";
+  ASSERT_TRUE(ledger_->Append(odd).ok());
+  Fill(7);
+  auto old_head = ledger_->SignTreeHead();
+  ASSERT_TRUE(old_head.ok());
+  Fill(4);
+  auto head = ledger_->SignTreeHead();
+  ASSERT_TRUE(head.ok());
+  const std::string pub = (dir_ / "ledger.key.pub").string();
+
+  auto proof = ledger_->Prove(5, head->tree_size);
+  ASSERT_TRUE(proof.ok());
+  auto record = ledger_->Get(5);
+  ASSERT_TRUE(record.ok());
+  nlohmann::json doc = InclusionProofToJson(*proof);
+  doc["entry"] = *CanonicalEntryJson(5, record->entry);
+  doc["tree_head"] = TreeHeadToJson(*head);
+  const auto file = dir_ / "inclusion.json";
+  std::ofstream(file) << doc.dump(2);
+  EXPECT_EQ(RunVerifier("inclusion " + file.string() + " --pubkey " + pub), 0);
+
+  auto other = KeyPair::LoadOrCreate(dir_ / "other.key");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(
+      RunVerifier("inclusion " + file.string() + " --pubkey " + (dir_ / "other.key.pub").string()),
+      1);
+
+  nlohmann::json tampered = doc;
+  tampered["entry"]["decision"] = "allow";
+  std::ofstream(file) << tampered.dump(2);
+  EXPECT_EQ(RunVerifier("inclusion " + file.string()), 1);
+  tampered = doc;
+  tampered["audit_path"][0] = ToHex(Sha256("x"));
+  std::ofstream(file) << tampered.dump(2);
+  EXPECT_EQ(RunVerifier("inclusion " + file.string()), 1);
+  tampered = doc;
+  tampered["tree_head"]["timestamp"] = "2030-01-01T00:00:00.000Z";
+  std::ofstream(file) << tampered.dump(2);
+  EXPECT_EQ(RunVerifier("inclusion " + file.string() + " --pubkey " + pub), 1);
+
+  auto consistency = ledger_->Consistency(old_head->tree_size, head->tree_size);
+  ASSERT_TRUE(consistency.ok());
+  nlohmann::json cdoc = ConsistencyProofToJson(*consistency);
+  cdoc["old_tree_head"] = TreeHeadToJson(*old_head);
+  cdoc["new_tree_head"] = TreeHeadToJson(*head);
+  const auto cfile = dir_ / "consistency.json";
+  std::ofstream(cfile) << cdoc.dump(2);
+  EXPECT_EQ(RunVerifier("consistency " + cfile.string() + " --pubkey " + pub), 0);
+  cdoc["proof"][0] = ToHex(Sha256("x"));
+  std::ofstream(cfile) << cdoc.dump(2);
+  EXPECT_EQ(RunVerifier("consistency " + cfile.string()), 1);
+
+  // Every entry's canonical form agrees with the Python serialization.
+  for (int64_t seq = 0; seq < 17; ++seq) {
+    auto p = ledger_->Prove(static_cast<uint64_t>(seq), head->tree_size);
+    ASSERT_TRUE(p.ok());
+    nlohmann::json d = InclusionProofToJson(*p);
+    d["entry"] = *CanonicalEntryJson(seq, ledger_->Get(seq)->entry);
+    std::ofstream(file) << d.dump();
+    EXPECT_EQ(RunVerifier("inclusion " + file.string()), 0) << "seq " << seq;
+  }
+}
+
+}  // namespace
+}  // namespace cairn::ledger
