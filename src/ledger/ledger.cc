@@ -73,8 +73,7 @@ std::vector<std::string> ToHexList(const std::vector<Hash>& hashes) {
   return out;
 }
 
-// Which fields of `stored` differ from what a hash-consistent copy would need is unknowable;
-// this names the entry and both hashes.
+// A leaf hash alone cannot tell which field changed, so this names the entry and both hashes.
 Status LeafMismatch(int64_t seq, const std::string& stored, const std::string& computed) {
   return DataLossError(
       "ledger entry {}: the stored leaf hash {} differs from the hash of the stored fields {} "

@@ -1,8 +1,11 @@
 #include "ledger/ledger.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -388,6 +391,59 @@ TEST_F(LedgerTest, TailGetSearchAndJsonShape) {
                                             "seq", "subject", "time"}));
   EXPECT_EQ(json["seq"], 10);
   EXPECT_EQ(json["hash"], (*found)[0].leaf_hash);
+}
+
+// A child process appends batches and reports each acknowledged sequence number on a pipe; the
+// parent kills it with SIGKILL at a random moment. Every acknowledged entry must be present and
+// the ledger must verify.
+TEST(LedgerCrashTest, AcknowledgedAppendsSurviveSigkill) {
+  const auto dir = TempDir();
+  const auto path = dir / "state.sqlite";
+  std::mt19937 random(42);
+  int64_t acknowledged_total = -1;
+  for (int round = 0; round < 12; ++round) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(fds[0]);
+      SystemClock clock;
+      auto db = store::StateDb::Open(path);
+      if (!db.ok()) ::_exit(2);
+      auto ledger = Ledger::Open(std::move(*db), &clock, nullptr);
+      if (!ledger.ok()) ::_exit(3);
+      for (int i = 0;; ++i) {
+        std::vector<Entry> batch(1 + i % 7, MakeEntry(i));
+        auto seqs = (*ledger)->AppendBatch(batch);
+        if (!seqs.ok()) ::_exit(4);
+        const int64_t last = seqs->back();
+        if (::write(fds[1], &last, sizeof(last)) != sizeof(last)) ::_exit(5);
+      }
+    }
+    ::close(fds[1]);
+    ::usleep(5000 + random() % 30000);
+    ::kill(pid, SIGKILL);
+    int64_t value = 0;
+    while (::read(fds[0], &value, sizeof(value)) == sizeof(value)) {
+      acknowledged_total = std::max(acknowledged_total, value);
+    }
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+
+    FixedClock clock("2026-11-29T04:00:00.000Z");
+    auto db = store::StateDb::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto ledger = Ledger::Open(std::move(*db), &clock, nullptr);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    auto report = (*ledger)->Verify(nullptr);
+    ASSERT_TRUE(report.ok()) << "round " << round << ": " << report.status().ToString();
+    EXPECT_GE(static_cast<int64_t>(report->entries), acknowledged_total + 1) << "round " << round;
+  }
+  EXPECT_GT(acknowledged_total, 0);
+  std::filesystem::remove_all(dir);
 }
 
 int RunVerifier(const std::string& args) {
