@@ -81,6 +81,25 @@ Status LeafMismatch(int64_t seq, const std::string& stored, const std::string& c
       seq, stored, computed, seq);
 }
 
+// Maps the last error of `db` like StateDb does.
+Status SqliteError(sqlite3* db, const char* what) {
+  const int rc = sqlite3_extended_errcode(db);
+  const std::string message =
+      fmt::format("ledger {} into the state database: {}", what, sqlite3_errmsg(db));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return Status(StatusCode::kAlreadyExists, message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status(StatusCode::kUnavailable, message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status(StatusCode::kDataLoss, message);
+    default:
+      return Status(StatusCode::kInternal, message);
+  }
+}
+
 }  // namespace
 
 Result<nlohmann::json> CanonicalEntryJson(int64_t seq, const Entry& e) {
@@ -218,17 +237,29 @@ Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
                                  next = row.Int(0);
                                  return OkStatus();
                                }));
+    // One prepared statement for the whole batch (StateDb::Exec would prepare per row).
+    const std::string sql = fmt::format(
+        "INSERT INTO ledger_entries ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kColumns);
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_->handle(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+      return SqliteError(db_->handle(), "prepare");
+    }
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> insert(raw, sqlite3_finalize);
     const std::string time = clock_->NowUtc();
     for (Entry& e : entries) {
       e.time = time;
       ASSIGN_OR_RETURN(std::string canonical, CanonicalEntry(next, e));
       const std::string leaf = ToHex(LeafHash(canonical));
-      RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO ledger_entries ({}) VALUES "
-                                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                            kColumns),
-                                {next, e.time, e.principal, e.action, e.subject, e.input_digest,
-                                 e.result_digest, e.label, e.decision, e.ingress, leaf})
-                          .status());
+      sqlite3_reset(insert.get());
+      sqlite3_bind_int64(insert.get(), 1, next);
+      int index = 2;
+      for (const std::string* field : std::initializer_list<const std::string*>{
+               &e.time, &e.principal, &e.action, &e.subject, &e.input_digest, &e.result_digest,
+               &e.label, &e.decision, &e.ingress, &leaf}) {
+        sqlite3_bind_text(insert.get(), index++, field->data(), static_cast<int>(field->size()),
+                          SQLITE_STATIC);
+      }
+      if (sqlite3_step(insert.get()) != SQLITE_DONE) return SqliteError(db_->handle(), "insert");
       seqs.push_back(next++);
     }
     return OkStatus();
