@@ -346,28 +346,6 @@ Result<std::optional<SignedTreeHead>> Ledger::LatestSignedTreeHead() {
 
 Result<VerifyReport> Ledger::Verify(const PublicKey* key,
                                     const std::vector<SignedTreeHead>& saved_heads) {
-  std::vector<Hash> leaves;
-  RETURN_IF_ERROR(db_->Query(
-      fmt::format("SELECT {} FROM ledger_entries ORDER BY seq", kColumns), {},
-      [&](const store::Row& row) -> Status {
-        const Record r = RecordFromRow(row);
-        const int64_t expected = static_cast<int64_t>(leaves.size());
-        if (r.seq != expected) {
-          return DataLossError("ledger entry {} is missing (the next stored entry is {})", expected,
-                               r.seq);
-        }
-        Result<std::string> canonical = CanonicalEntry(r.seq, r.entry);
-        if (!canonical.ok()) {
-          return DataLossError("ledger entry {}: {}", r.seq, canonical.status().message());
-        }
-        const Hash computed = LeafHash(*canonical);
-        if (ToHex(computed) != r.leaf_hash) {
-          return LeafMismatch(r.seq, r.leaf_hash, ToHex(computed));
-        }
-        leaves.push_back(computed);
-        return OkStatus();
-      }));
-
   std::vector<SignedTreeHead> heads;
   RETURN_IF_ERROR(
       db_->Query("SELECT tree_size, root_hash, timestamp, signature, key_id FROM ledger_tree_heads",
@@ -380,6 +358,64 @@ Result<VerifyReport> Ledger::Verify(const PublicKey* key,
   std::sort(heads.begin(), heads.end(), [](const SignedTreeHead& a, const SignedTreeHead& b) {
     return a.tree_size < b.tree_size;
   });
+
+  // The leaves as recomputed from the fields and as stored; they differ only after a mismatch.
+  std::vector<Hash> leaves;
+  std::vector<Hash> stored_leaves;
+  std::optional<Record> mismatch;  // the first entry whose fields do not hash to its leaf hash
+  Status gap;
+  Status scan = db_->Query(
+      fmt::format("SELECT {} FROM ledger_entries ORDER BY seq", kColumns), {},
+      [&](const store::Row& row) -> Status {
+        const Record r = RecordFromRow(row);
+        const int64_t expected = static_cast<int64_t>(leaves.size());
+        if (r.seq != expected) {
+          gap = DataLossError("ledger entry {} is missing (the next stored entry is {})", expected,
+                              r.seq);
+          return gap;
+        }
+        Result<std::string> canonical = CanonicalEntry(r.seq, r.entry);
+        if (!canonical.ok()) {
+          return DataLossError("ledger entry {}: {}", r.seq, canonical.status().message());
+        }
+        const Hash computed = LeafHash(*canonical);
+        Result<Hash> stored = HashFromHex(r.leaf_hash);
+        if (!stored.ok() || *stored != computed) {
+          if (!mismatch) mismatch = r;
+        }
+        leaves.push_back(computed);
+        stored_leaves.push_back(stored.ok() ? *stored : computed);
+        return OkStatus();
+      });
+  if (!scan.ok()) {
+    // A gap after a mismatched entry is reported as the mismatch: it comes first.
+    const bool is_gap = !gap.ok() && scan.message() == gap.message();
+    if (!is_gap || !mismatch) return scan;
+  }
+  if (mismatch) {
+    const int64_t seq = mismatch->seq;
+    const Hash computed = leaves[seq];
+    // A signed head covering the entry tells which of fields and leaf hash is the original.
+    for (const SignedTreeHead& head : heads) {
+      if (head.tree_size <= static_cast<uint64_t>(seq) || head.tree_size > leaves.size()) continue;
+      const std::span<const Hash> original(stored_leaves.data(), head.tree_size);
+      const std::span<const Hash> recomputed(leaves.data(), head.tree_size);
+      if (ToHex(RootHash(original)) == head.root_hash) {
+        return DataLossError(
+            "ledger entry {}: its fields were altered (they hash to {}, but the signed tree head "
+            "at size {} covers the stored leaf hash {})",
+            seq, ToHex(computed), head.tree_size, mismatch->leaf_hash);
+      }
+      if (ToHex(RootHash(recomputed)) == head.root_hash) {
+        return DataLossError(
+            "ledger entry {}: its stored leaf hash {} was altered (the fields hash to {}, which "
+            "the signed tree head at size {} covers)",
+            seq, mismatch->leaf_hash, ToHex(computed), head.tree_size);
+      }
+      break;
+    }
+    return LeafMismatch(seq, mismatch->leaf_hash, ToHex(computed));
+  }
 
   // A truncated tail is reported first: it names the earliest missing entry.
   if (!heads.empty() && heads.back().tree_size > leaves.size()) {

@@ -195,6 +195,25 @@ TEST_F(LedgerTest, ChangedLeafHashNamesTheEntry) {
   ExpectDataLoss("ledger entry 6:");
 }
 
+TEST_F(LedgerTest, SignedHeadTellsWhetherTheFieldsOrTheHashWereAltered) {
+  Fill(10);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  Tamper(path_, "UPDATE ledger_entries SET principal = 'mallory' WHERE seq = 2");
+  ExpectDataLoss("ledger entry 2: its fields were altered");
+  Tamper(path_, "UPDATE ledger_entries SET principal = 'alice' WHERE seq = 2");
+  ASSERT_TRUE(ledger_->Verify(&key_->public_key()).ok());
+  Tamper(path_, "UPDATE ledger_entries SET leaf_hash = '" + ToHex(Sha256("x")) + "' WHERE seq = 2");
+  ExpectDataLoss("ledger entry 2: its stored leaf hash");
+}
+
+TEST_F(LedgerTest, MismatchBeforeAGapIsReportedFirst) {
+  Fill(10);
+  Tamper(path_,
+         "UPDATE ledger_entries SET label = 'public' WHERE seq = 1;"
+         "DELETE FROM ledger_entries WHERE seq = 6");
+  ExpectDataLoss("ledger entry 1:");
+}
+
 TEST_F(LedgerTest, DeletedRowNamesTheMissingEntry) {
   Fill(10);
   Tamper(path_, "DELETE FROM ledger_entries WHERE seq = 3");
