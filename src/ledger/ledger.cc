@@ -81,6 +81,92 @@ Status LeafMismatch(int64_t seq, const std::string& stored, const std::string& c
       seq, stored, computed, seq);
 }
 
+void AppendEscape(uint32_t code_unit, std::string* out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  out->append("\\u");
+  for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kDigits[(code_unit >> shift) & 0xf]);
+}
+
+// Appends `in` as a JSON string in the version-1 canonical form (ASCII only, \uXXXX escapes);
+// false if `in` is not valid UTF-8 (overlong forms, surrogates and code points above U+10FFFF
+// are invalid).
+bool AppendJsonString(std::string_view in, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < in.size()) {
+    const auto b = static_cast<uint8_t>(in[i]);
+    if (b < 0x80) {
+      switch (b) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        default:
+          if (b < 0x20 || b == 0x7f) {
+            AppendEscape(b, out);
+          } else {
+            out->push_back(static_cast<char>(b));
+          }
+      }
+      ++i;
+      continue;
+    }
+    int length = 0;
+    uint32_t code_point = 0;
+    uint8_t low = 0x80;
+    uint8_t high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+      length = 2;
+      code_point = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      code_point = b & 0x0f;
+      if (b == 0xe0) low = 0xa0;
+      if (b == 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      code_point = b & 0x07;
+      if (b == 0xf0) low = 0x90;
+      if (b == 0xf4) high = 0x8f;
+    } else {
+      return false;
+    }
+    if (i + length > in.size()) return false;
+    for (int k = 1; k < length; ++k) {
+      const auto c = static_cast<uint8_t>(in[i + k]);
+      if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xbf)) return false;
+      code_point = code_point << 6 | (c & 0x3f);
+    }
+    if (code_point >= 0x10000) {
+      code_point -= 0x10000;
+      AppendEscape(0xd800 + (code_point >> 10), out);
+      AppendEscape(0xdc00 + (code_point & 0x3ff), out);
+    } else {
+      AppendEscape(code_point, out);
+    }
+    i += length;
+  }
+  out->push_back('"');
+  return true;
+}
+
 // Maps the last error of `db` like StateDb does.
 Status SqliteError(sqlite3* db, const char* what) {
   const int rc = sqlite3_extended_errcode(db);
@@ -118,14 +204,38 @@ Result<nlohmann::json> CanonicalEntryJson(int64_t seq, const Entry& e) {
   return j;
 }
 
-Result<std::string> CanonicalEntry(int64_t seq, const Entry& entry) {
-  ASSIGN_OR_RETURN(nlohmann::json j, CanonicalEntryJson(seq, entry));
-  try {
-    // nlohmann::json objects keep keys sorted (std::map), so dump() is canonical.
-    return j.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception& e) {
-    return InvalidArgumentError("ledger entry {}: a field is not valid UTF-8 ({})", seq, e.what());
+Result<std::string> CanonicalEntry(int64_t seq, const Entry& e) {
+  // Hand-written for speed; keys in sorted order. Equal to the dump() of CanonicalEntryJson()
+  // (checked by a differential test).
+  std::string out;
+  out.reserve(256 + e.subject.size());
+  const std::pair<const char*, const std::string*> before_seq[] = {
+      {"action", &e.action},
+      {"decision", &e.decision},
+      {"ingress", &e.ingress},
+      {"input_digest", &e.input_digest},
+      {"label", &e.label},
+      {"principal", &e.principal},
+      {"result_digest", &e.result_digest}};
+  const std::pair<const char*, const std::string*> after_seq[] = {{"subject", &e.subject},
+                                                                  {"time", &e.time}};
+  out.push_back('{');
+  for (const auto& [key, value] : before_seq) {
+    out += fmt::format("\"{}\":", key);
+    if (!AppendJsonString(*value, &out)) {
+      return InvalidArgumentError("ledger entry {}: {} is not valid UTF-8", seq, key);
+    }
+    out.push_back(',');
   }
+  out += fmt::format("\"seq\":{}", seq);
+  for (const auto& [key, value] : after_seq) {
+    out += fmt::format(",\"{}\":", key);
+    if (!AppendJsonString(*value, &out)) {
+      return InvalidArgumentError("ledger entry {}: {} is not valid UTF-8", seq, key);
+    }
+  }
+  out += ",\"v\":1}";
+  return out;
 }
 
 std::string TreeHeadMessage(uint64_t tree_size, const std::string& root_hash,

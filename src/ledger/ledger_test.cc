@@ -124,6 +124,75 @@ TEST_F(LedgerTest, CanonicalSerializationIsSortedCompactAscii) {
   EXPECT_EQ(CanonicalEntry(3, e).status().code(), StatusCode::kInvalidArgument);
 }
 
+// The hand-written canonical serializer must equal nlohmann::json's dump of the same object,
+// including which byte strings are refused as invalid UTF-8.
+TEST(CanonicalEntryTest, EqualsNlohmannDumpOnRandomStrings) {
+  std::mt19937 random(7);
+  const std::vector<std::string> pieces = {"a",
+                                           "\"",
+                                           "\\",
+                                           "\n",
+                                           "\t",
+                                           "\b",
+                                           "\f",
+                                           "\r",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           " ",
+                                           "/",
+                                           "\xc3\xa9",
+                                           "\xe2\x82\xac",
+                                           "\xf0\x9f\x98\x80",
+                                           "\xf4\x8f\xbf\xbf",
+                                           "\xed\x9f\xbf",
+                                           "\xee\x80\x80",
+                                           "\xc0\x80",
+                                           "\xc1\xbf",
+                                           "\xe0\x80\x80",
+                                           "\xed\xa0\x80",
+                                           "\xf0\x80\x80\x80",
+                                           "\xf4\x90\x80\x80",
+                                           "\xf5\x80\x80\x80",
+                                           "\x80",
+                                           "\xbf",
+                                           "\xc3",
+                                           "\xe2\x82",
+                                           "\xff",
+                                           "\xfe",
+                                           "\xe0\xa0\x80",
+                                           "\xf0\x90\x80\x80"};
+  int invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int count = static_cast<int>(random() % 6);
+    for (int i = 0; i < count; ++i) text += pieces[random() % pieces.size()];
+    if (round % 3 == 0) {
+      for (int i = 0; i < 3; ++i) text.push_back(static_cast<char>(random() % 256));
+    }
+    Entry e = MakeEntry(round);
+    e.time = "2026-11-29T04:00:00.000Z";
+    (round % 2 == 0 ? e.subject : e.label) = text;
+    auto fast = CanonicalEntry(round, e);
+    std::string reference;
+    bool reference_ok = true;
+    try {
+      reference = CanonicalEntryJson(round, e)->dump(-1, ' ', true,
+                                                     nlohmann::json::error_handler_t::strict);
+    } catch (const nlohmann::json::exception&) {
+      reference_ok = false;
+    }
+    ASSERT_EQ(fast.ok(), reference_ok) << "round " << round;
+    if (fast.ok()) {
+      ASSERT_EQ(*fast, reference) << "round " << round;
+    } else {
+      EXPECT_EQ(fast.status().code(), StatusCode::kInvalidArgument);
+      ++invalid;
+    }
+  }
+  EXPECT_GT(invalid, 1000);
+}
+
 TEST_F(LedgerTest, RejectsMalformedEntries) {
   Entry e = MakeEntry(0);
   e.principal.clear();
