@@ -356,6 +356,22 @@ TEST_F(LedgerTest, CorruptFileIsDataLoss) {
   }
 }
 
+TEST_F(LedgerTest, FileTruncatedByOneByteIsDataLoss) {
+  Entry e = MakeEntry(0);
+  e.subject = std::string(300, 'x');
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(ledger_->Append(e).ok());
+  ledger_.reset();  // checkpoints the WAL into the main file
+  std::filesystem::resize_file(path_, std::filesystem::file_size(path_) - 1);
+  auto db = store::StateDb::Open(path_);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto ledger = Ledger::Open(std::move(*db), &clock_, &*key_);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  auto report = (*ledger)->Verify(&key_->public_key());
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kDataLoss) << report.status().ToString();
+  EXPECT_NE(report.status().message().find("ledger entry "), std::string::npos);
+}
+
 TEST_F(LedgerTest, ProofsVerifyWithTheIndependentVerifier) {
   Fill(21);
   for (uint64_t n = 1; n <= 21; ++n) {
