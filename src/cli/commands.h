@@ -7,12 +7,16 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/output.h"
 #include "core/status.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "ledger/clock.h"
+#include "ledger/ledger.h"
+#include "ledger/signing.h"
 #include "store/state_db.h"
 
 namespace cairn::cli {
@@ -23,8 +27,13 @@ class Environment {
   std::filesystem::path config_path = "cairn.yaml";
 
   // NotFound if the configuration file is missing; InvalidArgument with file:line:column if it
-  // is malformed.
+  // is malformed. The session records every query in the ledger (ingress "cli").
   Result<std::unique_ptr<engine::Session>> OpenSession();
+  // The ledger in .cairn/state.sqlite, on its own connection, signing with .cairn/ledger.key
+  // (created with its .pub on first use). Opened once.
+  Result<ledger::Ledger*> OpenLedger();
+  // The ledger's signing key; valid after a successful OpenLedger().
+  const ledger::KeyPair* ledger_key() const { return key_ ? &*key_ : nullptr; }
   // The state database, .cairn/state.sqlite beside the configuration, opened once. Errors as
   // OpenSession(), plus the StateDb's.
   Result<store::StateDb*> OpenStateDb();
@@ -34,6 +43,9 @@ class Environment {
  private:
   std::unique_ptr<engine::Catalog> catalog_;
   std::unique_ptr<store::StateDb> state_;
+  ledger::SystemClock clock_;
+  std::optional<ledger::KeyPair> key_;
+  std::unique_ptr<ledger::Ledger> ledger_;
 };
 
 // The command line being built: subcommands register on `app` and report through `status`.
@@ -54,6 +66,8 @@ struct Cli {
 // Each registers its subcommands on cli->app; one file each.
 void RegisterDiscoveryCommands(Cli* cli);  // discovery_commands.cc: discover, joins
 void RegisterPathCommands(Cli* cli);       // path_commands.cc: path, graph
+void RegisterLedgerCommands(Cli* cli);     // ledger_commands.cc: ledger tail|show|search|
+                                           // verify|prove|consistency|sign
 void RegisterMemoryCommands(Cli* cli);     // memory_commands.cc: search, remember, recall,
                                            // glossary, export-context
 

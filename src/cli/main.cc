@@ -5,7 +5,7 @@
 //   1 internal error              6 a source is unavailable
 //   2 bad command line            7 a limit was hit (rows, time, memory)
 //   3 invalid input (SQL, config, CSV data)   8 state conflict (exists, precondition)
-//   4 not found (source, table, file)
+//   4 not found (source, table, file)   9 stored state is corrupt (e.g. ledger verify)
 // Errors go to stderr as "cairn: <Code>: <message>".
 
 #include <spdlog/spdlog.h>
@@ -52,6 +52,8 @@ int ExitCodeFor(StatusCode code) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
       return 8;
+    case StatusCode::kDataLoss:
+      return 9;
     default:
       return 1;
   }
@@ -99,12 +101,27 @@ Result<store::StateDb*> Environment::OpenStateDb() {
   return state_.get();
 }
 
-Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
-  if (catalog_ == nullptr) {
-    ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
-    ASSIGN_OR_RETURN(catalog_, engine::Catalog::Create(std::move(config)));
+Result<ledger::Ledger*> Environment::OpenLedger() {
+  if (ledger_ == nullptr) {
+    if (catalog_ == nullptr) {
+      ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
+      ASSIGN_OR_RETURN(catalog_, engine::Catalog::Create(std::move(config)));
+    }
+    const std::filesystem::path& state = catalog_->config().state_dir;
+    ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> db,
+                     store::StateDb::Open(state / "state.sqlite"));
+    ASSIGN_OR_RETURN(ledger::KeyPair key, ledger::KeyPair::LoadOrCreate(state / "ledger.key"));
+    key_.emplace(std::move(key));
+    ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(std::move(db), &clock_, &*key_));
   }
-  return engine::Session::Open(catalog_.get(), engine::Principal::Admin());
+  return ledger_.get();
+}
+
+Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
+  ASSIGN_OR_RETURN(ledger::Ledger * ledger, OpenLedger());
+  ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), engine::Principal::Admin()));
+  session->set_ledger(ledger, "cli");
+  return session;
 }
 
 Status RunInit(const Environment& env, bool force) {
@@ -117,7 +134,10 @@ Status RunInit(const Environment& env, bool force) {
   std::filesystem::path state = std::filesystem::absolute(file).parent_path() / ".cairn";
   std::filesystem::create_directories(state, ec);
   if (ec) return UnavailableError("{}: cannot create: {}", state.string(), ec.message());
-  std::cout << "wrote " << file.string() << " and " << state.string() << "/\n"
+  // The key that signs the ledger's tree heads (kept if it exists: it vouches for old heads).
+  RETURN_IF_ERROR(ledger::KeyPair::LoadOrCreate(state / "ledger.key").status());
+  std::cout << "wrote " << file.string() << ", " << state.string() << "/ and the ledger key "
+            << (state / "ledger.key").string() << " (+ .pub)\n"
             << "next: cairn sources add NAME --kind sqlite|csv|postgres --option key=value\n";
   return OkStatus();
 }
@@ -366,6 +386,7 @@ int Main(int argc, char** argv) {
   RegisterDiscoveryCommands(&cli);
   RegisterPathCommands(&cli);
   RegisterMemoryCommands(&cli);
+  RegisterLedgerCommands(&cli);
 
   try {
     app.parse(argc, argv);

@@ -1,10 +1,13 @@
 #include "engine/session.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "connectors/source.h"
+#include "ledger/merkle.h"
 
 namespace cairn::engine {
 namespace {
@@ -134,6 +137,73 @@ class CollectSink : public RowSink {
 
  private:
   QueryResult* result_;
+};
+
+// Streams rows into a SHA-256 over an unambiguous serialization (type tag, length, bytes).
+class DigestSink : public RowSink {
+ public:
+  DigestSink() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  Status Columns(const std::vector<std::string>& names) override {
+    for (const auto& name : names) Add('c', name);
+    return OkStatus();
+  }
+  Status Row(const std::vector<Value>& values) override {
+    Add('r', "");
+    for (const Value& value : values) {
+      switch (value.type) {
+        case Value::Type::kNull:
+          Add('n', "");
+          break;
+        case Value::Type::kInteger:
+          Add('i', std::to_string(value.integer));
+          break;
+        case Value::Type::kReal:
+          Add('f', fmt::format("{}", value.real));
+          break;
+        case Value::Type::kText:
+          Add('t', value.bytes);
+          break;
+        case Value::Type::kBlob:
+          Add('b', value.bytes);
+          break;
+      }
+    }
+    return OkStatus();
+  }
+  std::string Hex() {
+    ledger::Hash hash{};
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx_.get(), hash.data(), &size);
+    return ledger::ToHex(hash);
+  }
+
+ private:
+  void Add(char tag, std::string_view bytes) {
+    const std::string header = fmt::format("{}{}:", tag, bytes.size());
+    EVP_DigestUpdate(ctx_.get(), header.data(), header.size());
+    EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
+  }
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+// Passes rows to `sink` and to `digest`.
+class TeeSink : public RowSink {
+ public:
+  TeeSink(RowSink* sink, RowSink* digest) : sink_(sink), digest_(digest) {}
+  Status Columns(const std::vector<std::string>& names) override {
+    RETURN_IF_ERROR(digest_->Columns(names));
+    return sink_->Columns(names);
+  }
+  Status Row(const std::vector<Value>& values) override {
+    RETURN_IF_ERROR(digest_->Row(values));
+    return sink_->Row(values);
+  }
+
+ private:
+  RowSink* sink_;
+  RowSink* digest_;
 };
 
 }  // namespace
@@ -369,6 +439,30 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
 }
 
 Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats) {
+  if (ledger_ == nullptr) return Run(sql, sink, stats);
+  DigestSink digest;
+  TeeSink tee(sink, &digest);
+  Status status = Run(sql, &tee, stats);
+  ledger::Entry entry;
+  entry.principal = principal_.id;
+  entry.action = "query";
+  entry.subject = std::string(sql);
+  entry.input_digest = ledger::ToHex(ledger::Sha256(sql));
+  entry.ingress = ingress_;
+  if (status.ok()) {
+    entry.result_digest = digest.Hex();
+    entry.decision = "allow";
+  } else if (status.code() == StatusCode::kPermissionDenied) {
+    entry.decision = "deny: " + status.message();
+  } else {
+    entry.decision = fmt::format("error: {}", StatusCodeName(status.code()));
+  }
+  Result<int64_t> appended = ledger_->Append(std::move(entry));
+  if (!appended.ok()) return appended.status().WithContext("cannot record the query in the ledger");
+  return status;
+}
+
+Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats) {
   const auto start = std::chrono::steady_clock::now();
   deadline_ = start + std::chrono::milliseconds(limits_.timeout_ms);
   interrupt_ = Interrupt::kNone;

@@ -41,6 +41,7 @@
 #include "core/config.h"
 #include "core/status.h"
 #include "engine/catalog.h"
+#include "ledger/ledger.h"
 
 namespace cairn::engine {
 
@@ -126,6 +127,15 @@ class Session {
 
   const Principal& principal() const { return principal_; }
   const Limits& limits() const { return limits_; }
+
+  // Records every Query() in `ledger` (not owned; must outlive the session) as coming through
+  // `ingress` ("cli", "rest", "mcp", ...): action "query", subject the SQL, digests of the SQL
+  // and of the result rows, decision "allow", "deny" (with why) or "error: <Code>". A query
+  // whose entry cannot be appended fails with the ledger's error: no unrecorded access.
+  void set_ledger(ledger::Ledger* ledger, std::string ingress) {
+    ledger_ = ledger;
+    ingress_ = std::move(ingress);
+  }
   void set_limits(const Limits& limits) { limits_ = limits; }
 
   // Runs one SQL statement and streams its result into `sink`.
@@ -155,6 +165,8 @@ class Session {
  private:
   Session(Catalog* catalog, Principal principal, sqlite3* db);
 
+  // Query() without the ledger entry.
+  Status Run(std::string_view sql, RowSink* sink, QueryStats* stats);
   // Compiles exactly one statement, attaching sources on demand.
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
   // Attaches `source`; evicts the least recently used attached source not in `pinned`.
@@ -171,6 +183,8 @@ class Session {
   static int Progress(void* self);
 
   Catalog* catalog_;
+  ledger::Ledger* ledger_ = nullptr;
+  std::string ingress_;
   Principal principal_;
   Limits limits_;
   sqlite3* db_;

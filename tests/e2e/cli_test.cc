@@ -58,6 +58,9 @@ TEST_F(CliTest, InitWritesCommentedConfigAndRefusesToOverwrite) {
   std::string text = ReadFile(dir_ / "cairn.yaml");
   EXPECT_NE(text.find("# "), std::string::npos);
   EXPECT_TRUE(fs::is_directory(dir_ / ".cairn"));
+  EXPECT_TRUE(fs::exists(dir_ / ".cairn" / "ledger.key"));
+  EXPECT_EQ(fs::status(dir_ / ".cairn" / "ledger.key").permissions() & fs::perms::others_read,
+            fs::perms::none);
   Outcome again = Cairn({"init"});
   EXPECT_EQ(again.exit_code, 8);
   EXPECT_NE(again.err.find("already exists"), std::string::npos);
