@@ -36,4 +36,38 @@ int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
   }
 }
 
+// The callbacks of a read-only, eponymous-free virtual table whose schema lives only in
+// memory: xCreate == xConnect, xDestroy == xDisconnect, no xUpdate or transactions.
+struct ReadOnlyCallbacks {
+  int (*connect)(sqlite3*, void*, int, const char* const*, sqlite3_vtab**, char**);
+  int (*best_index)(sqlite3_vtab*, sqlite3_index_info*);
+  int (*disconnect)(sqlite3_vtab*);
+  int (*open)(sqlite3_vtab*, sqlite3_vtab_cursor**);
+  int (*close)(sqlite3_vtab_cursor*);
+  int (*filter)(sqlite3_vtab_cursor*, int, const char*, int, sqlite3_value**);
+  int (*next)(sqlite3_vtab_cursor*);
+  int (*eof)(sqlite3_vtab_cursor*);
+  int (*column)(sqlite3_vtab_cursor*, sqlite3_context*, int);
+  int (*rowid)(sqlite3_vtab_cursor*, sqlite3_int64*);
+};
+
+// The sqlite3_module every connector kind registers (iVersion 2, nothing else set).
+inline sqlite3_module ReadOnlyModule(const ReadOnlyCallbacks& c) {
+  sqlite3_module module = {};
+  module.iVersion = 2;
+  module.xCreate = c.connect;
+  module.xConnect = c.connect;
+  module.xBestIndex = c.best_index;
+  module.xDisconnect = c.disconnect;
+  module.xDestroy = c.disconnect;
+  module.xOpen = c.open;
+  module.xClose = c.close;
+  module.xFilter = c.filter;
+  module.xNext = c.next;
+  module.xEof = c.eof;
+  module.xColumn = c.column;
+  module.xRowid = c.rowid;
+  return module;
+}
+
 }  // namespace cairn::connectors

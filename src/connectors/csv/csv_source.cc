@@ -643,25 +643,8 @@ int XRowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
   return SQLITE_OK;
 }
 
-sqlite3_module MakeModule() {
-  sqlite3_module module = {};
-  module.iVersion = 1;
-  module.xCreate = XConnect;
-  module.xConnect = XConnect;
-  module.xBestIndex = XBestIndex;
-  module.xDisconnect = XDisconnect;
-  module.xDestroy = XDisconnect;
-  module.xOpen = XOpen;
-  module.xClose = XClose;
-  module.xFilter = XFilter;
-  module.xNext = XNext;
-  module.xEof = XEof;
-  module.xColumn = XColumn;
-  module.xRowid = XRowid;
-  return module;
-}
-
-const sqlite3_module kModule = MakeModule();
+const sqlite3_module kModule = ReadOnlyModule(
+    {XConnect, XBestIndex, XDisconnect, XOpen, XClose, XFilter, XNext, XEof, XColumn, XRowid});
 
 const sqlite3_module* CsvSource::Module() const { return &kModule; }
 
