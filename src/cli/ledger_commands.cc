@@ -1,6 +1,7 @@
 // `cairn ledger ...`: read, verify and prove the tamper-evident record of every action.
 
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 
@@ -35,56 +36,63 @@ Status PrintRecords(const std::vector<ledger::Record>& records, Format format) {
   return printer->Finish();
 }
 
+// The values of the ledger subcommands' options; shared with their callbacks.
+struct LedgerFlags {
+  int64_t count = 20;
+  int64_t show_seq = 0;
+  ledger::SearchFilter filter;
+  std::string principal, action, subject, decision, from, to;
+  uint64_t prove_seq = 0, prove_size = 0;
+  uint64_t old_size = 0, new_size = 0;
+};
+
 }  // namespace
 
 void RegisterLedgerCommands(Cli* cli) {
+  auto f = std::make_shared<LedgerFlags>();
   auto* ledger = cli->app->add_subcommand(
       "ledger", "The tamper-evident record of every action: tail, show, search, verify, prove");
   ledger->require_subcommand(1);
 
   auto* tail = ledger->add_subcommand("tail", "The last entries, oldest first");
-  static int64_t count = 20;
-  tail->add_option("-n,--count", count, "How many")->capture_default_str();
+  tail->add_option("-n,--count", f->count, "How many")->capture_default_str();
   cli->AddFormat(tail);
-  tail->callback(cli->Run([cli](Format format) -> Status {
+  tail->callback(cli->Run([cli, f](Format format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
-    ASSIGN_OR_RETURN(auto records, l->Tail(count));
+    ASSIGN_OR_RETURN(auto records, l->Tail(f->count));
     return PrintRecords(records, format);
   }));
 
   auto* show = ledger->add_subcommand("show", "One entry");
-  static int64_t show_seq = 0;
-  show->add_option("seq", show_seq, "Sequence number")->required();
+  show->add_option("seq", f->show_seq, "Sequence number")->required();
   cli->AddFormat(show);
-  show->callback(cli->Run([cli](Format format) -> Status {
+  show->callback(cli->Run([cli, f](Format format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
-    ASSIGN_OR_RETURN(ledger::Record record, l->Get(show_seq));
+    ASSIGN_OR_RETURN(ledger::Record record, l->Get(f->show_seq));
     return PrintRecords({record}, format);
   }));
 
   auto* search = ledger->add_subcommand("search", "Entries matching every filter given");
-  static ledger::SearchFilter filter;
-  static std::string principal, action, subject, decision, from, to;
-  search->add_option("--principal", principal, "Exactly this principal");
-  search->add_option("--action", action, "Exactly this action (query, ...)");
-  search->add_option("--subject", subject, "Subject contains this text");
-  search->add_option("--decision", decision, "Exactly this decision");
-  search->add_option("--from", from, "Time >= this (ISO-8601 UTC)");
-  search->add_option("--to", to, "Time < this (ISO-8601 UTC)");
-  search->add_option("--limit", filter.limit, "At most this many (0: all)");
+  search->add_option("--principal", f->principal, "Exactly this principal");
+  search->add_option("--action", f->action, "Exactly this action (query, ...)");
+  search->add_option("--subject", f->subject, "Subject contains this text");
+  search->add_option("--decision", f->decision, "Exactly this decision");
+  search->add_option("--from", f->from, "Time >= this (ISO-8601 UTC)");
+  search->add_option("--to", f->to, "Time < this (ISO-8601 UTC)");
+  search->add_option("--limit", f->filter.limit, "At most this many (0: all)");
   cli->AddFormat(search);
-  search->callback(cli->Run([cli](Format format) -> Status {
+  search->callback(cli->Run([cli, f](Format format) -> Status {
     auto set = [](const std::string& v, std::optional<std::string>* field) {
       if (!v.empty()) *field = v;
     };
-    set(principal, &filter.principal);
-    set(action, &filter.action);
-    set(subject, &filter.subject);
-    set(decision, &filter.decision);
-    set(from, &filter.from);
-    set(to, &filter.to);
+    set(f->principal, &f->filter.principal);
+    set(f->action, &f->filter.action);
+    set(f->subject, &f->filter.subject);
+    set(f->decision, &f->filter.decision);
+    set(f->from, &f->filter.from);
+    set(f->to, &f->filter.to);
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
-    ASSIGN_OR_RETURN(auto records, l->Search(filter));
+    ASSIGN_OR_RETURN(auto records, l->Search(f->filter));
     return PrintRecords(records, format);
   }));
 
@@ -92,7 +100,7 @@ void RegisterLedgerCommands(Cli* cli) {
       "verify",
       "Recompute every hash and check the signed tree heads; exit 9 naming the first "
       "bad entry");
-  verify->callback(cli->Run([cli](Format) -> Status {
+  verify->callback(cli->Run([cli, f](Format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
     // Verify before signing: a new head must never cover entries that do not check out.
     ASSIGN_OR_RETURN(ledger::VerifyReport report,
@@ -105,7 +113,7 @@ void RegisterLedgerCommands(Cli* cli) {
   }));
 
   auto* sign = ledger->add_subcommand("head", "Sign and print the current tree head (JSON)");
-  sign->callback(cli->Run([cli](Format) -> Status {
+  sign->callback(cli->Run([cli, f](Format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
     ASSIGN_OR_RETURN(ledger::SignedTreeHead head, l->SignTreeHead());
     std::cout << ledger::TreeHeadToJson(head).dump(2) << "\n";
@@ -114,17 +122,16 @@ void RegisterLedgerCommands(Cli* cli) {
 
   auto* prove = ledger->add_subcommand(
       "prove", "Inclusion proof of entry SEQ in the tree of SIZE entries (JSON, docs/ledger.md)");
-  static uint64_t prove_seq = 0, prove_size = 0;
-  prove->add_option("seq", prove_seq, "Sequence number")->required();
-  prove->add_option("--size", prove_size, "Tree size (default: the whole ledger)");
-  prove->callback(cli->Run([cli](Format) -> Status {
+  prove->add_option("seq", f->prove_seq, "Sequence number")->required();
+  prove->add_option("--size", f->prove_size, "Tree size (default: the whole ledger)");
+  prove->callback(cli->Run([cli, f](Format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
-    uint64_t size = prove_size;
+    uint64_t size = f->prove_size;
     if (size == 0) {
       ASSIGN_OR_RETURN(size, l->Size());
     }
-    ASSIGN_OR_RETURN(ledger::InclusionProofData proof, l->Prove(prove_seq, size));
-    ASSIGN_OR_RETURN(ledger::Record record, l->Get(static_cast<int64_t>(prove_seq)));
+    ASSIGN_OR_RETURN(ledger::InclusionProofData proof, l->Prove(f->prove_seq, size));
+    ASSIGN_OR_RETURN(ledger::Record record, l->Get(static_cast<int64_t>(f->prove_seq)));
     nlohmann::json out = ledger::InclusionProofToJson(proof);
     out["entry"] = ledger::RecordToJson(record);
     std::cout << out.dump(2) << "\n";
@@ -133,12 +140,11 @@ void RegisterLedgerCommands(Cli* cli) {
 
   auto* consistency = ledger->add_subcommand(
       "consistency", "Consistency proof between the trees of OLD and NEW entries (JSON)");
-  static uint64_t old_size = 0, new_size = 0;
-  consistency->add_option("old", old_size, "Older tree size")->required();
-  consistency->add_option("new", new_size, "Newer tree size")->required();
-  consistency->callback(cli->Run([cli](Format) -> Status {
+  consistency->add_option("old", f->old_size, "Older tree size")->required();
+  consistency->add_option("new", f->new_size, "Newer tree size")->required();
+  consistency->callback(cli->Run([cli, f](Format) -> Status {
     ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
-    ASSIGN_OR_RETURN(ledger::ConsistencyProofData proof, l->Consistency(old_size, new_size));
+    ASSIGN_OR_RETURN(ledger::ConsistencyProofData proof, l->Consistency(f->old_size, f->new_size));
     std::cout << ledger::ConsistencyProofToJson(proof).dump(2) << "\n";
     return OkStatus();
   }));
