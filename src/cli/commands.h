@@ -70,6 +70,8 @@ void RegisterLedgerCommands(Cli* cli);     // ledger_commands.cc: ledger tail|sh
                                            // verify|prove|consistency|sign
 void RegisterMemoryCommands(Cli* cli);     // memory_commands.cc: search, remember, recall,
                                            // glossary, export-context
+void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal add|list|disable,
+                                           // token issue|list|revoke
 
 struct DemoFlags {
   std::string dir = ".";

@@ -386,6 +386,7 @@ int Main(int argc, char** argv) {
   RegisterDiscoveryCommands(&cli);
   RegisterPathCommands(&cli);
   RegisterMemoryCommands(&cli);
+  RegisterPrincipalCommands(&cli);
   RegisterLedgerCommands(&cli);
 
   try {

@@ -40,18 +40,11 @@
 #include "connectors/source.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "engine/access.h"
 #include "engine/catalog.h"
 #include "ledger/ledger.h"
 
 namespace cairn::engine {
-
-// Who is acting. A single built-in administrator for now; the policy module adds real ones.
-struct Principal {
-  std::string id;
-  std::vector<std::string> roles;
-
-  static Principal Admin() { return Principal{"admin", {"admin"}}; }
-};
 
 // One SQL value as SQLite returns it.
 struct Value {
