@@ -14,6 +14,8 @@ namespace {
 
 constexpr int kProgressOps = 1000;
 constexpr std::string_view kNoSuchTable = "no such table: ";
+// Raw (connector) tables of a restricted session: main."cairn/<source>/<table>".
+constexpr std::string_view kRawPrefix = "cairn/";
 
 // Pragmas that only read schema information, allowed with any argument.
 constexpr std::string_view kReadOnlyPragmas[] = {
@@ -224,6 +226,11 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
   auto session = std::unique_ptr<Session>(new Session(catalog, std::move(principal), db));
+  if (RegisterMaskFunctions(db) != SQLITE_OK ||
+      sqlite3_create_module_v2(db, "cairn_guard", GuardModule(),
+                               static_cast<GuardHost*>(session.get()), nullptr) != SQLITE_OK) {
+    return InternalError("cannot register the policy guard: {}", sqlite3_errmsg(db));
+  }
   sqlite3_set_authorizer(db, &Session::Authorize, session.get());
   sqlite3_progress_handler(db, kProgressOps, &Session::Progress, session.get());
   return session;
@@ -233,14 +240,49 @@ Session::Session(Catalog* catalog, Principal principal, sqlite3* db)
     : catalog_(catalog),
       principal_(std::move(principal)),
       limits_(catalog->config().limits),
-      db_(db) {}
+      db_(db) {
+  restricted_ = !principal_.HasRole("admin");
+}
 
 Session::~Session() { sqlite3_close_v2(db_); }
 
 int Session::Authorize(void* self_ptr, int action, const char* a, const char* b, const char* db,
                        const char* /*trigger*/) {
   auto* self = static_cast<Session*>(self_ptr);
-  if (self->internal_) return SQLITE_OK;
+  if (self->internal_) {
+    if (action == SQLITE_READ && self->internal_reads_ != nullptr) {
+      self->internal_reads_->push_back(ColumnRead{db ? db : "", a ? a : "", b ? b : ""});
+    }
+    return SQLITE_OK;
+  }
+  if (self->restricted_) {
+    // A restricted principal names only guard tables: the connectors' raw tables live in
+    // `main`, and no schema table (whose rows name every table) is readable.
+    if (action == SQLITE_READ) {
+      const std::string table = Lower(a ? a : "");
+      const bool schema_table = table == "sqlite_master" || table == "sqlite_schema" ||
+                                table == "sqlite_temp_master" || table == "sqlite_temp_schema";
+      // SQLite itself reads the schema table's ROWID when a table-valued function is first
+      // used; that read returns NULL. A statement naming the table also reports a read without
+      // a column, which is denied.
+      if (schema_table && b != nullptr && std::string_view(b) == "ROWID") return SQLITE_IGNORE;
+      if (schema_table || table.rfind(kRawPrefix, 0) == 0) {
+        if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(a ? a : "");
+        self->policy_denial_ = "read of the internal table " + std::string(a ? a : "");
+        return SQLITE_DENY;
+      }
+    }
+    if (action == SQLITE_PRAGMA) {
+      // Introspection names only guard tables; table_list would list the raw ones.
+      std::string name = Lower(a ? a : "");
+      std::string_view arg = b ? b : "";
+      if (name == "table_list" || arg.find('/') != std::string_view::npos ||
+          (db != nullptr && std::string_view(db) == "main" && !arg.empty())) {
+        if (self->denial_.empty()) self->denial_ = DescribeAction(action, a, b, db);
+        return SQLITE_DENY;
+      }
+    }
+  }
   switch (action) {
     case SQLITE_READ: {
       // Reads of the session's own schemas (main, temp) are not source reads.
@@ -316,6 +358,23 @@ Status Session::ExecInternal(const std::string& sql) {
 }
 
 Status Session::Detach(const std::string& source) {
+  if (restricted_) {
+    // The raw tables of the source live in main.
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (opened.ok()) {
+      Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+      if (tables.ok()) {
+        for (const auto& table : *tables) {
+          RETURN_IF_ERROR(ExecInternal(
+              "DROP TABLE IF EXISTS main." +
+              connectors::QuoteIdentifier(std::string(kRawPrefix) + source + "/" + table.name)));
+        }
+      }
+    }
+    for (auto it = guard_by_name_.begin(); it != guard_by_name_.end();) {
+      it = it->second->source == source ? guard_by_name_.erase(it) : std::next(it);
+    }
+  }
   RETURN_IF_ERROR(ExecInternal("DETACH " + connectors::QuoteIdentifier(source)));
   attached_.erase(std::remove(attached_.begin(), attached_.end(), source), attached_.end());
   return OkStatus();
@@ -337,12 +396,126 @@ Status Session::Attach(const std::string& source, const std::vector<std::string>
   }
   ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
   const std::string module = "cairn_src_" + std::to_string(catalog_->IndexOf(source));
+  if (restricted_) {
+    RETURN_IF_ERROR(AttachGuarded(opened, module));
+    attached_.push_back(source);
+    return OkStatus();
+  }
   internal_ = true;
   Status status = connectors::AttachSource(db_, opened, source, module);
   internal_ = false;
   RETURN_IF_ERROR(status);
   attached_.push_back(source);
   return OkStatus();
+}
+
+std::optional<TableAccess> Session::AccessTo(const std::string& source,
+                                             const connectors::TableInfo& table) {
+  if (!restricted_) {
+    TableAccess all;
+    for (const auto& column : table.columns) {
+      ColumnAccess clear;
+      clear.name = column.name;
+      all.columns.push_back(std::move(clear));
+    }
+    return all;
+  }
+  if (policy_ == nullptr) return std::nullopt;
+  return policy_->Table(principal_, source, table);
+}
+
+Status Session::AttachGuarded(connectors::Source* source, const std::string& module) {
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, source->Tables());
+  const std::string& name = source->name();
+  const std::string schema = connectors::QuoteIdentifier(name);
+  if (sqlite3_create_module_v2(db_, module.c_str(), source->Module(), source, nullptr) !=
+      SQLITE_OK) {
+    return InternalError("source '{}': cannot register its module: {}", name, sqlite3_errmsg(db_));
+  }
+  auto fail = [&](Status status) {
+    (void)Detach(name);
+    return status;
+  };
+  RETURN_IF_ERROR(ExecInternal("ATTACH ':memory:' AS " + schema));
+  for (const connectors::TableInfo& table : tables) {
+    Status created = ExecInternal(
+        "CREATE VIRTUAL TABLE main." +
+        connectors::QuoteIdentifier(std::string(kRawPrefix) + name + "/" + table.name) + " USING " +
+        module + "(" + connectors::QuoteIdentifier(table.name) + ")");
+    if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
+  }
+  for (const connectors::TableInfo& table : tables) {
+    const std::string raw = std::string(kRawPrefix) + name + "/" + table.name;
+    std::optional<TableAccess> access = AccessTo(name, table);
+    if (!access) continue;
+    auto guard = std::make_unique<GuardTable>();
+    guard->source = name;
+    guard->table = table.name;
+    guard->raw = raw;
+    guard->visible = table;
+    guard->visible.columns.clear();
+    for (const ColumnAccess& column : access->columns) {
+      auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                             [&](const auto& c) { return c.name == column.name; });
+      if (it == table.columns.end()) {
+        return fail(FailedPreconditionError("policy for {}.{}: no column '{}' in the source", name,
+                                            table.name, column.name));
+      }
+      connectors::ColumnInfo info = *it;
+      if (!column.mask.empty()) {
+        info.type = "";
+        info.primary_key = false;
+      }
+      guard->visible.columns.push_back(info);
+    }
+    guard->access = std::move(*access);
+    // The policy's expressions must compile and read only this table.
+    std::vector<ColumnRead> reads;
+    internal_reads_ = &reads;
+    sqlite3_stmt* check = nullptr;
+    std::string error;
+    int rc = PrepareInternal(GuardCheckSql(*guard), &check, &error);
+    internal_reads_ = nullptr;
+    sqlite3_finalize(check);
+    const std::string rules = fmt::format("{}", fmt::join(guard->access.rules, ", "));
+    if (rc != SQLITE_OK) {
+      return fail(FailedPreconditionError("the policy for {}.{} ({}) does not compile: {}", name,
+                                          table.name, rules, error));
+    }
+    for (const ColumnRead& read : reads) {
+      if (read.source != "main" || read.table != raw) {
+        return fail(FailedPreconditionError(
+            "the policy for {}.{} ({}) may use only that table's columns and principal "
+            "attributes; it reads {}",
+            name, table.name, rules, read.table));
+      }
+    }
+    const int id = static_cast<int>(guards_.size());
+    guard_by_name_[name + "\t" + table.name] = guard.get();
+    guards_.push_back(std::move(guard));
+    Status guarded = ExecInternal("CREATE VIRTUAL TABLE " + schema + "." +
+                                  connectors::QuoteIdentifier(table.name) + " USING cairn_guard(" +
+                                  std::to_string(id) + ")");
+    if (!guarded.ok()) return fail(guarded);
+  }
+  return OkStatus();
+}
+
+const GuardTable* Session::GuardTableAt(int id) const {
+  return id >= 0 && id < static_cast<int>(guards_.size()) ? guards_[id].get() : nullptr;
+}
+
+int Session::PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) {
+  const bool was_internal = internal_;
+  internal_ = true;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt, nullptr);
+  internal_ = was_internal;
+  if (rc != SQLITE_OK) {
+    *error = sqlite3_errmsg(db_);
+    sqlite3_finalize(*stmt);
+    *stmt = nullptr;
+  }
+  return rc;
 }
 
 Result<std::string> Session::SourceToAttach(const std::string& message,
@@ -352,12 +525,32 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
   auto is_attached = [&](const std::string& s) {
     return std::find(attached_.begin(), attached_.end(), s) != attached_.end();
   };
+  // Whether the principal may see a table named `table` in `source` (any table when empty).
+  auto visible = [&](const std::string& source, const std::string& table) {
+    if (!restricted_) return true;
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) return false;
+    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+    if (!tables.ok()) return false;
+    for (const auto& info : *tables) {
+      if ((table.empty() || Lower(info.name) == Lower(table)) && AccessTo(source, info)) {
+        return true;
+      }
+    }
+    return false;
+  };
   size_t dot = name.find('.');
   if (dot != std::string::npos) {
     std::string schema = name.substr(0, dot);
     for (const std::string& source : catalog_->SourceNames()) {
       if (Lower(source) == Lower(schema)) {
-        return is_attached(source) ? std::string() : source;
+        if (is_attached(source)) return std::string();
+        // A source in which the principal sees nothing is not attached: it does not exist.
+        if (!visible(source, "")) {
+          policy_denial_ = fmt::format("no grant on any table of source '{}'", source);
+          return std::string();
+        }
+        return source;
       }
     }
     return std::string();
@@ -373,7 +566,9 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
     Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
     if (!tables.ok()) continue;
     for (const auto& table : *tables) {
-      if (Lower(table.name) == Lower(name)) matches.push_back(source);
+      if (Lower(table.name) == Lower(name) && visible(source, table.name)) {
+        matches.push_back(source);
+      }
     }
   }
   if (matches.size() > 1) {
@@ -387,6 +582,7 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
 
 Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
   std::vector<std::string> pinned;  // sources attached for this statement
+  policy_denial_.clear();
   while (true) {
     denial_.clear();
     reads_.clear();
@@ -413,6 +609,9 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
       return stmt;
     }
     std::string message = sqlite3_errmsg(db_);
+    if (restricted_ && !policy_denial_.empty() && denial_.rfind(kNoSuchTable, 0) == 0) {
+      return NotFoundError("{}", denial_);
+    }
     if (!denial_.empty() || (rc & 0xff) == SQLITE_AUTH) {
       return PermissionDeniedError("Cairn sessions are read-only: {} is not allowed",
                                    denial_.empty() ? "this statement" : denial_);
@@ -421,11 +620,25 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
     if (message.find(" may not be modified") != std::string::npos) {
       return PermissionDeniedError("Cairn sessions are read-only: {}", message);
     }
+    if (restricted_ && message.rfind("no such column: ", 0) == 0) NoteHiddenColumn(message);
     ASSIGN_OR_RETURN(std::string source, SourceToAttach(message, pinned));
     if (source.empty()) {
       if (message.rfind(kNoSuchTable, 0) == 0) {
         std::string name = message.substr(kNoSuchTable.size());
         size_t dot = name.find('.');
+        if (restricted_) {
+          // Unknown and not granted read the same, so names of hidden tables do not leak.
+          if (policy_denial_.empty() && dot != std::string::npos) {
+            std::string schema = name.substr(0, dot);
+            std::string table = name.substr(dot + 1);
+            for (const std::string& s : catalog_->SourceNames()) {
+              if (Lower(s) != Lower(schema)) continue;
+              Result<connectors::TableInfo> info = RawTable(s, table);
+              if (info.ok()) policy_denial_ = fmt::format("no grant on {}.{}", s, info->name);
+            }
+          }
+          return NotFoundError("{}", message);
+        }
         if (dot != std::string::npos && catalog_->IndexOf(name.substr(0, dot)) < 0) {
           return NotFoundError("no such source '{}' (in '{}')", name.substr(0, dot), name);
         }
@@ -438,22 +651,95 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
   }
 }
 
-Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats) {
-  if (ledger_ == nullptr) return Run(sql, sink, stats);
+void Session::NoteHiddenColumn(const std::string& message) {
+  // "no such column: x" or "no such column: t.x": a column that exists but is not granted.
+  std::string name = message.substr(std::string_view("no such column: ").size());
+  size_t dot = name.rfind('.');
+  std::string column = dot == std::string::npos ? name : name.substr(dot + 1);
+  for (const auto& [key, guard] : guard_by_name_) {
+    Result<connectors::TableInfo> raw = RawTable(guard->source, guard->table);
+    if (!raw.ok()) continue;
+    for (const auto& c : raw->columns) {
+      if (Lower(c.name) == Lower(column)) {
+        policy_denial_ = fmt::format("no grant on {}.{}.{}", guard->source, guard->table, c.name);
+        return;
+      }
+    }
+  }
+}
+
+Result<connectors::TableInfo> Session::RawTable(const std::string& source,
+                                                const std::string& table) {
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, opened->Tables());
+  for (auto& info : tables) {
+    if (info.name == table) return info;
+  }
+  for (auto& info : tables) {
+    if (Lower(info.name) == Lower(table)) return info;
+  }
+  return NotFoundError("source '{}' has no table '{}'", source, table);
+}
+
+void Session::Classify(Label* label, std::vector<std::string>* rules) const {
+  *label = Label::kPublic;
+  std::set<std::string> seen;
+  for (const ColumnRead& read : reads_) {
+    Label read_label = Label::kPublic;
+    const GuardTable* guard = nullptr;
+    if (restricted_) {
+      auto it = guard_by_name_.find(read.source + "\t" + read.table);
+      if (it != guard_by_name_.end()) guard = it->second;
+    }
+    bool reveals = true;
+    if (guard != nullptr) {
+      for (const std::string& rule : guard->access.rules) {
+        if (seen.insert(rule).second) rules->push_back(rule);
+      }
+      for (const ColumnAccess& column : guard->access.columns) {
+        if (column.name != read.column || column.mask.empty()) continue;
+        reveals = column.mask_reveals;
+        if (seen.insert(column.rule).second && !column.rule.empty()) rules->push_back(column.rule);
+      }
+    }
+    if (policy_ != nullptr && reveals) {
+      read_label = policy_->ColumnLabel(read.source, read.table, read.column);
+    }
+    *label = std::max(*label, read_label);
+  }
+}
+
+Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats,
+                      const QueryOptions& options) {
+  QueryStats local;
+  if (stats == nullptr) stats = &local;
+  if (ledger_ == nullptr) return Run(sql, sink, stats, options);
   DigestSink digest;
   TeeSink tee(sink, &digest);
-  Status status = Run(sql, &tee, stats);
+  Status status = Run(sql, &tee, stats, options);
   ledger::Entry entry;
   entry.principal = principal_.id;
   entry.action = "query";
   entry.subject = std::string(sql);
   entry.input_digest = ledger::ToHex(ledger::Sha256(sql));
   entry.ingress = ingress_;
+  if (!reads_.empty() || status.ok()) entry.label = std::string(LabelName(stats->label));
+  std::string why;
+  if (!restricted_) {
+    why = "administrator";
+  } else {
+    why = fmt::format("{}", fmt::join(stats->rules, "; "));
+  }
+  if (!options.destination.empty())
+    why += (why.empty() ? "" : "; ") + ("to " + options.destination);
   if (status.ok()) {
     entry.result_digest = digest.Hex();
-    entry.decision = "allow";
+    entry.decision = why.empty() ? "allow" : "allow: " + why;
   } else if (status.code() == StatusCode::kPermissionDenied) {
     entry.decision = "deny: " + status.message();
+  } else if (!policy_denial_.empty()) {
+    entry.decision = "deny: " + policy_denial_ + " (default deny; reported as " +
+                     std::string(StatusCodeName(status.code())) + ")";
   } else {
     entry.decision = fmt::format("error: {}", StatusCodeName(status.code()));
   }
@@ -462,13 +748,31 @@ Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats) {
   return status;
 }
 
-Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats) {
+Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
+                    const QueryOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   deadline_ = start + std::chrono::milliseconds(limits_.timeout_ms);
   interrupt_ = Interrupt::kNone;
 
   ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+  // The label is known once the statement is compiled: a flow it would break is refused before
+  // a single row is read.
+  Label label = Label::kPublic;
+  std::vector<std::string> rules;
+  Classify(&label, &rules);
+  if (stats != nullptr) {
+    stats->label = label;
+    stats->rules = rules;
+    stats->reads = reads_;
+  }
+  if (!options.destination.empty()) {
+    if (policy_ == nullptr) {
+      return NotFoundError("no sink '{}': no policy defines sinks", options.destination);
+    }
+    RETURN_IF_ERROR(policy_->CheckFlow(principal_, label, options.destination,
+                                       ledger::ToHex(ledger::Sha256(sql))));
+  }
   // Preparing may have attached sources; the clock for the statement starts now.
   deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.timeout_ms);
   memory_baseline_ = sqlite3_memory_used();
@@ -525,6 +829,8 @@ Result<StatementInfo> Session::Analyze(std::string_view sql) {
     info.columns.emplace_back(sqlite3_column_name(stmt, i));
   }
   info.reads = reads_;
+  std::vector<std::string> rules;
+  Classify(&info.label, &rules);
   sqlite3_finalize(stmt);
   return info;
 }
@@ -557,26 +863,82 @@ std::vector<SourceStatus> Session::Sources() {
         }
       }
     }
+    if (restricted_) {
+      Result<std::vector<connectors::TableInfo>> visible = Tables(config.name);
+      if (!visible.ok() || visible->empty()) continue;
+      status.tables = static_cast<int>(visible->size());
+    }
     out.push_back(std::move(status));
   }
   return out;
 }
 
 Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& source) {
-  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
-  return opened->Tables();
+  if (!restricted_) {
+    ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+    return opened->Tables();
+  }
+  // Unknown and hidden sources read the same.
+  const Status unknown = NotFoundError("no such source '{}'", source);
+  if (catalog_->IndexOf(source) < 0) return unknown;
+  Result<connectors::Source*> opened = catalog_->Open(source);
+  if (!opened.ok()) return opened.status();
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, (*opened)->Tables());
+  std::vector<connectors::TableInfo> out;
+  for (const auto& table : tables) {
+    std::optional<TableAccess> access = AccessTo(source, table);
+    if (!access) continue;
+    connectors::TableInfo visible = table;
+    visible.columns.clear();
+    visible.foreign_keys.clear();
+    for (const ColumnAccess& column : access->columns) {
+      for (const auto& c : table.columns) {
+        if (c.name == column.name) visible.columns.push_back(c);
+      }
+    }
+    // A declared key shows only when every column on this side is visible.
+    for (const auto& fk : table.foreign_keys) {
+      bool shown = true;
+      for (const auto& col : fk.columns) {
+        shown = shown && std::any_of(access->columns.begin(), access->columns.end(),
+                                     [&](const ColumnAccess& c) { return c.name == col; });
+      }
+      if (shown) visible.foreign_keys.push_back(fk);
+    }
+    out.push_back(std::move(visible));
+  }
+  if (out.empty()) return unknown;
+  return out;
 }
 
 Result<connectors::TableInfo> Session::Describe(const std::string& source,
                                                 const std::string& table) {
-  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, Tables(source));
-  for (auto& info : tables) {
+  Result<std::vector<connectors::TableInfo>> tables = Tables(source);
+  if (!tables.ok()) {
+    if (restricted_ && tables.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("source '{}' has no table '{}'", source, table);
+    }
+    return tables.status();
+  }
+  for (auto& info : *tables) {
     if (info.name == table) return info;
   }
-  for (auto& info : tables) {
+  for (auto& info : *tables) {
     if (Lower(info.name) == Lower(table)) return info;
   }
   return NotFoundError("source '{}' has no table '{}'", source, table);
+}
+
+bool Session::CanSee(const std::string& source, const std::string& table,
+                     const std::string& column) {
+  if (!restricted_) return true;
+  Result<connectors::TableInfo> raw = RawTable(source, table);
+  if (!raw.ok()) return false;
+  std::optional<TableAccess> access = AccessTo(source, *raw);
+  if (!access) return false;
+  if (column.empty()) return true;
+  return std::any_of(access->columns.begin(), access->columns.end(),
+                     [&](const ColumnAccess& c) { return Lower(c.name) == Lower(column); });
 }
 
 std::string ValueToText(const Value& value) {

@@ -32,7 +32,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,7 @@
 #include "core/status.h"
 #include "engine/access.h"
 #include "engine/catalog.h"
+#include "engine/guard.h"
 #include "ledger/ledger.h"
 
 namespace cairn::engine {
@@ -86,12 +89,25 @@ struct QueryStats {
   std::chrono::microseconds elapsed{0};
   // Every source column the statement reads, in first-read order, without duplicates.
   std::vector<ColumnRead> reads;
+  // The highest classification among the reads (see Session::set_policy); public when the
+  // session has no policy or the statement reads no source.
+  Label label = Label::kPublic;
+  // The policy rules that shaped the result (grants, filters, masks), for the ledger.
+  std::vector<std::string> rules;
 };
 
 // What a statement is, without running it.
 struct StatementInfo {
   std::vector<std::string> columns;  // result column names
   std::vector<ColumnRead> reads;     // as in QueryStats
+  Label label = Label::kPublic;      // as in QueryStats
+};
+
+// Per-query options.
+struct QueryOptions {
+  // A named outbound destination (policy sink) the caller will send the result to; empty for
+  // none. A result whose label exceeds the sink's clearance is refused before it runs.
+  std::string destination;
 };
 
 // A whole result in memory (for small results and tests).
@@ -108,7 +124,7 @@ struct SourceStatus {
   int tables = -1;       // -1 when unknown
 };
 
-class Session {
+class Session : private GuardHost {
  public:
   // Opens an in-memory SQLite connection for `principal` over `catalog`. No source is opened
   // yet. Internal if SQLite cannot be initialised.
@@ -118,7 +134,7 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  const Principal& principal() const { return principal_; }
+  const Principal& principal() const override { return principal_; }
   const Limits& limits() const { return limits_; }
 
   // Records every Query() in `ledger` (not owned; must outlive the session) as coming through
@@ -131,13 +147,24 @@ class Session {
   }
   void set_limits(const Limits& limits) { limits_ = limits; }
 
+  // The policy that decides what a restricted principal sees and how results are labelled
+  // (not owned; must outlive the session). Set it before the first query. Without a policy
+  // only an administrator sees anything: default deny.
+  void set_policy(const AccessPolicy* policy) {
+    policy_ = policy;
+    restricted_ = policy ? !policy->Unrestricted(principal_) : !principal_.HasRole("admin");
+  }
+  // Whether grants, row filters and masks apply to this session's principal.
+  bool restricted() const { return restricted_; }
+
   // Runs one SQL statement and streams its result into `sink`.
   //   kInvalidArgument   SQL that does not compile, or more than one statement;
   //   kNotFound          an unknown source or table;
   //   kPermissionDenied  anything but a read;
   //   kDeadlineExceeded / kResourceExhausted  a limit was hit;
   //   a connector's error (Unavailable, InvalidArgument, ...) with the source named.
-  Status Query(std::string_view sql, RowSink* sink, QueryStats* stats = nullptr);
+  Status Query(std::string_view sql, RowSink* sink, QueryStats* stats = nullptr,
+               const QueryOptions& options = {});
 
   // Compiles `sql` (attaching the sources it names) without running it. Same errors as
   // Query() apart from those raised while running.
@@ -146,20 +173,42 @@ class Session {
   // Query() collected into memory (still subject to the row cap).
   Result<QueryResult> QueryAll(std::string_view sql);
 
-  // Every configured source with its reachability (opens and checks each one).
+  // Every configured source with its reachability (opens and checks each one). A restricted
+  // principal sees only sources in which it may see a table.
   std::vector<SourceStatus> Sources();
 
-  // The tables of one source. NotFound for an unknown source.
+  // The tables of one source, as the principal sees them (only granted tables and columns).
+  // NotFound for an unknown source, or one in which the principal may see nothing.
   Result<std::vector<connectors::TableInfo>> Tables(const std::string& source);
 
-  // One table. NotFound naming the source or table.
+  // One table, as the principal sees it. NotFound naming the source or table (the same for a
+  // table that exists but is not granted).
   Result<connectors::TableInfo> Describe(const std::string& source, const std::string& table);
+
+  // Whether the principal may see `column` of `source`.`table` (any column when `column` is
+  // empty). For filtering context (search hits, join paths, recipes) by what the principal sees.
+  bool CanSee(const std::string& source, const std::string& table, const std::string& column = "");
 
  private:
   Session(Catalog* catalog, Principal principal, sqlite3* db);
 
   // Query() without the ledger entry.
-  Status Run(std::string_view sql, RowSink* sink, QueryStats* stats);
+  Status Run(std::string_view sql, RowSink* sink, QueryStats* stats, const QueryOptions& options);
+  // GuardHost.
+  const GuardTable* GuardTableAt(int id) const override;
+  int PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) override;
+  // How the principal sees a source table; nullopt when not at all (restricted sessions).
+  std::optional<TableAccess> AccessTo(const std::string& source,
+                                      const connectors::TableInfo& table);
+  // Attaches a source for a restricted principal: raw tables in main, guard tables in the
+  // source's schema. FailedPrecondition when a policy expression does not compile.
+  Status AttachGuarded(connectors::Source* source, const std::string& module);
+  // The connector's description of a table (all columns), case-insensitive lookup.
+  Result<connectors::TableInfo> RawTable(const std::string& source, const std::string& table);
+  // Records in policy_denial_ that a "no such column" names a column hidden by policy.
+  void NoteHiddenColumn(const std::string& message);
+  // The label and rules of the statement just compiled (from reads_).
+  void Classify(Label* label, std::vector<std::string>* rules) const;
   // Compiles exactly one statement, attaching sources on demand.
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
   // Attaches `source`; evicts the least recently used attached source not in `pinned`.
@@ -189,6 +238,15 @@ class Session {
   std::string denial_;
   // Source columns read by the statement being compiled (authorizer SQLITE_READ).
   std::vector<ColumnRead> reads_;
+  const AccessPolicy* policy_ = nullptr;
+  bool restricted_ = false;
+  // Guard tables by id (the module argument), and by "source\ttable".
+  std::vector<std::unique_ptr<GuardTable>> guards_;
+  std::map<std::string, const GuardTable*> guard_by_name_;
+  // Why the last statement was denied by policy, for the ledger (the caller sees NotFound).
+  std::string policy_denial_;
+  // While set, reads by internal statements are collected here (policy validation).
+  std::vector<ColumnRead>* internal_reads_ = nullptr;
   // Per-query limit state, read by Progress().
   std::chrono::steady_clock::time_point deadline_;
   int64_t memory_baseline_ = 0;
