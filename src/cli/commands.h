@@ -17,18 +17,39 @@
 #include "ledger/clock.h"
 #include "ledger/ledger.h"
 #include "ledger/signing.h"
+#include "policy/declassify.h"
+#include "policy/policy.h"
 #include "store/state_db.h"
 
 namespace cairn::cli {
 
-// Loads the configuration once and opens sessions over it, as the built-in administrator.
+// Loads the configuration once and opens sessions over it, as the principal of the token given
+// with --token or CAIRN_TOKEN, or as the local administrator when there is none.
 class Environment {
  public:
   std::filesystem::path config_path = "cairn.yaml";
+  std::string token;  // --token, else CAIRN_TOKEN; empty: the local administrator
 
   // NotFound if the configuration file is missing; InvalidArgument with file:line:column if it
-  // is malformed. The session records every query in the ledger (ingress "cli").
+  // is malformed; Unauthenticated for an unknown, expired or revoked token. The session is
+  // bound to Principal() and the policy, and records every query in the ledger (ingress "cli").
   Result<std::unique_ptr<engine::Session>> OpenSession();
+  // Who is acting, resolved once.
+  Result<engine::Principal> Principal();
+  // Fails with PermissionDenied unless the acting principal is an administrator.
+  Status RequireAdmin(std::string_view what);
+  // policy.yaml (Config::policy_file) with the labels confirmed in the state database and the
+  // declassification store. Loaded once.
+  Result<policy::Policy*> OpenPolicy();
+  Result<policy::Declassifications*> OpenDeclassifications();
+  // Appends an entry for an action of the acting principal (ingress "cli"); for commands that
+  // change state (principals, tokens, policy decisions, discovery, recipes, joins).
+  Status Record(const std::string& action, const std::string& subject,
+                const std::string& decision = "allow");
+  // Signs a tree head if entries were appended since the last signed one (the CLI's signing
+  // policy: every command that appended leaves a signed head behind). No-op if the ledger was
+  // never opened.
+  Status SignIfAppended();
   // The ledger in .cairn/state.sqlite, on its own connection, signing with .cairn/ledger.key
   // (created with its .pub on first use). Opened once.
   Result<ledger::Ledger*> OpenLedger();
@@ -46,6 +67,9 @@ class Environment {
   ledger::SystemClock clock_;
   std::optional<ledger::KeyPair> key_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  std::optional<engine::Principal> principal_;
+  std::unique_ptr<policy::Declassifications> declassifications_;
+  std::unique_ptr<policy::Policy> policy_;
 };
 
 // The command line being built: subcommands register on `app` and report through `status`.
@@ -55,6 +79,7 @@ struct Cli {
   Status status;
   std::string config_path = "cairn.yaml";
   std::string format_name = "table";
+  std::string token;  // --token
   bool verbose = false;
 
   // Adds --format/-f (table, csv, json, jsonl) to `command`.
@@ -72,6 +97,8 @@ void RegisterMemoryCommands(Cli* cli);     // memory_commands.cc: search, rememb
                                            // glossary, export-context
 void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal add|list|disable,
                                            // token issue|list|revoke
+void RegisterPolicyCommands(Cli* cli);     // policy_commands.cc: policy check|show, labels,
+                                           // declassify
 
 struct DemoFlags {
   std::string dir = ".";

@@ -29,6 +29,7 @@
 #include "core/config_edit.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "policy/principals.h"
 
 namespace cairn::cli {
 namespace {
@@ -85,6 +86,11 @@ std::function<void()> Cli::Run(std::function<Status(Format)> body) {
   return [this, body = std::move(body)]() {
     if (verbose) spdlog::set_level(spdlog::level::debug);
     env.config_path = config_path;
+    if (!token.empty()) {
+      env.token = token;
+    } else if (const char* from_env = std::getenv("CAIRN_TOKEN"); from_env != nullptr) {
+      env.token = from_env;
+    }
     Result<Format> format = ParseFormat(format_name);
     status = format.ok() ? body(*format) : format.status();
   };
@@ -117,9 +123,76 @@ Result<ledger::Ledger*> Environment::OpenLedger() {
   return ledger_.get();
 }
 
+Result<engine::Principal> Environment::Principal() {
+  if (principal_) return *principal_;
+  ASSIGN_OR_RETURN(store::StateDb * db, OpenStateDb());
+  ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db));
+  if (token.empty()) {
+    // No token: the local administrator, as a database superuser on its own machine.
+    RETURN_IF_ERROR(principals->EnsureLocalAdmin());
+    principal_ = engine::Principal::Admin();
+  } else {
+    ASSIGN_OR_RETURN(engine::Principal principal, principals->Authenticate(token));
+    principal_ = std::move(principal);
+  }
+  return *principal_;
+}
+
+Status Environment::RequireAdmin(std::string_view what) {
+  ASSIGN_OR_RETURN(engine::Principal principal, Principal());
+  if (principal.HasRole("admin")) return OkStatus();
+  Status denied =
+      PermissionDeniedError("{} needs the admin role; '{}' does not have it", what, principal.id);
+  RETURN_IF_ERROR(Record(std::string(what), std::string(what), "deny: not an administrator"));
+  return denied;
+}
+
+Result<policy::Declassifications*> Environment::OpenDeclassifications() {
+  if (declassifications_ == nullptr) {
+    ASSIGN_OR_RETURN(store::StateDb * db, OpenStateDb());
+    ASSIGN_OR_RETURN(declassifications_, policy::Declassifications::Open(db));
+  }
+  return declassifications_.get();
+}
+
+Result<policy::Policy*> Environment::OpenPolicy() {
+  if (policy_ == nullptr) {
+    ASSIGN_OR_RETURN(policy::Declassifications * store, OpenDeclassifications());
+    ASSIGN_OR_RETURN(policy_, policy::Policy::Load(catalog_->config().policy_file));
+    ASSIGN_OR_RETURN(auto confirmed, store->Confirmed());
+    policy_->set_confirmed_labels(std::move(confirmed));
+    policy_->set_declassifications(store);
+  }
+  return policy_.get();
+}
+
+Status Environment::SignIfAppended() {
+  if (ledger_ == nullptr) return OkStatus();
+  ASSIGN_OR_RETURN(uint64_t size, ledger_->Size());
+  ASSIGN_OR_RETURN(std::optional<ledger::SignedTreeHead> last, ledger_->LatestSignedTreeHead());
+  if (size == 0 || (last && last->tree_size >= size)) return OkStatus();
+  return ledger_->SignTreeHead().status();
+}
+
+Status Environment::Record(const std::string& action, const std::string& subject,
+                           const std::string& decision) {
+  ASSIGN_OR_RETURN(ledger::Ledger * ledger, OpenLedger());
+  ledger::Entry entry;
+  entry.principal = principal_ ? principal_->id : "admin";
+  entry.action = action;
+  entry.subject = subject;
+  entry.input_digest = ledger::ToHex(ledger::Sha256(subject));
+  entry.decision = decision;
+  entry.ingress = "cli";
+  return ledger->Append(std::move(entry)).status();
+}
+
 Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
   ASSIGN_OR_RETURN(ledger::Ledger * ledger, OpenLedger());
-  ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), engine::Principal::Admin()));
+  ASSIGN_OR_RETURN(engine::Principal principal, Principal());
+  ASSIGN_OR_RETURN(policy::Policy * policy, OpenPolicy());
+  ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), std::move(principal)));
+  session->set_policy(policy);
   session->set_ledger(ledger, "cli");
   return session;
 }
@@ -136,6 +209,10 @@ Status RunInit(const Environment& env, bool force) {
   if (ec) return UnavailableError("{}: cannot create: {}", state.string(), ec.message());
   // The key that signs the ledger's tree heads (kept if it exists: it vouches for old heads).
   RETURN_IF_ERROR(ledger::KeyPair::LoadOrCreate(state / "ledger.key").status());
+  // The local administrator, who acts when no token is given.
+  ASSIGN_OR_RETURN(auto db, store::StateDb::Open(state / "state.sqlite"));
+  ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db.get()));
+  RETURN_IF_ERROR(principals->EnsureLocalAdmin());
   std::cout << "wrote " << file.string() << ", " << state.string() << "/ and the ledger key "
             << (state / "ledger.key").string() << " (+ .pub)\n"
             << "next: cairn sources add NAME --kind sqlite|csv|postgres --option key=value\n";
@@ -204,7 +281,12 @@ Status RunTables(Environment& env, const std::string& only, Format format) {
   auto printer = MakePrinter(format, &std::cout);
   RETURN_IF_ERROR(printer->Columns({"source", "table", "kind", "columns", "rows_estimate"}));
   for (const auto& name : names) {
-    ASSIGN_OR_RETURN(auto tables, session->Tables(name));
+    Result<std::vector<connectors::TableInfo>> listed = session->Tables(name);
+    // A restricted principal lists the sources it may see; the others do not exist for it.
+    if (only.empty() && session->restricted() && listed.status().code() == StatusCode::kNotFound) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto tables, std::move(listed));
     for (const auto& table : tables) {
       using V = engine::Value;
       RETURN_IF_ERROR(
@@ -270,7 +352,7 @@ Status RunDescribe(Environment& env, const DescribeFlags& flags, Format format) 
 }
 
 Status RunQuery(Environment& env, std::string sql, Format format, int64_t max_rows,
-                int64_t timeout_ms) {
+                int64_t timeout_ms, const std::string& to) {
   if (sql == "-") {
     sql.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
@@ -280,8 +362,16 @@ Status RunQuery(Environment& env, std::string sql, Format format, int64_t max_ro
   if (timeout_ms > 0) limits.timeout_ms = timeout_ms;
   session->set_limits(limits);
   auto printer = MakePrinter(format, &std::cout);
-  RETURN_IF_ERROR(session->Query(sql, printer.get()));
-  return printer->Finish();
+  engine::QueryOptions options;
+  options.destination = to;
+  engine::QueryStats stats;
+  RETURN_IF_ERROR(session->Query(sql, printer.get(), &stats, options));
+  RETURN_IF_ERROR(printer->Finish());
+  if (format == Format::kTable) {
+    std::cerr << "(" << stats.rows << (stats.rows == 1 ? " row" : " rows")
+              << ", label: " << engine::LabelName(stats.label) << ")\n";
+  }
+  return OkStatus();
 }
 
 int Main(int argc, char** argv) {
@@ -298,6 +388,9 @@ int Main(int argc, char** argv) {
                  "Configuration file (state goes to .cairn/ beside it)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", cli.verbose, "Log diagnostics to stderr");
+  app.add_option("--token", cli.token,
+                 "Act as the principal of this token (default: $CAIRN_TOKEN, else the local "
+                 "administrator)");
   auto add_format = [&](CLI::App* command) { cli.AddFormat(command); };
   auto run = [&](std::function<Status(Format)> body) { return cli.Run(std::move(body)); };
   Status& status = cli.status;
@@ -368,13 +461,17 @@ int Main(int argc, char** argv) {
   auto* query = app.add_subcommand("query", "Run one read-only SQL statement across the sources");
   std::string sql;
   int64_t max_rows = 0, timeout_ms = 0;
+  std::string query_to;
   query->add_option("sql", sql, "The SQL statement, or - to read it from stdin")->required();
+  query->add_option("--to", query_to,
+                    "The sink the result is for (policy sinks); refused when the result's label "
+                    "exceeds the sink's clearance");
   query->add_option("--max-rows", max_rows, "Row cap for this query (default: limits.max_rows)");
   query->add_option("--timeout-ms", timeout_ms,
                     "Time cap for this query (default: limits.timeout_ms)");
   add_format(query);
-  query->callback(
-      run([&](Format format) { return RunQuery(env, sql, format, max_rows, timeout_ms); }));
+  query->callback(run(
+      [&](Format format) { return RunQuery(env, sql, format, max_rows, timeout_ms, query_to); }));
 
   auto* demo = app.add_subcommand("demo", "Generate the demo container port and query across it");
   DemoFlags demo_flags;
@@ -387,6 +484,7 @@ int Main(int argc, char** argv) {
   RegisterPathCommands(&cli);
   RegisterMemoryCommands(&cli);
   RegisterPrincipalCommands(&cli);
+  RegisterPolicyCommands(&cli);
   RegisterLedgerCommands(&cli);
 
   try {
@@ -394,6 +492,11 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  // Sign a tree head over what this command appended, so a later truncation or rewrite of the
+  // ledger is detectable against it.
+  if (Status signed_head = env.SignIfAppended(); !signed_head.ok() && status.ok()) {
+    status = signed_head;
   }
   return status.ok() ? 0 : Fail(status);
 }

@@ -266,6 +266,7 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
   Config config;
   config.file = file;
   config.state_dir = file.parent_path() / ".cairn";
+  config.policy_file = file.parent_path() / "policy.yaml";
   if (root.IsNull()) return config;  // an empty file: no sources yet
   if (!root.IsMap()) {
     return ErrorAtMark(MarkOf(root.Mark(), file_name), "(top level)", StatusCode::kInvalidArgument,
@@ -282,6 +283,12 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
         }
       } else if (key == "limits") {
         RETURN_IF_ERROR(ParseLimits(entry.second, file_name, &config.limits));
+      } else if (key == "policy") {
+        if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+          return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
+                             "expected the path of the policy file");
+        }
+        config.policy_file = file.parent_path() / entry.second.Scalar();
       } else if (key == "sources") {
         if (entry.second.IsNull()) continue;
         if (!entry.second.IsMap()) {
@@ -301,7 +308,7 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
         }
       } else {
         return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
-                           "unknown key (expected version, limits or sources)");
+                           "unknown key (expected version, limits, policy or sources)");
       }
     }
   } catch (const YAML::Exception& e) {

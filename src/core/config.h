@@ -4,6 +4,7 @@
 //
 //   version: 1
 //   limits: {max_rows: 1000000, timeout_ms: 30000, max_memory_mb: 512}
+//   policy: policy.yaml            # grants, filters, masks, labels, sinks (policy module)
 //   sources:
 //     tos:      {kind: sqlite, path: data/tos.sqlite}
 //     customs:  {kind: csv, path: data/customs}
@@ -84,6 +85,9 @@ struct Limits {
 struct Config {
   std::filesystem::path file;       // absolute path of cairn.yaml
   std::filesystem::path state_dir;  // .cairn/ beside it
+  // The access policy (key `policy`, relative to this file); policy.yaml beside it by default.
+  // A missing file means default deny for everyone but the administrator.
+  std::filesystem::path policy_file;
   Limits limits;
   std::vector<SourceConfig> sources;
 

@@ -41,7 +41,7 @@ TEST_F(LedgerCliTest, EveryQueryIsRecordedWithItsDecision) {
   EXPECT_EQ(entries[0]["principal"], "admin");
   EXPECT_EQ(entries[0]["action"], "query");
   EXPECT_EQ(entries[0]["subject"], "SELECT count(*) FROM music.Artist");
-  EXPECT_EQ(entries[0]["decision"], "allow");
+  EXPECT_EQ(entries[0]["decision"], "allow: administrator");
   EXPECT_EQ(entries[2]["decision"].get<std::string>().rfind("deny: ", 0), 0u) << entries[2];
   EXPECT_EQ(entries[3]["decision"], "error: InvalidArgument");
 
