@@ -108,8 +108,17 @@ int SetVtabError(sqlite3_vtab* vtab, const Status& status);
 // bracketed code gets `fallback`.
 Status StatusFromVtabMessage(const std::string& message, StatusCode fallback);
 
-// Builds a CREATE TABLE statement for sqlite3_declare_vtab from a table description.
-std::string DeclareVtabSql(const TableInfo& table);
+// Builds a CREATE TABLE statement for sqlite3_declare_vtab from a table description, with
+// `hidden` columns appended as HIDDEN.
+//
+// `stable_rowid`: whether the module's xRowid identifies a row across scans (the CSV connector's
+// line numbers do). When it does not (a counter that restarts with every scan), the table is
+// declared WITHOUT ROWID with a PRIMARY KEY — the table's own key when it has one, else every
+// column — because SQLite's OR optimisation (one scan per OR branch) de-duplicates rows by rowid
+// and would otherwise drop rows; a WITHOUT ROWID table is de-duplicated by its key, and xRowid
+// is never called.
+std::string DeclareVtabSql(const TableInfo& table, bool stable_rowid,
+                           const std::vector<std::string>& hidden = {});
 
 // Quotes an SQL identifier with double quotes ("a""b").
 std::string QuoteIdentifier(const std::string& name);

@@ -386,7 +386,7 @@ int XConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_
       *error = sqlite3_mprintf("%s", table.status().message().c_str());
       return SQLITE_ERROR;
     }
-    std::string sql = DeclareVtabSql(table->info);
+    std::string sql = DeclareVtabSql(table->info, /*stable_rowid=*/true);
     int rc = sqlite3_declare_vtab(db, sql.c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),

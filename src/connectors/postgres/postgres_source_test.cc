@@ -667,7 +667,8 @@ TEST_F(PostgresSourceTest, RemoteErrorsCarryTheSourceName) {
   AttachTestSchema();
   ASSERT_EQ(admin.Exec("DROP TABLE cairn_pgtest.doomed"), "");
   EXPECT_EQ(Query(db_, "SELECT * FROM t.doomed WHERE a = 1"),
-            "step error: [NotFound] tsrc: ERROR: relation \"cairn_pgtest.doomed\" does not exist (SQLSTATE "
+            "step error: [NotFound] tsrc: ERROR: relation \"cairn_pgtest.doomed\" does not exist "
+            "(SQLSTATE "
             "42P01)");
   std::string result = Query(db_, "SELECT * FROM t.doomed");
   EXPECT_NE(result.find("tsrc: ERROR: relation \"cairn_pgtest.doomed\" does not exist (SQLSTATE "

@@ -323,7 +323,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("%s: no table '%s'", source->name().c_str(), name.c_str());
       return SQLITE_ERROR;
     }
-    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(*it).c_str());
+    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(*it, /*stable_rowid=*/false).c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
                                name.c_str(), sqlite3_errmsg(db));
