@@ -1,6 +1,7 @@
 #include "engine/guard.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdlib>
 #include <map>
@@ -47,7 +48,8 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("cairn_guard: unknown guard table");
       return SQLITE_ERROR;
     }
-    int rc = sqlite3_declare_vtab(db, connectors::DeclareVtabSql(table->visible).c_str());
+    int rc = sqlite3_declare_vtab(
+        db, connectors::DeclareVtabSql(table->visible, /*stable_rowid=*/false).c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("cairn_guard: %s", sqlite3_errmsg(db));
       return rc;
@@ -108,7 +110,7 @@ int Close(sqlite3_vtab_cursor* base) {
 
 // Steps the inner statement; on error copies its message (which names the source) to the vtab.
 int Step(Cursor* cursor) {
-  int rc = sqlite3_step(cursor->stmt);
+  int rc = static_cast<Vtab*>(cursor->pVtab)->host->StepInternal(cursor->stmt);
   if (rc == SQLITE_ROW) {
     cursor->eof = false;
     ++cursor->rowid;
@@ -243,18 +245,22 @@ std::string FromAndFilter(const GuardTable& table) {
 // --- mask helpers ---
 
 void MaskHash(sqlite3_context* context, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(context);
+  const int type = sqlite3_value_type(argv[0]);
+  if (type == SQLITE_NULL) return sqlite3_result_null(context);
+  const auto* key = static_cast<const std::string*>(sqlite3_user_data(context));
+  // The type tag keeps 1 (integer) and '1' (text) apart.
+  const char tag = static_cast<char>('0' + type);
   const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
   const int size = sqlite3_value_bytes(argv[0]);
+  std::string message(1, tag);
+  if (size > 0) message.append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  static constexpr char kDomain[] = "cairn.mask.v1";
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, kDomain, sizeof(kDomain));
-  if (size > 0) EVP_DigestUpdate(ctx, bytes, size);
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
+  if (HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+           &length) == nullptr) {
+    return sqlite3_result_error(context, "cairn_mask_hash: HMAC failed", -1);
+  }
   static const char* kHex = "0123456789abcdef";
   char out[16];
   for (int i = 0; i < 8; ++i) {
@@ -377,10 +383,12 @@ std::string GuardCheckSql(const GuardTable& table) {
   return sql + FromAndFilter(table);
 }
 
-int RegisterMaskFunctions(sqlite3* db) {
+int RegisterMaskFunctions(sqlite3* db, const std::string& hash_key) {
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-  int rc = sqlite3_create_function_v2(db, "cairn_mask_hash", 1, flags, nullptr, MaskHash, nullptr,
-                                      nullptr, nullptr);
+  auto* key = new std::string(hash_key);
+  int rc =
+      sqlite3_create_function_v2(db, "cairn_mask_hash", 1, flags, key, MaskHash, nullptr, nullptr,
+                                 [](void* p) { delete static_cast<std::string*>(p); });
   if (rc == SQLITE_OK) {
     rc = sqlite3_create_function_v2(db, "cairn_mask_last", 2, flags, nullptr, MaskLast, nullptr,
                                     nullptr, nullptr);

@@ -5,8 +5,9 @@
 // For a restricted principal the session does not put a source's virtual tables where user SQL
 // can name them. Each source table becomes two virtual tables on the session's connection:
 //
-//   main."tos/containers"   the connector's table (the "raw" table). User statements cannot
-//                           read anything in `main`: the authorizer denies it.
+//   main."cairn/<random>/tos/containers"   the connector's table (the "raw" table), under a
+//                           per-session random name that user SQL cannot guess; the authorizer
+//                           denies reads of it anyway, and of every other table in `main`.
 //   tos.containers          a guard table declaring only the columns the principal may see.
 //
 // A guard table answers a scan by running, on the same connection, an inner statement that the
@@ -41,7 +42,7 @@ namespace cairn::engine {
 struct GuardTable {
   std::string source;  // the schema the user names
   std::string table;   // the table the user names
-  std::string raw;     // the connector's table in `main`: "source/table"
+  std::string raw;     // the connector's table in `main`
   // The visible columns (mask expressions in access.columns at the same index); a masked
   // column is declared without a type, since its values are whatever the mask returns.
   connectors::TableInfo visible;
@@ -56,6 +57,10 @@ class GuardHost {
   // Compiles a statement the session wrote, bypassing the user authorizer. On failure returns
   // the SQLite code and sets *error.
   virtual int PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) = 0;
+  // Steps a statement from PrepareInternal. SQLite may re-compile it inside the step (after a
+  // schema change or a new LIKE pattern), which must not meet the user authorizer either; the
+  // session's time and memory limits still apply.
+  virtual int StepInternal(sqlite3_stmt* stmt) = 0;
   virtual const Principal& principal() const = 0;
 };
 
@@ -73,11 +78,14 @@ std::string GuardInnerSql(const GuardTable& table, const connectors::pushdown::S
 // row filter over the raw table.
 std::string GuardCheckSql(const GuardTable& table);
 
-// Registers the mask helpers on `db` (deterministic, innocuous):
-//   cairn_mask_hash(x)     first 16 hex digits of SHA-256 of the value (NULL stays NULL)
+// Registers the mask helpers on `db` (deterministic); a restricted session's authorizer keeps
+// user SQL from calling them, so they cannot be used to test guesses:
+//   cairn_mask_hash(x)     first 16 hex digits of HMAC-SHA-256 under `hash_key` of the value's
+//                          type tag and bytes (NULL stays NULL); with the key secret, a
+//                          dictionary of likely values cannot be hashed offline either
 //   cairn_mask_last(x, n)  every character but the last n replaced by '*'
 //   cairn_mask_year(x)     the year of an ISO-8601 date or timestamp, as an integer
 // Returns an SQLite result code.
-int RegisterMaskFunctions(sqlite3* db);
+int RegisterMaskFunctions(sqlite3* db, const std::string& hash_key);
 
 }  // namespace cairn::engine

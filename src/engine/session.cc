@@ -1,6 +1,7 @@
 #include "engine/session.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <cctype>
@@ -226,7 +227,21 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
   auto session = std::unique_ptr<Session>(new Session(catalog, std::move(principal), db));
-  if (RegisterMaskFunctions(db) != SQLITE_OK ||
+  // A per-session random name for the raw tables and a default key for hash masks.
+  unsigned char random[40];
+  if (RAND_bytes(random, sizeof(random)) != 1) {
+    sqlite3_close(db);
+    return InternalError("cannot draw random bytes for the session");
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string tag;
+  for (int i = 0; i < 8; ++i) {
+    tag += kHex[random[i] >> 4];
+    tag += kHex[random[i] & 15];
+  }
+  session->raw_prefix_ = std::string(kRawPrefix) + tag + "/";
+  session->mask_key_.assign(reinterpret_cast<const char*>(random + 8), 32);
+  if (RegisterMaskFunctions(db, session->mask_key_) != SQLITE_OK ||
       sqlite3_create_module_v2(db, "cairn_guard", GuardModule(),
                                static_cast<GuardHost*>(session.get()), nullptr) != SQLITE_OK) {
     return InternalError("cannot register the policy guard: {}", sqlite3_errmsg(db));
@@ -249,7 +264,7 @@ Session::~Session() { sqlite3_close_v2(db_); }
 int Session::Authorize(void* self_ptr, int action, const char* a, const char* b, const char* db,
                        const char* /*trigger*/) {
   auto* self = static_cast<Session*>(self_ptr);
-  if (self->internal_) {
+  if (self->internal_ || self->inner_steps_ > 0) {
     if (action == SQLITE_READ && self->internal_reads_ != nullptr) {
       self->internal_reads_->push_back(ColumnRead{db ? db : "", a ? a : "", b ? b : ""});
     }
@@ -266,9 +281,23 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       // used; that read returns NULL. A statement naming the table also reports a read without
       // a column, which is denied.
       if (schema_table && b != nullptr && std::string_view(b) == "ROWID") return SQLITE_IGNORE;
-      if (schema_table || table.rfind(kRawPrefix, 0) == 0) {
+      // In `main` (and unqualified) only table-valued functions that read no source are
+      // readable: json_each/json_tree and the pragma functions (checked as PRAGMA). Raw tables,
+      // schema tables, sqlite_stmt (whose rows hold the guard's SQL), dbstat and the like are not.
+      const bool in_main = db == nullptr || std::string_view(db) == "main";
+      const bool allowed_function =
+          table == "json_each" || table == "json_tree" || table.rfind("pragma_", 0) == 0;
+      if (schema_table || table.rfind(kRawPrefix, 0) == 0 || (in_main && !allowed_function &&
+                                                               !self->IsGuardTable(table))) {
         if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(a ? a : "");
         self->policy_denial_ = "read of the internal table " + std::string(a ? a : "");
+        return SQLITE_DENY;
+      }
+    }
+    if (action == SQLITE_FUNCTION) {
+      // The mask helpers run only inside the guard: called by a user they would test guesses.
+      if (Lower(b ? b : "").rfind("cairn_mask_", 0) == 0) {
+        if (self->denial_.empty()) self->denial_ = DescribeAction(action, a, b, db);
         return SQLITE_DENY;
       }
     }
@@ -367,7 +396,7 @@ Status Session::Detach(const std::string& source) {
         for (const auto& table : *tables) {
           RETURN_IF_ERROR(ExecInternal(
               "DROP TABLE IF EXISTS main." +
-              connectors::QuoteIdentifier(std::string(kRawPrefix) + source + "/" + table.name)));
+              connectors::QuoteIdentifier(raw_prefix_ + source + "/" + table.name)));
         }
       }
     }
@@ -440,12 +469,12 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
   for (const connectors::TableInfo& table : tables) {
     Status created = ExecInternal(
         "CREATE VIRTUAL TABLE main." +
-        connectors::QuoteIdentifier(std::string(kRawPrefix) + name + "/" + table.name) + " USING " +
+        connectors::QuoteIdentifier(raw_prefix_ + name + "/" + table.name) + " USING " +
         module + "(" + connectors::QuoteIdentifier(table.name) + ")");
     if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
   }
   for (const connectors::TableInfo& table : tables) {
-    const std::string raw = std::string(kRawPrefix) + name + "/" + table.name;
+    const std::string raw = raw_prefix_ + name + "/" + table.name;
     std::optional<TableAccess> access = AccessTo(name, table);
     if (!access) continue;
     auto guard = std::make_unique<GuardTable>();
@@ -503,6 +532,25 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
 
 const GuardTable* Session::GuardTableAt(int id) const {
   return id >= 0 && id < static_cast<int>(guards_.size()) ? guards_[id].get() : nullptr;
+}
+
+int Session::StepInternal(sqlite3_stmt* stmt) {
+  ++inner_steps_;
+  int rc = sqlite3_step(stmt);
+  --inner_steps_;
+  return rc;
+}
+
+bool Session::IsGuardTable(const std::string& lower_name) const {
+  for (const auto& [key, guard] : guard_by_name_) {
+    if (Lower(guard->table) == lower_name) return true;
+  }
+  return false;
+}
+
+void Session::set_mask_key(const std::string& key) {
+  mask_key_ = key;
+  RegisterMaskFunctions(db_, mask_key_);
 }
 
 int Session::PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) {

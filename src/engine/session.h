@@ -154,6 +154,9 @@ class Session : private GuardHost {
     policy_ = policy;
     restricted_ = policy ? !policy->Unrestricted(principal_) : !principal_.HasRole("admin");
   }
+  // The key of hash masks (cairn_mask_hash); random per session by default, so hashes are
+  // stable across sessions only when the caller sets an installation key.
+  void set_mask_key(const std::string& key);
   // Whether grants, row filters and masks apply to this session's principal.
   bool restricted() const { return restricted_; }
 
@@ -197,6 +200,10 @@ class Session : private GuardHost {
   // GuardHost.
   const GuardTable* GuardTableAt(int id) const override;
   int PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) override;
+  int StepInternal(sqlite3_stmt* stmt) override;
+  // Whether a (lower-case) table name is one of this session's guard tables; unqualified reads
+  // of those are reported with no schema.
+  bool IsGuardTable(const std::string& lower_name) const;
   // How the principal sees a source table; nullopt when not at all (restricted sessions).
   std::optional<TableAccess> AccessTo(const std::string& source,
                                       const connectors::TableInfo& table);
@@ -245,6 +252,11 @@ class Session : private GuardHost {
   std::map<std::string, const GuardTable*> guard_by_name_;
   // Why the last statement was denied by policy, for the ledger (the caller sees NotFound).
   std::string policy_denial_;
+  // Inner statements being stepped (the authorizer lets their re-compilation through).
+  int inner_steps_ = 0;
+  // "cairn/<random>/": the prefix of this session's raw tables in main.
+  std::string raw_prefix_;
+  std::string mask_key_;
   // While set, reads by internal statements are collected here (policy validation).
   std::vector<ColumnRead>* internal_reads_ = nullptr;
   // Per-query limit state, read by Progress().
