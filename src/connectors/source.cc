@@ -71,23 +71,20 @@ Status StatusFromVtabMessage(const std::string& message, StatusCode fallback) {
   return Status(fallback, message);
 }
 
-std::string DeclareVtabSql(const TableInfo& table, bool stable_rowid,
-                           const std::vector<std::string>& hidden) {
+std::string DeclareVtabSql(const TableInfo& table, const std::vector<std::string>& hidden) {
   std::string sql = "CREATE TABLE x(";
   std::string key;
-  std::string all;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const ColumnInfo& column = table.columns[i];
     if (i > 0) sql += ", ";
     sql += QuoteIdentifier(column.name);
     if (!column.type.empty()) sql += " " + column.type;
     if (column.not_null) sql += " NOT NULL";
-    all += (all.empty() ? "" : ", ") + QuoteIdentifier(column.name);
     if (column.primary_key) key += (key.empty() ? "" : ", ") + QuoteIdentifier(column.name);
   }
   for (const std::string& name : hidden) sql += ", " + QuoteIdentifier(name) + " HIDDEN";
-  if (stable_rowid || all.empty()) return sql + ")";
-  sql += ", PRIMARY KEY (" + (key.empty() ? all : key) + ")) WITHOUT ROWID";
+  if (table.stable_rowid || key.empty()) return sql + ")";
+  sql += ", PRIMARY KEY (" + key + ")) WITHOUT ROWID";
   return sql;
 }
 

@@ -61,6 +61,9 @@ struct TableInfo {
   int64_t row_estimate = -1;
   // Foreign keys declared by the source (empty when it has none or cannot declare them).
   std::vector<ForeignKey> foreign_keys;
+  // Whether the virtual table's rowid identifies a row across scans (CSV line numbers, a
+  // SQLite source table's own rowid). See DeclareVtabSql.
+  bool stable_rowid = false;
 };
 
 class Source {
@@ -111,14 +114,13 @@ Status StatusFromVtabMessage(const std::string& message, StatusCode fallback);
 // Builds a CREATE TABLE statement for sqlite3_declare_vtab from a table description, with
 // `hidden` columns appended as HIDDEN.
 //
-// `stable_rowid`: whether the module's xRowid identifies a row across scans (the CSV connector's
-// line numbers do). When it does not (a counter that restarts with every scan), the table is
-// declared WITHOUT ROWID with a PRIMARY KEY — the table's own key when it has one, else every
-// column — because SQLite's OR optimisation (one scan per OR branch) de-duplicates rows by rowid
-// and would otherwise drop rows; a WITHOUT ROWID table is de-duplicated by its key, and xRowid
-// is never called.
-std::string DeclareVtabSql(const TableInfo& table, bool stable_rowid,
-                           const std::vector<std::string>& hidden = {});
+// SQLite's OR optimisation scans once per OR branch and de-duplicates rows by rowid, so a rowid
+// that is a per-scan counter drops rows. When `table.stable_rowid` is false and the table has a
+// primary key, it is declared WITHOUT ROWID with that key, and rows are de-duplicated by key
+// (xRowid is never called). A table with neither keeps a counter rowid: OR branches over it may
+// lose rows that match several branches scanned separately (a known limitation, see
+// src/README.md).
+std::string DeclareVtabSql(const TableInfo& table, const std::vector<std::string>& hidden = {});
 
 // Quotes an SQL identifier with double quotes ("a""b").
 std::string QuoteIdentifier(const std::string& name);

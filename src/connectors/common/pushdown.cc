@@ -75,6 +75,13 @@ int PlanBestIndex(sqlite3_index_info* info, const TableInfo& table, const Suppor
                   const CostModel& cost, const OrderFn& order) {
   ScanPlan plan;
   plan.columns_used = info->colUsed;
+  // A WITHOUT ROWID table (see DeclareVtabSql) is de-duplicated by its key when SQLite scans
+  // once per OR branch; the key must then be fetched even if the statement does not name it.
+  if (!table.stable_rowid) {
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (table.columns[c].primary_key) plan.columns_used |= uint64_t{1} << (c < 63 ? c : 63);
+    }
+  }
   bool all_exact = true;  // every WHERE term is pushed exactly and omitted
   int limit_index = -1;
   int offset_index = -1;

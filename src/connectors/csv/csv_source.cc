@@ -224,6 +224,7 @@ class CsvSource : public Source {
     table.path = path;
     table.file_name = file_name;
     table.info.name = table_name;
+    table.info.stable_rowid = true;  // the line where the record starts
     auto located = [&](const Status& status) { return status.WithContext(name()); };
 
     Result<std::unique_ptr<ByteInput>> input = OpenFileInput(path);
@@ -386,7 +387,7 @@ int XConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_
       *error = sqlite3_mprintf("%s", table.status().message().c_str());
       return SQLITE_ERROR;
     }
-    std::string sql = DeclareVtabSql(table->info, /*stable_rowid=*/true);
+    std::string sql = DeclareVtabSql(table->info);
     int rc = sqlite3_declare_vtab(db, sql.c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),

@@ -763,7 +763,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("%s", table.status().message().c_str());
       return SQLITE_ERROR;
     }
-    std::string declare = DeclareVtabSql(table->info, /*stable_rowid=*/false, {kSampleColumn});
+    std::string declare = DeclareVtabSql(table->info, {kSampleColumn});
     int rc = sqlite3_declare_vtab(db, declare.c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),

@@ -180,6 +180,19 @@ Status SqliteSource::ReadForeignKeys(TableInfo* info) {
   return OkStatus();
 }
 
+// The name under which a table's own rowid can be selected: rowid, oid or _rowid_, whichever
+// is not shadowed by a column.
+std::string RowidName(const TableInfo& table) {
+  for (const char* name : {"rowid", "oid", "_rowid_"}) {
+    bool shadowed = false;
+    for (const auto& column : table.columns) {
+      shadowed = shadowed || sqlite3_stricmp(column.name.c_str(), name) == 0;
+    }
+    if (!shadowed) return name;
+  }
+  return "";
+}
+
 Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::string& type,
                                          bool has_stat1, bool count_rows) {
   TableInfo info;
@@ -209,6 +222,12 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
     return UnavailableError("{}", Error("cannot describe table '" + table + "'"));
   }
   if (info.kind == "view") return info;
+  // A rowid table's own rowid identifies its rows across scans (WITHOUT ROWID tables have none).
+  if (const std::string rowid = RowidName(info); !rowid.empty()) {
+    Statement probe;
+    info.stable_rowid = probe.Prepare(db_, "SELECT " + rowid + " FROM " + QuoteIdentifier(table) +
+                                               " LIMIT 0") == SQLITE_OK;
+  }
   RETURN_IF_ERROR(ReadForeignKeys(&info));
   if (has_stat1) {
     Statement stat;
@@ -293,6 +312,7 @@ struct Cursor : sqlite3_vtab_cursor {
   sqlite3_stmt* stmt = nullptr;  // owned; kept across xFilter calls with the same SQL
   std::string sql;
   std::vector<int> result_column;  // vtab column -> statement column, or -1
+  int rowid_column = -1;           // statement column of the source's rowid, or -1
   bool eof = true;
   bool empty = false;  // the plan can match nothing; no statement was run
   sqlite3_int64 row = 0;
@@ -323,7 +343,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("%s: no table '%s'", source->name().c_str(), name.c_str());
       return SQLITE_ERROR;
     }
-    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(*it, /*stable_rowid=*/false).c_str());
+    int rc = sqlite3_declare_vtab(db, DeclareVtabSql(*it).c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("%s: cannot declare table '%s': %s", source->name().c_str(),
                                name.c_str(), sqlite3_errmsg(db));
@@ -414,6 +434,11 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       if (selected > 0) sql += ", ";
       sql += QuoteIdentifier(table.columns[c].name);
       cursor->result_column[c] = selected++;
+    }
+    cursor->rowid_column = -1;
+    if (table.stable_rowid) {
+      sql += std::string(selected > 0 ? ", " : "") + RowidName(table);
+      cursor->rowid_column = selected++;
     }
     if (selected == 0) sql += "1";
     sql += " FROM " + QuoteIdentifier(table.name);
@@ -523,8 +548,11 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   return SQLITE_OK;
 }
 
-int Rowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
-  *rowid = static_cast<Cursor*>(cursor)->row;
+int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
+  auto* cursor = static_cast<Cursor*>(base);
+  *rowid = cursor->rowid_column >= 0 && cursor->stmt != nullptr
+               ? sqlite3_column_int64(cursor->stmt, cursor->rowid_column)
+               : cursor->row;
   return SQLITE_OK;
 }
 
