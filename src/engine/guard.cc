@@ -29,6 +29,7 @@ struct Cursor : sqlite3_vtab_cursor {
   std::string key;
   bool eof = true;
   sqlite3_int64 rowid = 0;
+  bool hidden_rowid = false;  // rowid is the raw table's: show RowIdentity() of it
 };
 
 void Release(Vtab* vtab, Cursor* cursor) {
@@ -48,8 +49,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       *error = sqlite3_mprintf("cairn_guard: unknown guard table");
       return SQLITE_ERROR;
     }
-    int rc = sqlite3_declare_vtab(
-        db, connectors::DeclareVtabSql(table->visible, /*stable_rowid=*/false).c_str());
+    int rc = sqlite3_declare_vtab(db, connectors::DeclareVtabSql(table->visible).c_str());
     if (rc != SQLITE_OK) {
       *error = sqlite3_mprintf("cairn_guard: %s", sqlite3_errmsg(db));
       return rc;
@@ -110,10 +110,16 @@ int Close(sqlite3_vtab_cursor* base) {
 
 // Steps the inner statement; on error copies its message (which names the source) to the vtab.
 int Step(Cursor* cursor) {
-  int rc = static_cast<Vtab*>(cursor->pVtab)->host->StepInternal(cursor->stmt);
+  auto* vtab = static_cast<Vtab*>(cursor->pVtab);
+  int rc = vtab->host->StepInternal(cursor->stmt);
   if (rc == SQLITE_ROW) {
     cursor->eof = false;
-    ++cursor->rowid;
+    // The raw table's rowid when it identifies rows (selected last), else a counter.
+    cursor->rowid = vtab->table->visible.stable_rowid
+                        ? sqlite3_column_int64(cursor->stmt,
+                                               static_cast<int>(vtab->table->access.columns.size()))
+                        : cursor->rowid + 1;
+    cursor->hidden_rowid = vtab->table->visible.stable_rowid;
     return SQLITE_OK;
   }
   cursor->eof = true;
@@ -223,7 +229,10 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
 }
 
 int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
-  *rowid = static_cast<Cursor*>(base)->rowid;
+  auto* cursor = static_cast<Cursor*>(base);
+  *rowid = cursor->hidden_rowid
+               ? static_cast<Vtab*>(cursor->pVtab)->host->RowIdentity(cursor->rowid)
+               : cursor->rowid;
   return SQLITE_OK;
 }
 
@@ -322,6 +331,7 @@ std::string GuardInnerSql(const GuardTable& table, const pd::ScanPlan& plan,
     sql += plan.UsesColumn(static_cast<int>(i)) ? ColumnExpression(table, i) : "NULL";
   }
   if (table.access.columns.empty()) sql += "NULL";
+  if (table.visible.stable_rowid) sql += ", rowid";
   sql += FromAndFilter(table);
   int slot = 0;
   auto next = [&]() { return ":_" + std::to_string(++slot); };

@@ -61,6 +61,11 @@ class GuardHost {
   // schema change or a new LIKE pattern), which must not meet the user authorizer either; the
   // session's time and memory limits still apply.
   virtual int StepInternal(sqlite3_stmt* stmt) = 0;
+  // The rowid a guard row shows for the raw table's rowid `raw`: a keyed pseudo-random function
+  // of it (per session), so rows keep a stable identity (SQLite's OR optimisation de-duplicates
+  // by rowid) while the user learns nothing from it — raw rowids would reveal gaps where
+  // filtered rows sit.
+  virtual int64_t RowIdentity(int64_t raw) = 0;
   virtual const Principal& principal() const = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/session.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -228,7 +229,7 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
   auto session = std::unique_ptr<Session>(new Session(catalog, std::move(principal), db));
   // A per-session random name for the raw tables and a default key for hash masks.
-  unsigned char random[40];
+  unsigned char random[72];
   if (RAND_bytes(random, sizeof(random)) != 1) {
     sqlite3_close(db);
     return InternalError("cannot draw random bytes for the session");
@@ -241,6 +242,7 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   }
   session->raw_prefix_ = std::string(kRawPrefix) + tag + "/";
   session->mask_key_.assign(reinterpret_cast<const char*>(random + 8), 32);
+  session->row_key_.assign(reinterpret_cast<const char*>(random + 40), 32);
   if (RegisterMaskFunctions(db, session->mask_key_) != SQLITE_OK ||
       sqlite3_create_module_v2(db, "cairn_guard", GuardModule(),
                                static_cast<GuardHost*>(session.get()), nullptr) != SQLITE_OK) {
@@ -287,8 +289,8 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       const bool in_main = db == nullptr || std::string_view(db) == "main";
       const bool allowed_function =
           table == "json_each" || table == "json_tree" || table.rfind("pragma_", 0) == 0;
-      if (schema_table || table.rfind(kRawPrefix, 0) == 0 || (in_main && !allowed_function &&
-                                                               !self->IsGuardTable(table))) {
+      if (schema_table || table.rfind(kRawPrefix, 0) == 0 ||
+          (in_main && !allowed_function && !self->IsGuardTable(table))) {
         if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(a ? a : "");
         self->policy_denial_ = "read of the internal table " + std::string(a ? a : "");
         return SQLITE_DENY;
@@ -394,9 +396,9 @@ Status Session::Detach(const std::string& source) {
       Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
       if (tables.ok()) {
         for (const auto& table : *tables) {
-          RETURN_IF_ERROR(ExecInternal(
-              "DROP TABLE IF EXISTS main." +
-              connectors::QuoteIdentifier(raw_prefix_ + source + "/" + table.name)));
+          RETURN_IF_ERROR(
+              ExecInternal("DROP TABLE IF EXISTS main." +
+                           connectors::QuoteIdentifier(raw_prefix_ + source + "/" + table.name)));
         }
       }
     }
@@ -467,10 +469,10 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
   };
   RETURN_IF_ERROR(ExecInternal("ATTACH ':memory:' AS " + schema));
   for (const connectors::TableInfo& table : tables) {
-    Status created = ExecInternal(
-        "CREATE VIRTUAL TABLE main." +
-        connectors::QuoteIdentifier(raw_prefix_ + name + "/" + table.name) + " USING " +
-        module + "(" + connectors::QuoteIdentifier(table.name) + ")");
+    Status created =
+        ExecInternal("CREATE VIRTUAL TABLE main." +
+                     connectors::QuoteIdentifier(raw_prefix_ + name + "/" + table.name) +
+                     " USING " + module + "(" + connectors::QuoteIdentifier(table.name) + ")");
     if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
   }
   for (const connectors::TableInfo& table : tables) {
@@ -496,6 +498,18 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
         info.primary_key = false;
       }
       guard->visible.columns.push_back(info);
+    }
+    // Rows keep the raw table's identity (see DeclareVtabSql): its rowid when stable, else its
+    // key, but only a key whose every column is visible in clear identifies a guard row.
+    bool whole_key = true;
+    for (const auto& c : table.columns) {
+      if (!c.primary_key) continue;
+      auto it = std::find_if(guard->visible.columns.begin(), guard->visible.columns.end(),
+                             [&](const auto& v) { return v.name == c.name; });
+      whole_key = whole_key && it != guard->visible.columns.end() && it->primary_key;
+    }
+    if (!whole_key) {
+      for (auto& c : guard->visible.columns) c.primary_key = false;
     }
     guard->access = std::move(*access);
     // The policy's expressions must compile and read only this table.
@@ -532,6 +546,16 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
 
 const GuardTable* Session::GuardTableAt(int id) const {
   return id >= 0 && id < static_cast<int>(guards_.size()) ? guards_[id].get() : nullptr;
+}
+
+int64_t Session::RowIdentity(int64_t raw) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), row_key_.data(), static_cast<int>(row_key_.size()),
+       reinterpret_cast<const unsigned char*>(&raw), sizeof(raw), digest, &length);
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | digest[i];
+  return static_cast<int64_t>(value >> 1);  // non-negative
 }
 
 int Session::StepInternal(sqlite3_stmt* stmt) {

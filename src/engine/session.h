@@ -201,6 +201,7 @@ class Session : private GuardHost {
   const GuardTable* GuardTableAt(int id) const override;
   int PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) override;
   int StepInternal(sqlite3_stmt* stmt) override;
+  int64_t RowIdentity(int64_t raw) override;
   // Whether a (lower-case) table name is one of this session's guard tables; unqualified reads
   // of those are reported with no schema.
   bool IsGuardTable(const std::string& lower_name) const;
@@ -257,6 +258,7 @@ class Session : private GuardHost {
   // "cairn/<random>/": the prefix of this session's raw tables in main.
   std::string raw_prefix_;
   std::string mask_key_;
+  std::string row_key_;  // RowIdentity()'s key, random per session
   // While set, reads by internal statements are collected here (policy validation).
   std::vector<ColumnRead>* internal_reads_ = nullptr;
   // Per-query limit state, read by Progress().
