@@ -11,6 +11,9 @@
 #include <string>
 
 #include "cli/output.h"
+#include "context/model.h"
+#include "context/recipes.h"
+#include "context/search.h"
 #include "core/status.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
@@ -99,6 +102,13 @@ void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal a
                                            // token issue|list|revoke
 void RegisterPolicyCommands(Cli* cli);     // policy_commands.cc: policy check|show, labels,
                                            // declassify
+
+// visibility.cc: whether the session's principal may see a join, a recipe or a search hit
+// (every table and column it names is granted). Always true for the administrator.
+bool CanSeeJoin(engine::Session& session, const context::Join& join);
+bool CanSeeRecipe(engine::Session& session, const context::Recipe& recipe);
+bool CanSeeHit(engine::Session& session, const context::SearchHit& hit,
+               context::RecipeStore* recipes);
 
 struct DemoFlags {
   std::string dir = ".";

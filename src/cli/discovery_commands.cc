@@ -34,6 +34,9 @@ void DrawProgress(const context::DiscoveryProgress& p) {
 Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+  // Discovery writes the shared context (profiles, top values, joins) that every principal's
+  // metadata is filtered from: it reads as the administrator.
+  RETURN_IF_ERROR(env.RequireAdmin("discover"));
   context::DiscoveryOptions options;
   options.sources = flags.sources;
   options.full = flags.full;
@@ -43,6 +46,17 @@ Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
   Result<context::DiscoveryReport> report = context::Discover(session.get(), db, options);
   if (terminal) std::fprintf(stderr, "\r%80s\r", "");
   if (!report.ok()) return report.status();
+  const std::string outcome =
+      report->status().ok() ? "allow"
+                            : "error: " + std::string(StatusCodeName(report->status().code()));
+  const std::string what = flags.sources.empty() ? std::string("all sources")
+                                                 : fmt::format("{}", fmt::join(flags.sources, ","));
+  RETURN_IF_ERROR(env.Record(
+      "discovery",
+      fmt::format("discover {}: profiled {}, skipped {}, failed {}; joins {} declared, {} inferred",
+                  what, report->profiled, report->skipped, report->failed, report->declared_joins,
+                  report->inferred_joins),
+      outcome));
   if (flags.json) {
     std::cout << report->ToJson().dump(2) << "\n";
   } else {
@@ -94,9 +108,14 @@ Result<context::JoinSide> ParseSide(const std::string& spec) {
 }
 
 Status RunJoinsList(Environment& env, Format format) {
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::JoinStore store, context::JoinStore::Open(db));
-  ASSIGN_OR_RETURN(std::vector<context::Join> joins, store.List());
+  ASSIGN_OR_RETURN(std::vector<context::Join> listed, store.List());
+  std::vector<context::Join> joins;
+  for (auto& join : listed) {
+    if (CanSeeJoin(*session, join)) joins.push_back(std::move(join));
+  }
   if (format == Format::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& j : joins) out.push_back(j.ToJson());
@@ -149,7 +168,14 @@ Status RunVerdict(Environment& env, const std::vector<std::string>& args, contex
   } else {
     return InvalidArgumentError("expected a join id, or FROM and TO as source.table(columns)");
   }
-  ASSIGN_OR_RETURN(context::Join join, store.SetVerdict(from, to, verdict, "admin", note));
+  RETURN_IF_ERROR(env.RequireAdmin("joins confirm/reject"));
+  ASSIGN_OR_RETURN(engine::Principal principal, env.Principal());
+  ASSIGN_OR_RETURN(context::Join join, store.SetVerdict(from, to, verdict, principal.id, note));
+  RETURN_IF_ERROR(
+      env.Record("join_verdict",
+                 fmt::format("{} join {}: {}.{}({}) -> {}.{}({})", JoinKindName(join.kind), join.id,
+                             join.from.source, join.from.table, fmt::join(join.from.columns, ","),
+                             join.to.source, join.to.table, fmt::join(join.to.columns, ","))));
   std::cout << JoinKindName(join.kind) << " join " << join.id << ": " << join.from.source << "."
             << join.from.table << " -> " << join.to.source << "." << join.to.table << "\n";
   return OkStatus();

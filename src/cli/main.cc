@@ -8,9 +8,14 @@
 //   4 not found (source, table, file)   9 stored state is corrupt (e.g. ledger verify)
 // Errors go to stderr as "cairn: <Code>: <message>".
 
+#include <fcntl.h>
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -123,6 +128,36 @@ Result<ledger::Ledger*> Environment::OpenLedger() {
   return ledger_.get();
 }
 
+// The installation's key for hash masks (.cairn/mask.key, 32 random bytes, mode 0600), so a
+// masked value hashes the same in every session (joins and comparisons on hashed columns
+// work across queries) while nobody without the file can hash guesses offline.
+static Result<std::string> LoadOrCreateMaskKey(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (in) {
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != 32) {
+      return DataLossError(
+          "{}: expected 32 bytes, found {} (delete it to make a new key; "
+          "hashed values will change)",
+          file.string(), key.size());
+    }
+    return key;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("cannot draw random bytes");
+  std::filesystem::create_directories(file.parent_path());
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return LoadOrCreateMaskKey(file);  // created by a concurrent command
+    return UnavailableError("{}: cannot create: {}", file.string(), std::strerror(errno));
+  }
+  const bool written =
+      ::write(fd, bytes, sizeof(bytes)) == static_cast<ssize_t>(sizeof(bytes)) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return UnavailableError("{}: cannot write", file.string());
+  return std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
+}
+
 Result<engine::Principal> Environment::Principal() {
   if (principal_) return *principal_;
   ASSIGN_OR_RETURN(store::StateDb * db, OpenStateDb());
@@ -192,6 +227,9 @@ Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
   ASSIGN_OR_RETURN(engine::Principal principal, Principal());
   ASSIGN_OR_RETURN(policy::Policy * policy, OpenPolicy());
   ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), std::move(principal)));
+  ASSIGN_OR_RETURN(std::string mask_key,
+                   LoadOrCreateMaskKey(catalog_->config().state_dir / "mask.key"));
+  session->set_mask_key(mask_key);
   session->set_policy(policy);
   session->set_ledger(ledger, "cli");
   return session;

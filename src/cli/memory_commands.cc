@@ -84,7 +84,15 @@ Status RunSearch(Environment& env, const SearchFlags& flags, Format format) {
       std::cerr << "cairn: warning: not indexed from the live schema: " << skipped << "\n";
     }
   }
-  ASSIGN_OR_RETURN(std::vector<context::SearchHit> hits, index.Search(flags.text, flags.limit));
+  // A restricted principal sees only hits on what it may see; ask for more to fill the page.
+  const int want = session->restricted() ? flags.limit * 8 : flags.limit;
+  ASSIGN_OR_RETURN(std::vector<context::SearchHit> found, index.Search(flags.text, want));
+  ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
+  std::vector<context::SearchHit> hits;
+  for (auto& hit : found) {
+    if (static_cast<int>(hits.size()) == flags.limit) break;
+    if (CanSeeHit(*session, hit, &recipes)) hits.push_back(std::move(hit));
+  }
   auto printer = MakePrinter(format, &std::cout);
   RETURN_IF_ERROR(printer->Columns({"kind", "ref", "detail", "description", "score"}));
   for (const auto& hit : hits) {
@@ -107,6 +115,8 @@ Status RunRemember(Environment& env, const RememberFlags& flags, Format format) 
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
   ASSIGN_OR_RETURN(context::Recipe recipe,
                    recipes.Remember(session.get(), flags.question, flags.sql, flags.note));
+  RETURN_IF_ERROR(env.Record("recipe_change",
+                             fmt::format("remember recipe {}: {}", recipe.id, flags.question)));
   RETURN_IF_ERROR(RefreshSearch(db));
   if (format == Format::kJson || format == Format::kJsonl) {
     std::cout << RecipeToJson(recipe).dump(format == Format::kJson ? 2 : -1) << "\n";
@@ -126,8 +136,14 @@ Status RunRecall(Environment& env, const RecallFlags& flags, Format format) {
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-  ASSIGN_OR_RETURN(std::vector<context::RecipeMatch> matches,
-                   recipes.Recall(session.get(), flags.question, flags.limit));
+  ASSIGN_OR_RETURN(std::vector<context::RecipeMatch> recalled,
+                   recipes.Recall(session.get(), flags.question,
+                                  session->restricted() ? flags.limit * 8 : flags.limit));
+  std::vector<context::RecipeMatch> matches;
+  for (auto& match : recalled) {
+    if (static_cast<int>(matches.size()) == flags.limit) break;
+    if (CanSeeRecipe(*session, match.recipe)) matches.push_back(std::move(match));
+  }
   if (format == Format::kJson || format == Format::kJsonl) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& match : matches) {
@@ -156,9 +172,14 @@ Status RunRecall(Environment& env, const RecallFlags& flags, Format format) {
 }
 
 Status RunRecipesList(Environment& env, Format format) {
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-  ASSIGN_OR_RETURN(std::vector<context::Recipe> all, recipes.List());
+  ASSIGN_OR_RETURN(std::vector<context::Recipe> listed, recipes.List());
+  std::vector<context::Recipe> all;
+  for (auto& recipe : listed) {
+    if (CanSeeRecipe(*session, recipe)) all.push_back(std::move(recipe));
+  }
   if (format == Format::kJson) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& recipe : all) out.push_back(RecipeToJson(recipe));
@@ -181,6 +202,11 @@ Status RunRecipesRun(Environment& env, int64_t id, Format format) {
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
+  // A recipe the principal may not see does not exist for it (running it would fail anyway).
+  Result<context::Recipe> recipe = recipes.Get(id);
+  if (recipe.ok() && !CanSeeRecipe(*session, *recipe)) {
+    return NotFoundError("no recipe {}", id);
+  }
   auto printer = MakePrinter(format, &std::cout);
   RETURN_IF_ERROR(recipes.Run(session.get(), id, printer.get()));
   return printer->Finish();
@@ -189,7 +215,9 @@ Status RunRecipesRun(Environment& env, int64_t id, Format format) {
 Status RunRecipesForget(Environment& env, int64_t id) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
+  RETURN_IF_ERROR(env.RequireAdmin("recipes forget"));
   RETURN_IF_ERROR(recipes.Forget(id));
+  RETURN_IF_ERROR(env.Record("recipe_change", fmt::format("forget recipe {}", id)));
   RETURN_IF_ERROR(RefreshSearch(db));
   std::cout << "forgot recipe " << id << "\n";
   return OkStatus();

@@ -12,10 +12,17 @@
 namespace cairn::cli {
 namespace {
 
+// The joins the acting principal may see (both sides granted).
 Result<std::vector<context::Join>> LoadJoins(Environment& env) {
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::JoinStore joins, context::JoinStore::Open(db));
-  return joins.List();
+  ASSIGN_OR_RETURN(std::vector<context::Join> listed, joins.List());
+  std::vector<context::Join> visible;
+  for (auto& join : listed) {
+    if (CanSeeJoin(*session, join)) visible.push_back(std::move(join));
+  }
+  return visible;
 }
 
 // Resolves each name against the graph; a name the graph does not know is looked up in the
