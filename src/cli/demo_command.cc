@@ -3,11 +3,76 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "demo/demo.h"
+#include "policy/principals.h"
 
 namespace cairn::cli {
 namespace {
 
 constexpr size_t kShownRows = 8;
+
+// Creates the demo's principals (policy.yaml names their roles) and shows what the AI release
+// assistant may and may not see, through the same session and ledger as every other door.
+Status ShowTheReleaseAgent(Environment& env) {
+  ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+  ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db));
+  RETURN_IF_ERROR(principals->EnsureLocalAdmin());
+  for (const demo::DemoPrincipal& p : demo::DemoPrincipals()) {
+    if (principals->Get(p.id).ok()) continue;
+    policy::PrincipalRecord record;
+    record.id = p.id;
+    record.kind = p.kind;
+    record.roles = p.roles;
+    record.attributes = p.attributes;
+    RETURN_IF_ERROR(principals->Add(record));
+    RETURN_IF_ERROR(env.Record("principal_change", fmt::format("principal add {} (demo) roles=[{}]",
+                                                               p.id, fmt::join(p.roles, ","))));
+  }
+  ASSIGN_OR_RETURN(policy::PrincipalRecord bot, principals->Get("release-bot"));
+  ASSIGN_OR_RETURN(policy::Policy * policy, env.OpenPolicy());
+  ASSIGN_OR_RETURN(ledger::Ledger * ledger, env.OpenLedger());
+  ASSIGN_OR_RETURN(
+      auto session,
+      engine::Session::Open(env.catalog(), engine::Principal{bot.id, bot.roles, bot.attributes}));
+  session->set_policy(policy);
+  session->set_ledger(ledger, "cli");
+  std::cout << "\n== As release-bot (role release_agent, an AI agent): containers held by "
+               "customs, with the invoice status it may see\n";
+  const std::string sql =
+      "SELECT c.container_no, c.status, h.authority, i.status AS invoice_status\n"
+      "FROM tos.containers c JOIN customs.holds h ON h.container_no = c.container_no\n"
+      "LEFT JOIN finance.invoices i ON i.container_no = c.container_no\n"
+      "WHERE h.released_at IS NULL ORDER BY c.container_no LIMIT 5";
+  std::cout << sql << "\n\n";
+  engine::QueryStats stats;
+  engine::QueryResult result;
+  struct Collect : engine::RowSink {
+    engine::QueryResult* out;
+    Status Columns(const std::vector<std::string>& names) override {
+      out->columns = names;
+      return OkStatus();
+    }
+    Status Row(const std::vector<engine::Value>& values) override {
+      out->rows.push_back(values);
+      return OkStatus();
+    }
+  } collect;
+  collect.out = &result;
+  RETURN_IF_ERROR(session->Query(sql, &collect, &stats));
+  auto printer = MakePrinter(Format::kTable, &std::cout);
+  RETURN_IF_ERROR(printer->Columns(result.columns));
+  for (const auto& row : result.rows) RETURN_IF_ERROR(printer->Row(row));
+  RETURN_IF_ERROR(printer->Finish());
+  std::cout << "label: " << engine::LabelName(stats.label) << "\n";
+  for (const std::string& denied : {std::string("SELECT amount FROM finance.invoices LIMIT 1"),
+                                    std::string("SELECT email FROM finance.customers LIMIT 1"),
+                                    std::string("SELECT reason FROM customs.holds LIMIT 1")}) {
+    Result<engine::QueryResult> refused = session->QueryAll(denied);
+    std::cout << denied << "\n  -> "
+              << (refused.ok() ? std::string("allowed (unexpected)") : refused.status().ToString())
+              << "\n";
+  }
+  return OkStatus();
+}
 
 }  // namespace
 
@@ -55,8 +120,11 @@ Status RunDemo(const DemoFlags& flags) {
       std::cout << "(" << result.rows.size() - kShownRows << " more rows not shown)\n";
     }
   }
+  RETURN_IF_ERROR(ShowTheReleaseAgent(env));
   std::cout << "\nTry it yourself:\n  cd " << flags.dir
-            << " && cairn tables && cairn query \"SELECT * FROM customs.holds LIMIT 5\"\n";
+            << " && cairn tables && cairn query \"SELECT * FROM customs.holds LIMIT 5\"\n"
+            << "  T=$(cairn token issue release-bot) && CAIRN_TOKEN=$T cairn tables\n"
+            << "  cairn ledger tail && cairn ledger verify\n";
   return OkStatus();
 }
 

@@ -23,6 +23,7 @@ constexpr int kMaxContainers = 50000;
 const std::vector<std::string>& OutputFiles() {
   static const std::vector<std::string> kFiles = {
       "cairn.yaml",
+      "policy.yaml",
       "tos.sqlite",
       "finance.sqlite",
       "customs/declarations.csv",
@@ -420,6 +421,7 @@ Result<DemoSummary> GenerateDemo(const DemoOptions& options) {
   RETURN_IF_ERROR(WriteFinance(model, options.dir / "finance.sqlite", &summary));
   RETURN_IF_ERROR(WriteCustoms(model, options.dir / "customs", &summary));
   RETURN_IF_ERROR(WriteLines(model, options.dir / "lines", &summary));
+  RETURN_IF_ERROR(WriteFileAtomically(options.dir / "policy.yaml", PolicyText(options.seed)));
   RETURN_IF_ERROR(WriteFileAtomically(options.dir / "cairn.yaml", ConfigText(options.seed)));
   for (size_t i = 1; i < OutputFiles().size(); ++i) summary.files.push_back(OutputFiles()[i]);
   summary.files.push_back(OutputFiles()[0]);

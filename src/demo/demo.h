@@ -4,6 +4,8 @@
 // generated deterministically from a seed into a directory that Cairn can open directly.
 //
 //   <dir>/cairn.yaml        declares the four sources below
+//   <dir>/policy.yaml       who may see what: five roles, grants, row filters, masks, labels,
+//                           sinks (PolicyText())
 //   <dir>/tos.sqlite        terminal operating system: line_operators, vessels, voyages,
 //                           containers, moves, yard_positions
 //   <dir>/customs/          declarations.csv, holds.csv, releases.csv
@@ -129,5 +131,18 @@ struct ShowcaseQuery {
   std::string sql;
 };
 const std::vector<ShowcaseQuery>& ShowcaseQueries();
+
+// The demo's policy.yaml: roles port_operator, customs_agent, finance_clerk, release_agent (the
+// AI release assistant) and auditor, with grants, row filters, masks, labels and sinks.
+std::string PolicyText(uint64_t seed);
+
+// The demo's principals: {id, kind, roles, attributes}, one per role.
+struct DemoPrincipal {
+  std::string id;
+  std::string kind;
+  std::vector<std::string> roles;
+  std::map<std::string, std::string> attributes;
+};
+const std::vector<DemoPrincipal>& DemoPrincipals();
 
 }  // namespace cairn::demo
