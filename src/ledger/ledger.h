@@ -7,8 +7,16 @@
 // SHA-256(0x00 || CanonicalEntry(seq, entry)), the canonical serialization being version 1:
 // the JSON object of all fields plus "seq" and "v": 1, keys sorted, no whitespace, non-ASCII and
 // control characters escaped as \uXXXX (pure ASCII bytes). Entry and leaf hash are stored in
-// one transaction in the tables `ledger_entries` and `ledger_tree_heads` of a store::StateDb
-// (migration component "ledger").
+// one transaction in the table `ledger_entries` of a store::StateDb (migration component
+// "ledger"); signed heads in `ledger_tree_heads`.
+//
+// Subtree cache. The same transaction stores in `ledger_subtrees` the hash of every complete
+// subtree of 16, 32, 64, ... leaves the batch completes (keyed by the end of its leaf range), so
+// Head(), Prove() and Consistency() need O(log n) look-ups (milliseconds at 10 million entries)
+// instead of reading every leaf hash. Open() fills the cache for entries stored before it
+// existed (migration 2; a one-time pass over the leaf hashes). The cache is derived data: a
+// missing row is recomputed from the leaf hashes below it, and Verify() compares every cached
+// hash with the recomputed tree.
 //
 // Durability. Open() sets `PRAGMA synchronous = FULL` on the ledger's own connection, so a
 // WAL commit is fsynced before Append() returns: an acknowledged entry survives kill -9 and
@@ -19,12 +27,15 @@
 //
 // Tree heads. SignTreeHead() signs {tree_size, root_hash, timestamp} (the exact bytes are
 // TreeHeadMessage()) and stores the signed head; Verify() checks every stored entry, every gap,
-// and every signed head (so a truncated tail is detected against the last signed head). Keep a
+// and every signed head (so a truncated tail is detected against the last signed head); its
+// memory does not grow with the ledger (the tree is built as the entries stream by). Keep a
 // copy of signed heads outside the database too: an attacker who can rewrite the file can also
 // delete stored heads, and Verify() accepts externally saved heads for that reason.
 //
 // Ownership: the Ledger owns its StateDb; `clock` and `key` are borrowed and must outlive it.
 // Thread-safety: like StateDb, one thread at a time (use one Ledger per thread or a lock).
+// Verify() of more than 16,384 entries reads them on up to four worker threads of its own, each
+// with its own read-only connection to the database file; they end before it returns.
 //
 // Error codes: InvalidArgument for malformed entries or out-of-range sizes/sequence numbers,
 // NotFound for a sequence number that is not stored, FailedPrecondition when signing without a
@@ -143,11 +154,14 @@ class Ledger {
   // Appends all `entries` in one transaction (all or none); returns their sequence numbers.
   Result<std::vector<int64_t>> AppendBatch(std::vector<Entry> entries);
 
-  // The number of stored entries (the next sequence number if there are no gaps).
+  // The size of the ledger: the next sequence number, one more than the largest stored one
+  // (equal to the number of stored entries unless rows were deleted, which Verify() reports).
+  // O(log n).
   Result<uint64_t> Size();
 
-  // The unsigned head of the tree of the first `tree_size` entries (stored leaf hashes),
-  // timestamped now. InvalidArgument if tree_size > Size().
+  // The unsigned head of the tree of the first `tree_size` entries (stored leaf hashes and
+  // cached subtree hashes), timestamped now. InvalidArgument if tree_size > Size(); DataLoss if
+  // a leaf hash it needs is missing or malformed.
   Result<TreeHead> Head(uint64_t tree_size);
   // Signs the head of the whole ledger, stores it, and returns it.
   Result<SignedTreeHead> SignTreeHead();
@@ -156,12 +170,14 @@ class Ledger {
 
   // Recomputes every leaf hash from the stored fields, checks that sequence numbers are dense,
   // and checks every stored signed head and every head in `saved_heads` (root, tail length and,
-  // if `key` is given, signature). DataLoss naming the first bad sequence number otherwise.
+  // if `key` is given, signature). DataLoss naming the first bad sequence number otherwise;
+  // after those checks, DataLoss naming the range of a cached subtree hash that differs from
+  // the recomputed tree.
   Result<VerifyReport> Verify(const PublicKey* key,
                               const std::vector<SignedTreeHead>& saved_heads = {});
 
-  // The audit path of entry `seq` in the tree of the first `tree_size` entries.
-  // InvalidArgument unless seq < tree_size <= Size().
+  // The audit path of entry `seq` in the tree of the first `tree_size` entries, from the subtree
+  // cache (O(log n) look-ups). InvalidArgument unless seq < tree_size <= Size().
   Result<InclusionProofData> Prove(uint64_t seq, uint64_t tree_size);
   // The consistency proof between the trees of the first `old_size` and `new_size` entries.
   // InvalidArgument unless 0 < old_size <= new_size <= Size().
@@ -179,8 +195,6 @@ class Ledger {
  private:
   Ledger(std::unique_ptr<store::StateDb> db, Clock* clock, const KeyPair* key)
       : db_(std::move(db)), clock_(clock), key_(key) {}
-  // The stored leaf hashes of entries [0, tree_size); DataLoss on a gap or a malformed hash.
-  Result<std::vector<Hash>> LeafHashes(uint64_t tree_size);
   Result<std::vector<Record>> Select(const std::string& where,
                                      const std::vector<store::Param>& params,
                                      const std::string& suffix);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace cairn::ledger {
@@ -69,6 +70,48 @@ void Subproof(uint64_t m, std::span<const Hash> leaves, bool complete, std::vect
   }
 }
 
+// RFC 6962 §2.1.1 PATH(m, D[begin:end]) with subtree roots from `root`.
+Status RangePath(uint64_t m, uint64_t begin, uint64_t end, const SubtreeRootFn& root,
+                 std::vector<Hash>* out) {
+  const uint64_t n = end - begin;
+  if (n <= 1) return OkStatus();
+  const uint64_t k = SplitPoint(n);
+  if (m < k) {
+    RETURN_IF_ERROR(RangePath(m, begin, begin + k, root, out));
+    ASSIGN_OR_RETURN(Hash sibling, root(begin + k, end));
+    out->push_back(sibling);
+  } else {
+    RETURN_IF_ERROR(RangePath(m - k, begin + k, end, root, out));
+    ASSIGN_OR_RETURN(Hash sibling, root(begin, begin + k));
+    out->push_back(sibling);
+  }
+  return OkStatus();
+}
+
+// RFC 6962 §2.1.2 SUBPROOF(m, D[begin:end], b) with subtree roots from `root`.
+Status RangeSubproof(uint64_t m, uint64_t begin, uint64_t end, bool complete,
+                     const SubtreeRootFn& root, std::vector<Hash>* out) {
+  const uint64_t n = end - begin;
+  if (m == n) {
+    if (!complete) {
+      ASSIGN_OR_RETURN(Hash node, root(begin, end));
+      out->push_back(node);
+    }
+    return OkStatus();
+  }
+  const uint64_t k = SplitPoint(n);
+  if (m <= k) {
+    RETURN_IF_ERROR(RangeSubproof(m, begin, begin + k, complete, root, out));
+    ASSIGN_OR_RETURN(Hash sibling, root(begin + k, end));
+    out->push_back(sibling);
+  } else {
+    RETURN_IF_ERROR(RangeSubproof(m - k, begin + k, end, false, root, out));
+    ASSIGN_OR_RETURN(Hash sibling, root(begin, begin + k));
+    out->push_back(sibling);
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Hash Sha256(std::string_view data) { return Digest({data}); }
@@ -76,7 +119,12 @@ Hash Sha256(std::string_view data) { return Digest({data}); }
 Hash LeafHash(std::string_view data) { return Digest({std::string_view("\x00", 1), data}); }
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  return Digest({std::string_view("\x01", 1), View(left), View(right)});
+  // One contiguous input: a single update call per node (this is the hot path of tree hashing).
+  std::array<char, 1 + 2 * sizeof(Hash)> input;
+  input[0] = '\x01';
+  std::memcpy(input.data() + 1, left.data(), left.size());
+  std::memcpy(input.data() + 1 + left.size(), right.data(), right.size());
+  return Digest({std::string_view(input.data(), input.size())});
 }
 
 std::string ToHex(std::string_view bytes) {
@@ -138,6 +186,34 @@ Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaves, uint64_
   std::vector<Hash> proof;
   if (old_size < leaves.size()) Subproof(old_size, leaves, true, &proof);
   return proof;
+}
+
+Result<std::vector<Hash>> InclusionProofFromRoots(uint64_t tree_size, uint64_t index,
+                                                  const SubtreeRootFn& root) {
+  if (index >= tree_size) {
+    return InvalidArgumentError("leaf {} is not in a tree of {} leaves", index, tree_size);
+  }
+  std::vector<Hash> path;
+  RETURN_IF_ERROR(RangePath(index, 0, tree_size, root, &path));
+  return path;
+}
+
+Result<std::vector<Hash>> ConsistencyProofFromRoots(uint64_t new_size, uint64_t old_size,
+                                                    const SubtreeRootFn& root) {
+  if (old_size == 0 || old_size > new_size) {
+    return InvalidArgumentError("no consistency proof from size {} to size {}", old_size, new_size);
+  }
+  std::vector<Hash> proof;
+  if (old_size < new_size)
+    RETURN_IF_ERROR(RangeSubproof(old_size, 0, new_size, true, root, &proof));
+  return proof;
+}
+
+Hash TreeBuilder::Root() const {
+  if (stack_.empty()) return Sha256("");
+  Hash root = stack_.back();
+  for (size_t i = stack_.size() - 1; i-- > 0;) root = NodeHash(stack_[i], root);
+  return root;
 }
 
 bool VerifyInclusion(const Hash& leaf_hash, uint64_t index, uint64_t tree_size,

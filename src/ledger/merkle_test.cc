@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace cairn::ledger {
@@ -107,6 +110,75 @@ TEST(MerkleTest, RejectsOutOfRangeArguments) {
   EXPECT_EQ(ConsistencyProof(leaves, 6).status().code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(VerifyInclusion(leaves[0], 5, 5, {}, RootHash(leaves)));
   EXPECT_FALSE(VerifyConsistency(0, 5, RootHash({}), RootHash(leaves), {}));
+}
+
+TEST(MerkleTest, TreeBuilderRootAndCompletedSubtreesMatchTheReference) {
+  const auto leaves = Leaves(300);
+  TreeBuilder tree;
+  EXPECT_EQ(tree.Root(), RootHash({}));
+  std::vector<std::tuple<int, uint64_t, Hash>> nodes;
+  for (uint64_t n = 1; n <= leaves.size(); ++n) {
+    nodes.clear();
+    tree.Push(leaves[n - 1],
+              [&](int height, uint64_t end, const Hash& h) { nodes.emplace_back(height, end, h); });
+    ASSERT_EQ(tree.size(), n);
+    ASSERT_EQ(tree.Root(), RootHash(std::span(leaves).first(n))) << "n=" << n;
+    // The leaf completes one subtree per trailing zero bit of n, lowest first.
+    ASSERT_EQ(nodes.size(), static_cast<size_t>(std::countr_zero(n))) << "n=" << n;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const auto& [height, end, hash] = nodes[i];
+      EXPECT_EQ(height, static_cast<int>(i) + 1);
+      EXPECT_EQ(end, n);
+      const uint64_t width = uint64_t{1} << height;
+      EXPECT_EQ(hash, RootHash(std::span(leaves).subspan(n - width, width))) << n << "/" << height;
+    }
+  }
+}
+
+// The range provers, fed subtree roots computed from the leaves, give exactly the reference
+// proofs; the callback is only asked for ranges of RFC 6962's recursion.
+TEST(MerkleTest, RangeProversEqualTheReferenceProvers) {
+  const auto leaves = Leaves(200);
+  int calls = 0;
+  auto roots_of = [&](uint64_t n) {
+    return [&, n](uint64_t begin, uint64_t end) -> Result<Hash> {
+      ++calls;
+      EXPECT_LT(begin, end);
+      EXPECT_LE(end, n);
+      const uint64_t width = end - begin;
+      // A complete aligned subtree, or a right edge ending at the tree size.
+      EXPECT_TRUE(end == n || (std::has_single_bit(width) && begin % width == 0))
+          << begin << ".." << end << " of " << n;
+      return RootHash(std::span(leaves).subspan(begin, width));
+    };
+  };
+  std::vector<uint64_t> sizes;
+  for (uint64_t n = 1; n <= 70; ++n) sizes.push_back(n);
+  for (uint64_t n : {127, 128, 129, 150, 191, 200}) sizes.push_back(n);
+  for (uint64_t n : sizes) {
+    const auto prefix = std::span(leaves).first(n);
+    for (uint64_t m = 0; m < n; ++m) {
+      auto fast = InclusionProofFromRoots(n, m, roots_of(n));
+      ASSERT_TRUE(fast.ok());
+      EXPECT_EQ(*fast, *InclusionProof(prefix, m)) << m << "/" << n;
+    }
+    for (uint64_t m = 1; m <= n; ++m) {
+      auto fast = ConsistencyProofFromRoots(n, m, roots_of(n));
+      ASSERT_TRUE(fast.ok());
+      EXPECT_EQ(*fast, *ConsistencyProof(prefix, m)) << m << "->" << n;
+    }
+  }
+  EXPECT_GT(calls, 0);
+  EXPECT_EQ(InclusionProofFromRoots(5, 5, roots_of(5)).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ConsistencyProofFromRoots(5, 0, roots_of(5)).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ConsistencyProofFromRoots(5, 6, roots_of(5)).status().code(),
+            StatusCode::kInvalidArgument);
+  // An error from the callback is passed through.
+  auto failing = [](uint64_t, uint64_t) -> Result<Hash> { return DataLossError("gone"); };
+  EXPECT_EQ(InclusionProofFromRoots(8, 3, failing).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(ConsistencyProofFromRoots(8, 3, failing).status().code(), StatusCode::kDataLoss);
 }
 
 TEST(MerkleTest, HexRoundTrip) {
