@@ -1,12 +1,12 @@
 #include "engine/guard.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 
 #include "connectors/common/vtab.h"
 
@@ -16,16 +16,25 @@ namespace {
 namespace pd = connectors::pushdown;
 using connectors::QuoteIdentifier;
 
+// A compiled inner statement with what binding it needs, done once: the principal's attributes
+// are bound when it is compiled (they do not change within a session) and stay bound; only the
+// parameters of the pushed-down terms (:_1, :_2, ...) are bound for each scan.
+struct Inner {
+  sqlite3_stmt* stmt = nullptr;
+  pd::ScanPlan plan;
+  std::vector<int> slots;  // parameter index of :_1, :_2, ... (0 when the name is absent)
+};
+
 struct Vtab : sqlite3_vtab {
   GuardHost* host = nullptr;
   const GuardTable* table = nullptr;
   // Compiled inner statements not in use, by plan key; a cursor takes one for each scan, so two
   // cursors on one table (a self-join) never share a statement.
-  std::map<std::string, std::vector<sqlite3_stmt*>> pool;
+  std::map<std::string, std::vector<Inner>> pool;
 };
 
 struct Cursor : sqlite3_vtab_cursor {
-  sqlite3_stmt* stmt = nullptr;
+  Inner inner;
   std::string key;
   bool eof = true;
   sqlite3_int64 rowid = 0;
@@ -33,11 +42,10 @@ struct Cursor : sqlite3_vtab_cursor {
 };
 
 void Release(Vtab* vtab, Cursor* cursor) {
-  if (cursor->stmt == nullptr) return;
-  sqlite3_reset(cursor->stmt);
-  sqlite3_clear_bindings(cursor->stmt);
-  vtab->pool[cursor->key].push_back(cursor->stmt);
-  cursor->stmt = nullptr;
+  if (cursor->inner.stmt == nullptr) return;
+  sqlite3_reset(cursor->inner.stmt);
+  vtab->pool[cursor->key].push_back(std::move(cursor->inner));
+  cursor->inner = Inner{};
 }
 
 int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
@@ -69,8 +77,8 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
 
 int Disconnect(sqlite3_vtab* base) {
   auto* vtab = static_cast<Vtab*>(base);
-  for (auto& [key, stmts] : vtab->pool) {
-    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  for (auto& [key, inners] : vtab->pool) {
+    for (Inner& inner : inners) sqlite3_finalize(inner.stmt);
   }
   delete vtab;
   return SQLITE_OK;
@@ -111,12 +119,12 @@ int Close(sqlite3_vtab_cursor* base) {
 // Steps the inner statement; on error copies its message (which names the source) to the vtab.
 int Step(Cursor* cursor) {
   auto* vtab = static_cast<Vtab*>(cursor->pVtab);
-  int rc = vtab->host->StepInternal(cursor->stmt);
+  int rc = vtab->host->StepInternal(cursor->inner.stmt);
   if (rc == SQLITE_ROW) {
     cursor->eof = false;
     // The raw table's rowid when it identifies rows (selected last), else a counter.
     cursor->rowid = vtab->table->visible.stable_rowid
-                        ? sqlite3_column_int64(cursor->stmt,
+                        ? sqlite3_column_int64(cursor->inner.stmt,
                                                static_cast<int>(vtab->table->access.columns.size()))
                         : cursor->rowid + 1;
     cursor->hidden_rowid = vtab->table->visible.stable_rowid;
@@ -124,18 +132,63 @@ int Step(Cursor* cursor) {
   }
   cursor->eof = true;
   if (rc == SQLITE_DONE) return SQLITE_OK;
-  connectors::SetVtabError(cursor->pVtab, sqlite3_errmsg(sqlite3_db_handle(cursor->stmt)));
+  connectors::SetVtabError(cursor->pVtab,
+                           sqlite3_errmsg(sqlite3_db_handle(cursor->inner.stmt)));
   return rc;
+}
+
+// Compiles the inner statement for `plan`, binds the principal's attributes named in it (:name;
+// NULL when the principal has none, so a filter comparing with it selects nothing) and finds
+// the parameters of the terms.
+int Compile(Vtab* vtab, const pd::ScanPlan& plan, const std::vector<int>& in_counts, Inner* out) {
+  std::string error;
+  int rc = vtab->host->PrepareInternal(GuardInnerSql(*vtab->table, plan, in_counts), &out->stmt,
+                                       &error);
+  if (rc != SQLITE_OK) {
+    connectors::SetVtabError(vtab, fmt::format("policy for {}.{}: {}", vtab->table->source,
+                                               vtab->table->table, error));
+    return rc;
+  }
+  out->plan = plan;
+  const auto& attributes = vtab->host->principal().attributes;
+  const int count = sqlite3_bind_parameter_count(out->stmt);
+  for (int p = 1; p <= count; ++p) {
+    const char* name = sqlite3_bind_parameter_name(out->stmt, p);
+    if (name == nullptr || name[0] != ':' || name[1] == '_') continue;
+    auto it = attributes.find(name + 1);
+    if (it == attributes.end()) continue;
+    sqlite3_bind_text(out->stmt, p, it->second.data(), static_cast<int>(it->second.size()),
+                      SQLITE_TRANSIENT);
+  }
+  int slots = 0;
+  for (size_t i = 0; i < plan.terms.size(); ++i) {
+    const pd::Op op = plan.terms[i].op;
+    if (op == pd::Op::kIsNull || op == pd::Op::kIsNotNull) continue;
+    slots += op == pd::Op::kIn ? in_counts[i] : 1;
+  }
+  for (int slot = 1; slot <= slots; ++slot) {
+    const std::string name = ":_" + std::to_string(slot);
+    out->slots.push_back(sqlite3_bind_parameter_index(out->stmt, name.c_str()));
+  }
+  return SQLITE_OK;
 }
 
 int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite3_value** argv) {
   auto* cursor = static_cast<Cursor*>(base);
   auto* vtab = static_cast<Vtab*>(cursor->pVtab);
   return connectors::Guard(vtab, [&] {
-    Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
-    if (!plan.ok()) {
-      connectors::SetVtabError(vtab, plan.status().message());
-      return SQLITE_ERROR;
+    // The plan key: idxStr, plus the size of each IN list (one parameter per value).
+    std::string key = idx_str ? idx_str : "";
+    const pd::ScanPlan* plan = cursor->inner.stmt != nullptr ? &cursor->inner.plan : nullptr;
+    std::optional<pd::ScanPlan> decoded;
+    if (plan == nullptr || cursor->key.compare(0, key.size(), key) != 0) {
+      Result<pd::ScanPlan> parsed = pd::ScanPlan::Decode(idx_str);
+      if (!parsed.ok()) {
+        connectors::SetVtabError(vtab, parsed.status().message());
+        return SQLITE_ERROR;
+      }
+      decoded = std::move(*parsed);
+      plan = &*decoded;
     }
     if (static_cast<int>(plan->terms.size()) > argc) {
       connectors::SetVtabError(vtab, "cairn_guard: scan plan and arguments disagree");
@@ -150,7 +203,6 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       }
     } free_values{&in_values};
     std::vector<int> in_counts(plan->terms.size(), 0);
-    std::string key = idx_str ? idx_str : "";
     for (size_t i = 0; i < plan->terms.size(); ++i) {
       if (plan->terms[i].op != pd::Op::kIn) continue;
       int rc = pd::CollectInValues(argv[i], &in_values[i]);
@@ -159,49 +211,31 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
       key += "#" + std::to_string(in_counts[i]);
     }
 
-    if (cursor->stmt == nullptr || cursor->key != key) {
+    if (cursor->inner.stmt == nullptr || cursor->key != key) {
+      const pd::ScanPlan wanted = *plan;
       Release(vtab, cursor);
       auto& free = vtab->pool[key];
       if (!free.empty()) {
-        cursor->stmt = free.back();
+        cursor->inner = std::move(free.back());
         free.pop_back();
       } else {
-        std::string error;
-        int rc = vtab->host->PrepareInternal(GuardInnerSql(*vtab->table, *plan, in_counts),
-                                             &cursor->stmt, &error);
-        if (rc != SQLITE_OK) {
-          connectors::SetVtabError(vtab, fmt::format("policy for {}.{}: {}", vtab->table->source,
-                                                     vtab->table->table, error));
-          return rc;
-        }
+        int rc = Compile(vtab, wanted, in_counts, &cursor->inner);
+        if (rc != SQLITE_OK) return rc;
       }
       cursor->key = key;
     } else {
-      sqlite3_reset(cursor->stmt);
-      sqlite3_clear_bindings(cursor->stmt);
+      sqlite3_reset(cursor->inner.stmt);
     }
 
-    sqlite3_stmt* stmt = cursor->stmt;
-    // Principal attributes named in the filter or a mask (:name); NULL when the principal has
-    // none, so a filter comparing with it selects nothing.
-    const auto& attributes = vtab->host->principal().attributes;
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int p = 1; p <= count; ++p) {
-      const char* name = sqlite3_bind_parameter_name(stmt, p);
-      if (name == nullptr || name[0] != ':' || name[1] == '_') continue;
-      auto it = attributes.find(name + 1);
-      if (it == attributes.end()) continue;
-      sqlite3_bind_text(stmt, p, it->second.data(), static_cast<int>(it->second.size()),
-                        SQLITE_TRANSIENT);
-    }
-    int slot = 0;
+    Inner& inner = cursor->inner;
+    size_t slot = 0;
     auto bind = [&](sqlite3_value* value) {
-      const std::string name = ":_" + std::to_string(++slot);
-      const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
-      return index > 0 ? sqlite3_bind_value(stmt, index, value) : SQLITE_OK;
+      const int index = slot < inner.slots.size() ? inner.slots[slot] : 0;
+      ++slot;
+      return index > 0 ? sqlite3_bind_value(inner.stmt, index, value) : SQLITE_OK;
     };
-    for (size_t i = 0; i < plan->terms.size(); ++i) {
-      const pd::Op op = plan->terms[i].op;
+    for (size_t i = 0; i < inner.plan.terms.size(); ++i) {
+      const pd::Op op = inner.plan.terms[i].op;
       if (op == pd::Op::kIsNull || op == pd::Op::kIsNotNull) continue;
       if (op == pd::Op::kIn) {
         for (sqlite3_value* value : in_values[i]) {
@@ -224,7 +258,7 @@ int Eof(sqlite3_vtab_cursor* base) { return static_cast<Cursor*>(base)->eof ? 1 
 
 int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   auto* cursor = static_cast<Cursor*>(base);
-  sqlite3_result_value(context, sqlite3_column_value(cursor->stmt, column));
+  sqlite3_result_value(context, sqlite3_column_value(cursor->inner.stmt, column));
   return SQLITE_OK;
 }
 
@@ -256,26 +290,16 @@ std::string FromAndFilter(const GuardTable& table) {
 void MaskHash(sqlite3_context* context, int, sqlite3_value** argv) {
   const int type = sqlite3_value_type(argv[0]);
   if (type == SQLITE_NULL) return sqlite3_result_null(context);
-  const auto* key = static_cast<const std::string*>(sqlite3_user_data(context));
+  auto* hash = static_cast<KeyedHash*>(sqlite3_user_data(context));
   // The type tag keeps 1 (integer) and '1' (text) apart.
-  const char tag = static_cast<char>('0' + type);
-  const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
+  const auto* bytes = static_cast<const char*>(sqlite3_value_blob(argv[0]));
   const int size = sqlite3_value_bytes(argv[0]);
-  std::string message(1, tag);
-  if (size > 0) message.append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
-           &length) == nullptr) {
-    return sqlite3_result_error(context, "cairn_mask_hash: HMAC failed", -1);
-  }
+  std::string message(1, static_cast<char>('0' + type));
+  if (size > 0) message.append(bytes, static_cast<size_t>(size));
+  const uint64_t digest = hash->First64(message.data(), message.size());
   static const char* kHex = "0123456789abcdef";
   char out[16];
-  for (int i = 0; i < 8; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
+  for (int i = 0; i < 16; ++i) out[i] = kHex[(digest >> (60 - 4 * i)) & 15];
   sqlite3_result_text(context, out, 16, SQLITE_TRANSIENT);
 }
 
@@ -322,6 +346,48 @@ void MaskYear(sqlite3_context* context, int, sqlite3_value** argv) {
 }  // namespace
 
 const sqlite3_module* GuardModule() { return &kModule; }
+
+KeyedHash::KeyedHash(const std::string& key)
+    : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()), work_(EVP_MD_CTX_new()) {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  constexpr size_t kBlock = 64;
+  unsigned char block[kBlock] = {};
+  if (key.size() > kBlock) {
+    unsigned int size = 0;
+    EVP_Digest(key.data(), key.size(), block, &size, kSha256, nullptr);
+  } else {
+    std::copy(key.begin(), key.end(), block);
+  }
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  EVP_DigestInit_ex(inner_, kSha256, nullptr);
+  EVP_DigestUpdate(inner_, ipad, kBlock);
+  EVP_DigestInit_ex(outer_, kSha256, nullptr);
+  EVP_DigestUpdate(outer_, opad, kBlock);
+}
+
+KeyedHash::~KeyedHash() {
+  EVP_MD_CTX_free(inner_);
+  EVP_MD_CTX_free(outer_);
+  EVP_MD_CTX_free(work_);
+}
+
+uint64_t KeyedHash::First64(const void* data, size_t size) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_MD_CTX_copy_ex(work_, inner_);
+  EVP_DigestUpdate(work_, data, size);
+  EVP_DigestFinal_ex(work_, digest, &length);
+  EVP_MD_CTX_copy_ex(work_, outer_);
+  EVP_DigestUpdate(work_, digest, length);
+  EVP_DigestFinal_ex(work_, digest, &length);
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | digest[i];
+  return value;
+}
 
 std::string GuardInnerSql(const GuardTable& table, const pd::ScanPlan& plan,
                           const std::vector<int>& in_counts) {
@@ -395,10 +461,10 @@ std::string GuardCheckSql(const GuardTable& table) {
 
 int RegisterMaskFunctions(sqlite3* db, const std::string& hash_key) {
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-  auto* key = new std::string(hash_key);
+  auto* hash = new KeyedHash(hash_key);
   int rc =
-      sqlite3_create_function_v2(db, "cairn_mask_hash", 1, flags, key, MaskHash, nullptr, nullptr,
-                                 [](void* p) { delete static_cast<std::string*>(p); });
+      sqlite3_create_function_v2(db, "cairn_mask_hash", 1, flags, hash, MaskHash, nullptr, nullptr,
+                                 [](void* p) { delete static_cast<KeyedHash*>(p); });
   if (rc == SQLITE_OK) {
     rc = sqlite3_create_function_v2(db, "cairn_mask_last", 2, flags, nullptr, MaskLast, nullptr,
                                     nullptr, nullptr);

@@ -28,7 +28,10 @@
 // Thread-safety: as the Session (one thread). Lifetime: a GuardTable outlives the virtual
 // table created from it; the host outlives the connection's use of the module.
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
+
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -82,6 +85,24 @@ std::string GuardInnerSql(const GuardTable& table, const connectors::pushdown::S
 // The statement that checks a table's policy when the guard is created: every mask and the
 // row filter over the raw table.
 std::string GuardCheckSql(const GuardTable& table);
+
+// HMAC-SHA-256 under a fixed key, with the keyed inner and outer states computed once, so each
+// value costs two SHA-256 finishes (OpenSSL 3's one-shot HMAC() looks the algorithm up on
+// every call, which costs more than the hashing for short values).
+class KeyedHash {
+ public:
+  explicit KeyedHash(const std::string& key);
+  ~KeyedHash();
+  KeyedHash(const KeyedHash&) = delete;
+  KeyedHash& operator=(const KeyedHash&) = delete;
+  // The first 8 bytes of HMAC-SHA-256(key, data), big-endian.
+  uint64_t First64(const void* data, size_t size);
+
+ private:
+  EVP_MD_CTX* inner_;
+  EVP_MD_CTX* outer_;
+  EVP_MD_CTX* work_;
+};
 
 // Registers the mask helpers on `db` (deterministic); a restricted session's authorizer keeps
 // user SQL from calling them, so they cannot be used to test guesses:

@@ -1,7 +1,6 @@
 #include "engine/session.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -549,13 +548,8 @@ const GuardTable* Session::GuardTableAt(int id) const {
 }
 
 int64_t Session::RowIdentity(int64_t raw) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), row_key_.data(), static_cast<int>(row_key_.size()),
-       reinterpret_cast<const unsigned char*>(&raw), sizeof(raw), digest, &length);
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | digest[i];
-  return static_cast<int64_t>(value >> 1);  // non-negative
+  if (row_hash_ == nullptr) row_hash_ = std::make_unique<KeyedHash>(row_key_);
+  return static_cast<int64_t>(row_hash_->First64(&raw, sizeof(raw)) >> 1);  // non-negative
 }
 
 int Session::StepInternal(sqlite3_stmt* stmt) {

@@ -259,6 +259,7 @@ class Session : private GuardHost {
   std::string raw_prefix_;
   std::string mask_key_;
   std::string row_key_;  // RowIdentity()'s key, random per session
+  std::unique_ptr<KeyedHash> row_hash_;
   // While set, reads by internal statements are collected here (policy validation).
   std::vector<ColumnRead>* internal_reads_ = nullptr;
   // Per-query limit state, read by Progress().
