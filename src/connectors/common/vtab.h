@@ -37,7 +37,7 @@ int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
 }
 
 // The callbacks of a read-only, eponymous-free virtual table whose schema lives only in
-// memory: xCreate == xConnect, xDestroy == xDisconnect, no xUpdate or transactions.
+// memory: xCreate does what xConnect does, xDestroy == xDisconnect, no xUpdate or transactions.
 struct ReadOnlyCallbacks {
   int (*connect)(sqlite3*, void*, int, const char* const*, sqlite3_vtab**, char**);
   int (*best_index)(sqlite3_vtab*, sqlite3_index_info*);
@@ -49,13 +49,17 @@ struct ReadOnlyCallbacks {
   int (*eof)(sqlite3_vtab_cursor*);
   int (*column)(sqlite3_vtab_cursor*, sqlite3_context*, int);
   int (*rowid)(sqlite3_vtab_cursor*, sqlite3_int64*);
+  // xCreate: must differ from `connect` (a module whose xCreate is its xConnect is eponymous:
+  // `SELECT * FROM <module name>` would reach it without a table to show).
+  int (*create)(sqlite3*, void*, int, const char* const*, sqlite3_vtab**, char**);
 };
 
-// The sqlite3_module every connector kind registers (iVersion 2, nothing else set).
+// The sqlite3_module every connector kind registers (iVersion 2, nothing else set). Not
+// eponymous: its module name is not a table.
 inline sqlite3_module ReadOnlyModule(const ReadOnlyCallbacks& c) {
   sqlite3_module module = {};
   module.iVersion = 2;
-  module.xCreate = c.connect;
+  module.xCreate = c.create;
   module.xConnect = c.connect;
   module.xBestIndex = c.best_index;
   module.xDisconnect = c.disconnect;

@@ -644,8 +644,14 @@ int XRowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
   return SQLITE_OK;
 }
 
-const sqlite3_module kModule = ReadOnlyModule(
-    {XConnect, XBestIndex, XDisconnect, XOpen, XClose, XFilter, XNext, XEof, XColumn, XRowid});
+// xCreate is a distinct function so that the module is not eponymous (see vtab.h).
+int XCreate(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+            char** error) {
+  return XConnect(db, aux, argc, argv, out, error);
+}
+
+const sqlite3_module kModule = ReadOnlyModule({XConnect, XBestIndex, XDisconnect, XOpen, XClose,
+                                               XFilter, XNext, XEof, XColumn, XRowid, XCreate});
 
 const sqlite3_module* CsvSource::Module() const { return &kModule; }
 

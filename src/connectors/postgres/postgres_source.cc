@@ -1021,8 +1021,14 @@ int Rowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
   return SQLITE_OK;
 }
 
-const sqlite3_module kModule =
-    ReadOnlyModule({Connect, BestIndex, Disconnect, Open, Close, Filter, Next, Eof, Column, Rowid});
+// xCreate is a distinct function so that the module is not eponymous (see vtab.h).
+int Create(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+           char** error) {
+  return Connect(db, aux, argc, argv, out, error);
+}
+
+const sqlite3_module kModule = ReadOnlyModule(
+    {Connect, BestIndex, Disconnect, Open, Close, Filter, Next, Eof, Column, Rowid, Create});
 
 const sqlite3_module* PostgresSource::Module() const { return &kModule; }
 
