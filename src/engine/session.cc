@@ -687,7 +687,18 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
       return PermissionDeniedError("Cairn sessions are read-only: {}", message);
     }
     if (restricted_ && message.rfind("no such column: ", 0) == 0) NoteHiddenColumn(message);
-    ASSIGN_OR_RETURN(std::string source, SourceToAttach(message, pinned));
+    // A schema named only in a pragma function's argument (pragma_table_info('t', 'tos')),
+    // PRAGMA tos.x or DDL: attach it like a table reference would.
+    std::string lookup = message;
+    if (constexpr std::string_view kUnknownDb = "unknown database ";
+        message.rfind(kUnknownDb, 0) == 0) {
+      std::string schema = message.substr(kUnknownDb.size());
+      if (schema.size() >= 2 && schema.front() == '\'' && schema.back() == '\'') {
+        schema = schema.substr(1, schema.size() - 2);
+      }
+      lookup = std::string(kNoSuchTable) + schema + ".?";
+    }
+    ASSIGN_OR_RETURN(std::string source, SourceToAttach(lookup, pinned));
     if (source.empty()) {
       if (message.rfind(kNoSuchTable, 0) == 0) {
         std::string name = message.substr(kNoSuchTable.size());
@@ -846,12 +857,33 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   const int column_count = sqlite3_column_count(stmt);
   std::vector<std::string> names;
   for (int i = 0; i < column_count; ++i) names.emplace_back(sqlite3_column_name(stmt, i));
+
+  int rc = sqlite3_step(stmt);
+  // A pragma function names its schema only in an argument (pragma_table_info('t', 'tos')),
+  // found when it runs: attach that source and run the statement again (no row went out yet).
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && run_retries_ < 3) {
+    const std::string message = sqlite3_errmsg(db_);
+    constexpr std::string_view kUnknownDb = "unknown database '";
+    if (message.rfind(kUnknownDb, 0) == 0 && message.back() == '\'') {
+      const std::string schema =
+          message.substr(kUnknownDb.size(), message.size() - kUnknownDb.size() - 1);
+      ASSIGN_OR_RETURN(std::string source,
+                       SourceToAttach(std::string(kNoSuchTable) + schema + ".?", {}));
+      if (!source.empty()) {
+        guard.reset();
+        RETURN_IF_ERROR(Attach(source, {}));
+        ++run_retries_;
+        Status again = Run(sql, sink, stats, options);
+        --run_retries_;
+        return again;
+      }
+    }
+  }
   RETURN_IF_ERROR(sink->Columns(names));
 
   int64_t rows = 0;
   std::vector<Value> row(column_count);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
     if (rows == limits_.max_rows) {
       return ResourceExhaustedError(
           "the result has more than {} rows (limits.max_rows); narrow the query or add LIMIT",

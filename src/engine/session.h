@@ -253,6 +253,8 @@ class Session : private GuardHost {
   std::map<std::string, const GuardTable*> guard_by_name_;
   // Why the last statement was denied by policy, for the ledger (the caller sees NotFound).
   std::string policy_denial_;
+  // Nested Run() calls after attaching a source a running statement asked for.
+  int run_retries_ = 0;
   // Inner statements being stepped (the authorizer lets their re-compilation through).
   int inner_steps_ = 0;
   // "cairn/<random>/": the prefix of this session's raw tables in main.
