@@ -1266,7 +1266,12 @@ Result<std::vector<Record>> Ledger::Search(const SearchFilter& f) {
   add(f.principal, "principal = ?");
   add(f.action, "action = ?");
   add(f.subject, "instr(subject, ?) > 0");
-  add(f.decision, "decision = ?");
+  // A decision is a verdict, optionally followed by ": " and why ("allow: grant policy.yaml:12");
+  // searching for the verdict finds both forms.
+  if (f.decision) {
+    where += " AND (decision = ? OR substr(decision, 1, length(?) + 2) = ? || ': ')";
+    params.insert(params.end(), {*f.decision, *f.decision, *f.decision});
+  }
   add(f.from, "time >= ?");
   add(f.to, "time < ?");
   std::string suffix = "ORDER BY seq";

@@ -109,7 +109,7 @@ struct SearchFilter {
   std::optional<std::string> principal;  // exact
   std::optional<std::string> action;     // exact
   std::optional<std::string> subject;    // substring (byte-wise, no wildcards)
-  std::optional<std::string> decision;   // exact
+  std::optional<std::string> decision;   // the verdict: "allow" finds "allow" and "allow: ..."
   std::optional<std::string> from;       // time >= from (ISO-8601 UTC)
   std::optional<std::string> to;         // time < to
   int64_t limit = 0;                     // 0: no limit
