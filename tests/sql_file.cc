@@ -118,8 +118,8 @@ bool ParseSqlFile(const fs::path& path, SqlFile* out, std::string* error) {
       if (words.size() < 2) return fail(header, "as ID [roles=a,b] [key=value ...]");
       step.kind = Step::Kind::kAs;
       step.principal.id = words[1];
-      step.principal.roles = words[1] == "admin" ? std::vector<std::string>{"admin"}
-                                                 : std::vector<std::string>{};
+      step.principal.roles =
+          words[1] == "admin" ? std::vector<std::string>{"admin"} : std::vector<std::string>{};
       for (size_t w = 2; w < words.size(); ++w) {
         size_t eq = words[w].find('=');
         if (eq == std::string::npos) return fail(header, "expected key=value");
@@ -164,6 +164,18 @@ bool ParseSqlFile(const fs::path& path, SqlFile* out, std::string* error) {
     out->steps.push_back(std::move(step));
   }
   return true;
+}
+
+std::pair<std::string, std::string> RowTexts(const Step& step, std::vector<std::string> actual) {
+  std::vector<std::string> expected = step.expected;
+  if (step.rowsort) {
+    std::sort(actual.begin(), actual.end());
+    std::sort(expected.begin(), expected.end());
+  }
+  std::pair<std::string, std::string> out;
+  for (const auto& l : actual) out.first += l + "\n";
+  for (const auto& l : expected) out.second += l + "\n";
+  return out;
 }
 
 std::string MissingRequirement(const SqlFile& file, bool* fail) {

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cairn::sqltest {
@@ -52,7 +53,7 @@ struct SqlFile {
   std::filesystem::path path;
   std::vector<std::string> requires_;
   std::vector<std::pair<std::string, std::string>> env;
-  std::string config_yaml;           // the generated cairn.yaml
+  std::string config_yaml;            // the generated cairn.yaml
   std::filesystem::path policy_file;  // empty when none
   std::vector<Step> steps;
 };
@@ -64,6 +65,10 @@ std::vector<std::string> TestFiles();
 
 // Parses `path`. Returns false and sets *error (file:line: why) on a malformed file.
 bool ParseSqlFile(const std::filesystem::path& path, SqlFile* out, std::string* error);
+
+// The rows of a query step as one text each (one line a row), actual first then expected, both
+// sorted when the step says rowsort: what every runner compares.
+std::pair<std::string, std::string> RowTexts(const Step& step, std::vector<std::string> actual);
 
 // Why the file cannot run here (a missing requirement), or "" when it can. Sets *fail when the
 // environment demands the requirement (CAIRN_REQUIRE_PG=1).

@@ -30,8 +30,8 @@ TEST_P(SqlFileTest, Passes) {
   setenv("CAIRN_SOURCE_DIR", sqltest::SourceDir().c_str(), 0);
   sqltest::SqlFile file;
   std::string error;
-  ASSERT_TRUE(sqltest::ParseSqlFile(sqltest::SourceDir() / "tests" / "sql" / GetParam(), &file,
-                                    &error))
+  ASSERT_TRUE(
+      sqltest::ParseSqlFile(sqltest::SourceDir() / "tests" / "sql" / GetParam(), &file, &error))
       << error;
   bool must = false;
   const std::string missing = sqltest::MissingRequirement(file, &must);
@@ -78,8 +78,7 @@ TEST_P(SqlFileTest, Passes) {
         StatusCode expected;
         ASSERT_TRUE(StatusCodeFromName(step.code, &expected)) << step.where << ": unknown code";
         if (result.ok()) {
-          ADD_FAILURE() << step.where << ": expected " << step.code
-                        << ", the statement succeeded";
+          ADD_FAILURE() << step.where << ": expected " << step.code << ", the statement succeeded";
           break;
         }
         EXPECT_EQ(StatusCodeName(result.status().code()), step.code)
@@ -102,14 +101,7 @@ TEST_P(SqlFileTest, Passes) {
           for (size_t c = 0; c < row.size(); ++c) line += (c ? "|" : "") + Render(row[c]);
           actual.push_back(line);
         }
-        std::vector<std::string> expected = step.expected;
-        if (step.rowsort) {
-          std::sort(actual.begin(), actual.end());
-          std::sort(expected.begin(), expected.end());
-        }
-        std::string actual_text, expected_text;
-        for (const auto& l : actual) actual_text += l + "\n";
-        for (const auto& l : expected) expected_text += l + "\n";
+        const auto [actual_text, expected_text] = sqltest::RowTexts(step, std::move(actual));
         EXPECT_EQ(actual_text, expected_text) << step.where << ": " << step.sql;
         break;
       }

@@ -269,14 +269,7 @@ TEST_P(PolicyCliTest, Passes) {
         }
         std::vector<std::string> actual;
         ASSERT_TRUE(CsvToRows(result.out, &actual)) << step.where << ": bad CSV: " << result.out;
-        std::vector<std::string> expected = step.expected;
-        if (step.rowsort) {
-          std::sort(actual.begin(), actual.end());
-          std::sort(expected.begin(), expected.end());
-        }
-        std::string actual_text, expected_text;
-        for (const auto& l : actual) actual_text += l + "\n";
-        for (const auto& l : expected) expected_text += l + "\n";
+        const auto [actual_text, expected_text] = sqltest::RowTexts(step, std::move(actual));
         EXPECT_EQ(actual_text, expected_text) << step.where << ": " << step.sql;
         break;
       }
