@@ -62,7 +62,7 @@ struct TableInfo {
   // Foreign keys declared by the source (empty when it has none or cannot declare them).
   std::vector<ForeignKey> foreign_keys;
   // Whether the virtual table's rowid identifies a row across scans (CSV line numbers, a
-  // SQLite source table's own rowid). See DeclareVtabSql.
+  // SQLite source table's own rowid, a keyless PostgreSQL table's ctid). See DeclareVtabSql.
   bool stable_rowid = false;
 };
 
@@ -118,7 +118,7 @@ Status StatusFromVtabMessage(const std::string& message, StatusCode fallback);
 // that is a per-scan counter drops rows. When `table.stable_rowid` is false and the table has a
 // primary key, it is declared WITHOUT ROWID with that key, and rows are de-duplicated by key
 // (xRowid is never called). A table with neither keeps a counter rowid: OR branches over it may
-// lose rows that match several branches scanned separately (a known limitation, see
+// lose rows that match several branches scanned separately (views; a known limitation, see
 // src/README.md).
 std::string DeclareVtabSql(const TableInfo& table, const std::vector<std::string>& hidden = {});
 

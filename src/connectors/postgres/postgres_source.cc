@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -138,6 +139,9 @@ struct PgTable {
   // How filters and ORDER BY name each column: the quoted name, or a cast of it (oid::int8,
   // since oid has no operators against int8).
   std::vector<std::string> exprs;
+  // An ordinary table or materialized view: each row has a ctid unique within the relation
+  // (not a partitioned table, whose partitions number their rows independently).
+  bool has_ctid = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -429,6 +433,11 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
     select += QuoteIdentifier(table.info.columns[c].name);
     (*result_column)[c] = selected++;
   }
+  if (table.info.stable_rowid) {
+    // The row's ctid, last: the rowid (see Rowid()).
+    select += std::string(selected > 0 ? ", " : "") + "ctid::text";
+    result_column->push_back(selected++);
+  }
   select += " FROM " + table.relation;
   if (sample_percent != nullptr) {
     select +=
@@ -643,6 +652,7 @@ Status PostgresSource::LoadCatalog() {
       table.info.row_estimate =
           relkind == 'v' || reltuples < 0 ? -1 : static_cast<int64_t>(std::llround(reltuples));
       table.relation = QuoteIdentifier(schema) + "." + QuoteIdentifier(relname);
+      table.has_ctid = relkind == 'r' || relkind == 'm';
       tables.push_back(std::move(table));
     }
     PgTable& table = tables.back();
@@ -700,6 +710,13 @@ Status PostgresSource::LoadCatalog() {
     }
     current->columns.push_back(PQgetvalue(res, r, 5));
     current->ref_columns.push_back(PQgetvalue(res, r, 6));
+  }
+  // A row's identity across scans (see DeclareVtabSql): a keyed table is de-duplicated by its
+  // key; a keyless ordinary table by its ctid.
+  for (PgTable& table : tables) {
+    const bool keyed = std::any_of(table.info.columns.begin(), table.info.columns.end(),
+                                   [](const ColumnInfo& c) { return c.primary_key; });
+    table.info.stable_rowid = table.has_ctid && !keyed;
   }
   tables_ = std::move(tables);
   return OkStatus();
@@ -957,7 +974,10 @@ int Eof(sqlite3_vtab_cursor* cursor) { return static_cast<Cursor*>(cursor)->eof 
 
 int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   auto* cursor = static_cast<Cursor*>(base);
-  if (column < 0 || column >= static_cast<int>(cursor->result_column.size()) ||
+  // Only table columns; the hidden sample column reads NULL (result_column may also hold the
+  // ctid after the table's columns).
+  const int columns = static_cast<int>(VtabOf(base)->table.info.columns.size());
+  if (column < 0 || column >= columns || column >= static_cast<int>(cursor->result_column.size()) ||
       cursor->result_column[column] < 0 || !cursor->batch || cursor->row >= cursor->batch_rows) {
     sqlite3_result_null(context);
     return SQLITE_OK;
@@ -1016,8 +1036,19 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   }
 }
 
-int Rowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
-  *rowid = static_cast<Cursor*>(cursor)->rowid;
+// The ctid "(block,offset)" as block * 65536 + offset when the query selected it, else the
+// row counter.
+int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
+  auto* cursor = static_cast<Cursor*>(base);
+  const size_t columns = VtabOf(base)->table.info.columns.size();
+  *rowid = cursor->rowid;
+  if (cursor->result_column.size() > columns && cursor->batch && cursor->row < cursor->batch_rows) {
+    const char* text = PQgetvalue(cursor->batch.get(), cursor->row, cursor->result_column[columns]);
+    unsigned long long block = 0, offset = 0;
+    if (std::sscanf(text, "(%llu,%llu)", &block, &offset) == 2) {
+      *rowid = static_cast<sqlite3_int64>((block << 16) | (offset & 0xffff));
+    }
+  }
   return SQLITE_OK;
 }
 
