@@ -48,6 +48,22 @@ struct LedgerFlags {
 
 }  // namespace
 
+// The ledger names every principal's queries and the real reason of every denial (which tables
+// exist but are not granted): only administrators and the policy's ledger readers may read it.
+Result<ledger::Ledger*> OpenForReading(Environment& env) {
+  ASSIGN_OR_RETURN(ledger::Ledger * l, env.OpenLedger());
+  ASSIGN_OR_RETURN(engine::Principal principal, env.Principal());
+  ASSIGN_OR_RETURN(policy::Policy * policy, env.OpenPolicy());
+  if (!policy->CanReadLedger(principal)) {
+    RETURN_IF_ERROR(env.Record("ledger_read", "ledger", "deny: not a ledger reader"));
+    return PermissionDeniedError(
+        "'{}' may not read the ledger: only administrators and roles listed under ledger_readers "
+        "in {} may",
+        principal.id, policy->file_name());
+  }
+  return l;
+}
+
 void RegisterLedgerCommands(Cli* cli) {
   auto f = std::make_shared<LedgerFlags>();
   auto* ledger = cli->app->add_subcommand(
@@ -58,7 +74,7 @@ void RegisterLedgerCommands(Cli* cli) {
   tail->add_option("-n,--count", f->count, "How many")->capture_default_str();
   cli->AddFormat(tail);
   tail->callback(cli->Run([cli, f](Format format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     ASSIGN_OR_RETURN(auto records, l->Tail(f->count));
     return PrintRecords(records, format);
   }));
@@ -67,7 +83,7 @@ void RegisterLedgerCommands(Cli* cli) {
   show->add_option("seq", f->show_seq, "Sequence number")->required();
   cli->AddFormat(show);
   show->callback(cli->Run([cli, f](Format format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     ASSIGN_OR_RETURN(ledger::Record record, l->Get(f->show_seq));
     return PrintRecords({record}, format);
   }));
@@ -91,7 +107,7 @@ void RegisterLedgerCommands(Cli* cli) {
     set(f->decision, &f->filter.decision);
     set(f->from, &f->filter.from);
     set(f->to, &f->filter.to);
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     ASSIGN_OR_RETURN(auto records, l->Search(f->filter));
     return PrintRecords(records, format);
   }));
@@ -101,7 +117,7 @@ void RegisterLedgerCommands(Cli* cli) {
       "Recompute every hash and check the signed tree heads; exit 9 naming the first "
       "bad entry");
   verify->callback(cli->Run([cli, f](Format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     // Verify before signing: a new head must never cover entries that do not check out.
     ASSIGN_OR_RETURN(ledger::VerifyReport report,
                      l->Verify(&cli->env.ledger_key()->public_key(), {}));
@@ -114,7 +130,7 @@ void RegisterLedgerCommands(Cli* cli) {
 
   auto* sign = ledger->add_subcommand("head", "Sign and print the current tree head (JSON)");
   sign->callback(cli->Run([cli, f](Format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     ASSIGN_OR_RETURN(ledger::SignedTreeHead head, l->SignTreeHead());
     std::cout << ledger::TreeHeadToJson(head).dump(2) << "\n";
     return OkStatus();
@@ -125,7 +141,7 @@ void RegisterLedgerCommands(Cli* cli) {
   prove->add_option("seq", f->prove_seq, "Sequence number")->required();
   prove->add_option("--size", f->prove_size, "Tree size (default: the whole ledger)");
   prove->callback(cli->Run([cli, f](Format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     uint64_t size = f->prove_size;
     if (size == 0) {
       ASSIGN_OR_RETURN(size, l->Size());
@@ -143,7 +159,7 @@ void RegisterLedgerCommands(Cli* cli) {
   consistency->add_option("old", f->old_size, "Older tree size")->required();
   consistency->add_option("new", f->new_size, "Newer tree size")->required();
   consistency->callback(cli->Run([cli, f](Format) -> Status {
-    ASSIGN_OR_RETURN(ledger::Ledger * l, cli->env.OpenLedger());
+    ASSIGN_OR_RETURN(ledger::Ledger * l, OpenForReading(cli->env));
     ASSIGN_OR_RETURN(ledger::ConsistencyProofData proof, l->Consistency(f->old_size, f->new_size));
     std::cout << ledger::ConsistencyProofToJson(proof).dump(2) << "\n";
     return OkStatus();

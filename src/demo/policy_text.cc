@@ -116,6 +116,7 @@ sinks:
   regulator: {clearance: restricted, description: "reports to the customs authority"}
 
 declassifiers: [auditor]
+ledger_readers: [auditor]
 )yaml";
 }
 

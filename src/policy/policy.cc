@@ -221,7 +221,7 @@ Result<std::unique_ptr<Policy>> Policy::Parse(const std::string& text,
   try {
     RETURN_IF_ERROR(r.OnlyKeys(root, "(top level)",
                                {"version", "roles", "grants", "row_filters", "masks", "labels",
-                                "sinks", "declassifiers"}));
+                                "sinks", "declassifiers", "ledger_readers"}));
     // Roles first: everything else names them.
     if (const YAML::Node roles = root["roles"]; roles) {
       if (!roles.IsMap()) return r.Error(roles, "roles", "expected a mapping of role: description");
@@ -417,6 +417,9 @@ Result<std::unique_ptr<Policy>> Policy::Parse(const std::string& text,
     if (const YAML::Node who = root["declassifiers"]; who && !who.IsNull()) {
       ASSIGN_OR_RETURN(policy->declassifiers_, known_roles(who, "declassifiers"));
     }
+    if (const YAML::Node who = root["ledger_readers"]; who && !who.IsNull()) {
+      ASSIGN_OR_RETURN(policy->ledger_readers_, known_roles(who, "ledger_readers"));
+    }
     if (const YAML::Node version = root["version"];
         version && (!version.IsScalar() || version.Scalar() != "1")) {
       return r.Error(version, "version", "unsupported version (this Cairn reads version 1)");
@@ -502,6 +505,10 @@ const Sink* Policy::FindSink(const std::string& name) const {
 
 bool Policy::CanDeclassify(const engine::Principal& principal) const {
   return principal.HasRole("admin") || AnyRole(principal, declassifiers_);
+}
+
+bool Policy::CanReadLedger(const engine::Principal& principal) const {
+  return principal.HasRole("admin") || AnyRole(principal, ledger_readers_);
 }
 
 Status Policy::CheckFlow(const engine::Principal&, engine::Label label, const std::string& sink,

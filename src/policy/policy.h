@@ -29,6 +29,7 @@
 //   sinks:
 //     public_channel: {clearance: public, description: "#port-status on the chat"}
 //   declassifiers: [auditor]             # roles that may approve a flow to a lower sink
+//   ledger_readers: [auditor]            # roles that may read the ledger (and admin)
 //
 // Semantics (what a reviewer used to Snowflake policies should expect):
 //   * A principal holding the role `admin` is unrestricted (the local superuser); everyone else
@@ -122,6 +123,8 @@ class Policy : public engine::AccessPolicy {
 
   // Whether `principal` may approve a flow to a sink of lower clearance.
   bool CanDeclassify(const engine::Principal& principal) const;
+  // Whether `principal` may read the ledger (administrators and ledger_readers).
+  bool CanReadLedger(const engine::Principal& principal) const;
 
   const std::map<std::string, std::string>& roles() const { return roles_; }
   const std::vector<Grant>& grants() const { return grants_; }
@@ -147,6 +150,7 @@ class Policy : public engine::AccessPolicy {
   std::vector<Mask> masks_;
   std::vector<Sink> sinks_;
   std::vector<std::string> declassifiers_;
+  std::vector<std::string> ledger_readers_;
   engine::Label default_label_ = engine::Label::kInternal;
   std::map<std::string, engine::Label> labels_;
   std::map<std::string, engine::Label> confirmed_labels_;

@@ -150,8 +150,7 @@ TEST(PolicyTest, FlowNeedsClearanceOrAnApprovedDeclassification) {
   EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
   EXPECT_NE(denied.message().find("confidential"), std::string::npos);
   EXPECT_NE(denied.message().find("public_channel"), std::string::npos);
-  EXPECT_EQ(policy->CheckFlow(op, Label::kPublic, "nowhere", digest).code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(policy->CheckFlow(op, Label::kPublic, "nowhere", digest).code(), StatusCode::kNotFound);
 
   auto db = std::move(store::StateDb::Open(":memory:")).value();
   auto store = std::move(Declassifications::Open(db.get())).value();
@@ -160,8 +159,9 @@ TEST(PolicyTest, FlowNeedsClearanceOrAnApprovedDeclassification) {
   ASSERT_TRUE(store->Approve({digest, "public_channel", "aud", "press release", ""}).ok());
   EXPECT_TRUE(policy->CheckFlow(op, Label::kConfidential, "public_channel", digest).ok());
   // The approval covers that query and that sink only.
-  EXPECT_FALSE(policy->CheckFlow(op, Label::kConfidential, "public_channel",
-                                 ledger::ToHex(ledger::Sha256("SELECT 2")))
+  EXPECT_FALSE(policy
+                   ->CheckFlow(op, Label::kConfidential, "public_channel",
+                               ledger::ToHex(ledger::Sha256("SELECT 2")))
                    .ok());
   EXPECT_FALSE(store->Approve({"nothex", "public_channel", "aud", "x", ""}).ok());
   EXPECT_FALSE(store->Approve({digest, "public_channel", "aud", "", ""}).ok());
@@ -174,7 +174,7 @@ TEST(PolicyTest, ErrorsNameFileLineColumnAndKey) {
             "policy.yaml:3:13: grants[0].roles: unknown role 'b' (declared under roles: a)");
   EXPECT_EQ(ErrorOf("grant: []\n"),
             "policy.yaml:1:1: (top level).grant: unknown key (expected version, roles, grants, "
-            "row_filters, masks, labels, sinks, declassifiers)");
+            "row_filters, masks, labels, sinks, declassifiers, ledger_readers)");
   EXPECT_NE(ErrorOf("masks:\n  - {source: s, table: t, column: c, mask: scramble}\n")
                 .find("policy.yaml:2:44: masks[0].mask: unknown mask 'scramble'"),
             std::string::npos);
@@ -190,12 +190,12 @@ TEST(PolicyTest, ErrorsNameFileLineColumnAndKey) {
             std::string::npos);
   EXPECT_NE(ErrorOf("row_filters:\n  - {source: s, table: t, where: \"a = ?\"}\n").find("'?'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("row_filters:\n  - {source: s, table: t, where: \"a = 1; DROP x\"}\n")
-                .find("';'"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("row_filters:\n  - {source: s, table: t, where: \"a = :_1\"}\n")
-                .find("reserved"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("row_filters:\n  - {source: s, table: t, where: \"a = 1; DROP x\"}\n").find("';'"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf("row_filters:\n  - {source: s, table: t, where: \"a = :_1\"}\n").find("reserved"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("labels: {default: secret}\n").find("unknown classification 'secret'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("sinks: {x: {clearance: public, color: red}}\n").find("unknown key"),
