@@ -15,6 +15,7 @@ using V = engine::Value;
 // Checks that every name the policy uses exists in the sources, and that every table's guard
 // compiles for every role (filters and masks are SQL: compiled against the real tables).
 Status RunPolicyCheck(Environment& env) {
+  RETURN_IF_ERROR(env.RequireAdmin("policy check"));
   ASSIGN_OR_RETURN(policy::Policy * policy, env.OpenPolicy());
   ASSIGN_OR_RETURN(auto admin, env.OpenSession());
   std::vector<std::string> problems;
@@ -133,8 +134,14 @@ Status RunPolicyShow(Environment& env, Format format) {
 }
 
 Status RunLabelsList(Environment& env, Format format) {
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(policy::Declassifications * store, env.OpenDeclassifications());
-  ASSIGN_OR_RETURN(auto proposals, store->Proposals());
+  ASSIGN_OR_RETURN(auto all, store->Proposals());
+  // A principal sees the labels of the columns it may see, no others.
+  std::vector<policy::LabelProposal> proposals;
+  for (auto& p : all) {
+    if (session->CanSee(p.source, p.table, p.column)) proposals.push_back(std::move(p));
+  }
   auto printer = MakePrinter(format, &std::cout);
   RETURN_IF_ERROR(printer->Columns(
       {"source", "table", "column", "label", "semantic_type", "status", "decided_by"}));

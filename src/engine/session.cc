@@ -989,6 +989,8 @@ Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& so
     connectors::TableInfo visible = table;
     visible.columns.clear();
     visible.foreign_keys.clear();
+    // The source's row count would tell how many rows a filter hides.
+    if (!access->row_filter.empty()) visible.row_estimate = -1;
     for (const ColumnAccess& column : access->columns) {
       for (const auto& c : table.columns) {
         if (c.name == column.name) visible.columns.push_back(c);
