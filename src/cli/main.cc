@@ -197,6 +197,19 @@ Result<policy::Policy*> Environment::OpenPolicy() {
     ASSIGN_OR_RETURN(auto confirmed, store->Confirmed());
     policy_->set_confirmed_labels(std::move(confirmed));
     policy_->set_declassifications(store);
+    // A policy file never seen before is a policy change: ledger it (who edits the file is not
+    // known to Cairn; the entry names the principal who first acted under it).
+    const std::string digest = policy_->digest().empty() ? "none" : policy_->digest();
+    ASSIGN_OR_RETURN(bool changed, store->NoteVersion(digest));
+    if (changed) {
+      RETURN_IF_ERROR(Record(
+          "policy_change",
+          fmt::format("{} sha256 {}: {} roles, {} grants, {} row filters, {} masks, {} sinks",
+                      policy_->file_name(), digest, policy_->roles().size(),
+                      policy_->grants().size(), policy_->row_filters().size(),
+                      policy_->masks().size(), policy_->sinks().size()),
+          "allow: in force from now"));
+    }
   }
   return policy_.get();
 }
@@ -251,6 +264,11 @@ Status RunInit(const Environment& env, bool force) {
   ASSIGN_OR_RETURN(auto db, store::StateDb::Open(state / "state.sqlite"));
   ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db.get()));
   RETURN_IF_ERROR(principals->EnsureLocalAdmin());
+  // The policy in force now is the baseline; later edits of the file are ledgered as changes.
+  ASSIGN_OR_RETURN(auto policy, policy::Policy::Load(state.parent_path() / "policy.yaml"));
+  ASSIGN_OR_RETURN(auto versions, policy::Declassifications::Open(db.get()));
+  RETURN_IF_ERROR(
+      versions->NoteVersion(policy->digest().empty() ? "none" : policy->digest()).status());
   std::cout << "wrote " << file.string() << ", " << state.string() << "/ and the ledger key "
             << (state / "ledger.key").string() << " (+ .pub)\n"
             << "next: cairn sources add NAME --kind sqlite|csv|postgres --option key=value\n";

@@ -27,6 +27,10 @@ const std::vector<store::Migration> kMigrations = {
      "  decided_by TEXT,"
      "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),"
      "  PRIMARY KEY (source, table_name, column_name));"},
+    {2, "policy versions seen",
+     "CREATE TABLE policy_versions ("
+     "  digest TEXT PRIMARY KEY,"
+     "  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"},
 };
 
 bool IsHexDigest(const std::string& text) {
@@ -63,6 +67,14 @@ Status Declassifications::Approve(const Declassification& approval) {
           "VALUES (?, ?, ?, ?)",
           {approval.input_digest, approval.sink, approval.approved_by, approval.reason})
       .status();
+}
+
+Result<bool> Declassifications::NoteVersion(const std::string& digest) {
+  ASSIGN_OR_RETURN(
+      int64_t added,
+      db_->Exec("INSERT INTO policy_versions (digest) VALUES (?) ON CONFLICT DO NOTHING",
+                {digest}));
+  return added > 0;
 }
 
 Result<bool> Declassifications::Approved(const std::string& input_digest,

@@ -52,6 +52,10 @@ class Declassifications {
   // reason.
   Status Approve(const Declassification& approval);
   Result<bool> Approved(const std::string& input_digest, const std::string& sink) const;
+
+  // Records that the policy file with this digest is in force; true the first time it is seen
+  // (the caller then ledgers the change).
+  Result<bool> NoteVersion(const std::string& digest);
   Result<std::vector<Declassification>> List() const;
 
   // Adds proposals; an existing proposal for the same column keeps its status unless it is

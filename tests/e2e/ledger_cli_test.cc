@@ -16,6 +16,8 @@ class LedgerCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
     e2e::CliTest::SetUp();
+    // init records the policy in force (none) as the baseline, so the ledger holds only queries.
+    ASSERT_EQ(Cairn({"init"}).exit_code, 0);
     e2e::WriteFile(dir_ / "cairn.yaml",
                    "version: 1\nsources:\n  music:\n    kind: sqlite\n"
                    "    path: " +
