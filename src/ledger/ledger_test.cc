@@ -353,6 +353,16 @@ TEST_F(LedgerTest, FlippedFieldByteNamesTheEntry) {
   ExpectDataLoss("ledger entry 4:");
 }
 
+TEST_F(LedgerTest, LastRecordCutInHalfNamesIt) {
+  Fill(10);
+  // Every field of the last entry keeps only its first half, as a torn write would leave it.
+  Tamper(path_,
+         "UPDATE ledger_entries SET principal = substr(principal, 1, length(principal) / 2), "
+         "subject = substr(subject, 1, length(subject) / 2), decision = substr(decision, 1, "
+         "length(decision) / 2), leaf_hash = substr(leaf_hash, 1, 32) WHERE seq = 9");
+  ExpectDataLoss("ledger entry 9");
+}
+
 TEST_F(LedgerTest, ChangedDecisionNamesTheFirstBadEntry) {
   Fill(10);
   Tamper(path_, "UPDATE ledger_entries SET decision = 'allow' WHERE seq IN (5, 8)");
