@@ -126,6 +126,18 @@ bool IsBlank(std::string_view tail) {
   return true;
 }
 
+// The table named `table` (exactly, else case-insensitively), or NotFound naming it.
+Result<connectors::TableInfo> FindTable(std::vector<connectors::TableInfo> tables,
+                                        const std::string& source, const std::string& table) {
+  for (auto& info : tables) {
+    if (info.name == table) return std::move(info);
+  }
+  for (auto& info : tables) {
+    if (Lower(info.name) == Lower(table)) return std::move(info);
+  }
+  return NotFoundError("source '{}' has no table '{}'", source, table);
+}
+
 class CollectSink : public RowSink {
  public:
   explicit CollectSink(QueryResult* result) : result_(result) {}
@@ -230,8 +242,7 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   // A per-session random name for the raw tables and a default key for hash masks.
   unsigned char random[72];
   if (RAND_bytes(random, sizeof(random)) != 1) {
-    sqlite3_close(db);
-    return InternalError("cannot draw random bytes for the session");
+    return InternalError("cannot draw random bytes for the session");  // ~Session closes db
   }
   static const char* kHex = "0123456789abcdef";
   std::string tag;
@@ -395,9 +406,8 @@ Status Session::Detach(const std::string& source) {
       Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
       if (tables.ok()) {
         for (const auto& table : *tables) {
-          RETURN_IF_ERROR(
-              ExecInternal("DROP TABLE IF EXISTS main." +
-                           connectors::QuoteIdentifier(raw_prefix_ + source + "/" + table.name)));
+          RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
+                                       connectors::QuoteIdentifier(RawName(source, table.name))));
         }
       }
     }
@@ -468,14 +478,13 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
   };
   RETURN_IF_ERROR(ExecInternal("ATTACH ':memory:' AS " + schema));
   for (const connectors::TableInfo& table : tables) {
-    Status created =
-        ExecInternal("CREATE VIRTUAL TABLE main." +
-                     connectors::QuoteIdentifier(raw_prefix_ + name + "/" + table.name) +
-                     " USING " + module + "(" + connectors::QuoteIdentifier(table.name) + ")");
+    Status created = ExecInternal(
+        "CREATE VIRTUAL TABLE main." + connectors::QuoteIdentifier(RawName(name, table.name)) +
+        " USING " + module + "(" + connectors::QuoteIdentifier(table.name) + ")");
     if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
   }
   for (const connectors::TableInfo& table : tables) {
-    const std::string raw = raw_prefix_ + name + "/" + table.name;
+    const std::string raw = RawName(name, table.name);
     std::optional<TableAccess> access = AccessTo(name, table);
     if (!access) continue;
     auto guard = std::make_unique<GuardTable>();
@@ -541,6 +550,10 @@ Status Session::AttachGuarded(connectors::Source* source, const std::string& mod
     if (!guarded.ok()) return fail(guarded);
   }
   return OkStatus();
+}
+
+std::string Session::RawName(const std::string& source, const std::string& table) const {
+  return raw_prefix_ + source + "/" + table;
 }
 
 const GuardTable* Session::GuardTableAt(int id) const {
@@ -749,13 +762,7 @@ Result<connectors::TableInfo> Session::RawTable(const std::string& source,
                                                 const std::string& table) {
   ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
   ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, opened->Tables());
-  for (auto& info : tables) {
-    if (info.name == table) return info;
-  }
-  for (auto& info : tables) {
-    if (Lower(info.name) == Lower(table)) return info;
-  }
-  return NotFoundError("source '{}' has no table '{}'", source, table);
+  return FindTable(std::move(tables), source, table);
 }
 
 void Session::Classify(Label* label, std::vector<std::string>* rules) const {
@@ -1020,13 +1027,7 @@ Result<connectors::TableInfo> Session::Describe(const std::string& source,
     }
     return tables.status();
   }
-  for (auto& info : *tables) {
-    if (info.name == table) return info;
-  }
-  for (auto& info : *tables) {
-    if (Lower(info.name) == Lower(table)) return info;
-  }
-  return NotFoundError("source '{}' has no table '{}'", source, table);
+  return FindTable(std::move(*tables), source, table);
 }
 
 bool Session::CanSee(const std::string& source, const std::string& table,

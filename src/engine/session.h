@@ -211,6 +211,8 @@ class Session : private GuardHost {
   // Attaches a source for a restricted principal: raw tables in main, guard tables in the
   // source's schema. FailedPrecondition when a policy expression does not compile.
   Status AttachGuarded(connectors::Source* source, const std::string& module);
+  // The name of a source table's raw (connector) table in main, for a restricted session.
+  std::string RawName(const std::string& source, const std::string& table) const;
   // The connector's description of a table (all columns), case-insensitive lookup.
   Result<connectors::TableInfo> RawTable(const std::string& source, const std::string& table);
   // Records in policy_denial_ that a "no such column" names a column hidden by policy.
