@@ -166,6 +166,12 @@ bool ParseSqlFile(const fs::path& path, SqlFile* out, std::string* error) {
   return true;
 }
 
+bool LoadTestFile(const std::string& name, SqlFile* out, std::string* error) {
+  setenv("CAIRN_SHARED_DATA", (SourceDir() / ".." / "shared" / "data").c_str(), 0);
+  setenv("CAIRN_SOURCE_DIR", SourceDir().c_str(), 0);
+  return ParseSqlFile(SourceDir() / "tests" / "sql" / name, out, error);
+}
+
 std::pair<std::string, std::string> RowTexts(const Step& step, std::vector<std::string> actual) {
   std::vector<std::string> expected = step.expected;
   if (step.rowsort) {

@@ -66,6 +66,10 @@ std::vector<std::string> TestFiles();
 // Parses `path`. Returns false and sets *error (file:line: why) on a malformed file.
 bool ParseSqlFile(const std::filesystem::path& path, SqlFile* out, std::string* error);
 
+// What every runner does first: sets CAIRN_SHARED_DATA and CAIRN_SOURCE_DIR (unless set) for the
+// ${...} references of `source` lines, then parses tests/sql/<name>.
+bool LoadTestFile(const std::string& name, SqlFile* out, std::string* error);
+
 // The rows of a query step as one text each (one line a row), actual first then expected, both
 // sorted when the step says rowsort: what every runner compares.
 std::pair<std::string, std::string> RowTexts(const Step& step, std::vector<std::string> actual);

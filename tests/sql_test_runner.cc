@@ -26,13 +26,9 @@ std::string Render(const engine::Value& value) {
 class SqlFileTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SqlFileTest, Passes) {
-  setenv("CAIRN_SHARED_DATA", (sqltest::SourceDir() / ".." / "shared" / "data").c_str(), 0);
-  setenv("CAIRN_SOURCE_DIR", sqltest::SourceDir().c_str(), 0);
   sqltest::SqlFile file;
   std::string error;
-  ASSERT_TRUE(
-      sqltest::ParseSqlFile(sqltest::SourceDir() / "tests" / "sql" / GetParam(), &file, &error))
-      << error;
+  ASSERT_TRUE(sqltest::LoadTestFile(GetParam(), &file, &error)) << error;
   bool must = false;
   const std::string missing = sqltest::MissingRequirement(file, &must);
   if (!missing.empty()) {

@@ -209,13 +209,9 @@ class PolicyCliTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(PolicyCliTest, Passes) {
-  setenv("CAIRN_SHARED_DATA", (sqltest::SourceDir() / ".." / "shared" / "data").c_str(), 0);
-  setenv("CAIRN_SOURCE_DIR", sqltest::SourceDir().c_str(), 0);
   sqltest::SqlFile file;
   std::string error;
-  ASSERT_TRUE(
-      sqltest::ParseSqlFile(sqltest::SourceDir() / "tests" / "sql" / GetParam(), &file, &error))
-      << error;
+  ASSERT_TRUE(sqltest::LoadTestFile(GetParam(), &file, &error)) << error;
   bool must = false;
   const std::string missing = sqltest::MissingRequirement(file, &must);
   if (!missing.empty()) {
