@@ -22,27 +22,30 @@
 #include "ledger/signing.h"
 #include "policy/declassify.h"
 #include "policy/policy.h"
+#include "service/visibility.h"
+#include "service/workspace.h"
 #include "store/state_db.h"
 
 namespace cairn::cli {
 
-// Loads the configuration once and opens sessions over it, as the principal of the token given
-// with --token or CAIRN_TOKEN, or as the local administrator when there is none.
+// One `cairn` invocation's service::Workspace, acting as the principal of the token given with
+// --token or CAIRN_TOKEN, or as the local administrator when there is none (ingress "cli").
 class Environment {
  public:
   std::filesystem::path config_path = "cairn.yaml";
   std::string token;  // --token, else CAIRN_TOKEN; empty: the local administrator
 
-  // NotFound if the configuration file is missing; InvalidArgument with file:line:column if it
-  // is malformed; Unauthenticated for an unknown, expired or revoked token. The session is
-  // bound to Principal() and the policy, and records every query in the ledger (ingress "cli").
+  // The workspace of config_path, opened once. NotFound if the configuration file is missing;
+  // InvalidArgument with file:line:column if it is malformed.
+  Result<service::Workspace*> OpenWorkspace();
+  // A session bound to Principal() and the policy; every query is ledgered. Errors as
+  // OpenWorkspace(), plus Unauthenticated for an unknown, expired or revoked token.
   Result<std::unique_ptr<engine::Session>> OpenSession();
   // Who is acting, resolved once.
   Result<engine::Principal> Principal();
   // Fails with PermissionDenied unless the acting principal is an administrator.
   Status RequireAdmin(std::string_view what);
-  // policy.yaml (Config::policy_file) with the labels confirmed in the state database and the
-  // declassification store. Loaded once.
+  // Workspace::Policy() for the acting principal.
   Result<policy::Policy*> OpenPolicy();
   Result<policy::Declassifications*> OpenDeclassifications();
   // Appends an entry for an action of the acting principal (ingress "cli"); for commands that
@@ -53,26 +56,16 @@ class Environment {
   // policy: every command that appended leaves a signed head behind). No-op if the ledger was
   // never opened.
   Status SignIfAppended();
-  // The ledger in .cairn/state.sqlite, on its own connection, signing with .cairn/ledger.key
-  // (created with its .pub on first use). Opened once.
   Result<ledger::Ledger*> OpenLedger();
   // The ledger's signing key; valid after a successful OpenLedger().
-  const ledger::KeyPair* ledger_key() const { return key_ ? &*key_ : nullptr; }
-  // The state database, .cairn/state.sqlite beside the configuration, opened once. Errors as
-  // OpenSession(), plus the StateDb's.
+  const ledger::KeyPair* ledger_key() const { return ws_ ? ws_->ledger_key() : nullptr; }
   Result<store::StateDb*> OpenStateDb();
-  // Valid after a successful OpenSession() or OpenStateDb().
-  engine::Catalog* catalog() { return catalog_.get(); }
+  // Valid after a successful OpenWorkspace() (or any Open*()).
+  engine::Catalog* catalog() { return ws_ ? ws_->catalog() : nullptr; }
 
  private:
-  std::unique_ptr<engine::Catalog> catalog_;
-  std::unique_ptr<store::StateDb> state_;
-  ledger::SystemClock clock_;
-  std::optional<ledger::KeyPair> key_;
-  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<service::Workspace> ws_;
   std::optional<engine::Principal> principal_;
-  std::unique_ptr<policy::Declassifications> declassifications_;
-  std::unique_ptr<policy::Policy> policy_;
 };
 
 // The command line being built: subcommands register on `app` and report through `status`.
@@ -103,12 +96,10 @@ void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal a
 void RegisterPolicyCommands(Cli* cli);     // policy_commands.cc: policy check|show, labels,
                                            // declassify
 
-// visibility.cc: whether the session's principal may see a join, a recipe or a search hit
-// (every table and column it names is granted). Always true for the administrator.
-bool CanSeeJoin(engine::Session& session, const context::Join& join);
-bool CanSeeRecipe(engine::Session& session, const context::Recipe& recipe);
-bool CanSeeHit(engine::Session& session, const context::SearchHit& hit,
-               context::RecipeStore* recipes);
+// What the principal may see of the shared context (service/visibility.h).
+using service::CanSeeHit;
+using service::CanSeeJoin;
+using service::CanSeeRecipe;
 
 struct DemoFlags {
   std::string dir = ".";

@@ -8,14 +8,9 @@
 //   4 not found (source, table, file)   9 stored state is corrupt (e.g. ledger verify)
 // Errors go to stderr as "cairn: <Code>: <message>".
 
-#include <fcntl.h>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -101,73 +96,31 @@ std::function<void()> Cli::Run(std::function<Status(Format)> body) {
   };
 }
 
-Result<store::StateDb*> Environment::OpenStateDb() {
-  if (state_ == nullptr) {
-    if (catalog_ == nullptr) {
-      ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
-      ASSIGN_OR_RETURN(catalog_, engine::Catalog::Create(std::move(config)));
-    }
-    ASSIGN_OR_RETURN(state_, store::StateDb::Open(catalog_->config().state_dir / "state.sqlite"));
+Result<service::Workspace*> Environment::OpenWorkspace() {
+  if (ws_ == nullptr) {
+    ASSIGN_OR_RETURN(ws_, service::Workspace::Open(config_path));
   }
-  return state_.get();
+  return ws_.get();
+}
+
+Result<store::StateDb*> Environment::OpenStateDb() {
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
+  return ws->StateDb();
 }
 
 Result<ledger::Ledger*> Environment::OpenLedger() {
-  if (ledger_ == nullptr) {
-    if (catalog_ == nullptr) {
-      ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
-      ASSIGN_OR_RETURN(catalog_, engine::Catalog::Create(std::move(config)));
-    }
-    const std::filesystem::path& state = catalog_->config().state_dir;
-    ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> db,
-                     store::StateDb::Open(state / "state.sqlite"));
-    ASSIGN_OR_RETURN(ledger::KeyPair key, ledger::KeyPair::LoadOrCreate(state / "ledger.key"));
-    key_.emplace(std::move(key));
-    ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(std::move(db), &clock_, &*key_));
-  }
-  return ledger_.get();
-}
-
-// The installation's key for hash masks (.cairn/mask.key, 32 random bytes, mode 0600), so a
-// masked value hashes the same in every session (joins and comparisons on hashed columns
-// work across queries) while nobody without the file can hash guesses offline.
-static Result<std::string> LoadOrCreateMaskKey(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (in) {
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (key.size() != 32) {
-      return DataLossError(
-          "{}: expected 32 bytes, found {} (delete it to make a new key; "
-          "hashed values will change)",
-          file.string(), key.size());
-    }
-    return key;
-  }
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("cannot draw random bytes");
-  std::filesystem::create_directories(file.parent_path());
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return LoadOrCreateMaskKey(file);  // created by a concurrent command
-    return UnavailableError("{}: cannot create: {}", file.string(), std::strerror(errno));
-  }
-  const bool written =
-      ::write(fd, bytes, sizeof(bytes)) == static_cast<ssize_t>(sizeof(bytes)) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return UnavailableError("{}: cannot write", file.string());
-  return std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
+  return ws->Ledger();
 }
 
 Result<engine::Principal> Environment::Principal() {
   if (principal_) return *principal_;
-  ASSIGN_OR_RETURN(store::StateDb * db, OpenStateDb());
-  ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db));
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
   if (token.empty()) {
-    // No token: the local administrator, as a database superuser on its own machine.
-    RETURN_IF_ERROR(principals->EnsureLocalAdmin());
-    principal_ = engine::Principal::Admin();
+    ASSIGN_OR_RETURN(engine::Principal admin, ws->LocalAdmin());
+    principal_ = std::move(admin);
   } else {
-    ASSIGN_OR_RETURN(engine::Principal principal, principals->Authenticate(token));
+    ASSIGN_OR_RETURN(engine::Principal principal, ws->Authenticate(token));
     principal_ = std::move(principal);
   }
   return *principal_;
@@ -175,77 +128,35 @@ Result<engine::Principal> Environment::Principal() {
 
 Status Environment::RequireAdmin(std::string_view what) {
   ASSIGN_OR_RETURN(engine::Principal principal, Principal());
-  if (principal.HasRole("admin")) return OkStatus();
-  Status denied =
-      PermissionDeniedError("{} needs the admin role; '{}' does not have it", what, principal.id);
-  RETURN_IF_ERROR(Record(std::string(what), std::string(what), "deny: not an administrator"));
-  return denied;
+  return ws_->RequireAdmin(principal, "cli", what);
 }
 
 Result<policy::Declassifications*> Environment::OpenDeclassifications() {
-  if (declassifications_ == nullptr) {
-    ASSIGN_OR_RETURN(store::StateDb * db, OpenStateDb());
-    ASSIGN_OR_RETURN(declassifications_, policy::Declassifications::Open(db));
-  }
-  return declassifications_.get();
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
+  return ws->Declassifications();
 }
 
 Result<policy::Policy*> Environment::OpenPolicy() {
-  if (policy_ == nullptr) {
-    ASSIGN_OR_RETURN(policy::Declassifications * store, OpenDeclassifications());
-    ASSIGN_OR_RETURN(policy_, policy::Policy::Load(catalog_->config().policy_file));
-    ASSIGN_OR_RETURN(auto confirmed, store->Confirmed());
-    policy_->set_confirmed_labels(std::move(confirmed));
-    policy_->set_declassifications(store);
-    // A policy file never seen before is a policy change: ledger it (who edits the file is not
-    // known to Cairn; the entry names the principal who first acted under it).
-    const std::string digest = policy_->digest().empty() ? "none" : policy_->digest();
-    ASSIGN_OR_RETURN(bool changed, store->NoteVersion(digest));
-    if (changed) {
-      RETURN_IF_ERROR(Record(
-          "policy_change",
-          fmt::format("{} sha256 {}: {} roles, {} grants, {} row filters, {} masks, {} sinks",
-                      policy_->file_name(), digest, policy_->roles().size(),
-                      policy_->grants().size(), policy_->row_filters().size(),
-                      policy_->masks().size(), policy_->sinks().size()),
-          "allow: in force from now"));
-    }
-  }
-  return policy_.get();
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
+  // Before any principal is resolved the policy change is attributed to the administrator.
+  return ws->Policy(principal_ ? *principal_ : engine::Principal::Admin(), "cli");
 }
 
 Status Environment::SignIfAppended() {
-  if (ledger_ == nullptr) return OkStatus();
-  ASSIGN_OR_RETURN(uint64_t size, ledger_->Size());
-  ASSIGN_OR_RETURN(std::optional<ledger::SignedTreeHead> last, ledger_->LatestSignedTreeHead());
-  if (size == 0 || (last && last->tree_size >= size)) return OkStatus();
-  return ledger_->SignTreeHead().status();
+  if (ws_ == nullptr) return OkStatus();
+  return ws_->SignIfAppended();
 }
 
 Status Environment::Record(const std::string& action, const std::string& subject,
                            const std::string& decision) {
-  ASSIGN_OR_RETURN(ledger::Ledger * ledger, OpenLedger());
-  ledger::Entry entry;
-  entry.principal = principal_ ? principal_->id : "admin";
-  entry.action = action;
-  entry.subject = subject;
-  entry.input_digest = ledger::ToHex(ledger::Sha256(subject));
-  entry.decision = decision;
-  entry.ingress = "cli";
-  return ledger->Append(std::move(entry)).status();
+  ASSIGN_OR_RETURN(service::Workspace * ws, OpenWorkspace());
+  return ws->Record(principal_ ? *principal_ : engine::Principal::Admin(), "cli", action, subject,
+                    decision);
 }
 
 Result<std::unique_ptr<engine::Session>> Environment::OpenSession() {
-  ASSIGN_OR_RETURN(ledger::Ledger * ledger, OpenLedger());
   ASSIGN_OR_RETURN(engine::Principal principal, Principal());
-  ASSIGN_OR_RETURN(policy::Policy * policy, OpenPolicy());
-  ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), std::move(principal)));
-  ASSIGN_OR_RETURN(std::string mask_key,
-                   LoadOrCreateMaskKey(catalog_->config().state_dir / "mask.key"));
-  session->set_mask_key(mask_key);
-  session->set_policy(policy);
-  session->set_ledger(ledger, "cli");
-  return session;
+  return ws_->OpenSession(principal, "cli");
 }
 
 Status RunInit(const Environment& env, bool force) {

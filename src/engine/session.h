@@ -141,7 +141,7 @@ class Session : private GuardHost {
   // `ingress` ("cli", "rest", "mcp", ...): action "query", subject the SQL, digests of the SQL
   // and of the result rows, decision "allow", "deny" (with why) or "error: <Code>". A query
   // whose entry cannot be appended fails with the ledger's error: no unrecorded access.
-  void set_ledger(ledger::Ledger* ledger, std::string ingress) {
+  void set_ledger(ledger::Recorder* ledger, std::string ingress) {
     ledger_ = ledger;
     ingress_ = std::move(ingress);
   }
@@ -235,7 +235,7 @@ class Session : private GuardHost {
   static int Progress(void* self);
 
   Catalog* catalog_;
-  ledger::Ledger* ledger_ = nullptr;
+  ledger::Recorder* ledger_ = nullptr;
   std::string ingress_;
   Principal principal_;
   Limits limits_;

@@ -141,7 +141,16 @@ struct VerifyReport {
   uint64_t signed_heads = 0;  // signed heads checked
 };
 
-class Ledger {
+// Where a component that acts appends its ledger entries: a Ledger (one fsync per entry), or a
+// GroupCommitter that many threads share (one fsync per batch).
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  // Appends `entry` durably (on disk when this returns OK); returns its sequence number.
+  virtual Result<int64_t> Append(Entry entry) = 0;
+};
+
+class Ledger : public Recorder {
  public:
   // Takes ownership of `db`, applies the ledger migrations and sets synchronous = FULL. `key`
   // may be null (then SignTreeHead() fails with FailedPrecondition).
@@ -150,7 +159,7 @@ class Ledger {
 
   // Appends one entry durably; returns its sequence number. InvalidArgument if principal or
   // action is empty, a digest is not empty or 64 hex digits, or a field is not UTF-8.
-  Result<int64_t> Append(Entry entry);
+  Result<int64_t> Append(Entry entry) override;
   // Appends all `entries` in one transaction (all or none); returns their sequence numbers.
   Result<std::vector<int64_t>> AppendBatch(std::vector<Entry> entries);
 

@@ -2,9 +2,9 @@
 // shows only when every table and column it names is visible to the principal (metadata follows
 // the same rule as data: no grant, no name).
 
-#include "cli/commands.h"
+#include "service/visibility.h"
 
-namespace cairn::cli {
+namespace cairn::service {
 
 bool CanSeeJoin(engine::Session& session, const context::Join& join) {
   if (!session.restricted()) return true;
@@ -52,4 +52,4 @@ bool CanSeeHit(engine::Session& session, const context::SearchHit& hit,
   return false;
 }
 
-}  // namespace cairn::cli
+}  // namespace cairn::service
