@@ -215,6 +215,7 @@ class TeeSink : public RowSink {
     RETURN_IF_ERROR(digest_->Row(values));
     return sink_->Row(values);
   }
+  bool Done() const override { return sink_->Done(); }
 
  private:
   RowSink* sink_;
@@ -889,6 +890,7 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   RETURN_IF_ERROR(sink->Columns(names));
 
   int64_t rows = 0;
+  bool more = false;
   std::vector<Value> row(column_count);
   for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
     if (rows == limits_.max_rows) {
@@ -899,6 +901,16 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
     for (int i = 0; i < column_count; ++i) row[i] = ColumnValue(stmt, i);
     RETURN_IF_ERROR(sink->Row(row));
     ++rows;
+    if (sink->Done()) {
+      // The sink has its page: one more step tells whether rows were left, without reading
+      // (or ledgering) them.
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        more = true;
+        rc = SQLITE_DONE;
+      }
+      break;
+    }
   }
   if (rc != SQLITE_DONE) {
     std::string message = sqlite3_errmsg(db_);
@@ -920,6 +932,7 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   }
   if (stats != nullptr) {
     stats->rows = rows;
+    stats->more = more;
     stats->reads = reads_;
     stats->elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - start);

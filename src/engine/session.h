@@ -72,6 +72,9 @@ class RowSink {
   virtual ~RowSink() = default;
   virtual Status Columns(const std::vector<std::string>& names) = 0;
   virtual Status Row(const std::vector<Value>& values) = 0;
+  // True once the sink wants no more rows (it holds a page of a larger result): the query stops
+  // there and succeeds; QueryStats::more tells whether rows were left. Checked after each Row().
+  virtual bool Done() const { return false; }
 };
 
 // One column a statement reads, as the SQLite authorizer reported it while compiling.
@@ -86,6 +89,8 @@ struct ColumnRead {
 
 struct QueryStats {
   int64_t rows = 0;
+  // Whether at least one more row followed when the sink ended the query early (Done()).
+  bool more = false;
   std::chrono::microseconds elapsed{0};
   // Every source column the statement reads, in first-read order, without duplicates.
   std::vector<ColumnRead> reads;

@@ -54,6 +54,44 @@ TEST(SessionTest, StreamsIntoSinkAndStopsOnItsError) {
   EXPECT_EQ(stats.rows, 25);
 }
 
+// A sink that holds a page: it ends the query as a success once it has `n` rows.
+class Page : public RowSink {
+ public:
+  explicit Page(int n) : n_(n) {}
+  Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
+  Status Row(const std::vector<Value>&) override {
+    ++rows_;
+    return OkStatus();
+  }
+  bool Done() const override { return rows_ == n_; }
+  int rows_ = 0;
+
+ private:
+  int n_;
+};
+
+TEST(SessionTest, SinkEndsQueryEarlyAndLearnsWhetherRowsWereLeft) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  ASSERT_TRUE(session.ok());
+  Page page(10);
+  QueryStats stats;
+  ASSERT_TRUE((*session)->Query("SELECT * FROM a.Genre", &page, &stats).ok());
+  EXPECT_EQ(page.rows_, 10);
+  EXPECT_EQ(stats.rows, 10);
+  EXPECT_TRUE(stats.more);
+
+  Page exact(25);  // Genre has 25 rows: nothing is left
+  ASSERT_TRUE((*session)->Query("SELECT * FROM a.Genre", &exact, &stats).ok());
+  EXPECT_EQ(stats.rows, 25);
+  EXPECT_FALSE(stats.more);
+
+  Page larger(30);
+  ASSERT_TRUE((*session)->Query("SELECT * FROM a.Genre", &larger, &stats).ok());
+  EXPECT_EQ(stats.rows, 25);
+  EXPECT_FALSE(stats.more);
+}
+
 TEST(SessionTest, AmbiguousUnqualifiedTableNamesBothSources) {
   auto catalog = MakeCatalog(TwoChinooks());
   auto session = Session::Open(catalog.get(), Principal::Admin());
