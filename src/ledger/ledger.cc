@@ -825,6 +825,9 @@ nlohmann::json RecordToJson(const Record& r) {
           {"subject", r.entry.subject},
           {"label", r.entry.label},
           {"decision", r.entry.decision},
+          {"ingress", r.entry.ingress},
+          {"input_digest", r.entry.input_digest},
+          {"result_digest", r.entry.result_digest},
           {"hash", r.leaf_hash}};
 }
 

@@ -129,7 +129,8 @@ std::string TreeHeadMessage(uint64_t tree_size, const std::string& root_hash,
 Status VerifyTreeHead(const SignedTreeHead& head, const PublicKey& key);
 
 // JSON shapes (see docs/ledger.md).
-// {seq, time, principal, action, subject, label, decision, hash}
+// {seq, time, principal, action, subject, label, decision, ingress, input_digest, result_digest,
+//  hash}
 nlohmann::json RecordToJson(const Record& record);
 nlohmann::json TreeHeadToJson(const SignedTreeHead& head);
 Result<SignedTreeHead> TreeHeadFromJson(const nlohmann::json& json);

@@ -717,8 +717,9 @@ TEST_F(LedgerTest, TailGetSearchAndJsonShape) {
   auto json = RecordToJson((*found)[0]);
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"action", "decision", "hash", "label", "principal",
-                                            "seq", "subject", "time"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"action", "decision", "hash", "ingress", "input_digest",
+                                            "label", "principal", "result_digest", "seq", "subject",
+                                            "time"}));
   EXPECT_EQ(json["seq"], 10);
   EXPECT_EQ(json["hash"], (*found)[0].leaf_hash);
 }
