@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "context/discovery.h"
 #include "context/join_store.h"
+#include "service/context_ops.h"
 
 namespace cairn::cli {
 namespace {
@@ -112,10 +113,7 @@ Status RunJoinsList(Environment& env, Format format) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::JoinStore store, context::JoinStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<context::Join> listed, store.List());
-  std::vector<context::Join> joins;
-  for (auto& join : listed) {
-    if (CanSeeJoin(*session, join)) joins.push_back(std::move(join));
-  }
+  std::vector<context::Join> joins = service::VisibleJoins(*session, std::move(listed));
   if (format == Format::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& j : joins) out.push_back(j.ToJson());
@@ -171,11 +169,7 @@ Status RunVerdict(Environment& env, const std::vector<std::string>& args, contex
   RETURN_IF_ERROR(env.RequireAdmin("joins confirm/reject"));
   ASSIGN_OR_RETURN(engine::Principal principal, env.Principal());
   ASSIGN_OR_RETURN(context::Join join, store.SetVerdict(from, to, verdict, principal.id, note));
-  RETURN_IF_ERROR(
-      env.Record("join_verdict",
-                 fmt::format("{} join {}: {}.{}({}) -> {}.{}({})", JoinKindName(join.kind), join.id,
-                             join.from.source, join.from.table, fmt::join(join.from.columns, ","),
-                             join.to.source, join.to.table, fmt::join(join.to.columns, ","))));
+  RETURN_IF_ERROR(env.Record("join_verdict", service::JoinVerdictSubject(join)));
   std::cout << JoinKindName(join.kind) << " join " << join.id << ": " << join.from.source << "."
             << join.from.table << " -> " << join.to.source << "." << join.to.table << "\n";
   return OkStatus();

@@ -11,39 +11,12 @@
 #include "context/glossary.h"
 #include "context/recipes.h"
 #include "context/search.h"
+#include "service/context_ops.h"
 
 namespace cairn::cli {
 namespace {
 
 using V = engine::Value;
-
-nlohmann::ordered_json RecipeToJson(const context::Recipe& recipe) {
-  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
-  for (const auto& table : recipe.tables) {
-    tables.push_back(
-        {{"source", table.source}, {"table", table.table}, {"fingerprint", table.fingerprint}});
-  }
-  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
-  for (const auto& column : recipe.columns) {
-    columns.push_back(
-        {{"source", column.source}, {"table", column.table}, {"column", column.column}});
-  }
-  return {{"id", recipe.id},
-          {"question", recipe.question},
-          {"sql", recipe.sql},
-          {"note", recipe.note},
-          {"freshness", context::FreshnessName(recipe.freshness)},
-          {"servable", context::IsServable(recipe.freshness)},
-          {"stale_reason", recipe.stale_reason},
-          {"tables", tables},
-          {"columns", columns},
-          {"provenance", "stated"},
-          {"stated_by", recipe.stated_by},
-          {"created_at", recipe.created_at},
-          {"reuse_count", recipe.reuse_count},
-          {"last_used_at", recipe.last_used_at},
-          {"checked_at", recipe.checked_at}};
-}
 
 std::string TablesText(const context::Recipe& recipe) {
   std::string text;
@@ -51,12 +24,6 @@ std::string TablesText(const context::Recipe& recipe) {
     text += (text.empty() ? "" : ", ") + table.source + "." + table.table;
   }
   return text;
-}
-
-// Keeps the search index in step after a stated change (cheap; see SearchIndex).
-Status RefreshSearch(store::StateDb* db) {
-  ASSIGN_OR_RETURN(context::SearchIndex index, context::SearchIndex::Open(db));
-  return index.RefreshStated().status();
 }
 
 struct SearchFlags {
@@ -70,13 +37,9 @@ Status RunSearch(Environment& env, const SearchFlags& flags, Format format) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::SearchIndex index, context::SearchIndex::Open(db));
   // Rebuilt when never built, when asked, or when discovery profiled a table since.
-  ASSIGN_OR_RETURN(std::string indexed_at, index.SchemaIndexedAt());
-  bool stale = indexed_at.empty() || flags.reindex;
+  bool stale = flags.reindex;
   if (!stale) {
-    ASSIGN_OR_RETURN(context::CatalogStore catalog, context::CatalogStore::Open(db));
-    ASSIGN_OR_RETURN(std::vector<context::TableProfile> profiles,
-                     catalog.ListTables(std::nullopt, context::ColumnDetail::kNone));
-    for (const auto& profile : profiles) stale = stale || profile.profiled_at > indexed_at;
+    ASSIGN_OR_RETURN(stale, service::SearchIndexStale(db, index));
   }
   if (stale) {
     ASSIGN_OR_RETURN(context::ReindexStats stats, context::Reindex(db, session.get()));
@@ -84,15 +47,9 @@ Status RunSearch(Environment& env, const SearchFlags& flags, Format format) {
       std::cerr << "cairn: warning: not indexed from the live schema: " << skipped << "\n";
     }
   }
-  // A restricted principal sees only hits on what it may see; ask for more to fill the page.
-  const int want = session->restricted() ? flags.limit * 8 : flags.limit;
-  ASSIGN_OR_RETURN(std::vector<context::SearchHit> found, index.Search(flags.text, want));
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-  std::vector<context::SearchHit> hits;
-  for (auto& hit : found) {
-    if (static_cast<int>(hits.size()) == flags.limit) break;
-    if (CanSeeHit(*session, hit, &recipes)) hits.push_back(std::move(hit));
-  }
+  ASSIGN_OR_RETURN(std::vector<context::SearchHit> hits,
+                   service::VisibleSearch(*session, index, recipes, flags.text, flags.limit));
   auto printer = MakePrinter(format, &std::cout);
   RETURN_IF_ERROR(printer->Columns({"kind", "ref", "detail", "description", "score"}));
   for (const auto& hit : hits) {
@@ -115,11 +72,10 @@ Status RunRemember(Environment& env, const RememberFlags& flags, Format format) 
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
   ASSIGN_OR_RETURN(context::Recipe recipe,
                    recipes.Remember(session.get(), flags.question, flags.sql, flags.note));
-  RETURN_IF_ERROR(env.Record("recipe_change",
-                             fmt::format("remember recipe {}: {}", recipe.id, flags.question)));
-  RETURN_IF_ERROR(RefreshSearch(db));
+  RETURN_IF_ERROR(env.Record("recipe_change", service::RememberSubject(recipe)));
+  RETURN_IF_ERROR(service::RefreshSearch(db));
   if (format == Format::kJson || format == Format::kJsonl) {
-    std::cout << RecipeToJson(recipe).dump(format == Format::kJson ? 2 : -1) << "\n";
+    std::cout << service::RecipeToJson(recipe).dump(format == Format::kJson ? 2 : -1) << "\n";
   } else {
     std::cout << "remembered recipe " << recipe.id << " (reads " << TablesText(recipe) << ", "
               << recipe.columns.size() << " columns)\n";
@@ -136,18 +92,12 @@ Status RunRecall(Environment& env, const RecallFlags& flags, Format format) {
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-  ASSIGN_OR_RETURN(std::vector<context::RecipeMatch> recalled,
-                   recipes.Recall(session.get(), flags.question,
-                                  session->restricted() ? flags.limit * 8 : flags.limit));
-  std::vector<context::RecipeMatch> matches;
-  for (auto& match : recalled) {
-    if (static_cast<int>(matches.size()) == flags.limit) break;
-    if (CanSeeRecipe(*session, match.recipe)) matches.push_back(std::move(match));
-  }
+  ASSIGN_OR_RETURN(std::vector<context::RecipeMatch> matches,
+                   service::VisibleRecall(*session, recipes, flags.question, flags.limit));
   if (format == Format::kJson || format == Format::kJsonl) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& match : matches) {
-      nlohmann::ordered_json item = RecipeToJson(match.recipe);
+      nlohmann::ordered_json item = service::RecipeToJson(match.recipe);
       item["score"] = match.score;
       if (format == Format::kJsonl) {
         std::cout << item.dump() << "\n";
@@ -182,7 +132,7 @@ Status RunRecipesList(Environment& env, Format format) {
   }
   if (format == Format::kJson) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& recipe : all) out.push_back(RecipeToJson(recipe));
+    for (const auto& recipe : all) out.push_back(service::RecipeToJson(recipe));
     std::cout << out.dump(2) << "\n";
     return OkStatus();
   }
@@ -218,7 +168,7 @@ Status RunRecipesForget(Environment& env, int64_t id) {
   RETURN_IF_ERROR(env.RequireAdmin("recipes forget"));
   RETURN_IF_ERROR(recipes.Forget(id));
   RETURN_IF_ERROR(env.Record("recipe_change", fmt::format("forget recipe {}", id)));
-  RETURN_IF_ERROR(RefreshSearch(db));
+  RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "forgot recipe " << id << "\n";
   return OkStatus();
 }
@@ -276,7 +226,7 @@ Status RunGlossaryAdd(Environment& env, const GlossaryFlags& flags) {
   ASSIGN_OR_RETURN(
       context::GlossaryTerm term,
       glossary.AddTerm(flags.term, flags.definition, flags.see, session->principal().id));
-  RETURN_IF_ERROR(RefreshSearch(db));
+  RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "stated glossary term '" << term.term << "'\n";
   return OkStatus();
 }
@@ -285,7 +235,7 @@ Status RunGlossaryRemove(Environment& env, const std::string& term) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
   RETURN_IF_ERROR(glossary.RemoveTerm(term));
-  RETURN_IF_ERROR(RefreshSearch(db));
+  RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "removed glossary term '" << term << "'\n";
   return OkStatus();
 }

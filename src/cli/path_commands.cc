@@ -8,6 +8,7 @@
 #include "context/join_graph.h"
 #include "context/join_path.h"
 #include "context/join_store.h"
+#include "service/context_ops.h"
 
 namespace cairn::cli {
 namespace {
@@ -18,42 +19,7 @@ Result<std::vector<context::Join>> LoadJoins(Environment& env) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::JoinStore joins, context::JoinStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<context::Join> listed, joins.List());
-  std::vector<context::Join> visible;
-  for (auto& join : listed) {
-    if (CanSeeJoin(*session, join)) visible.push_back(std::move(join));
-  }
-  return visible;
-}
-
-// Resolves each name against the graph; a name the graph does not know is looked up in the
-// sources, so that a real table without joins is reported as disconnected, not unknown.
-Result<std::vector<context::TableRef>> ResolveTables(Environment& env,
-                                                     const std::vector<std::string>& names,
-                                                     const std::vector<context::Join>& joins,
-                                                     context::JoinGraph* graph) {
-  std::vector<context::TableRef> tables;
-  std::vector<context::TableRef> extra;
-  std::optional<std::vector<context::TableRef>> source_tables;
-  for (const std::string& name : names) {
-    Result<context::TableRef> table = graph->Resolve(name);
-    if (!table.ok() && table.status().code() == StatusCode::kNotFound) {
-      if (!source_tables) {
-        source_tables.emplace();
-        ASSIGN_OR_RETURN(auto session, env.OpenSession());
-        for (const std::string& source : env.catalog()->SourceNames()) {
-          Result<std::vector<connectors::TableInfo>> listed = session->Tables(source);
-          if (!listed.ok()) continue;  // an unreachable source cannot name the table
-          for (const auto& info : *listed) source_tables->push_back({source, info.name});
-        }
-      }
-      table = context::ResolveTableName(name, *source_tables);
-      if (table.ok()) extra.push_back(*table);
-    }
-    if (!table.ok()) return table.status();
-    tables.push_back(*table);
-  }
-  if (!extra.empty()) *graph = context::JoinGraph::Build(joins, {}, extra);
-  return tables;
+  return service::VisibleJoins(*session, std::move(listed));
 }
 
 std::string ColumnsText(const context::JoinSide& side) {
@@ -84,7 +50,9 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
   }
   ASSIGN_OR_RETURN(std::vector<context::Join> joins, LoadJoins(env));
   context::JoinGraph graph = context::JoinGraph::Build(joins);
-  ASSIGN_OR_RETURN(std::vector<context::TableRef> tables, ResolveTables(env, names, joins, &graph));
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
+  ASSIGN_OR_RETURN(std::vector<context::TableRef> tables,
+                   service::ResolveTables(*session, *env.catalog(), names, joins, &graph));
   context::PathOptions options;
   options.max_alternatives = max_alternatives;
   ASSIGN_OR_RETURN(context::JoinPlan plan, context::FindJoinPlan(graph, tables, options));

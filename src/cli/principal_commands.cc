@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "policy/principals.h"
+#include "service/context_ops.h"
 
 namespace cairn::cli {
 namespace {
@@ -109,10 +110,7 @@ Status RunAdd(Environment& env, const PrincipalFlags& f) {
   ASSIGN_OR_RETURN(auto principals, OpenPrincipals(env));
   RETURN_IF_ERROR(principals->Add(p));
   ASSIGN_OR_RETURN(policy::PrincipalRecord added, principals->Get(p.id));
-  RETURN_IF_ERROR(RecordChange(env, "principal_change",
-                               "principal add " + added.id + " kind=" + added.kind + " roles=[" +
-                                   Join(added.roles) +
-                                   "] attributes=" + AttributesText(added.attributes)));
+  RETURN_IF_ERROR(RecordChange(env, "principal_change", service::PrincipalAddSubject(added)));
   std::cout << "added " << added.kind << " " << added.id << "\n";
   return OkStatus();
 }
@@ -138,7 +136,8 @@ Status RunSetDisabled(Environment& env, const std::string& id, bool disabled) {
   ASSIGN_OR_RETURN(auto principals, OpenPrincipals(env));
   RETURN_IF_ERROR(principals->SetDisabled(id, disabled));
   const std::string verb = disabled ? "disable" : "enable";
-  RETURN_IF_ERROR(RecordChange(env, "principal_change", "principal " + verb + " " + id));
+  RETURN_IF_ERROR(
+      RecordChange(env, "principal_change", service::PrincipalSetDisabledSubject(id, disabled)));
   std::cout << verb << "d principal " << id << "\n";
   return OkStatus();
 }
@@ -152,10 +151,7 @@ Status RunIssue(Environment& env, const PrincipalFlags& f, Format format) {
   ASSIGN_OR_RETURN(policy::IssuedToken issued,
                    principals->Issue(f.token_principal, ttl, f.description));
   const policy::TokenRecord& t = issued.record;
-  Status recorded = RecordChange(
-      env, "token_change",
-      "token issue " + t.id + " for " + t.principal +
-          (t.expires.empty() ? std::string(" expires never") : " expires " + t.expires));
+  Status recorded = RecordChange(env, "token_change", service::TokenIssueSubject(t));
   if (!recorded.ok()) {
     // An unrecorded token must not be usable: take it back before reporting the failure.
     Status revoked = principals->Revoke(t.id);
@@ -198,7 +194,7 @@ Status RunTokens(Environment& env, const std::string& principal, Format format) 
 Status RunRevoke(Environment& env, const std::string& token_id) {
   ASSIGN_OR_RETURN(auto principals, OpenPrincipals(env));
   RETURN_IF_ERROR(principals->Revoke(token_id));
-  RETURN_IF_ERROR(RecordChange(env, "token_change", "token revoke " + token_id));
+  RETURN_IF_ERROR(RecordChange(env, "token_change", service::TokenRevokeSubject(token_id)));
   std::cout << "revoked token " << token_id << "\n";
   return OkStatus();
 }
