@@ -3,12 +3,15 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config clang-format
   libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
-  libspdlog-dev libfmt-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libfmt-dev libssl-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 util-linux passwd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js 18+ and npm run the MCP and REST end-to-end tests (the official MCP SDK); any install
+# that provides both commands will do (Debian's packages, or NodeSource's, which bundles npm).
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps.sh: installing ${missing[*]}" >&2
   SUDO=""

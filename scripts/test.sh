@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/deps.sh
 scripts/build.sh
+# The Node.js end-to-end tests' packages, exactly as pinned in tests/node/package-lock.json.
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 
 # The first free loopback port from 54329 on, unless CAIRN_PG_PORT says which.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -95,6 +95,7 @@ void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal a
                                            // token issue|list|revoke
 void RegisterPolicyCommands(Cli* cli);     // policy_commands.cc: policy check|show, labels,
                                            // declassify
+void RegisterServeCommands(Cli* cli);      // serve_commands.cc: serve, mcp
 
 // What the principal may see of the shared context (service/visibility.h).
 using service::CanSeeHit;

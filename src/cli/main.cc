@@ -453,6 +453,7 @@ int Main(int argc, char** argv) {
   RegisterPrincipalCommands(&cli);
   RegisterPolicyCommands(&cli);
   RegisterLedgerCommands(&cli);
+  RegisterServeCommands(&cli);
 
   try {
     app.parse(argc, argv);

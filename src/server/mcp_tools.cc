@@ -1,0 +1,310 @@
+// The MCP tools: one fixed catalogue (descriptions never hold data), arguments checked against
+// each tool's inputSchema before the Api sees them, every result in the untrusted-data envelope.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/mcp_internal.h"
+
+namespace cairn::server::mcp {
+
+namespace {
+
+using Run = std::function<Result<Json>(const Json& args, const service::Caller& caller,
+                                       service::Api& api, std::string* label)>;
+
+struct Tool {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json input_schema;
+  Json data_schema;  // the schema of the envelope's "data"
+  bool read_only = true;
+  bool idempotent = true;
+  Run run;
+};
+
+Json Str(int min_length, int max_length, std::string description) {
+  return Json{{"type", "string"},
+              {"minLength", min_length},
+              {"maxLength", max_length},
+              {"description", std::move(description)}};
+}
+
+Json Int(int minimum, int maximum, int fallback, std::string description) {
+  return Json{{"type", "integer"},
+              {"minimum", minimum},
+              {"maximum", maximum},
+              {"default", fallback},
+              {"description", std::move(description)}};
+}
+
+Json Input(Json properties, std::vector<std::string> required) {
+  Json schema = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) schema["required"] = required;
+  schema["additionalProperties"] = false;
+  return schema;
+}
+
+// An object schema that requires `required` and leaves other fields open.
+Json Shape(Json properties, std::vector<std::string> required) {
+  Json schema = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
+const Json kArrayOfObjects = {{"type", "array"}, {"items", {{"type", "object"}}}};
+
+// The outputSchema of every tool: the envelope around `data`, or an error.
+Json OutputSchema(const Json& data) {
+  return Json{
+      {"type", "object"},
+      {"properties",
+       {{"untrusted", {{"type", "boolean"}}},
+        {"label",
+         {{"type", "string"}, {"enum", {"public", "internal", "confidential", "restricted"}}}},
+        {"notice", {{"type", "string"}}},
+        {"data", data},
+        {"error",
+         {{"type", "object"},
+          {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}},
+          {"required", {"code", "message"}}}}}},
+      {"anyOf", Json::array({Json{{"required", {"untrusted", "label", "notice", "data"}}},
+                             Json{{"required", Json::array({"error"})}}})}};
+}
+
+int64_t IntArg(const Json& args, const char* name, int64_t fallback) {
+  if (!args.contains(name)) return fallback;
+  const Json& v = args[name];
+  return v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>());
+}
+
+std::string StrArg(const Json& args, const char* name) {
+  return args.contains(name) ? args[name].get<std::string>() : std::string();
+}
+
+bool IsLabel(const std::string& label) {
+  return label == "public" || label == "internal" || label == "confidential" ||
+         label == "restricted";
+}
+
+std::vector<Tool> MakeTools() {
+  std::vector<Tool> tools;
+
+  tools.push_back(
+      Tool{"search_context", "Search the context",
+           "Full-text search over what Cairn knows about the connected sources: tables, columns, "
+           "descriptions, glossary terms and joins. Start here to find where a fact lives. Returns "
+           "hits best first (kind, source, table, column, detail), only what you may see. Then use "
+           "describe_table, find_join_path and run_query.",
+           Input({{"query", Str(1, 1000, "What you are looking for, in words")},
+                  {"limit", Int(1, 100, 10, "How many hits at most")}},
+                 {"query"}),
+           Shape({{"hits", kArrayOfObjects}}, {"hits"}), true, true,
+           [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
+             return api.Search(caller, StrArg(args, "query"),
+                               static_cast<int>(IntArg(args, "limit", 10)));
+           }});
+
+  tools.push_back(
+      Tool{"describe_table", "Describe a table",
+           "Describe one table as you may see it: its columns with types, keys, descriptions and "
+           "classification labels. The table is named \"source.table\" (as search_context returns "
+           "it); in SQL it is written source.table too.",
+           Input({{"table", Str(3, 512, "The table as \"source.table\", e.g. \"tos.containers\"")}},
+                 {"table"}),
+           Shape({{"source", {{"type", "string"}}},
+                  {"table", {{"type", "string"}}},
+                  {"columns", kArrayOfObjects}},
+                 {"source", "table", "columns"}),
+           true, true,
+           [](const Json& args, const service::Caller& caller, service::Api& api,
+              std::string*) -> Result<Json> {
+             const std::string name = StrArg(args, "table");
+             const size_t dot = name.find('.');
+             if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
+               return InvalidArgumentError("'table' must be \"source.table\", got \"{}\"", name);
+             }
+             return api.Describe(caller, name.substr(0, dot), name.substr(dot + 1));
+           }});
+
+  tools.push_back(Tool{
+      "find_join_path", "Find a join path",
+      "Find how to join 2 to 8 tables over the joins Cairn knows (declared, confirmed or "
+      "inferred) and get ready-to-run SQL with the join conditions. Tables are named "
+      "\"source.table\". Use it before writing SQL over several tables, then run_query.",
+      Input({{"tables",
+              {{"type", "array"},
+               {"items", Str(1, 512, "A table as \"source.table\"")},
+               {"minItems", 2},
+               {"maxItems", 8},
+               {"description", "The tables to connect, as \"source.table\""}}}},
+            {"tables"}),
+      Shape(
+          {{"sql", {{"type", "string"}}}, {"tables", kArrayOfObjects}, {"joins", kArrayOfObjects}},
+          {"sql"}),
+      true, true,
+      [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
+        std::vector<std::string> tables;
+        for (const Json& t : args["tables"]) tables.push_back(t.get<std::string>());
+        return api.Path(caller, tables);
+      }});
+
+  tools.push_back(
+      Tool{"run_query", "Run a read-only SQL query",
+           "Run one read-only SQL SELECT over the connected sources; each source is a schema "
+           "(SELECT ... FROM source.table). Returns one page of rows (limit 1..1000, default 100) "
+           "and next_cursor for the next page (pass it back as cursor with the same sql), the "
+           "result's classification label and the policy rules that applied. Your principal's "
+           "grants, row filters and masks apply, and every query is recorded in the ledger.",
+           Input({{"sql", Str(1, 100000, "One SQL SELECT statement")},
+                  {"limit", Int(1, 1000, 100, "Rows per page")},
+                  {"cursor", Str(0, 4096, "next_cursor of the previous page of the same sql")}},
+                 {"sql"}),
+           Shape({{"columns", {{"type", "array"}}},
+                  {"rows", {{"type", "array"}, {"items", {{"type", "array"}}}}},
+                  {"next_cursor", {{"type", {"string", "null"}}}},
+                  {"truncated", {{"type", "boolean"}}},
+                  {"label", {{"type", "string"}}}},
+                 {"columns", "rows"}),
+           true, false,
+           [](const Json& args, const service::Caller& caller, service::Api& api,
+              std::string* label) -> Result<Json> {
+             service::QueryRequest request;
+             request.sql = StrArg(args, "sql");
+             request.limit = IntArg(args, "limit", service::kDefaultPageRows);
+             request.cursor = StrArg(args, "cursor");
+             ASSIGN_OR_RETURN(Json page, api.Query(caller, request));
+             // A page without a known label is treated as the most sensitive.
+             *label = page.contains("label") && page["label"].is_string()
+                          ? page["label"].get<std::string>()
+                          : "restricted";
+             if (!IsLabel(*label)) *label = "restricted";
+             return page;
+           }});
+
+  tools.push_back(
+      Tool{"recall_recipes", "Recall recipes",
+           "Find remembered recipes (a question and the SQL that answered it) similar to your "
+           "question, best first, each with its freshness (whether the tables it reads changed). "
+           "Call this first: reuse a fresh recipe with run_query instead of rediscovering.",
+           Input({{"question", Str(1, 2000, "Your question, in words")},
+                  {"limit", Int(1, 50, 5, "How many recipes at most")}},
+                 {"question"}),
+           Shape({{"recipes", kArrayOfObjects}}, {"recipes"}), true, true,
+           [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
+             return api.Recall(caller, StrArg(args, "question"),
+                               static_cast<int>(IntArg(args, "limit", 5)));
+           }});
+
+  tools.push_back(
+      Tool{"remember_recipe", "Remember a recipe",
+           "Remember a recipe: the question you answered and the SQL that answered it (run it with "
+           "run_query first), with an optional note, so that later agents and people find it with "
+           "recall_recipes. Recorded in the ledger under your principal.",
+           Input({{"question", Str(1, 2000, "The question the SQL answers")},
+                  {"sql", Str(1, 100000, "The SQL SELECT that answers it")},
+                  {"note", Str(0, 4000, "Caveats or how to read the result")}},
+                 {"question", "sql"}),
+           Shape({{"id", {{"type", "integer"}}}}, {"id"}), false, false,
+           [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
+             return api.Remember(caller, StrArg(args, "question"), StrArg(args, "sql"),
+                                 StrArg(args, "note"));
+           }});
+
+  tools.push_back(Tool{
+      "list_sources", "List sources",
+      "List the connected sources you may see (name, kind, whether reachable) with the names "
+      "of their tables you may see.",
+      Input(Json::object(), {}), Shape({{"sources", kArrayOfObjects}}, {"sources"}), true, true,
+      [](const Json&, const service::Caller& caller, service::Api& api,
+         std::string*) -> Result<Json> {
+        ASSIGN_OR_RETURN(Json sources, api.Sources(caller));
+        std::map<std::string, Json> names;
+        Result<Json> tables = api.Tables(caller, "");
+        if (tables.ok() && tables->is_array()) {
+          for (const Json& t : *tables) {
+            if (!t.is_object() || !t.contains("source") || !t.contains("table")) continue;
+            if (!t["source"].is_string() || !t["table"].is_string()) continue;
+            auto [it, unused] = names.try_emplace(t["source"].get<std::string>(), Json::array());
+            it->second.push_back(t["table"]);
+          }
+        }
+        Json out = Json::array();
+        if (sources.is_array()) {
+          for (Json source : sources) {
+            if (source.is_object() && source.contains("name") && source["name"].is_string()) {
+              auto found = names.find(source["name"].get<std::string>());
+              if (tables.ok()) {
+                source["table_names"] = found != names.end() ? found->second : Json::array();
+              }
+            }
+            out.push_back(std::move(source));
+          }
+        }
+        return Json{{"sources", std::move(out)}};
+      }});
+  return tools;
+}
+
+const std::vector<Tool>& Tools() {
+  static const std::vector<Tool>* const kTools = new std::vector<Tool>(MakeTools());
+  return *kTools;
+}
+
+void RecordRefusal(const service::Caller& caller, service::Api& api, const std::string& subject,
+                   const std::string& decision) {
+  Status recorded =
+      api.workspace().Record(caller.principal, caller.ingress, "mcp:tools/call", subject, decision);
+  (void)recorded;  // the caller gets the refusal either way
+}
+
+}  // namespace
+
+const Json& ToolList() {
+  static const Json* const kList = [] {
+    Json tools = Json::array();
+    for (const Tool& tool : Tools()) {
+      tools.push_back(Json{{"name", tool.name},
+                           {"title", tool.title},
+                           {"description", tool.description},
+                           {"inputSchema", tool.input_schema},
+                           {"outputSchema", OutputSchema(tool.data_schema)},
+                           {"annotations",
+                            {{"title", tool.title},
+                             {"readOnlyHint", tool.read_only},
+                             {"destructiveHint", false},
+                             {"idempotentHint", tool.idempotent},
+                             {"openWorldHint", false}}}});
+    }
+    return new Json{{"tools", std::move(tools)}};
+  }();
+  return *kList;
+}
+
+std::optional<Json> CallTool(const std::string& name, const Json& arguments,
+                             const service::Caller& caller, service::Api& api) {
+  const Tool* tool = nullptr;
+  for (const Tool& t : Tools()) {
+    if (t.name == name) tool = &t;
+  }
+  if (tool == nullptr) {
+    RecordRefusal(caller, api, name, "error: unknown tool");
+    return std::nullopt;
+  }
+  const std::string invalid = Validate(tool->input_schema, arguments);
+  if (!invalid.empty()) {
+    Status status = InvalidArgumentError("invalid arguments for {}: {}", name, invalid);
+    RecordRefusal(caller, api, name + ": " + invalid, "error: invalid arguments");
+    return ErrorResult(status);
+  }
+  std::string label = "internal";
+  Result<Json> data = tool->run(arguments, caller, api, &label);
+  if (!data.ok()) return ErrorResult(data.status());
+  return EnvelopeResult(label, std::move(data).value());
+}
+
+}  // namespace cairn::server::mcp

@@ -1,0 +1,85 @@
+// Shared set-up of the Node end-to-end tests: a fresh demo enterprise in a temporary directory
+// (`cairn demo` then `cairn discover`), bearer tokens for its principals, and `cairn serve` on a
+// free loopback port. The binary is $CAIRN_BINARY (set by CTest), else ../../build/cairn.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const CAIRN = process.env.CAIRN_BINARY || resolve(here, '../../build/cairn');
+
+// Runs `cairn --config <dir>/cairn.yaml ...args`; returns stdout. Throws with stderr on failure.
+export function cairn(dir, args, { env = {}, input } = {}) {
+  return execFileSync(CAIRN, ['--config', join(dir, 'cairn.yaml'), ...args], {
+    cwd: dir,
+    env: { ...process.env, CAIRN_TOKEN: '', ...env },
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+// A demo enterprise with discovery run. Returns {dir, tokens: {admin?, 'release-bot', olga,
+// carlos, frieda, ada}, cleanup()}.
+export function makeDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-node-'));
+  execFileSync(CAIRN, ['demo', '--dir', dir], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  cairn(dir, ['discover']);
+  const tokens = {};
+  for (const id of ['admin', 'release-bot', 'olga', 'carlos', 'frieda', 'ada']) {
+    tokens[id] = cairn(dir, ['token', 'issue', id]).trim();
+  }
+  return { dir, tokens, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Starts `cairn serve --port 0` (plus `extraArgs`) in `dir` and waits for the line
+// "cairn: serving on http://127.0.0.1:PORT" on stdout. Returns {url, port, proc, stderr(),
+// stop()} — stop() sends SIGTERM and resolves with the exit code.
+export async function startServer(dir, extraArgs = [], { env = {} } = {}) {
+  const proc = spawn(CAIRN, ['--config', join(dir, 'cairn.yaml'), 'serve', '--port', '0',
+                             ...extraArgs], {
+    cwd: dir,
+    env: { ...process.env, CAIRN_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cairn serve did not start: ${stderr}`)), 20000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/serving on (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cairn serve exited with ${code}: ${stderr}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  const stop = () => new Promise((resolveExit) => {
+    if (proc.exitCode !== null) return resolveExit(proc.exitCode);
+    proc.once('exit', (code, signal) => resolveExit(code ?? signal));
+    proc.kill('SIGTERM');
+  });
+  return { url, port, proc, stderr: () => stderr, stdout: () => stdout, stop };
+}
+
+// fetch() with a bearer token and JSON body; returns {status, headers, json, text}.
+export async function call(url, { method = 'GET', token, body, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload = body;
+  if (body !== undefined && typeof body !== 'string') {
+    payload = JSON.stringify(body);
+    h['content-type'] = h['content-type'] || 'application/json';
+  }
+  const res = await fetch(url, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, json, text };
+}
