@@ -24,6 +24,8 @@ std::string_view ErrorCode(StatusCode code) {
       return "unavailable";
     case StatusCode::kDataLoss:
       return "data_loss";
+    case StatusCode::kUnimplemented:
+      return "unimplemented";
     default:
       return "internal";
   }
@@ -50,6 +52,8 @@ int HttpStatus(StatusCode code) {
       return 504;
     case StatusCode::kUnavailable:
       return 503;
+    case StatusCode::kUnimplemented:
+      return 501;
     default:
       return 500;
   }

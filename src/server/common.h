@@ -14,9 +14,10 @@ namespace cairn::server {
 
 // The stable error code of a Status: "invalid_argument", "not_found", "permission_denied",
 // "unauthenticated", "already_exists", "failed_precondition", "resource_exhausted",
-// "deadline_exceeded", "unavailable", "data_loss", "internal".
+// "deadline_exceeded", "unavailable", "data_loss", "unimplemented", "internal": the
+// snake_case StatusCodeName().
 std::string_view ErrorCode(StatusCode code);
-// The HTTP status of a Status code (400, 404, 403, 401, 409, 409, 429, 504, 503, 500, 500).
+// The HTTP status of a Status code (400, 404, 403, 401, 409, 409, 429, 504, 503, 500, 501, 500).
 int HttpStatus(StatusCode code);
 // HttpResponse::Error(HttpStatus(s), ErrorCode(s), s.message()); 401 responses carry
 // WWW-Authenticate: Bearer.
