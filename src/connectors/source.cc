@@ -1,5 +1,7 @@
 #include "connectors/source.h"
 
+#include <cctype>
+
 namespace cairn::connectors {
 
 std::string QuoteIdentifier(const std::string& name) {
@@ -20,6 +22,27 @@ std::string UnquoteIdentifier(const std::string& text) {
     if (text[i] == '"' && text[i + 1] == '"') ++i;
   }
   return out;
+}
+
+Result<const TableInfo*> Source::FindTableInfo(const std::string& name, bool exact) {
+  if (!index_built_) {
+    ASSIGN_OR_RETURN(indexed_, Tables());
+    for (size_t i = 0; i < indexed_.size(); ++i) {
+      by_name_.emplace(indexed_[i].name, i);
+      std::string lower = indexed_[i].name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      by_lower_name_.emplace(std::move(lower), i);
+    }
+    index_built_ = true;
+  }
+  if (auto it = by_name_.find(name); it != by_name_.end()) return &indexed_[it->second];
+  if (exact) return nullptr;
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto it = by_lower_name_.find(lower); it != by_lower_name_.end()) {
+    return &indexed_[it->second];
+  }
+  return nullptr;
 }
 
 Status AttachSource(sqlite3* db, Source* source, const std::string& schema,

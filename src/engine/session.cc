@@ -762,8 +762,9 @@ void Session::NoteHiddenColumn(const std::string& message) {
 Result<connectors::TableInfo> Session::RawTable(const std::string& source,
                                                 const std::string& table) {
   ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
-  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, opened->Tables());
-  return FindTable(std::move(tables), source, table);
+  ASSIGN_OR_RETURN(const connectors::TableInfo* info, opened->FindTableInfo(table, false));
+  if (info == nullptr) return NotFoundError("source '{}' has no table '{}'", source, table);
+  return *info;
 }
 
 void Session::Classify(Label* label, std::vector<std::string>* rules) const {

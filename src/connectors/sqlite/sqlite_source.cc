@@ -332,14 +332,13 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
       return SQLITE_ERROR;
     }
     std::string name = UnquoteIdentifier(argv[3]);
-    Result<std::vector<TableInfo>> tables = source->Tables();
-    if (!tables.ok()) {
-      *error = sqlite3_mprintf("%s", tables.status().message().c_str());
+    Result<const TableInfo*> found = source->FindTableInfo(name);
+    if (!found.ok()) {
+      *error = sqlite3_mprintf("%s", found.status().message().c_str());
       return SQLITE_ERROR;
     }
-    auto it = std::find_if(tables->begin(), tables->end(),
-                           [&](const TableInfo& t) { return t.name == name; });
-    if (it == tables->end()) {
+    const TableInfo* it = *found;
+    if (it == nullptr) {
       *error = sqlite3_mprintf("%s: no table '%s'", source->name().c_str(), name.c_str());
       return SQLITE_ERROR;
     }
