@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog_words.h"
 #include "context/search.h"
 #include "store/state_db.h"
 
@@ -37,15 +38,7 @@ int Main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--tables") table_count = std::atoi(argv[i + 1]);
   }
-  const std::vector<std::string> words = {
-      "customer", "order",     "invoice",  "payment",  "account",  "ledger",  "container",
-      "vessel",   "berth",     "crane",    "gate",     "truck",    "customs", "hold",
-      "release",  "booking",   "carrier",  "port",     "terminal", "yard",    "slot",
-      "product",  "supplier",  "price",    "amount",   "currency", "country", "city",
-      "address",  "email",     "phone",    "status",   "created",  "updated", "shipped",
-      "due",      "paid",      "tax",      "discount", "quantity", "weight",  "length",
-      "height",   "seal",      "voyage",   "manifest", "cargo",    "hazard",  "employee",
-      "region",   "territory", "category", "note",     "code",     "name",    "type"};
+  const std::vector<std::string>& words = bench::CatalogWords();
   std::mt19937 rng(6346);
   auto word = [&] { return words[rng() % words.size()]; };
   std::vector<IndexedTable> tables;
