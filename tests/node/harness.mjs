@@ -21,6 +21,13 @@ export function cairn(dir, args, { env = {}, input } = {}) {
   });
 }
 
+// The last `n` ledger entries, oldest first, as the local administrator reads them
+// (`cairn ledger tail --format json`: seq, time, principal, action, subject, label, decision,
+// ingress, digests, hash).
+export function ledgerTail(dir, n = 1000) {
+  return JSON.parse(cairn(dir, ['ledger', 'tail', '-n', String(n), '--format', 'json']));
+}
+
 // A demo enterprise with discovery run. Returns {dir, tokens: {admin?, 'release-bot', olga,
 // carlos, frieda, ada}, cleanup()}.
 export function makeDemo() {

@@ -7,7 +7,7 @@ import { connect as connectSocket } from 'node:net';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { makeDemo, startServer, cairn, call } from './harness.mjs';
+import { makeDemo, startServer, cairn, call, ledgerTail } from './harness.mjs';
 
 const TOOLS = ['search_context', 'describe_table', 'find_join_path', 'run_query', 'recall_recipes',
   'remember_recipe', 'list_sources'];
@@ -59,27 +59,9 @@ function errorCode(result) {
   return result.structuredContent.error.code;
 }
 
-// The ledger's last entries as the administrator sees them (`cairn ledger tail --format csv`:
-// its JSON output has no ingress), as objects keyed by the CSV header.
+// The ledger's last entries as the administrator sees them.
 function ledger() {
-  const text = cairn(demo.dir, ['ledger', 'tail', '-n', '1000', '--format', 'csv']);
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  const [header, ...records] = rows;
-  return records.map((r) => Object.fromEntries(header.map((name, k) => [name, r[k]])));
+  return ledgerTail(demo.dir);
 }
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { makeDemo, cairn, CAIRN } from './harness.mjs';
+import { makeDemo, cairn, CAIRN, ledgerTail } from './harness.mjs';
 
 let demo;
 
@@ -40,27 +40,9 @@ function rawStdio(input, token) {
   return out.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
 }
 
-// The ledger's last entries as the administrator sees them (`cairn ledger tail --format csv`:
-// its JSON output has no ingress), as objects keyed by the CSV header.
+// The ledger's last entries as the administrator sees them.
 function ledger() {
-  const text = cairn(demo.dir, ['ledger', 'tail', '-n', '1000', '--format', 'csv']);
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  const [header, ...records] = rows;
-  return records.map((r) => Object.fromEntries(header.map((name, k) => [name, r[k]])));
+  return ledgerTail(demo.dir);
 }
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
