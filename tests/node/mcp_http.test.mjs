@@ -7,7 +7,7 @@ import { connect as connectSocket } from 'node:net';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { makeDemo, startServer, cairn, call, ledgerTail } from './harness.mjs';
+import { makeDemo, startServer, call, ledgerTail } from './harness.mjs';
 
 const TOOLS = ['search_context', 'describe_table', 'find_join_path', 'run_query', 'recall_recipes',
   'remember_recipe', 'list_sources'];
