@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Users get the repository alone: fail at once when a tracked file refers to a path outside it.
+scripts/check_self_contained.sh
 scripts/deps.sh
 scripts/build.sh
 # The Node.js end-to-end tests' packages, exactly as pinned in tests/node/package-lock.json.
@@ -29,11 +31,11 @@ scripts/pg.sh start
 eval "$(scripts/pg.sh env)"
 
 # Chinook in PostgreSQL (schema chinook) and as a directory of CSV files.
-tests/fixtures/load_chinook_pg.sh ../shared/data/chinook.sqlite
+tests/fixtures/load_chinook_pg.sh tests/data/chinook.sqlite
 mkdir -p "$fixtures/chinook_csv"
-for table in $(sqlite3 ../shared/data/chinook.sqlite \
+for table in $(sqlite3 tests/data/chinook.sqlite \
     "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
-  sqlite3 -header -csv ../shared/data/chinook.sqlite "SELECT * FROM \"$table\"" \
+  sqlite3 -header -csv tests/data/chinook.sqlite "SELECT * FROM \"$table\"" \
     >"$fixtures/chinook_csv/$table.csv"
 done
 export CAIRN_TEST_CHINOOK_CSV="$fixtures/chinook_csv"

@@ -167,7 +167,7 @@ bool ParseSqlFile(const fs::path& path, SqlFile* out, std::string* error) {
 }
 
 bool LoadTestFile(const std::string& name, SqlFile* out, std::string* error) {
-  setenv("CAIRN_SHARED_DATA", (SourceDir() / ".." / "shared" / "data").c_str(), 0);
+  setenv("CAIRN_TEST_DATA", (SourceDir() / "tests" / "data").c_str(), 0);
   setenv("CAIRN_SOURCE_DIR", SourceDir().c_str(), 0);
   return ParseSqlFile(SourceDir() / "tests" / "sql" / name, out, error);
 }

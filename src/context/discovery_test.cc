@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kChinook = fs::path(CAIRN_SHARED_DATA) / "chinook.sqlite";
+const fs::path kChinook = fs::path(CAIRN_TEST_DATA) / "chinook.sqlite";
 
 class DiscoveryTest : public ::testing::Test {
  protected:

@@ -13,7 +13,7 @@ namespace cairn::context {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kData = std::string(CAIRN_SHARED_DATA);
+const std::string kData = std::string(CAIRN_TEST_DATA);
 
 std::string Read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -241,7 +241,7 @@ TEST(JoinPathTest, AliasesAreShortUniqueAndNeverKeywords) {
 
 // ---- Real databases: declared foreign keys of Chinook and Northwind. ----
 
-fs::path SharedData() { return fs::path(CAIRN_SHARED_DATA); }
+fs::path TestData() { return fs::path(CAIRN_TEST_DATA); }
 
 // The declared foreign keys of an SQLite file as joins of `source`.
 std::vector<Join> DeclaredForeignKeys(const fs::path& file, const std::string& source) {
@@ -280,9 +280,9 @@ class RealDataTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto config = ParseConfig("version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: " +
-                                  (SharedData() / "chinook.sqlite").string() +
+                                  (TestData() / "chinook.sqlite").string() +
                                   "\n  northwind:\n    kind: sqlite\n    path: " +
-                                  (SharedData() / "northwind.sqlite").string() + "\n",
+                                  (TestData() / "northwind.sqlite").string() + "\n",
                               "/tmp/cairn.yaml");
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     auto catalog = engine::Catalog::Create(*config);
@@ -291,10 +291,9 @@ class RealDataTest : public ::testing::Test {
     auto session = engine::Session::Open(catalog_.get(), engine::Principal::Admin());
     ASSERT_TRUE(session.ok());
     session_ = std::move(*session);
-    std::vector<Join> joins = DeclaredForeignKeys(SharedData() / "chinook.sqlite", "chinook");
+    std::vector<Join> joins = DeclaredForeignKeys(TestData() / "chinook.sqlite", "chinook");
     ASSERT_EQ(joins.size(), 11u);
-    std::vector<Join> northwind =
-        DeclaredForeignKeys(SharedData() / "northwind.sqlite", "northwind");
+    std::vector<Join> northwind = DeclaredForeignKeys(TestData() / "northwind.sqlite", "northwind");
     ASSERT_EQ(northwind.size(), 13u);
     joins.insert(joins.end(), northwind.begin(), northwind.end());
     graph_ = GraphThroughStore(joins);

@@ -10,7 +10,7 @@ namespace cairn::context {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kData = std::string(CAIRN_SHARED_DATA);
+const std::string kData = std::string(CAIRN_TEST_DATA);
 
 // A writable copy of chinook.sqlite, a catalog over it as source "music", and a state DB.
 class RecipesTest : public ::testing::Test {

@@ -13,7 +13,7 @@
 namespace cairn::context {
 namespace {
 
-const std::string kData = std::string(CAIRN_SHARED_DATA);
+const std::string kData = std::string(CAIRN_TEST_DATA);
 
 TEST(SplitIdentifierTest, SnakeCamelAcronymsAndDigits) {
   EXPECT_EQ(SplitIdentifier("customer_id"), "customer id");

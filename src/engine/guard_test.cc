@@ -12,7 +12,7 @@
 namespace cairn::engine {
 namespace {
 
-const std::string kData = std::string(CAIRN_SHARED_DATA);
+const std::string kData = std::string(CAIRN_TEST_DATA);
 
 struct CollectingSinkForTest : RowSink {
   Status Columns(const std::vector<std::string>&) override { return OkStatus(); }

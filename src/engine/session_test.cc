@@ -5,7 +5,7 @@
 namespace cairn::engine {
 namespace {
 
-const std::string kData = std::string(CAIRN_SHARED_DATA);
+const std::string kData = std::string(CAIRN_TEST_DATA);
 
 std::unique_ptr<Catalog> MakeCatalog(const std::string& yaml) {
   Result<Config> config = ParseConfig(yaml, "/tmp/cairn.yaml");

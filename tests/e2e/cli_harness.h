@@ -43,8 +43,8 @@ inline void WriteFile(const fs::path& path, const std::string& text) {
   out << text;
 }
 
-// ../shared/data beside the repository: the public test databases.
-inline fs::path SharedData() { return fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data"; }
+// tests/data: the public test databases (Chinook, Northwind; see tests/data/README.md).
+inline fs::path TestData() { return fs::path(CAIRN_SOURCE_DIR) / "tests" / "data"; }
 
 // A fixture whose tests run `cairn` in their own temporary directory `dir_` (removed after).
 class CliTest : public ::testing::Test {

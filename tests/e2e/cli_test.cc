@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 using e2e::Outcome;
 using e2e::ReadFile;
-using e2e::SharedData;
+using e2e::TestData;
 using e2e::WriteFile;
 
 class CliTest : public e2e::CliTest {
@@ -26,9 +26,9 @@ class CliTest : public e2e::CliTest {
   void WriteChinookConfig() {
     WriteFile(dir_ / "cairn.yaml",
               "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: " +
-                  (SharedData() / "chinook.sqlite").string() +
+                  (TestData() / "chinook.sqlite").string() +
                   "\n  northwind:\n    kind: sqlite\n    path: " +
-                  (SharedData() / "northwind.sqlite").string() + "\n");
+                  (TestData() / "northwind.sqlite").string() + "\n");
   }
 };
 
@@ -74,7 +74,7 @@ TEST_F(CliTest, InitWritesCommentedConfigAndRefusesToOverwrite) {
 TEST_F(CliTest, SourcesAddKeepsCommentsAndValidates) {
   ASSERT_EQ(Cairn({"init"}).exit_code, 0);
   Outcome add = Cairn({"sources", "add", "chinook", "--kind", "sqlite", "--path",
-                       (SharedData() / "chinook.sqlite").string()});
+                       (TestData() / "chinook.sqlite").string()});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   std::string text = ReadFile(dir_ / "cairn.yaml");
   EXPECT_NE(text.find("# A SQLite database file"), std::string::npos) << text;

@@ -19,7 +19,7 @@ class DiscoveryCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
     e2e::CliTest::SetUp();
-    fs::path data = fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data";
+    fs::path data = fs::path(CAIRN_SOURCE_DIR) / "tests" / "data";
     fs::copy_file(data / "chinook.sqlite", dir_ / "chinook.sqlite");
     std::ofstream(dir_ / "cairn.yaml")
         << "version: 1\nsources:\n  music: {kind: sqlite, path: chinook.sqlite}\n";

@@ -21,7 +21,7 @@ class LedgerCliTest : public e2e::CliTest {
     e2e::WriteFile(dir_ / "cairn.yaml",
                    "version: 1\nsources:\n  music:\n    kind: sqlite\n"
                    "    path: " +
-                       (e2e::SharedData() / "chinook.sqlite").string() + "\n");
+                       (e2e::TestData() / "chinook.sqlite").string() + "\n");
   }
 };
 

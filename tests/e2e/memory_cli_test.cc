@@ -22,7 +22,7 @@ class MemoryCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
     e2e::CliTest::SetUp();
-    fs::copy_file(fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" / "chinook.sqlite",
+    fs::copy_file(fs::path(CAIRN_SOURCE_DIR) / "tests" / "data" / "chinook.sqlite",
                   dir_ / "music.sqlite");
     std::ofstream(dir_ / "cairn.yaml") << "version: 1\nsources:\n  music:\n    kind: sqlite\n"
                                           "    path: music.sqlite\n";

@@ -21,7 +21,7 @@ class PathCliTest : public e2e::CliTest {
  protected:
   void SetUp() override {
     e2e::CliTest::SetUp();
-    fs::path data = fs::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data";
+    fs::path data = fs::path(CAIRN_SOURCE_DIR) / "tests" / "data";
     std::ofstream(dir_ / "cairn.yaml")
         << "version: 1\nsources:\n  chinook:\n    kind: sqlite\n    path: "
         << (data / "chinook.sqlite").string()

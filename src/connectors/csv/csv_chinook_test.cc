@@ -23,7 +23,7 @@ using testing::Query;
 using testing::QueryResult;
 using testing::ScratchDir;
 
-const char* const kChinook = CAIRN_SHARED_DATA "/chinook.sqlite";
+const char* const kChinook = CAIRN_TEST_DATA "/chinook.sqlite";
 
 // One CSV field for a value: NULL unquoted and empty, numbers as written, text always quoted
 // (so an empty text stays distinct from NULL).

@@ -65,7 +65,7 @@ class PgKeysAndSampleTest : public ::testing::Test {
         "2>/dev/null | grep -qx 3503";
     if (std::system(check.c_str()) != 0) {
       std::string script = std::string(CAIRN_SOURCE_DIR) + "/tests/fixtures/load_chinook_pg.sh '" +
-                           std::string(CAIRN_SHARED_DATA) + "/chinook.sqlite' 2>/dev/null";
+                           std::string(CAIRN_TEST_DATA) + "/chinook.sqlite' 2>/dev/null";
       ASSERT_EQ(std::system(script.c_str()), 0) << script;
     }
     auto source = Kind().open(ChinookConfig());

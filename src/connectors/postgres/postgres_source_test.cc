@@ -21,7 +21,7 @@ namespace cairn::connectors::postgres {
 namespace {
 
 const std::string kChinook =
-    (std::filesystem::path(CAIRN_SHARED_DATA) / "chinook.sqlite").lexically_normal().string();
+    (std::filesystem::path(CAIRN_TEST_DATA) / "chinook.sqlite").lexically_normal().string();
 
 std::string Env(const char* name) {
   const char* value = std::getenv(name);

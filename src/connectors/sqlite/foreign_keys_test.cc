@@ -31,7 +31,7 @@ const TableInfo* Find(const std::vector<TableInfo>& tables, const std::string& n
 }
 
 TEST(SqliteForeignKeysTest, ChinookDeclaresElevenKeys) {
-  auto source = Kind().open(MakeConfig(std::string(CAIRN_SHARED_DATA) + "/chinook.sqlite"));
+  auto source = Kind().open(MakeConfig(std::string(CAIRN_TEST_DATA) + "/chinook.sqlite"));
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   auto tables = (*source)->Tables();
   ASSERT_TRUE(tables.ok());

@@ -15,9 +15,9 @@ namespace cairn::connectors::sqlite {
 namespace {
 
 const std::string kChinook =
-    (std::filesystem::path(CAIRN_SHARED_DATA) / "chinook.sqlite").lexically_normal().string();
+    (std::filesystem::path(CAIRN_TEST_DATA) / "chinook.sqlite").lexically_normal().string();
 const std::string kNorthwind =
-    (std::filesystem::path(CAIRN_SHARED_DATA) / "northwind.sqlite").lexically_normal().string();
+    (std::filesystem::path(CAIRN_TEST_DATA) / "northwind.sqlite").lexically_normal().string();
 
 SourceConfig MakeConfig(const std::string& name, const std::string& path) {
   SourceConfig config;
