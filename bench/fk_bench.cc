@@ -197,11 +197,12 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const std::filesystem::path data = CAIRN_SHARED_DATA;
+  const std::filesystem::path data = CAIRN_TEST_DATA;
+  const std::filesystem::path spider = std::filesystem::path(CAIRN_BENCH_DATA) / "spider-de";
   std::vector<Db> dbs;
   std::string error;
   if (dataset == "spider") {
-    std::ifstream in(data / "spider-de" / "tables.json");
+    std::ifstream in(spider / "tables.json");
     nlohmann::json tables;
     try {
       in >> tables;
@@ -212,7 +213,7 @@ int main(int argc, char** argv) {
     for (const auto& entry : tables) {
       Db db;
       db.name = entry.value("db_id", "");
-      db.path = data / "spider-de" / "database" / db.name / (db.name + ".sqlite");
+      db.path = spider / "database" / db.name / (db.name + ".sqlite");
       if (!std::filesystem::exists(db.path)) continue;
       const auto& names = entry["table_names_original"];
       const auto& columns = entry["column_names_original"];

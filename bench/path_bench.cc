@@ -793,7 +793,7 @@ int Run(const Options& options) {
 
 int main(int argc, char** argv) {
   cairn::bench::Options options;
-  options.data = std::filesystem::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" / "spider-de";
+  options.data = std::filesystem::path(CAIRN_BENCH_DATA) / "spider-de";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--data" && i + 1 < argc) {
