@@ -8,7 +8,7 @@
 //   require postgres            skip the file unless CAIRN_TEST_PG_HOST is set (fails instead
 //                               when CAIRN_REQUIRE_PG=1); also: require chinook_csv
 //   source NAME KIND key=value ...   a source in the generated cairn.yaml; values may use
-//                               ${ENV} references (CAIRN_SHARED_DATA, CAIRN_SOURCE_DIR and the
+//                               ${ENV} references (CAIRN_TEST_DATA, CAIRN_SOURCE_DIR and the
 //                               CAIRN_TEST_PG_* variables are set)
 //   limit max_rows|timeout_ms|max_memory_mb N
 //   env NAME VALUE              set an environment variable (e.g. a wrong password)
@@ -66,7 +66,7 @@ std::vector<std::string> TestFiles();
 // Parses `path`. Returns false and sets *error (file:line: why) on a malformed file.
 bool ParseSqlFile(const std::filesystem::path& path, SqlFile* out, std::string* error);
 
-// What every runner does first: sets CAIRN_SHARED_DATA and CAIRN_SOURCE_DIR (unless set) for the
+// What every runner does first: sets CAIRN_TEST_DATA and CAIRN_SOURCE_DIR (unless set) for the
 // ${...} references of `source` lines, then parses tests/sql/<name>.
 bool LoadTestFile(const std::string& name, SqlFile* out, std::string* error);
 
