@@ -215,14 +215,16 @@ TEST_F(GuardTest, ResultsCarryTheHighestLabelTheyRead) {
 
 TEST_F(GuardTest, FlowToALowerSinkIsRefusedBeforeRunning) {
   CollectingSinkForTest sink;
-  QueryOptions to_public{"public"};
+  QueryOptions to_public;
+  to_public.destination = "public";
   Status status = session_->Query("SELECT Email FROM c.Customer", &sink, nullptr, to_public);
   EXPECT_EQ(status.code(), StatusCode::kPermissionDenied);
   EXPECT_NE(status.message().find("confidential"), std::string::npos);
   EXPECT_TRUE(sink.rows.empty());
   EXPECT_TRUE(session_->Query("SELECT FirstName FROM c.Customer", &sink, nullptr, to_public).ok());
-  EXPECT_EQ(session_->Query("SELECT 1", &sink, nullptr, QueryOptions{"nowhere"}).code(),
-            StatusCode::kNotFound);
+  QueryOptions nowhere;
+  nowhere.destination = "nowhere";
+  EXPECT_EQ(session_->Query("SELECT 1", &sink, nullptr, nowhere).code(), StatusCode::kNotFound);
 }
 
 TEST_F(GuardTest, MetadataShowsOnlyWhatIsGranted) {

@@ -153,6 +153,48 @@ class CollectSink : public RowSink {
   QueryResult* result_;
 };
 
+// Binds `params` to the statement's named parameters. InvalidArgument for a parameter that is
+// positional or has no value.
+Status BindParams(sqlite3_stmt* stmt, const std::vector<std::pair<std::string, Value>>& params) {
+  const int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* raw = sqlite3_bind_parameter_name(stmt, i);
+    if (raw == nullptr || raw[0] != ':') {
+      return InvalidArgumentError(
+          "parameter {} is not of the form :name; only named parameters "
+          "take values",
+          raw == nullptr ? "?" + std::to_string(i) : std::string(raw));
+    }
+    const std::string name(raw + 1);
+    auto it = std::find_if(params.begin(), params.end(),
+                           [&](const auto& param) { return param.first == name; });
+    if (it == params.end()) return InvalidArgumentError("no value for parameter :{}", name);
+    const Value& value = it->second;
+    int rc = SQLITE_OK;
+    switch (value.type) {
+      case Value::Type::kNull:
+        rc = sqlite3_bind_null(stmt, i);
+        break;
+      case Value::Type::kInteger:
+        rc = sqlite3_bind_int64(stmt, i, value.integer);
+        break;
+      case Value::Type::kReal:
+        rc = sqlite3_bind_double(stmt, i, value.real);
+        break;
+      case Value::Type::kText:
+        rc = sqlite3_bind_text(stmt, i, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                               SQLITE_TRANSIENT);
+        break;
+      case Value::Type::kBlob:
+        rc = sqlite3_bind_blob(stmt, i, value.bytes.data(), static_cast<int>(value.bytes.size()),
+                               SQLITE_TRANSIENT);
+        break;
+    }
+    if (rc != SQLITE_OK) return InternalError("binding :{}: {}", name, sqlite3_errstr(rc));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal principal) {
@@ -734,6 +776,7 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
 
   ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+  if (!options.params.empty()) RETURN_IF_ERROR(BindParams(stmt, options.params));
   // The label is known once the statement is compiled: a flow it would break is refused before
   // a single row is read.
   Label label = Label::kPublic;
@@ -946,6 +989,25 @@ bool Session::CanSee(const std::string& source, const std::string& table,
   if (column.empty()) return true;
   return std::any_of(access->columns.begin(), access->columns.end(),
                      [&](const ColumnAccess& c) { return Lower(c.name) == Lower(column); });
+}
+
+std::string SqlLiteral(const Value& value) {
+  switch (value.type) {
+    case Value::Type::kNull:
+      return "NULL";
+    case Value::Type::kInteger:
+      return std::to_string(value.integer);
+    case Value::Type::kReal:
+      return fmt::format("{}", value.real);
+    case Value::Type::kText: {
+      std::string out = "'";
+      for (char c : value.bytes) out += c == '\'' ? std::string("''") : std::string(1, c);
+      return out + "'";
+    }
+    case Value::Type::kBlob:
+      return "X'" + ValueToText(value).substr(2) + "'";
+  }
+  return "NULL";
 }
 
 std::string ValueToText(const Value& value) {

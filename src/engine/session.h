@@ -99,6 +99,8 @@ struct QueryStats {
   Label label = Label::kPublic;
   // The policy rules that shaped the result (grants, filters, masks), for the ledger.
   std::vector<std::string> rules;
+  // The sequence number of the query's ledger entry (Query() with a ledger); -1 otherwise.
+  int64_t ledger_seq = -1;
 };
 
 // What a statement is, without running it.
@@ -113,6 +115,11 @@ struct QueryOptions {
   // A named outbound destination (policy sink) the caller will send the result to; empty for
   // none. A result whose label exceeds the sink's clearance is refused before it runs.
   std::string destination;
+  // Values for the statement's named parameters (`:name`), never spliced into the SQL. When not
+  // empty, every parameter of the statement must be named here (InvalidArgument naming the
+  // first one without a value; positional `?` parameters are refused); unused entries are
+  // ignored. The ledger entry's subject lists them after the SQL and its input digest covers them.
+  std::vector<std::pair<std::string, Value>> params;
 };
 
 // A whole result in memory (for small results and tests).
@@ -279,5 +286,7 @@ class Session : private GuardHost {
 
 // Renders a value as text the way the CLI shows it (NULL -> "", blobs as \x-hex).
 std::string ValueToText(const Value& value);
+// The value as an SQL literal: NULL, 42, 1.5, 'it''s', X'00ff' (for messages and the ledger).
+std::string SqlLiteral(const Value& value);
 
 }  // namespace cairn::engine

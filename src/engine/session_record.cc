@@ -94,7 +94,10 @@ Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats,
   entry.principal = principal_.id;
   entry.action = "query";
   entry.subject = std::string(sql);
-  entry.input_digest = ledger::ToHex(ledger::Sha256(sql));
+  for (const auto& [name, value] : options.params) {
+    entry.subject += fmt::format("\n-- :{} = {}", name, SqlLiteral(value));
+  }
+  entry.input_digest = ledger::ToHex(ledger::Sha256(entry.subject));
   entry.ingress = ingress_;
   if (!reads_.empty() || status.ok()) entry.label = std::string(LabelName(stats->label));
   std::string why;
@@ -118,6 +121,7 @@ Status Session::Query(std::string_view sql, RowSink* sink, QueryStats* stats,
   }
   Result<int64_t> appended = ledger_->Append(std::move(entry));
   if (!appended.ok()) return appended.status().WithContext("cannot record the query in the ledger");
+  stats->ledger_seq = *appended;
   return status;
 }
 

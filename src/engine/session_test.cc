@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+
 namespace cairn::engine {
 namespace {
 
@@ -160,6 +163,52 @@ TEST(SessionTest, AnalyzeReportsTheColumnsAStatementReads) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ((*session)->Analyze("DELETE FROM a.Artist").status().code(),
             StatusCode::kPermissionDenied);
+}
+
+// Records appends in memory, numbering them from 0.
+class MemoryRecorder : public ledger::Recorder {
+ public:
+  Result<int64_t> Append(ledger::Entry entry) override {
+    entries.push_back(std::move(entry));
+    return static_cast<int64_t>(entries.size() - 1);
+  }
+  std::vector<ledger::Entry> entries;
+};
+
+TEST(SessionTest, BindsNamedParametersAndLedgersThem) {
+  auto catalog = MakeCatalog(TwoChinooks());
+  auto session = Session::Open(catalog.get(), Principal::Admin());
+  ASSERT_TRUE(session.ok());
+  MemoryRecorder recorder;
+  recorder.entries.resize(7);  // the next entry is number 7
+  (*session)->set_ledger(&recorder, "test");
+  QueryOptions options;
+  options.params = {
+      {"name", Value::Text("O'Brien")}, {"id", Value::Integer(5)}, {"unused", Value::Null()}};
+  StopAfter sink(-1);
+  QueryStats stats;
+  ASSERT_TRUE((*session)
+                  ->Query("SELECT :name AS n, GenreId FROM a.Genre WHERE GenreId = :id", &sink,
+                          &stats, options)
+                  .ok());
+  EXPECT_EQ(sink.rows_, 1);
+  EXPECT_EQ(stats.ledger_seq, 7);
+  const ledger::Entry& entry = recorder.entries.back();
+  EXPECT_EQ(entry.subject,
+            "SELECT :name AS n, GenreId FROM a.Genre WHERE GenreId = :id\n-- :name = 'O''Brien'"
+            "\n-- :id = 5\n-- :unused = NULL");
+  EXPECT_EQ(entry.input_digest, ledger::ToHex(ledger::Sha256(entry.subject)));
+
+  options.params = {{"id", Value::Integer(5)}};
+  Status missing =
+      (*session)->Query("SELECT * FROM a.Genre WHERE Name = :name", &sink, nullptr, options);
+  EXPECT_EQ(missing.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.message(), "no value for parameter :name");
+  Status positional =
+      (*session)->Query("SELECT * FROM a.Genre WHERE GenreId = ?", &sink, nullptr, options);
+  EXPECT_EQ(positional.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(positional.message().find("only named parameters"), std::string::npos);
+  EXPECT_EQ(recorder.entries.back().decision, "error: InvalidArgument");
 }
 
 }  // namespace
