@@ -86,6 +86,82 @@ Status ParseLimits(const YAML::Node& node, const std::string& file, Limits* limi
   return OkStatus();
 }
 
+// True if `value` is exactly one `${NAME}` reference (how secrets must be written).
+bool IsEnvReference(const std::string& value) {
+  return value.size() > 3 && value.rfind("${", 0) == 0 && value.back() == '}' &&
+         value.find('}') == value.size() - 1;
+}
+
+Status ParseLlm(const YAML::Node& key_node, const YAML::Node& node, const std::string& file,
+                std::optional<LlmSettings>* out) {
+  LlmSettings llm;
+  llm.mark = MarkOf(key_node.Mark(), file);
+  if (node.IsNull()) return OkStatus();  // `llm:` with everything commented out: no endpoint
+  if (!node.IsMap()) {
+    return ErrorAtMark(
+        llm.mark, "llm", StatusCode::kInvalidArgument,
+        fmt::format("expected a mapping with url and model, got {}", NodeTypeName(node)));
+  }
+  bool has_url = false;
+  bool has_model = false;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string dotted = "llm." + key;
+    const ConfigMark mark = MarkOf(entry.first.Mark(), file);
+    if (!entry.first.IsScalar() || key.empty()) {
+      return ErrorAtMark(mark, "llm", StatusCode::kInvalidArgument,
+                         "keys must be text (a bare 'null' or '~' key is read as a null)");
+    }
+    if (key != "url" && key != "model" && key != "api_key" && key != "timeout_ms") {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         "unknown key (expected url, model, api_key or timeout_ms)");
+    }
+    if (!entry.second.IsScalar()) {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         fmt::format("expected a scalar, got {}", NodeTypeName(entry.second)));
+    }
+    const std::string value = entry.second.Scalar();
+    if (key == "url") {
+      const bool http = value.rfind("http://", 0) == 0 && value.size() > 7;
+      const bool https = value.rfind("https://", 0) == 0 && value.size() > 8;
+      if (!http && !https) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                           fmt::format("expected an http:// or https:// URL, got '{}'", value));
+      }
+      llm.url = value;
+      has_url = true;
+    } else if (key == "model") {
+      if (value.empty()) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "expected a model name");
+      }
+      llm.model = value;
+      has_model = true;
+    } else if (key == "api_key") {
+      if (!value.empty() && !IsEnvReference(value)) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                           "secrets must be written as an ${ENV_VAR} reference, never in "
+                           "clear text");
+      }
+      llm.api_key = value;
+    } else {
+      ASSIGN_OR_RETURN(llm.timeout_ms, ParseInt(value, mark, dotted));
+      if (llm.timeout_ms <= 0) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument, "must be positive");
+      }
+    }
+  }
+  if (!has_url) {
+    return ErrorAtMark(llm.mark, "llm.url", StatusCode::kInvalidArgument,
+                       "missing required key 'url'");
+  }
+  if (!has_model) {
+    return ErrorAtMark(llm.mark, "llm.model", StatusCode::kInvalidArgument,
+                       "missing required key 'model'");
+  }
+  *out = std::move(llm);
+  return OkStatus();
+}
+
 Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_node,
                                  const YAML::Node& node, const std::filesystem::path& file) {
   const std::string file_name = file.string();
@@ -306,9 +382,11 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
                            ParseSource(name, source_entry.first, source_entry.second, file));
           config.sources.push_back(std::move(source));
         }
+      } else if (key == "llm") {
+        RETURN_IF_ERROR(ParseLlm(entry.first, entry.second, file_name, &config.llm));
       } else {
         return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
-                           "unknown key (expected version, limits, policy or sources)");
+                           "unknown key (expected version, limits, policy, sources or llm)");
       }
     }
   } catch (const YAML::Exception& e) {

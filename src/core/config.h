@@ -10,13 +10,21 @@
 //     customs:  {kind: csv, path: data/customs}
 //     ledger:   {kind: postgres, host: 127.0.0.1, dbname: erp, user: cairn,
 //                password: "${ERP_PASSWORD}"}
+//   llm:                           # optional: an OpenAI-compatible chat endpoint (workflows)
+//     url: http://127.0.0.1:8080/v1
+//     model: qwen2.5-7b-instruct
+//     api_key: "${LLM_API_KEY}"    # optional; only as an ${ENV_VAR} reference
+//     timeout_ms: 30000
 //
 // Guarantees:
 //   * Every error names the file, line and column (1-based) and the dotted key, e.g.
 //     "cairn.yaml:7:5: sources.tos.kind: unknown source kind 'oracle'".
 //   * Values are kept as written. `${NAME}` references are expanded only by
-//     SourceConfig::Get(), so secrets never sit in a Config that might be printed or stored.
+//     SourceConfig::Get() (and, for the llm section, workflow::ResolveLlm()), so secrets never
+//     sit in a Config that might be printed or stored.
 //   * Which option keys a source kind accepts is checked by the connector registry, not here.
+//   * Secrets (a source kind's secret options, llm.api_key) are refused unless written as one
+//     `${NAME}` reference.
 //
 // Thread-safety: plain values; safe to share once loaded.
 
@@ -82,6 +90,18 @@ struct Limits {
   int64_t max_memory_bytes = 512ll << 20;
 };
 
+// The LLM endpoint of cairn.yaml's `llm:` section (an OpenAI-compatible chat API). Values are
+// as written; workflow::ResolveLlm() expands `${NAME}` references when the endpoint is used.
+// ParseConfig guarantees: url non-empty and starting with http:// or https://, model
+// non-empty, api_key empty or exactly one `${NAME}` reference, timeout_ms positive.
+struct LlmSettings {
+  std::string url;  // the API base, e.g. http://127.0.0.1:8080/v1
+  std::string model;
+  std::string api_key;  // as written: "${VAR}", or empty for none
+  int64_t timeout_ms = 30000;
+  ConfigMark mark;  // of the `llm` key
+};
+
 struct Config {
   std::filesystem::path file;       // absolute path of cairn.yaml
   std::filesystem::path state_dir;  // .cairn/ beside it
@@ -90,6 +110,7 @@ struct Config {
   std::filesystem::path policy_file;
   Limits limits;
   std::vector<SourceConfig> sources;
+  std::optional<LlmSettings> llm;  // absent when cairn.yaml has no (or an empty) `llm:` section
 
   const SourceConfig* FindSource(const std::string& name) const;
 };

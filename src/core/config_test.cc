@@ -108,6 +108,69 @@ TEST(ConfigTest, ExpandsEnvironmentReferencesOnlyOnGet) {
   EXPECT_EQ(*erp.GetInt("port", 5432), 5432);
 }
 
+TEST(ConfigTest, ParsesTheLlmSection) {
+  Result<Config> config = ParseConfig(R"(version: 1
+llm:
+  url: http://127.0.0.1:8080/v1
+  model: qwen2.5-7b-instruct
+  api_key: "${CAIRN_TEST_LLM_KEY}"
+  timeout_ms: 1500
+)",
+                                      kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_TRUE(config->llm.has_value());
+  EXPECT_EQ(config->llm->url, "http://127.0.0.1:8080/v1");
+  EXPECT_EQ(config->llm->model, "qwen2.5-7b-instruct");
+  EXPECT_EQ(config->llm->api_key, "${CAIRN_TEST_LLM_KEY}") << "kept as written";
+  EXPECT_EQ(config->llm->timeout_ms, 1500);
+  EXPECT_EQ(config->llm->mark.ToString(), "/etc/cairn/cairn.yaml:2:1");
+
+  config = ParseConfig("llm:\n  url: https://llm.example/v1\n  model: m\n", kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_TRUE(config->llm.has_value());
+  EXPECT_EQ(config->llm->api_key, "");
+  EXPECT_EQ(config->llm->timeout_ms, 30000);
+
+  config = ParseConfig("version: 1\n", kFile);
+  ASSERT_TRUE(config.ok());
+  EXPECT_FALSE(config->llm.has_value());
+  config = ParseConfig("llm:\n", kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->llm.has_value()) << "an empty section configures no endpoint";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Llm, BadConfigTest,
+    ::testing::Values(
+        BadConfig{"llm:\n  url: http://h/v1\n  model: m\n  temperature: 0\n",
+                  "cairn.yaml:4:3: llm.temperature: unknown key (expected url, model, api_key or "
+                  "timeout_ms)"},
+        BadConfig{"llm:\n  url: http://h/v1\n  model: m\n  api_key: sk-live-123\n",
+                  "cairn.yaml:4:3: llm.api_key: secrets must be written as an ${ENV_VAR} "
+                  "reference"},
+        BadConfig{"llm:\n  url: http://h/v1\n  model: m\n  api_key: x${KEY}\n",
+                  "cairn.yaml:4:3: llm.api_key: secrets must be written"},
+        BadConfig{"llm:\n  url: ftp://h/v1\n  model: m\n",
+                  "cairn.yaml:2:3: llm.url: expected an http:// or https:// URL, got 'ftp://h/v1'"},
+        BadConfig{"llm:\n  url: http://\n  model: m\n", "cairn.yaml:2:3: llm.url: expected an"},
+        BadConfig{"llm:\n  model: m\n", "cairn.yaml:1:1: llm.url: missing required key 'url'"},
+        BadConfig{"llm:\n  url: http://h/v1\n", "cairn.yaml:1:1: llm.model: missing required"},
+        BadConfig{"llm:\n  url: http://h/v1\n  model: m\n  timeout_ms: 0\n",
+                  "cairn.yaml:4:3: llm.timeout_ms: must be positive"},
+        BadConfig{"llm:\n  url: http://h/v1\n  model: m\n  timeout_ms: soon\n",
+                  "cairn.yaml:4:3: llm.timeout_ms: expected an integer, got 'soon'"},
+        BadConfig{"llm:\n  url: [http://h]\n  model: m\n",
+                  "cairn.yaml:2:3: llm.url: expected a scalar, got a list"},
+        BadConfig{"llm: http://h/v1\n", "cairn.yaml:1:1: llm: expected a mapping"}));
+
+TEST(ConfigTest, LlmSecretIsNeverEchoed) {
+  Result<Config> config =
+      ParseConfig("llm:\n  url: http://h/v1\n  model: m\n  api_key: sk-live-123\n", kFile);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message().find("sk-live-123"), std::string::npos)
+      << config.status().message();
+}
+
 TEST(ConfigTest, GetIntRejectsText) {
   Result<Config> config =
       ParseConfig("sources:\n  erp:\n    kind: postgres\n    port: 54x\n", kFile);
