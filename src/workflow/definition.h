@@ -13,7 +13,8 @@
 //     - id: holds
 //       kind: query
 //       title: Customs holds
-//       sql: SELECT hold_id, reason, released_at FROM customs.holds WHERE container_no = :container_no
+//       sql: SELECT hold_id, reason, released_at FROM customs.holds WHERE container_no =
+//       :container_no
 //     - id: hold_released
 //       kind: check
 //       title: Customs hold released
@@ -134,13 +135,13 @@ struct Definition {
   std::string description;
   std::string principal;
   std::vector<InputSpec> inputs;
-  std::vector<Step> steps;          // in file order
-  std::vector<std::string> order;   // a topological order of step ids (ties in file order)
+  std::vector<Step> steps;                // in file order
+  std::vector<std::string> order;         // a topological order of step ids (ties in file order)
   std::vector<std::string> approve_when;  // check ids; every check when not written
   LadderCriteria ladder;
-  std::string file;                 // where it was read from (for messages); may be empty
-  std::string text;                 // the YAML as written
-  std::string version;              // SHA-256 hex of ToJson().dump()
+  std::string file;     // where it was read from (for messages); may be empty
+  std::string text;     // the YAML as written
+  std::string version;  // SHA-256 hex of ToJson().dump()
 
   const Step* FindStep(std::string_view id) const;
   const Step* DecideStep() const;  // nullptr when there is none

@@ -44,9 +44,9 @@ struct Evidence {
   std::string sql;   // the query as run (query steps)
   std::vector<std::string> columns;
   std::vector<std::vector<engine::Value>> rows;
-  std::string label;           // the result's classification ("public", ...)
+  std::string label;               // the result's classification ("public", ...)
   std::vector<std::string> reads;  // "source.table.column" the query read
-  int64_t ledger_seq = -1;     // the ledger entry of the query; -1 when not recorded
+  int64_t ledger_seq = -1;         // the ledger entry of the query; -1 when not recorded
 
   // {"step","sql","columns","rows","label","reads","ledger_seq"}; values typed: integers and
   // reals as JSON numbers (reals always with a fraction or exponent), text as strings, NULL as

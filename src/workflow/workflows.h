@@ -1,0 +1,171 @@
+#pragma once
+
+// Workflows and their cases: the durable runner, the trust ladder and the evaluation gate.
+//
+// A workflow is registered from its definition file (definition.h); each content-hashed version
+// is kept, never edited in place; one version is current and carries the workflow's level on
+// the trust ladder. A case is one run of the current version on one input:
+//
+//   Start()   the case is stored (status running) and advanced: every query, check and llm
+//             step in order, then the recommendation, then — by the level — either it waits
+//             for a human of the decide step's role (status waiting) or it is decided
+//             automatically; actions of the decision are then delivered.
+//   Decide()  a human's verdict with a required reason; only a person (never an agent) with
+//             the decide step's role, or an administrator; only on a waiting case.
+//   Review()  a human's verdict on an automatically decided case that was sampled for review;
+//             disagreements above the threshold demote the workflow automatically.
+//   Resume()  after a crash or a restart: finishes every case left running, and re-delivers
+//             every action not yet acknowledged (with backoff after failures).
+//
+// Durability: every step's result, the recommendation and the decision are committed to the
+// state database before the next step starts; a decision and the actions it triggers are one
+// transaction. Each action carries an idempotency key (SHA-256 of case id and step), and
+// sinks apply it (outbox: INSERT OR IGNORE; webhook: the Idempotency-Key header), so a crash
+// between delivery and acknowledgement repeats no effect. Every step, check, recommendation,
+// decision, review, action and level change is a ledger entry (action "case:<what>" or
+// "workflow:<what>") naming the case; a committed record whose entry was not yet appended is
+// appended by Resume() (column ledger_seq NULL).
+//
+// The ladder: promotion moves the current version up one level and is refused unless, over
+// the cases a human decided at the current level (of this version), count >= min_cases,
+// agreement of the recommendation with the human >= min_agreement and (by default) no case
+// the human rejected that the recommendation approved. Every level change is ledgered with
+// the figures. Automatic demotion happens when, among the last review_window sampled reviews,
+// the share of disagreement exceeds max_review_disagreement.
+//
+// Versions: AddVersion() of a new workflow makes it current at `observe`; of a known workflow
+// keeps it as a candidate. Evaluate() replays the recorded evidence of every human-decided
+// case through the current version and a candidate; PromoteVersion() makes a candidate
+// current (keeping the level) and is refused when its agreement is lower than the current
+// version's or it approves a case a human rejected that the current version did not, unless
+// forced (ledgered as forced, with the reason).
+//
+// Error codes: InvalidArgument (bad input, naming it), NotFound (unknown workflow, version or
+// case — also a case the caller may not see), PermissionDenied (wrong role, an agent deciding,
+// a non-administrator managing workflows, promotion criteria not met — with the figures),
+// FailedPrecondition (a case that is not waiting, or a candidate that is already current),
+// Unavailable (state database busy), DataLoss (a stored record that does not parse).
+//
+// Thread-safety: one thread at a time (as the Host's state database). Several processes may
+// share one state database: transactions serialise their writes.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/access.h"
+#include "engine/session.h"
+#include "ledger/ledger.h"
+#include "store/state_db.h"
+#include "workflow/definition.h"
+#include "workflow/evidence.h"
+#include "workflow/llm.h"
+
+namespace cairn::workflow {
+
+using Json = nlohmann::ordered_json;
+
+// What the workflows need from the installation they run in (service::Workspace provides it).
+class Host {
+ public:
+  virtual ~Host() = default;
+  virtual Result<store::StateDb*> State() = 0;
+  virtual Result<ledger::Recorder*> Recorder() = 0;
+  // A session acting as `principal`, ledgering its queries with `ingress`.
+  virtual Result<engine::Session*> SessionFor(const engine::Principal& principal,
+                                              std::string_view ingress) = 0;
+  // The principal `id` as stored (roles, attributes). NotFound; FailedPrecondition if disabled.
+  virtual Result<engine::Principal> PrincipalById(const std::string& id) = 0;
+  // "person" or "agent"; NotFound for an unknown id.
+  virtual Result<std::string> PrincipalKind(const std::string& id) = 0;
+  // The configured LLM endpoint, or nullopt (llm steps are then skipped and say so).
+  virtual Result<std::optional<LlmConfig>> Llm() = 0;
+  // Now, ISO-8601 UTC with seconds ("2026-12-04T10:00:00Z").
+  virtual std::string Now() = 0;
+};
+
+// Who acts and through which door.
+struct Actor {
+  engine::Principal principal;
+  std::string ingress;  // "cli", "rest", "mcp", "web", "worker"
+};
+
+inline constexpr int64_t kMaxEvidenceRows = 1000;
+
+class Workflows {
+ public:
+  // Applies the "workflow" migrations. `host` is borrowed and must outlive this object.
+  static Result<std::unique_ptr<Workflows>> Open(Host* host);
+
+  // --- workflows and versions (administrators) ---
+  // {"workflow","version","status":"current"|"candidate"|"unchanged","level"}.
+  Result<Json> AddVersion(const Actor& actor, const Definition& definition);
+  // [{"name","version","level","level_since","description","principal","cases","waiting"}]
+  Result<Json> List(const Actor& actor);
+  // {"name", "version", "level", "definition": ToJson(), "text", "versions": [...],
+  //  "events": [...], "figures": Figures()}
+  Result<Json> Show(const Actor& actor, const std::string& name);
+  // The current version's definition.
+  Result<Definition> Current(const std::string& name);
+  // Agreement at the current level: {"level","cases","agree","agreement","rejected_disagree",
+  //  "criteria":{...},"eligible":bool,"why":[...]}
+  Result<Json> Figures(const std::string& name);
+  // Moves the current version up one level if the criteria hold (PermissionDenied naming the
+  // figures otherwise); `force` skips them and is ledgered as forced. Returns Show().
+  Result<Json> Promote(const Actor& actor, const std::string& name, bool force,
+                       const std::string& reason);
+  // Moves down one level (to `to` if given). Returns Show().
+  Result<Json> Demote(const Actor& actor, const std::string& name, std::optional<Level> to,
+                      const std::string& reason);
+  // Replays past human-decided cases through the current version and `candidate`.
+  // {"workflow","current":{"version","cases","agree","agreement","rejected_approved"},
+  //  "candidate":{...},"changed":[{"case","human","current","candidate","checks":[...]}],
+  //  "not_replayable":[{"case","why"}],"gate":{"pass":bool,"why":[...]}}
+  Result<Json> Evaluate(const Actor& actor, const std::string& name, const Definition& candidate);
+  // Makes `candidate` current after Evaluate()'s gate (or `force`, with `reason`).
+  Result<Json> PromoteVersion(const Actor& actor, const std::string& name,
+                              const Definition& candidate, bool force, const std::string& reason);
+
+  // --- cases ---
+  // Starts and advances a case; returns Get(). Any authenticated principal. `as_of` (ISO-8601
+  // UTC "2026-03-02T00:00:00Z", not in the future; default now) is the case's :now, for
+  // judging a decision as of a past date (backfills, replays, the demo's frozen port).
+  Result<Json> Start(const Actor& actor, const std::string& workflow,
+                     const std::map<std::string, std::string>& inputs,
+                     const std::string& as_of = "");
+  // One case as `actor` may see it (NotFound if not): status, inputs, steps with their evidence
+  // (rows as the actor's own principal sees them: re-read through its session when it is not
+  // the workflow's principal), checks, recommendation (hidden at level observe from
+  // non-administrators), suggestion, decision, review, actions, ledger sequences.
+  Result<Json> Get(const Actor& actor, int64_t id);
+  // Cases the actor may see, newest first: filter by workflow, status ("waiting", ...), and
+  // `for_review` (waiting for one of the actor's roles, or sampled for review).
+  Result<Json> ListCases(const Actor& actor, const std::string& workflow, const std::string& status,
+                         bool for_review, int64_t limit);
+  Result<Json> Decide(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
+  Result<Json> Review(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
+  // Finishes interrupted cases and delivers due actions. {"resumed":N,"delivered":N,"failed":N}
+  Result<Json> Resume(const Actor& actor);
+
+ private:
+  explicit Workflows(Host* host) : host_(host) {}
+  // Runs every step a running case has not finished, then recommends and decides (or waits),
+  // then delivers due actions. Each result is committed before the next step.
+  Status Advance(const Actor& actor, int64_t id);
+  // Delivers the case's pending actions that are due; marks the case done when none is left.
+  // Counts delivered and failed attempts into the pointers when given.
+  Status DeliverActions(const Actor& actor, int64_t id, int64_t* delivered = nullptr,
+                        int64_t* failed = nullptr);
+  // Whether `actor` may see case `row` (administrator, the starter, the workflow's principal,
+  // or a holder of the decide step's role).
+  bool MaySee(const Actor& actor, const std::string& started_by, const Definition& def) const;
+
+  Host* host_;
+};
+
+}  // namespace cairn::workflow
