@@ -96,6 +96,9 @@ void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal a
 void RegisterPolicyCommands(Cli* cli);     // policy_commands.cc: policy check|show, labels,
                                            // declassify
 void RegisterServeCommands(Cli* cli);      // serve_commands.cc: serve, mcp
+void RegisterWorkflowCommands(Cli* cli);   // workflow_commands.cc: workflow list|show|add|eval|
+                                           // promote|demote, case start|list|show|decide|
+                                           // review|resume
 
 // What the principal may see of the shared context (service/visibility.h).
 using service::CanSeeHit;

@@ -454,6 +454,7 @@ int Main(int argc, char** argv) {
   RegisterPolicyCommands(&cli);
   RegisterLedgerCommands(&cli);
   RegisterServeCommands(&cli);
+  RegisterWorkflowCommands(&cli);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "service/workflow_host.h"
+
 namespace cairn::service {
 
 namespace {
@@ -105,6 +107,14 @@ Result<policy::PrincipalStore*> Workspace::Principals() {
     ASSIGN_OR_RETURN(principals_, policy::PrincipalStore::Open(db));
   }
   return principals_.get();
+}
+
+Result<workflow::Workflows*> Workspace::Workflows() {
+  if (workflows_ == nullptr) {
+    if (workflow_host_ == nullptr) workflow_host_ = std::make_unique<WorkflowHost>(this);
+    ASSIGN_OR_RETURN(workflows_, workflow::Workflows::Open(workflow_host_.get()));
+  }
+  return workflows_.get();
 }
 
 Result<policy::Declassifications*> Workspace::Declassifications() {

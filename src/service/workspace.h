@@ -29,6 +29,7 @@
 #include "policy/policy.h"
 #include "policy/principals.h"
 #include "store/state_db.h"
+#include "workflow/workflows.h"
 
 namespace cairn::service {
 
@@ -89,6 +90,9 @@ class Workspace {
   // admin role.
   Status RequireAdmin(const engine::Principal& principal, std::string_view ingress,
                       std::string_view what);
+  // The workflows and their cases over this workspace (state, ledger, sessions), opened once.
+  Result<workflow::Workflows*> Workflows();
+
   // Signs a tree head over Ledger() if entries were appended since the last signed head.
   // No-op if the ledger was never opened.
   Status SignIfAppended();
@@ -108,6 +112,8 @@ class Workspace {
   std::unique_ptr<policy::Policy> policy_;
   std::optional<std::string> mask_key_;
   std::map<std::string, std::unique_ptr<engine::Session>> sessions_;
+  std::unique_ptr<workflow::Host> workflow_host_;
+  std::unique_ptr<workflow::Workflows> workflows_;
 };
 
 }  // namespace cairn::service
