@@ -239,7 +239,7 @@ Status Workflows::Advance(const Actor& actor, int64_t id) {
                    {id, step_id, std::string(StepKindName(step->kind)), status, result.dump(),
                     seq ? store::Param(*seq) : store::Param(nullptr), host_->Now()})
               .status());
-      results.steps[step_id] = Json{{"status", status}};
+      results.steps[step_id] = Json{{"status", status}, {"result", result}};
     }
     // The recommendation, and the decision or the wait.
     Recommendation rec = Recommend(def, results.checks);
@@ -700,25 +700,32 @@ Result<Json> Workflows::Resume(const Actor& actor) {
         open.push_back(r.Int(0));
         return OkStatus();
       }));
-  int64_t delivered = 0, failed = 0;
+  // Actions by status, to report what this call changed: Advance() delivers what is due.
+  struct Counts {
+    int64_t delivered = 0, failed = 0, pending = 0;
+  };
+  auto count = [&]() -> Result<Counts> {
+    Counts c;
+    RETURN_IF_ERROR(db->Query(
+        "SELECT coalesce(sum(status = 'delivered'), 0), coalesce(sum(status = 'failed'), 0), "
+        "coalesce(sum(status = 'pending'), 0) FROM case_actions",
+        {}, [&](const store::Row& r) {
+          c.delivered = r.Int(0);
+          c.failed = r.Int(1);
+          c.pending = r.Int(2);
+          return OkStatus();
+        }));
+    return c;
+  };
+  ASSIGN_OR_RETURN(Counts before, count());
   for (int64_t id : open) {
     RETURN_IF_ERROR(Advance(actor, id));
   }
-  // Advance() delivered what was due; count what is still pending.
-  int64_t pending = 0;
-  RETURN_IF_ERROR(db->Query(
-      "SELECT coalesce(sum(status = 'delivered'), 0), coalesce(sum(status = 'failed'), 0), "
-      "coalesce(sum(status = 'pending'), 0) FROM case_actions",
-      {}, [&](const store::Row& r) {
-        delivered = r.Int(0);
-        failed = r.Int(1);
-        pending = r.Int(2);
-        return OkStatus();
-      }));
+  ASSIGN_OR_RETURN(Counts after, count());
   return Json{{"resumed", static_cast<int64_t>(open.size())},
-              {"actions_delivered", delivered},
-              {"actions_failed", failed},
-              {"actions_pending", pending}};
+              {"actions_delivered", after.delivered - before.delivered},
+              {"actions_failed", after.failed - before.failed},
+              {"actions_pending", after.pending}};
 }
 
 }  // namespace cairn::workflow

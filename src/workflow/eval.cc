@@ -138,6 +138,13 @@ Result<Json> Workflows::Evaluate(const Actor& actor, const std::string& name,
                        {"checks", checks}});
   }
   Json why = Json::array();
+  // Judged cases exist but none could be replayed: there is no evidence to pass the gate on.
+  if (cur.cases == 0 && !not_replayable.empty()) {
+    why.push_back(fmt::format(
+        "none of the {} human-judged case(s) could be replayed (their evidence would have to "
+        "be gathered again)",
+        not_replayable.size()));
+  }
   if (cand.agreement() < cur.agreement()) {
     why.push_back(fmt::format("agreement {:.1f}% is below the current version's {:.1f}%",
                               cand.agreement() * 100, cur.agreement() * 100));

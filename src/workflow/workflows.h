@@ -37,8 +37,9 @@
 // keeps it as a candidate. Evaluate() replays the recorded evidence of every human-decided
 // case through the current version and a candidate; PromoteVersion() makes a candidate
 // current (keeping the level) and is refused when its agreement is lower than the current
-// version's or it approves a case a human rejected that the current version did not, unless
-// forced (ledgered as forced, with the reason).
+// version's, it approves a case a human rejected that the current version did not, or none of
+// the human-judged cases can be replayed (a changed query's evidence would have to be gathered
+// again), unless forced (ledgered as forced, with the reason).
 //
 // Error codes: InvalidArgument (bad input, naming it), NotFound (unknown workflow, version or
 // case — also a case the caller may not see), PermissionDenied (wrong role, an agent deciding,
@@ -149,7 +150,9 @@ class Workflows {
                          bool for_review, int64_t limit);
   Result<Json> Decide(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
   Result<Json> Review(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
-  // Finishes interrupted cases and delivers due actions. {"resumed":N,"delivered":N,"failed":N}
+  // Finishes interrupted cases and delivers due actions. {"resumed":N,"actions_delivered":N,
+  //  "actions_failed":N,"actions_pending":N}: cases advanced and actions delivered or refused
+  //  for good by this call, and actions still pending (retried later, with backoff).
   Result<Json> Resume(const Actor& actor);
 
  private:
