@@ -167,7 +167,7 @@ TEST_F(McpTest, ParseErrorsNameThePlaceAndInvalidUtf8IsOne) {
   EXPECT_TRUE(mcp::ParseMessage("{\"a\":1}", &error).has_value());
 }
 
-TEST_F(McpTest, ListsSevenToolsWithClosedInputSchemasAndEnvelopeOutputSchemas) {
+TEST_F(McpTest, ListsTheToolsWithClosedInputSchemasAndEnvelopeOutputSchemas) {
   auto protocol = Ready();
   auto response = protocol->Handle(Request(2, "tools/list"), *api_);
   ASSERT_TRUE(response.has_value());
@@ -180,11 +180,13 @@ TEST_F(McpTest, ListsSevenToolsWithClosedInputSchemasAndEnvelopeOutputSchemas) {
     EXPECT_EQ(tool["outputSchema"]["type"], "object");
     EXPECT_TRUE(tool["outputSchema"]["properties"].contains("data"));
     EXPECT_EQ(tool["annotations"]["openWorldHint"], false);
-    EXPECT_EQ(tool["annotations"]["readOnlyHint"], tool["name"] != "remember_recipe");
+    EXPECT_EQ(tool["annotations"]["readOnlyHint"],
+              tool["name"] != "remember_recipe" && tool["name"] != "start_case");
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"search_context", "describe_table", "find_join_path",
-                                             "run_query", "recall_recipes", "remember_recipe",
-                                             "list_sources"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"search_context", "describe_table", "find_join_path",
+                                      "run_query", "recall_recipes", "remember_recipe",
+                                      "list_sources", "start_case", "get_case", "list_cases"}));
 }
 
 TEST_F(McpTest, UnknownToolIsInvalidParams) {
@@ -404,7 +406,7 @@ TEST_F(McpTest, StdioAnswersLineByLineAndSurvivesGarbage) {
   EXPECT_EQ(lines[4]["error"]["code"], mcp::kInvalidRequest);
   EXPECT_NE(lines[4]["error"]["message"].get<std::string>().find("4 MiB"), std::string::npos);
   EXPECT_EQ(lines[5]["id"], 3);
-  EXPECT_EQ(lines[5]["result"]["tools"].size(), 7u);
+  EXPECT_EQ(lines[5]["result"]["tools"].size(), 10u);
   EXPECT_EQ(lines[6]["id"], 4);
 }
 

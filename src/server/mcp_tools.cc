@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server/mcp_internal.h"
+#include "service/workflow_api.h"
 
 namespace cairn::server::mcp {
 
@@ -246,6 +247,88 @@ std::vector<Tool> MakeTools() {
           }
         }
         return Json{{"sources", std::move(out)}};
+      }});
+
+  // Workflows: agents gather evidence and read cases; humans decide (no tool decides).
+  const Json case_shape = Shape({{"id", {{"type", "integer"}}},
+                                 {"workflow", {{"type", "string"}}},
+                                 {"status", {{"type", "string"}}},
+                                 {"steps", kArrayOfObjects}},
+                                {"id", "workflow", "status", "steps"});
+  tools.push_back(Tool{
+      "start_case", "Start a workflow case",
+      "Start a case of a workflow (a business decision Cairn runs for people, e.g. releasing a "
+      "container) on its inputs. Cairn gathers the evidence through the workflow's own "
+      "principal, runs the workflow's checks and recommends; the case then waits for a person "
+      "holding the workflow's decide role. Agents gather evidence, humans decide: no tool lets "
+      "an agent approve, reject or review a case. Returns the case (id, status, each step with "
+      "its evidence as you may see it and its check outcome, the decision once a person made "
+      "it). Recorded in the ledger under your principal.",
+      Input(
+          {{"workflow", Str(1, 63, "The workflow's name")},
+           {"inputs",
+            {{"type", "object"}, {"description", "The workflow's inputs by name, each a string"}}},
+           {"as_of", Str(20, 20,
+                         "Judge as of this time, ISO-8601 UTC like 2026-03-02T00:00:00Z "
+                         "(default now)")}},
+          {"workflow"}),
+      case_shape, false, false,
+      [](const Json& args, const service::Caller& caller, service::Api& api,
+         std::string* label) -> Result<Json> {
+        std::map<std::string, std::string> inputs;
+        if (args.contains("inputs")) {
+          for (const auto& [name, value] : args["inputs"].items()) {
+            if (!value.is_string()) {
+              return InvalidArgumentError("input '{}' must be a string", name);
+            }
+            inputs[name] = value.get<std::string>();
+          }
+        }
+        ASSIGN_OR_RETURN(Json c, service::WorkflowApi(&api.workspace())
+                                     .StartCase(caller, StrArg(args, "workflow"), inputs,
+                                                StrArg(args, "as_of")));
+        *label = service::WorkflowApi::CaseLabel(c);
+        return c;
+      }});
+
+  tools.push_back(Tool{
+      "get_case", "Read a workflow case",
+      "Read one workflow case you may see (one you started, or of a workflow you run): its "
+      "status, inputs, each step with its evidence (rows as your policy lets you see them) and "
+      "check outcome, the recommendation (hidden while the workflow is at level observe), the "
+      "decision and who made it, and the actions it triggered. Agents read cases; only people "
+      "decide them, outside this tool set.",
+      Input({{"id", {{"type", "integer"}, {"minimum", 1}, {"description", "The case's id"}}}},
+            {"id"}),
+      case_shape, true, true,
+      [](const Json& args, const service::Caller& caller, service::Api& api,
+         std::string* label) -> Result<Json> {
+        ASSIGN_OR_RETURN(
+            Json c, service::WorkflowApi(&api.workspace()).GetCase(caller, IntArg(args, "id", 0)));
+        *label = service::WorkflowApi::CaseLabel(c);
+        return c;
+      }});
+
+  tools.push_back(Tool{
+      "list_cases", "List workflow cases",
+      "List the workflow cases you may see, newest first (id, workflow, status, inputs, who "
+      "started it, the decision and who made it), optionally of one workflow or in one status "
+      "(running, waiting, actioning, done). A waiting case waits for a person to decide; agents "
+      "never decide.",
+      Input({{"workflow", Str(1, 63, "Only cases of this workflow")},
+             {"status",
+              {{"type", "string"},
+               {"enum", {"running", "waiting", "actioning", "done"}},
+               {"description", "Only cases in this status"}}},
+             {"limit", Int(1, 1000, 100, "How many cases at most")}},
+            {}),
+      Shape({{"cases", kArrayOfObjects}}, {"cases"}), true, true,
+      [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
+        service::CaseFilter filter;
+        filter.workflow = StrArg(args, "workflow");
+        filter.status = StrArg(args, "status");
+        filter.limit = IntArg(args, "limit", 100);
+        return service::WorkflowApi(&api.workspace()).ListCases(caller, filter);
       }});
   return tools;
 }

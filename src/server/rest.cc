@@ -215,6 +215,10 @@ HttpResponse Dispatch(HttpRequest& request, service::Api& api, HttpResponse* she
       Result<int64_t> value = call.Integer(param.name, 0);
       if (!value.ok()) return ErrorResponse(value.status());
     }
+    if (param.type == rest::ParamType::kBoolean) {
+      Result<bool> value = call.Boolean(param.name, false);
+      if (!value.ok()) return ErrorResponse(value.status());
+    }
   }
   Result<Json> result = route->handler(call);
   if (!result.ok()) return ErrorResponse(result.status());
@@ -258,6 +262,15 @@ Result<int64_t> RestCall::Integer(const std::string& name, int64_t fallback) con
     }
   }
   return value;
+}
+
+Result<bool> RestCall::Boolean(const std::string& name, bool fallback) const {
+  const std::string text = Text(name);
+  if (text.empty()) return fallback;
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return InvalidArgumentError("parameter '{}' must be true or false, not '{}'", name,
+                              text.size() > 40 ? text.substr(0, 40) + "..." : text);
 }
 
 namespace {

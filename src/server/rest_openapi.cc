@@ -229,6 +229,7 @@ Json ComponentSchemas() {
   s["OpenApiDocument"] =
       Object({{"openapi", Type("string")}, {"info", Type("object")}, {"paths", Type("object")}},
              {"openapi", "info", "paths"});
+  AddWorkflowSchemas(&s);
   return s;
 }
 
@@ -271,6 +272,9 @@ Json ParamSchema(const RestParam& param) {
     case ParamType::kStringList:
       schema = {{"type", "array"}, {"minItems", 2}, {"items", {{"type", "string"}}}};
       break;
+    case ParamType::kBoolean:
+      schema = {{"type", "boolean"}};
+      break;
   }
   return schema;
 }
@@ -294,6 +298,7 @@ Json Operation(const RestRoute& route) {
       op["description"] = "Any authenticated principal; results are filtered by its policy.";
       break;
   }
+  if (!route.description.empty()) op["description"] = route.description;
   if (!route.params.empty()) {
     Json params = Json::array();
     for (const RestParam& param : route.params) {
@@ -347,13 +352,16 @@ Json BuildDocument() {
   doc["jsonSchemaDialect"] = "https://spec.openapis.org/oas/3.1/dialect/base";
   doc["servers"] = {{{"url", "/"}}};
   doc["security"] = {{{"bearer", Json::array()}}};
-  doc["tags"] = {{{"name", "meta"}, {"description", "This document"}},
-                 {{"name", "catalog"}, {"description", "Sources, tables and columns"}},
-                 {{"name", "context"}, {"description", "Search, joins and join paths"}},
-                 {{"name", "query"}, {"description", "Read-only SQL through the caller's policy"}},
-                 {{"name", "recipes"}, {"description", "Remembered questions and their SQL"}},
-                 {{"name", "ledger"}, {"description", "The tamper-evident record of every action"}},
-                 {{"name", "admin"}, {"description", "Principals and tokens"}}};
+  doc["tags"] = {
+      {{"name", "meta"}, {"description", "This document"}},
+      {{"name", "catalog"}, {"description", "Sources, tables and columns"}},
+      {{"name", "context"}, {"description", "Search, joins and join paths"}},
+      {{"name", "query"}, {"description", "Read-only SQL through the caller's policy"}},
+      {{"name", "recipes"}, {"description", "Remembered questions and their SQL"}},
+      {{"name", "ledger"}, {"description", "The tamper-evident record of every action"}},
+      {{"name", "admin"}, {"description", "Principals and tokens"}},
+      {{"name", "workflows"},
+       {"description", "Workflows and their cases: agents gather evidence, humans decide"}}};
   Json paths = Json::object();
   for (const RestRoute& route : Routes()) {
     std::string method = route.method;

@@ -380,6 +380,7 @@ std::vector<RestRoute> BuildRoutes() {
                    "Revokes a token (administrators only)", &RevokeToken, "Token"));
   r.back().params = {PathParam("token_id", ParamType::kString, "The token's public id")};
   r.back().access = Access::kAdministrators;
+  AddWorkflowRoutes(&r);
   return r;
 }
 

@@ -23,7 +23,7 @@ using Json = nlohmann::ordered_json;
 struct RestRoute;
 
 enum class ParamIn { kPath, kQuery };
-enum class ParamType { kString, kInteger, kStringList };
+enum class ParamType { kString, kInteger, kStringList, kBoolean };
 enum class Requirement { kOptional, kRequired };
 
 struct RestParam {
@@ -54,6 +54,9 @@ struct RestCall {
   // An integer path or query parameter, `fallback` when absent. InvalidArgument naming the
   // parameter when it is not a whole number within the route's bounds.
   Result<int64_t> Integer(const std::string& name, int64_t fallback) const;
+  // A boolean query parameter ("true" or "false"), `fallback` when absent. InvalidArgument
+  // naming the parameter otherwise.
+  Result<bool> Boolean(const std::string& name, bool fallback) const;
 };
 
 using RestHandler = Result<Json> (*)(RestCall& call);
@@ -72,6 +75,8 @@ struct RestRoute {
   std::string response_schema;  // a name under components.schemas
   Access access = Access::kAnyPrincipal;
   RestHandler handler = nullptr;
+  // Who may call it, when the access class does not say enough (the OpenAPI description).
+  std::string description;
 
   const RestParam* Param(const std::string& name) const;
 };
@@ -81,6 +86,11 @@ const std::vector<RestRoute>& Routes();
 
 // The components.schemas of the document (response shapes of service/api.h and Error).
 Json ComponentSchemas();
+
+// The workflow and case routes and their response schemas (rest_workflows.cc, over
+// service/workflow_api.h), appended by Routes() and ComponentSchemas().
+void AddWorkflowRoutes(std::vector<RestRoute>* routes);
+void AddWorkflowSchemas(Json* schemas);
 
 // Checks `body` (a JSON object) against `schema` as the dispatcher does: unknown fields,
 // missing required fields and wrong types are InvalidArgument naming the field. Supports the

@@ -9,7 +9,8 @@ import net from 'node:net';
 // Ajv comes with @seriousme/openapi-schema-validator (and the MCP SDK); its 2020-12 dialect is
 // the one OpenAPI 3.1 schemas use.
 import Ajv2020 from 'ajv/dist/2020.js';
-import { makeDemo, startServer, call } from './harness.mjs';
+import { makeDemo, startServer, call, addHoldReview, HELD_CONTAINER_SQL,
+  CLEAN_CONTAINER_SQL } from './harness.mjs';
 
 let demo;
 let server;
@@ -95,6 +96,7 @@ const tok = (id) => demo.tokens[id];
 
 before(async () => {
   demo = makeDemo();
+  addHoldReview(demo.dir);
   server = await startServer(demo.dir);
   const res = await call(`${server.url}/openapi.json`);
   assert.equal(res.status, 200);
@@ -482,6 +484,130 @@ test('principals and tokens: administrators only; an issued token works until re
   const noOne = await req('POST', '/api/v1/principals/nobody/tokens', { token: tok('admin') });
   assert.equal(noOne.status, 404);
 });
+
+test('workflows and cases: agents gather, humans decide; the ladder is for administrators',
+  async () => {
+    const first = async (sql) =>
+      (await req('POST', '/api/v1/query', { token: tok('admin'), body: { sql }, expect: 200 }))
+        .json.rows[0][0];
+    const held = await first(HELD_CONTAINER_SQL);
+    const clean = await first(CLEAN_CONTAINER_SQL);
+    const bot = tok('release-bot');
+    const carlos = tok('carlos');  // customs_agent: the decide role
+    const olga = tok('olga');      // port_operator
+
+    // Every principal lists and reads workflows.
+    const list = await req('GET', '/api/v1/workflows', { token: bot, expect: 200 });
+    const wf = list.json.workflows.find((w) => w.name === 'hold_review');
+    assert.equal(wf.decide_role, 'customs_agent');
+    assert.equal(wf.level, 'observe');
+    const shown = await req('GET', '/api/v1/workflows/hold_review', { token: olga, expect: 200 });
+    assert.equal(shown.json.principal, 'release-bot');
+    assert.equal(errorCode(await req('GET', '/api/v1/workflows/no_such',
+                                     { token: olga, expect: 404 })), 'not_found');
+
+    // The agent starts a case and reads it; at observe it does not see the recommendation.
+    const started = await req('POST', '/api/v1/cases', {
+      token: bot, body: { workflow: 'hold_review', inputs: { container_no: held } }, expect: 201 });
+    const id = started.json.id;
+    assert.equal(started.json.status, 'waiting');
+    assert.equal(started.json.waiting_role, 'customs_agent');
+    assert.equal(started.json.recommendation, null);
+    const check = started.json.steps.find((st) => st.step === 'no_open_hold');
+    assert.equal(check.check.outcome, 'fail');
+    const got = await req('GET', `/api/v1/cases/${id}`, { token: bot, expect: 200 });
+    assert.equal(got.json.id, id);
+    assert.ok(got.json.steps.find((st) => st.step === 'holds').evidence.rows.length >= 1);
+    // ... but never decides.
+    const denied = await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: bot, body: { verdict: 'approve', reason: 'the bot thinks so' }, expect: 403 });
+    assert.equal(errorCode(denied), 'permission_denied');
+    assert.match(denied.json.error.message, /agent/);
+
+    // A person without the role: the case is unknown to her; her own case she may not decide.
+    await req('GET', `/api/v1/cases/${id}`, { token: olga, expect: 404 });
+    const own = await req('POST', '/api/v1/cases', {
+      token: olga, body: { workflow: 'hold_review', inputs: { container_no: clean } }, expect: 201 });
+    const wrongRole = await req('POST', `/api/v1/cases/${own.json.id}/decision`, {
+      token: olga, body: { verdict: 'approve', reason: 'mine' }, expect: 403 });
+    assert.match(wrongRole.json.error.message, /customs_agent/);
+
+    // Malformed decisions.
+    const noReason = await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: carlos, body: { verdict: 'approve' }, expect: 400 });
+    assert.equal(errorCode(noReason), 'invalid_argument');
+    assert.match(noReason.json.error.message, /reason/);
+    await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: carlos, body: { verdict: 'approve', reason: '   ' }, expect: 400 });
+    await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: carlos, body: { verdict: 'maybe', reason: 'unsure' }, expect: 400 });
+    await req('POST', '/api/v1/cases/999999/decision', {
+      token: carlos, body: { verdict: 'reject', reason: 'x' }, expect: 404 });
+
+    // The customs agent's queue, then the decision, once.
+    const queue = await req('GET',
+      '/api/v1/cases?workflow=hold_review&status=waiting&for_review=true&limit=50',
+      { token: carlos, expect: 200 });
+    assert.ok(queue.json.cases.some((c) => c.id === id));
+    await req('GET', '/api/v1/cases?for_review=maybe', { token: carlos, expect: 400 });
+    await req('GET', '/api/v1/cases?status=bogus', { token: carlos, expect: 400 });
+    await req('GET', '/api/v1/cases?limit=0', { token: carlos, expect: 400 });
+    const decided = await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: carlos, body: { verdict: 'reject', reason: 'the hold is still open' }, expect: 200 });
+    assert.equal(decided.json.decision.verdict, 'reject');
+    assert.equal(decided.json.decision.kind, 'human');
+    assert.equal(decided.json.decision.by, 'carlos');
+    const again = await req('POST', `/api/v1/cases/${id}/decision`, {
+      token: carlos, body: { verdict: 'approve', reason: 'changed my mind' }, expect: 409 });
+    assert.equal(errorCode(again), 'failed_precondition');
+    const mine = await req('GET', '/api/v1/cases', { token: bot, expect: 200 });
+    assert.ok(mine.json.cases.some((c) => c.id === id && c.decision === 'reject'));
+
+    // Bad starts.
+    await req('POST', '/api/v1/cases', {
+      token: bot, body: { workflow: 'hold_review', inputs: { container_no: 'nope' } }, expect: 400 });
+    await req('POST', '/api/v1/cases', {
+      token: bot, body: { workflow: 'hold_review', inputs: { container_no: 7 } }, expect: 400 });
+    await req('POST', '/api/v1/cases', { token: bot, body: { inputs: {} }, expect: 400 });
+    await req('POST', '/api/v1/cases', {
+      token: bot, body: { workflow: 'no_such', inputs: {} }, expect: 404 });
+
+    // The ladder: administrators only, criteria or force with a reason.
+    const promote = '/api/v1/workflows/hold_review/promote';
+    await req('POST', promote, { token: carlos, body: { force: true, reason: 'x' }, expect: 403 });
+    const criteria = await req('POST', promote, { token: tok('admin'), body: {}, expect: 403 });
+    assert.match(criteria.json.error.message, /needed/);
+    await req('POST', promote, { token: tok('admin'), body: { force: true }, expect: 400 });
+    const suggest = await req('POST', promote, {
+      token: tok('admin'), body: { force: true, reason: 'pilot' }, expect: 200 });
+    assert.equal(suggest.json.level, 'suggest');
+    const auto = await req('POST', promote, {
+      token: tok('admin'), body: { force: true, reason: 'pilot' }, expect: 200 });
+    assert.equal(auto.json.level, 'auto_with_exceptions');
+    assert.ok(auto.json.events.some((e) => e.kind === 'promote' && e.forced));
+
+    // Automatic decisions are sampled for a person's review.
+    const autoCase = await req('POST', '/api/v1/cases', {
+      token: bot, body: { workflow: 'hold_review', inputs: { container_no: clean } }, expect: 201 });
+    assert.equal(autoCase.json.decision.kind, 'auto');
+    assert.equal(autoCase.json.review.required, true);
+    const review = `/api/v1/cases/${autoCase.json.id}/review`;
+    await req('POST', review, {
+      token: bot, body: { verdict: 'approve', reason: 'fine' }, expect: 403 });
+    const reviewed = await req('POST', review, {
+      token: carlos, body: { verdict: 'approve', reason: 'checked the holds' }, expect: 200 });
+    assert.equal(reviewed.json.review.verdict, 'approve');
+    await req('POST', review, {
+      token: carlos, body: { verdict: 'approve', reason: 'again' }, expect: 409 });
+
+    const demote = '/api/v1/workflows/hold_review/demote';
+    await req('POST', demote, { token: bot, body: {}, expect: 403 });
+    await req('POST', demote, { token: tok('admin'), body: { to: 'nowhere' }, expect: 400 });
+    const down = await req('POST', demote, {
+      token: tok('admin'), body: { to: 'observe', reason: 'pilot over' }, expect: 200 });
+    assert.equal(down.json.level, 'observe');
+    await req('POST', demote, { token: tok('admin'), body: {}, expect: 409 });
+  });
 
 test('malformed requests: 404, 405, 415, 400 invalid_json and invalid_argument', async () => {
   const unknown = await req('GET', '/api/v1/nope', { token: tok('admin') });
