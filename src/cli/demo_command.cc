@@ -1,12 +1,17 @@
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "demo/demo.h"
 #include "policy/principals.h"
+#include "workflow/definition.h"
+#include "workflow/workflows.h"
 
 namespace cairn::cli {
 namespace {
+
+using Json = nlohmann::ordered_json;
 
 constexpr size_t kShownRows = 8;
 
@@ -74,6 +79,65 @@ Status ShowTheReleaseAgent(Environment& env) {
   return OkStatus();
 }
 
+// Installs the container-release workflow and lets the AI release agent start one case per kind
+// of planted problem, plus a clean one: agents gather the evidence, a release officer decides.
+// Returns the id of the case with the open customs hold.
+Result<int64_t> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary& summary) {
+  ASSIGN_OR_RETURN(service::Workspace * ws, env.OpenWorkspace());
+  ASSIGN_OR_RETURN(workflow::Workflows * workflows, ws->Workflows());
+  ASSIGN_OR_RETURN(engine::Principal admin, env.Principal());
+  ASSIGN_OR_RETURN(workflow::Definition definition,
+                   workflow::LoadDefinition(std::filesystem::absolute(
+                       summary.dir / std::string(demo::kReleaseWorkflowFile))));
+  RETURN_IF_ERROR(workflows->AddVersion({admin, "cli"}, definition).status());
+  ASSIGN_OR_RETURN(auto principals, ws->Principals());
+  ASSIGN_OR_RETURN(policy::PrincipalRecord bot, principals->Get("release-bot"));
+  const workflow::Actor agent{engine::Principal{bot.id, bot.roles, bot.attributes}, "cli"};
+
+  std::vector<std::pair<std::string, std::string>> picks;  // {what, container}
+  std::set<std::string> troubled;
+  for (const demo::PlantedProblem& p : summary.problems) troubled.insert(p.container_no);
+  for (const demo::PlantedProblem& p : summary.problems) {
+    const std::string kind(demo::ProblemKindName(p.kind));
+    bool seen = false;
+    for (const auto& pick : picks) seen = seen || pick.first == kind;
+    if (!seen) picks.emplace_back(kind, p.container_no);
+  }
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
+  ASSIGN_OR_RETURN(engine::QueryResult clean,
+                   session->QueryAll("SELECT container_no FROM tos.containers WHERE direction = "
+                                     "'import' AND status = 'in_yard' ORDER BY container_no"));
+  for (const auto& row : clean.rows) {
+    if (!troubled.count(row[0].bytes)) {
+      picks.insert(picks.begin(), {"no planted problem", row[0].bytes});
+      break;
+    }
+  }
+  std::cout << "\n== The container-release workflow (workflows/container_release.yaml, level "
+               "observe): release-bot, an AI agent, starts cases; each gathers evidence from the "
+               "four systems as release-desk, checks it, and waits for a release officer\n";
+  int64_t held_case = 1;
+  for (const auto& [what, container] : picks) {
+    ASSIGN_OR_RETURN(Json c,
+                     workflows->Start(agent, "container_release", {{"container_no", container}},
+                                      std::string(demo::kDemoAsOf)));
+    std::string findings;
+    for (const auto& step : c["steps"]) {
+      if (!step.contains("check") || step["check"]["outcome"] == "pass") continue;
+      findings +=
+          fmt::format("\n      {} {}: {}", step["check"]["outcome"].get<std::string>(),
+                      step["step"].get<std::string>(), step["check"]["reason"].get<std::string>());
+    }
+    if (what == demo::ProblemKindName(demo::ProblemKind::kOpenCustomsHold)) {
+      held_case = c["id"].get<int64_t>();
+    }
+    std::cout << fmt::format("  case {} {} ({}): {}{}\n", c["id"].get<int64_t>(), container, what,
+                             c["status"].get<std::string>(),
+                             findings.empty() ? " (every check passed)" : findings);
+  }
+  return held_case;
+}
+
 }  // namespace
 
 Status RunDemo(const DemoFlags& flags) {
@@ -121,9 +185,19 @@ Status RunDemo(const DemoFlags& flags) {
     }
   }
   RETURN_IF_ERROR(ShowTheReleaseAgent(env));
+  ASSIGN_OR_RETURN(const int64_t held_case, ShowTheReleaseWorkflow(env, summary));
   std::cout << "\nTry it yourself:\n  cd " << flags.dir
             << " && cairn tables && cairn query \"SELECT * FROM customs.holds LIMIT 5\"\n"
             << "  T=$(cairn token issue release-bot) && CAIRN_TOKEN=$T cairn tables\n"
+            << "  R=$(cairn token issue rita) && CAIRN_TOKEN=$R cairn case list --for-review\n"
+            << fmt::format(
+                   "  CAIRN_TOKEN=$R cairn case show {0} && CAIRN_TOKEN=$R cairn case "
+                   "decide {0} reject --reason \"open customs hold\"\n",
+                   held_case)
+            << "  CAIRN_TOKEN=$T cairn case decide 1 approve --reason x   # refused: agents never "
+               "decide\n"
+            << "  cairn workflow show container_release   # level, agreement; promote is refused "
+               "until 50 human decisions agree\n"
             << "  cairn ledger tail && cairn ledger verify\n";
   return OkStatus();
 }

@@ -32,6 +32,7 @@ const std::vector<std::string>& OutputFiles() {
       "lines/bookings.csv",
       "lines/bills_of_lading.csv",
       "lines/delivery_orders.csv",
+      "workflows/container_release.yaml",
   };
   return kFiles;
 }
@@ -411,6 +412,7 @@ Result<DemoSummary> GenerateDemo(const DemoOptions& options) {
   RETURN_IF_ERROR(CheckOutputs(options));
   RETURN_IF_ERROR(MakeDir(options.dir / "customs"));
   RETURN_IF_ERROR(MakeDir(options.dir / "lines"));
+  RETURN_IF_ERROR(MakeDir(options.dir / "workflows"));
 
   const PortModel model = GeneratePortModel(options.seed, options.containers);
   DemoSummary summary;
@@ -422,6 +424,8 @@ Result<DemoSummary> GenerateDemo(const DemoOptions& options) {
   RETURN_IF_ERROR(WriteCustoms(model, options.dir / "customs", &summary));
   RETURN_IF_ERROR(WriteLines(model, options.dir / "lines", &summary));
   RETURN_IF_ERROR(WriteFileAtomically(options.dir / "policy.yaml", PolicyText(options.seed)));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(options.dir / std::string(kReleaseWorkflowFile), ReleaseWorkflowText()));
   RETURN_IF_ERROR(WriteFileAtomically(options.dir / "cairn.yaml", ConfigText(options.seed)));
   for (size_t i = 1; i < OutputFiles().size(); ++i) summary.files.push_back(OutputFiles()[i]);
   summary.files.push_back(OutputFiles()[0]);

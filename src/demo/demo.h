@@ -136,6 +136,12 @@ const std::vector<ShowcaseQuery>& ShowcaseQueries();
 // AI release assistant) and auditor, with grants, row filters, masks, labels and sinks.
 std::string PolicyText(uint64_t seed);
 
+// The demo's container-release workflow definition (workflows/container_release.yaml): its
+// evidence is gathered as principal release-desk (role release_workflow), a release_officer
+// decides, and an approved release is written to outbox/release_orders.sqlite.
+std::string ReleaseWorkflowText();
+inline constexpr std::string_view kReleaseWorkflowFile = "workflows/container_release.yaml";
+
 // The demo's principals: {id, kind, roles, attributes}, one per role.
 struct DemoPrincipal {
   std::string id;

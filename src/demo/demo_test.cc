@@ -533,6 +533,8 @@ TEST(DemoDeterminismTest, SameSeedSameBytesOtherSeedOtherBytes) {
     const std::string bytes = ReadFile(a / file);
     EXPECT_FALSE(bytes.empty()) << file;
     EXPECT_EQ(bytes, ReadFile(b / file)) << file;
+    // The workflow definition is the same port's procedure whatever the seed.
+    if (file == kReleaseWorkflowFile) continue;
     EXPECT_NE(bytes, ReadFile(c / file)) << file;
   }
   fs::remove_all(a.parent_path());

@@ -2,7 +2,7 @@
 
 namespace cairn::demo {
 
-// The demo's access policy: five roles of a container port, default deny for everything else.
+// The demo's access policy: seven roles of a container port, default deny for everything else.
 // Kept in sync with the generator's schema by demo_test.cc (`cairn policy check` compiles it).
 std::string PolicyText(uint64_t seed) {
   return "# Cairn demo policy, written with the demo generated from seed " + std::to_string(seed) +
@@ -18,6 +18,8 @@ roles:
   finance_clerk: Accounts receivable; customers of their country (attribute country)
   release_agent: The AI release assistant; only what deciding a release needs, no money, no names
   auditor: Internal audit; reads everything with personal data hashed; approves declassification
+  release_officer: The release desk; decides container releases on the evidence (no amounts)
+  release_workflow: The container-release workflow gathering evidence; what its checks need, names in clear for the consignee match
 
 grants:
   - roles: [port_operator]
@@ -57,6 +59,28 @@ grants:
     source: finance
     tables: [invoices]
     columns: [invoice_id, bl_number, container_no, due_on, status]
+  - roles: [release_officer, release_workflow]
+    source: tos
+    tables: [containers]
+    columns: [container_no, iso_type, direction, status, voyage_id, line_code, bl_number, consignee_name]
+  - roles: [release_officer, release_workflow]
+    source: customs
+    tables: [holds, releases]
+  - roles: [release_officer, release_workflow]
+    source: lines
+    tables: [bills_of_lading]
+    columns: [bl_number, container_no, consignee_name, notify_party, issued_at]
+  - roles: [release_officer, release_workflow]
+    source: lines
+    tables: [delivery_orders]
+  - roles: [release_officer, release_workflow]
+    source: finance
+    tables: [invoices]
+    columns: [invoice_id, customer_id, bl_number, container_no, due_on, status]
+  - roles: [release_officer, release_workflow]
+    source: finance
+    tables: [customers]
+    columns: [customer_id, name]
   - roles: [auditor]
     source: tos
   - roles: [auditor]
@@ -84,11 +108,11 @@ row_filters:
 masks:
   - {source: finance, table: customers, column: email, mask: hash, unless_roles: [finance_clerk]}
   - {source: finance, table: customers, column: vat_number, mask: last4}
-  - {source: tos, table: containers, column: consignee_name, mask: hash, unless_roles: [port_operator]}
+  - {source: tos, table: containers, column: consignee_name, mask: hash, unless_roles: [port_operator, release_officer, release_workflow]}
   - {source: lines, table: bills_of_lading, column: shipper_name, mask: redact, unless_roles: [customs_agent]}
-  - {source: lines, table: bills_of_lading, column: consignee_name, mask: hash, unless_roles: [customs_agent]}
+  - {source: lines, table: bills_of_lading, column: consignee_name, mask: hash, unless_roles: [customs_agent, release_officer, release_workflow]}
   - {source: lines, table: bills_of_lading, column: notify_party, mask: redact, unless_roles: [customs_agent]}
-  - {source: lines, table: delivery_orders, column: consignee_name, mask: hash}
+  - {source: lines, table: delivery_orders, column: consignee_name, mask: hash, unless_roles: [release_officer, release_workflow]}
   - {source: customs, table: declarations, column: declared_value, mask: redact, unless_roles: [customs_agent]}
 
 labels:
@@ -131,6 +155,8 @@ const std::vector<DemoPrincipal>& DemoPrincipals() {
       {"frieda", "person", {"finance_clerk"}, {{"country", "DE"}}},
       {"release-bot", "agent", {"release_agent"}, {}},
       {"ada", "person", {"auditor"}, {}},
+      {"rita", "person", {"release_officer"}, {}},
+      {"release-desk", "agent", {"release_workflow"}, {}},
   };
   return kPrincipals;
 }
