@@ -408,6 +408,26 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
   if (!recorded_view) {
     ASSIGN_OR_RETURN(reader, host_->SessionFor(actor.principal, actor.ingress));
   }
+  Json actions = Json::array();
+  RETURN_IF_ERROR(db->Query(
+      "SELECT step, status, attempts, next_attempt_at, last_error, delivered_at, "
+      "idempotency_key, ledger_seq FROM case_actions WHERE case_id = ? ORDER BY rowid",
+      {id}, [&](const store::Row& r) {
+        const Step* step = def.FindStep(r.Text(0));
+        actions.push_back(
+            {{"step", r.Text(0)},
+             {"sink",
+              step ? (step->sink.kind == ActionSink::Kind::kOutbox ? "outbox" : "webhook") : ""},
+             {"target", step ? step->sink.target : ""},
+             {"status", r.Text(1)},
+             {"attempts", r.Int(2)},
+             {"next_attempt_at", r.Text(3)},
+             {"last_error", r.IsNull(4) ? Json(nullptr) : Json(r.Text(4))},
+             {"delivered_at", r.IsNull(5) ? Json(nullptr) : Json(r.Text(5))},
+             {"idempotency_key", r.Text(6)},
+             {"ledger_seq", r.IsNull(7) ? Json(nullptr) : Json(r.Int(7))}});
+        return OkStatus();
+      }));
   CaseParams params{row.inputs, row.as_of};
   Json steps = Json::array();
   for (const std::string& step_id : def.order) {
@@ -453,6 +473,14 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
       out["status"] =
           row.decision.empty() ? (row.status == "waiting" ? "waiting" : "pending") : "done";
       out["role"] = step->role;
+    } else if (step->kind == StepKind::kAction) {
+      // Not decided yet: pending; decided the other way: skipped; else as its delivery stands.
+      out["status"] = row.decision.empty() ? "pending" : row.decision != step->when ? "skipped" : "";
+      for (const Json& action : actions) {
+        if (action["step"] == step_id) out["status"] = action["status"];
+      }
+      if (out["status"] == "") out["status"] = "pending";
+      out["when"] = step->when;
     } else {
       out["status"] = "pending";
     }
@@ -460,26 +488,6 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
     if (step->kind == StepKind::kCheck) out["uses"] = step->uses;
     steps.push_back(std::move(out));
   }
-  Json actions = Json::array();
-  RETURN_IF_ERROR(db->Query(
-      "SELECT step, status, attempts, next_attempt_at, last_error, delivered_at, "
-      "idempotency_key, ledger_seq FROM case_actions WHERE case_id = ? ORDER BY rowid",
-      {id}, [&](const store::Row& r) {
-        const Step* step = def.FindStep(r.Text(0));
-        actions.push_back(
-            {{"step", r.Text(0)},
-             {"sink",
-              step ? (step->sink.kind == ActionSink::Kind::kOutbox ? "outbox" : "webhook") : ""},
-             {"target", step ? step->sink.target : ""},
-             {"status", r.Text(1)},
-             {"attempts", r.Int(2)},
-             {"next_attempt_at", r.Text(3)},
-             {"last_error", r.IsNull(4) ? Json(nullptr) : Json(r.Text(4))},
-             {"delivered_at", r.IsNull(5) ? Json(nullptr) : Json(r.Text(5))},
-             {"idempotency_key", r.Text(6)},
-             {"ledger_seq", r.IsNull(7) ? Json(nullptr) : Json(r.Int(7))}});
-        return OkStatus();
-      }));
   Json out = {{"id", row.id},
               {"workflow", row.workflow},
               {"version", row.version},
