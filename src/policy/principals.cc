@@ -491,29 +491,42 @@ Status PrincipalStore::Revoke(const std::string& token_id) {
   return OkStatus();
 }
 
-Result<engine::Principal> PrincipalStore::Authenticate(std::string_view token) {
+Result<engine::Principal> PrincipalStore::Authenticate(std::string_view token,
+                                                       TokenRecord* record) {
   RETURN_IF_ERROR(CheckTokenShape(token));
-  const std::string hash = ledger::ToHex(ledger::Sha256(token));
+  return TokenPrincipal("hash", ledger::ToHex(ledger::Sha256(token)), record);
+}
 
+Result<engine::Principal> PrincipalStore::AuthenticateTokenId(std::string_view token_id) {
+  if (token_id.empty()) return UnauthenticatedError("unknown token");
+  return TokenPrincipal("id", std::string(token_id), nullptr);
+}
+
+Result<engine::Principal> PrincipalStore::TokenPrincipal(const char* column, const std::string& key,
+                                                         TokenRecord* record) {
   struct Match {
-    std::string token_id, stored_hash, expires, principal, roles, attributes;
+    std::string token_id, stored_key, expires, principal, roles, attributes, created;
     bool revoked = false, disabled = false;
   };
   std::optional<Match> match;
   // The index lookup by hash is not constant-time, but what it could leak is a prefix of the
-  // SHA-256 of a 256-bit secret, which does not help to forge one. The stored hash is compared
+  // SHA-256 of a 256-bit secret, which does not help to forge one. The stored key is compared
   // again in constant time below.
+  const bool by_id = std::string_view(column) == "id";
   RETURN_IF_ERROR(db_->Query(
-      "SELECT t.id, t.hash, COALESCE(t.expires, ''), t.revoked, p.id, p.roles, p.attributes, "
-      "p.disabled FROM principal_tokens t JOIN principals p ON p.id = t.principal "
-      "WHERE t.hash = ?",
-      {hash}, [&](const store::Row& row) -> Status {
-        match = Match{row.Text(0), row.Text(1), row.Text(2),     row.Text(4),
-                      row.Text(5), row.Text(6), row.Int(3) != 0, row.Int(7) != 0};
+      by_id ? "SELECT t.id, t.id, COALESCE(t.expires, ''), t.revoked, p.id, p.roles, "
+              "p.attributes, p.disabled, t.created FROM principal_tokens t "
+              "JOIN principals p ON p.id = t.principal WHERE t.id = ?"
+            : "SELECT t.id, t.hash, COALESCE(t.expires, ''), t.revoked, p.id, p.roles, "
+              "p.attributes, p.disabled, t.created FROM principal_tokens t "
+              "JOIN principals p ON p.id = t.principal WHERE t.hash = ?",
+      {key}, [&](const store::Row& row) -> Status {
+        match = Match{row.Text(0), row.Text(1), row.Text(2),     row.Text(4),    row.Text(5),
+                      row.Text(6), row.Text(8), row.Int(3) != 0, row.Int(7) != 0};
         return OkStatus();
       }));
-  if (!match || match->stored_hash.size() != hash.size() ||
-      CRYPTO_memcmp(match->stored_hash.data(), hash.data(), hash.size()) != 0) {
+  if (!match || match->stored_key.size() != key.size() ||
+      CRYPTO_memcmp(match->stored_key.data(), key.data(), key.size()) != 0) {
     return UnauthenticatedError("unknown token");
   }
   if (match->revoked) return UnauthenticatedError("token {} was revoked", match->token_id);
@@ -528,6 +541,10 @@ Result<engine::Principal> PrincipalStore::Authenticate(std::string_view token) {
   principal.id = match->principal;
   ASSIGN_OR_RETURN(principal.roles, RolesFromJson(match->roles, match->principal));
   ASSIGN_OR_RETURN(principal.attributes, AttributesFromJson(match->attributes, match->principal));
+  if (record != nullptr) {
+    *record =
+        TokenRecord{match->token_id, match->principal, match->created, match->expires, false, ""};
+  }
   return principal;
 }
 

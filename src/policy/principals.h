@@ -104,11 +104,21 @@ class PrincipalStore {
   // any database access: wrong prefix or length, a character outside base64url, a bad
   // checksum, longer than 200 bytes), an unknown, expired or revoked token, or a disabled
   // principal. The message says which, naming the token's public id when it is known, and never
-  // contains the token.
-  Result<engine::Principal> Authenticate(std::string_view token);
+  // contains the token. When `record` is given it receives the token's record (public id,
+  // expiry): what a session bound to the token keeps instead of its secret.
+  Result<engine::Principal> Authenticate(std::string_view token, TokenRecord* record = nullptr);
+  // The principal of the token whose public id is `token_id`, refused as Authenticate() refuses
+  // a secret (Unauthenticated: unknown, revoked or expired token, disabled principal), with its
+  // roles and attributes as stored now. For re-checking, on every request, a server-side session
+  // that was opened with the secret; never for a caller who presents an id (ids are public).
+  Result<engine::Principal> AuthenticateTokenId(std::string_view token_id);
 
  private:
   PrincipalStore(store::StateDb* db, ledger::Clock* clock);
+  // The principal of the one token row where `column` ("hash" or "id") equals `key`, after
+  // the checks of Authenticate(); `key` is compared again in constant time.
+  Result<engine::Principal> TokenPrincipal(const char* column, const std::string& key,
+                                           TokenRecord* record);
 
   store::StateDb* db_;
   std::unique_ptr<ledger::Clock> own_clock_;  // set when no clock was given

@@ -314,6 +314,38 @@ TEST_F(PrincipalStoreTest, DisabledPrincipal) {
   EXPECT_TRUE(store_->Authenticate(secret).ok());  // the token itself was not revoked
 }
 
+// A server-side session keeps the token's record, not its secret, and re-checks it by id.
+TEST_F(PrincipalStoreTest, TheTokenIdReChecksASessionWithoutTheSecret) {
+  ASSERT_TRUE(store_->Add(Person("ops1", {"operator"}, {{"terminal", "T2"}})).ok());
+  auto issued = store_->Issue("ops1", std::chrono::minutes(90), "browser");
+  ASSERT_TRUE(issued.ok());
+  TokenRecord record;
+  ASSERT_TRUE(store_->Authenticate(issued->secret, &record).ok());
+  EXPECT_EQ(record.id, issued->record.id);
+  EXPECT_EQ(record.principal, "ops1");
+  EXPECT_EQ(record.expires, "2026-03-01T11:30:00.000Z");
+
+  Result<engine::Principal> again = store_->AuthenticateTokenId(record.id);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->id, "ops1");
+  EXPECT_THAT(again->roles, ElementsAre("operator"));
+  EXPECT_EQ(again->attributes.at("terminal"), "T2");
+
+  EXPECT_EQ(store_->AuthenticateTokenId("").status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(store_->AuthenticateTokenId("0123456789ab").status().message(), "unknown token");
+  // A secret is not an id, nor its hash.
+  EXPECT_FALSE(store_->AuthenticateTokenId(issued->secret).ok());
+
+  ASSERT_TRUE(store_->SetDisabled("ops1", true).ok());
+  EXPECT_THAT(store_->AuthenticateTokenId(record.id).status().message(), HasSubstr("disabled"));
+  ASSERT_TRUE(store_->SetDisabled("ops1", false).ok());
+  clock_.Set("2026-03-01T11:30:00.000Z");
+  EXPECT_THAT(store_->AuthenticateTokenId(record.id).status().message(), HasSubstr("expired"));
+  clock_.Set("2026-03-01T11:00:00.000Z");
+  ASSERT_TRUE(store_->Revoke(record.id).ok());
+  EXPECT_THAT(store_->AuthenticateTokenId(record.id).status().message(), HasSubstr("revoked"));
+}
+
 TEST_F(PrincipalStoreTest, TheDatabaseHoldsNoSecret) {
   ASSERT_TRUE(store_->Add(Person("ops1")).ok());
   std::vector<std::string> secrets;
