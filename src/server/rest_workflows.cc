@@ -395,7 +395,12 @@ void AddWorkflowSchemas(Json* schemas) {
                              {"decision", Nullable("string")},
                              {"decided_by", Nullable("string")},
                              {"waiting_role", Nullable("string")},
-                             {"review_pending", Type("boolean")}},
+                             {"review_pending", Type("boolean")},
+                             {"checks", Described(Object({{"pass", Type("integer")},
+                                                          {"fail", Type("integer")},
+                                                          {"unknown", Type("integer")}},
+                                                         {"pass", "fail", "unknown"}),
+                                                  "How many checks had each outcome so far")}},
                             {"id", "workflow", "status"});
   s["CaseList"] = Object({{"cases", ArrayOf(Ref("CaseSummary"))}}, {"cases"}, "Newest first");
 }

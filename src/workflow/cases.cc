@@ -530,6 +530,18 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
   return out;
 }
 
+namespace {
+
+// {"pass","fail","unknown"}: how many of a case's checks had each outcome so far (a queue shows
+// what needs a look without reading the evidence again).
+Json CheckCounts(const std::string& text) {
+  Json counts = Json::parse(text, nullptr, false);
+  if (!counts.is_object()) return Json{{"pass", 0}, {"fail", 0}, {"unknown", 0}};
+  return counts;
+}
+
+}  // namespace
+
 Result<Json> Workflows::ListCases(const Actor& actor, const std::string& workflow,
                                   const std::string& status, bool for_review, int64_t limit) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
@@ -538,8 +550,13 @@ Result<Json> Workflows::ListCases(const Actor& actor, const std::string& workflo
   Json out = Json::array();
   Status walked = db->Query(
       "SELECT id, workflow, version, status, started_by, started_at, recommendation, decision, "
-      "decided_by, waiting_role, review_required, review_verdict, inputs, level FROM cases "
-      "WHERE (?1 = '' OR workflow = ?1) AND (?2 = '' OR status = ?2) ORDER BY id DESC",
+      "decided_by, waiting_role, review_required, review_verdict, inputs, level, "
+      "(SELECT json_object('pass', count(*) FILTER (WHERE outcome = 'pass'), "
+      "                    'fail', count(*) FILTER (WHERE outcome = 'fail'), "
+      "                    'unknown', count(*) FILTER (WHERE outcome = 'unknown')) "
+      " FROM (SELECT json_extract(result, '$.outcome') AS outcome FROM case_steps "
+      "       WHERE case_id = cases.id AND kind = 'check')) "
+      "FROM cases WHERE (?1 = '' OR workflow = ?1) AND (?2 = '' OR status = ?2) ORDER BY id DESC",
       {workflow, status}, [&](const store::Row& r) -> Status {
         if (static_cast<int64_t>(out.size()) >= limit) return OkStatus();
         const std::string key = r.Text(1) + "\t" + r.Text(2);
@@ -569,7 +586,8 @@ Result<Json> Workflows::ListCases(const Actor& actor, const std::string& workflo
                        {"decision", r.IsNull(7) ? Json(nullptr) : Json(r.Text(7))},
                        {"decided_by", r.IsNull(8) ? Json(nullptr) : Json(r.Text(8))},
                        {"waiting_role", r.IsNull(9) ? Json(nullptr) : Json(r.Text(9))},
-                       {"review_pending", review_pending}});
+                       {"review_pending", review_pending},
+                       {"checks", CheckCounts(r.Text(14))}});
         return OkStatus();
       });
   RETURN_IF_ERROR(walked);

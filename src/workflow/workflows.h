@@ -145,7 +145,9 @@ class Workflows {
   // non-administrators), suggestion, decision, review, actions, ledger sequences.
   Result<Json> Get(const Actor& actor, int64_t id);
   // Cases the actor may see, newest first: filter by workflow, status ("waiting", ...), and
-  // `for_review` (waiting for one of the actor's roles, or sampled for review).
+  // `for_review` (waiting for one of the actor's roles, or sampled for review). Each is
+  // {"id","workflow","version","status","started_by","started_at","inputs","recommendation",
+  //  "decision","decided_by","waiting_role","review_pending","checks":{"pass","fail","unknown"}}.
   Result<Json> ListCases(const Actor& actor, const std::string& workflow, const std::string& status,
                          bool for_review, int64_t limit);
   Result<Json> Decide(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);

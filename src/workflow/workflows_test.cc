@@ -674,7 +674,13 @@ TEST_F(WorkflowsTest, AutonomousSamplesEveryCaseAndDisagreeingReviewsDemote) {
   EXPECT_EQ(Outbox(), 2);
   Result<Json> queue = workflows_->ListCases(As("alice"), "release", "", true, 10);
   ASSERT_TRUE(queue.ok());
-  EXPECT_EQ(queue->size(), 3u);
+  ASSERT_EQ(queue->size(), 3u);
+  // Newest first, each with its checks' outcomes counted: the held case fails one.
+  EXPECT_EQ((*queue)[0]["id"], held);
+  EXPECT_EQ((*queue)[0]["checks"]["fail"], 1) << (*queue)[0].dump();
+  EXPECT_EQ((*queue)[1]["checks"]["fail"], 0);
+  EXPECT_EQ((*queue)[1]["checks"]["unknown"], 0);
+  EXPECT_GE((*queue)[1]["checks"]["pass"], 3);
 
   ExpectError(workflows_->Review(As("agent-7"), a, Verdict::kApprove, "fine"),
               StatusCode::kPermissionDenied, "agents may start and read cases, never review");
