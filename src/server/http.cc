@@ -73,20 +73,6 @@ std::string PercentDecode(std::string_view text, Plus plus) {
   return out;
 }
 
-void ParseQuery(std::string_view query, std::multimap<std::string, std::string>& out) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string_view name = pair.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    out.emplace(PercentDecode(name, Plus::kSpace), PercentDecode(value, Plus::kSpace));
-  }
-}
-
 std::string FirstValue(const std::multimap<std::string, std::string>& map, std::string_view key) {
   auto it = map.lower_bound(std::string(key));
   if (it == map.end() || it->first != key) return "";
@@ -145,6 +131,20 @@ std::string ParseBearer(std::string_view text) {
 }
 
 }  // namespace
+
+void ParseUrlEncoded(std::string_view query, std::multimap<std::string, std::string>& out) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    out.emplace(PercentDecode(name, Plus::kSpace), PercentDecode(value, Plus::kSpace));
+  }
+}
 
 std::string HttpRequest::Header(std::string_view lower_name) const {
   return FirstValue(headers, lower_name);
@@ -534,7 +534,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     std::string_view target = request.target;
     size_t question = target.find('?');
     request.path = path_;
-    if (question != std::string_view::npos) ParseQuery(target.substr(question + 1), request.query);
+    if (question != std::string_view::npos)
+      ParseUrlEncoded(target.substr(question + 1), request.query);
     for (const auto& field : message) {
       request.headers.emplace(Lower(View(field.name_string())), std::string(field.value()));
     }

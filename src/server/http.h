@@ -68,6 +68,10 @@ struct HttpResponse {
   static HttpResponse Error(int status, std::string_view code, std::string_view message);
 };
 
+// Parses application/x-www-form-urlencoded text (a query string, or a form's body) into `out`:
+// '+' is a space, %XX escapes are decoded (a malformed one is kept as is).
+void ParseUrlEncoded(std::string_view text, std::multimap<std::string, std::string>& out);
+
 using Handler = std::function<HttpResponse(HttpRequest& request)>;
 
 struct ServerOptions {
