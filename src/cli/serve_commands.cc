@@ -84,7 +84,8 @@ void RegisterServeCommands(Cli* cli) {
   serve->add_option("--tls-cert", http.tls_cert_file, "PEM certificate chain (enables TLS)");
   serve->add_option("--tls-key", http.tls_key_file, "PEM private key (with --tls-cert)");
   serve->add_option("--allowed-origin", flags->options.allowed_origins,
-                    "An Origin allowed on /mcp besides localhost (repeatable)");
+                    "An Origin allowed on /mcp besides localhost, and on the /ui/ forms besides "
+                    "the server's own (repeatable)");
   serve
       ->add_option("--access-log", flags->access_log,
                    "Access log file (JSON lines); - for stderr, off for none")

@@ -13,6 +13,7 @@
 #include "server/common.h"
 #include "server/mcp.h"
 #include "server/rest.h"
+#include "server/ui.h"
 #include "service/api.h"
 #include "service/workspace.h"
 
@@ -99,6 +100,11 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
 
   McpHttpOptions mcp_options;
   mcp_options.allowed_origins = options.allowed_origins;
+  const bool tls = !options.http.tls_cert_file.empty() && !options.http.tls_key_file.empty();
+  WebUiOptions ui_options;
+  ui_options.tls = tls;
+  ui_options.allowed_origins = options.allowed_origins;
+  WebUi ui(std::move(ui_options));
   McpHttp mcp(std::move(mcp_options));
   RestApi rest;
   HttpServer* server_ref = nullptr;
@@ -128,6 +134,7 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
       return response;
     }
     if (path == "/mcp") return mcp.Handle(request, api);
+    if (path == "/ui" || path.rfind("/ui/", 0) == 0) return ui.Handle(request, api);
     if (path == "/openapi.json" || path == "/api" || path.rfind("/api/", 0) == 0) {
       return rest.Handle(request, api);
     }
@@ -137,6 +144,7 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
                            {"mcp", "/mcp"},
                            {"rest", "/api/v1/"},
                            {"openapi", "/openapi.json"},
+                           {"ui", "/ui/"},
                            {"health", "/healthz"},
                            {"metrics", "/metrics"}},
                           "/");
@@ -146,12 +154,13 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
     return response;
   };
 
-  const bool tls = !options.http.tls_cert_file.empty() && !options.http.tls_key_file.empty();
   const std::string address = options.http.address;
   HttpServer server(std::move(options.http), std::move(handler));
   server_ref = &server;
   server.AddGauge("cairn_mcp_sessions", "Open MCP sessions (Streamable HTTP).",
                   [&mcp] { return static_cast<double>(mcp.sessions()); });
+  server.AddGauge("cairn_ui_sessions", "Signed-in sessions of the web UI.",
+                  [&ui] { return static_cast<double>(ui.sessions()); });
   server.AddGauge("cairn_ledger_appended_entries", "Ledger entries appended by this server.",
                   [&committer] { return static_cast<double>(committer.entries()); });
   server.AddGauge("cairn_ledger_batches", "Ledger transactions (group commits) by this server.",
