@@ -10,6 +10,11 @@ scripts/deps.sh
 scripts/build.sh
 # The Node.js end-to-end tests' packages, exactly as pinned in tests/node/package-lock.json.
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+# The browser tests of the web UI: playwright-core as pinned in tests/ui/package-lock.json,
+# driving Debian's chromium (installed by deps.sh); no browser is downloaded, and a missing
+# Chromium fails the run instead of skipping the test.
+(cd tests/ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+export CAIRN_REQUIRE_CHROMIUM=1
 
 # The first free loopback port from 54329 on, unless CAIRN_PG_PORT says which.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
