@@ -198,7 +198,9 @@ Status RunDemo(const DemoFlags& flags) {
                "decide\n"
             << "  cairn workflow show container_release   # level, agreement; promote is refused "
                "until 50 human decisions agree\n"
-            << "  cairn ledger tail && cairn ledger verify\n";
+            << "  cairn ledger tail && cairn ledger verify\n"
+            << "The reviewer UI: cairn serve, then open http://127.0.0.1:8470/ui/ and sign in with "
+               "rita's token ($R): her queue, each case's evidence and checks, approve or reject\n";
   return OkStatus();
 }
 

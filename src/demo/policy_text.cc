@@ -140,7 +140,9 @@ sinks:
   regulator: {clearance: restricted, description: "reports to the customs authority"}
 
 declassifiers: [auditor]
-ledger_readers: [auditor]
+# Release officers check the ledger entries and inclusion proofs behind the cases they decide
+# (the reviewer UI links every step to its entry).
+ledger_readers: [auditor, release_officer]
 )yaml";
 }
 

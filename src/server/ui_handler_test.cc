@@ -357,10 +357,12 @@ TEST_F(UiHandlerTest, WorkflowAndLedgerPages) {
   EXPECT_THAT(one.body, HasSubstr("id=\"versions\""));
   EXPECT_EQ(Send("GET", "/ui/workflows/nope", rita).status, 404);
 
-  // The ledger is for administrators and the policy's ledger readers (the auditor ada).
-  HttpResponse denied = Send("GET", "/ui/ledger/1", rita);
+  // The ledger is for administrators and the policy's ledger readers: in the demo the auditor
+  // ada and the release officers (who check the entries behind the cases they decide).
+  HttpResponse denied = Send("GET", "/ui/ledger/1", SignIn("olga"));
   EXPECT_EQ(denied.status, 403);
   EXPECT_THAT(denied.body, HasSubstr("ledger_readers"));
+  EXPECT_EQ(Send("GET", "/ui/ledger/1", rita).status, 200);
   HttpResponse entry = Send("GET", "/ui/ledger/1", SignIn("ada"));
   EXPECT_EQ(entry.status, 200) << entry.body;
   EXPECT_THAT(entry.body, HasSubstr("id=\"verified\"><span class=\"badge badge-pass\">pass"));
