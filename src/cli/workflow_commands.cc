@@ -376,9 +376,24 @@ void RegisterWorkflowCommands(Cli* cli) {
       std::cout << out.dump() << "\n";
     } else {
       std::cout << fmt::format(
-          "resumed {} case(s); actions delivered {}, failed {}, pending {}\n",
-          out["resumed"].get<int64_t>(), out["actions_delivered"].get<int64_t>(),
+          "resumed {} case(s) ({} interrupted), {} busy with another runner; actions "
+          "delivered {}, failed {}, pending {}\n",
+          out["resumed"].get<int64_t>(), out["interrupted"].get<int64_t>(),
+          out["busy"].get<int64_t>(), out["actions_delivered"].get<int64_t>(),
           out["actions_failed"].get<int64_t>(), out["actions_pending"].get<int64_t>());
+      for (const auto& e : out["errors"]) {
+        std::cout << "  case " << e["case"].get<int64_t>() << ": " << e["code"].get<std::string>()
+                  << ": " << e["error"].get<std::string>() << "\n";
+      }
+    }
+    // Every other case was still advanced; the exit code says that some could not be.
+    if (!out["errors"].empty()) {
+      const Json& first = out["errors"][0];
+      StatusCode code = StatusCode::kInternal;
+      StatusCodeFromName(first["code"].get<std::string>(), &code);
+      return Status(
+          code, fmt::format("{} case(s) could not be resumed; case {}: {}", out["errors"].size(),
+                            first["case"].get<int64_t>(), first["error"].get<std::string>()));
     }
     return OkStatus();
   }));

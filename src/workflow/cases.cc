@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "workflow/internal/case_lock.h"
 #include "workflow/internal/store.h"
 #include "workflow/llm.h"
 #include "workflow/sinks.h"
@@ -13,6 +14,7 @@
 
 namespace cairn::workflow {
 
+using internal::CaseLocks;
 using internal::CaseResults;
 using internal::CaseRow;
 using internal::LoadCase;
@@ -86,7 +88,32 @@ Actor SystemActor(const Definition& def, const std::string& ingress) {
   return Actor{engine::Principal{"workflow:" + def.name, {}, {}}, ingress};
 }
 
+// Keeps why a case could not be advanced with the case (shown by Get(); cleared once it
+// advances). Best effort: when the state database itself failed, this fails as well.
+void NoteError(store::StateDb* db, int64_t id, const Status& error) {
+  (void)db->Exec("UPDATE cases SET error = ? WHERE id = ?",
+                 {error.ok() ? store::Param(nullptr) : store::Param(error.ToString()), id});
+}
+
+// Cases a runner has not finished: left running, with actions to deliver, or decided without
+// the decision's ledger entry. The same text as the partial index cases_open (store.cc), so
+// that SQLite uses it.
+constexpr char kOpenCases[] =
+    "status IN ('running', 'actioning') OR (decision IS NOT NULL AND decision_seq IS NULL)";
+
 }  // namespace
+
+// Out of line: CaseLocks is complete only here.
+Workflows::Workflows(Host* host) : host_(host) {}
+Workflows::~Workflows() = default;
+
+Result<CaseLocks*> Workflows::Locks() {
+  if (!locks_) {
+    ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
+    ASSIGN_OR_RETURN(locks_, CaseLocks::Open(db->path()));
+  }
+  return locks_.get();
+}
 
 bool Workflows::MaySee(const Actor& actor, const std::string& started_by,
                        const Definition& def) const {
@@ -130,6 +157,7 @@ Result<Json> Workflows::Start(const Actor& actor, const std::string& workflow,
     if (as_of > now) return InvalidArgumentError("as_of {} is in the future", as_of);
   }
   const std::string case_now = as_of.empty() ? now : as_of;
+  ASSIGN_OR_RETURN(CaseLocks * locks, Locks());
   int64_t id = 0;
   RETURN_IF_ERROR(db->Transaction([&]() -> Status {
     RETURN_IF_ERROR(db->Exec("INSERT INTO cases (workflow, version, level, inputs, as_of, status, "
@@ -147,11 +175,19 @@ Result<Json> Workflows::Start(const Actor& actor, const std::string& workflow,
                          wf.version.substr(0, 12), LevelName(wf.level), inputs_json.dump()),
              "allow")
           .status());
-  RETURN_IF_ERROR(Advance(actor, id));
+  // Only a Resume() that found the new case first can hold it, and it advances the case.
+  ASSIGN_OR_RETURN(std::optional<CaseLocks::Held> held, locks->Lock(id, kLockWait));
+  if (held) {
+    Status advanced = Advance(actor, id);
+    if (!advanced.ok()) {
+      NoteError(db, id, advanced);
+      return advanced;
+    }
+  }
   return Get(actor, id);
 }
 
-Status Workflows::Advance(const Actor& actor, int64_t id) {
+Status Workflows::Advance(const Actor& actor, int64_t id, Deliveries* counts) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
   ASSIGN_OR_RETURN(CaseRow row, LoadCase(db, id));
   ASSIGN_OR_RETURN(Definition def, LoadVersion(db, row.workflow, row.version));
@@ -313,11 +349,10 @@ Status Workflows::Advance(const Actor& actor, int64_t id) {
                row.decision + (automatic ? ": automatic at level " + row.decision_level : "")));
     RETURN_IF_ERROR(db->Exec("UPDATE cases SET decision_seq = ? WHERE id = ?", {seq, id}).status());
   }
-  return DeliverActions(actor, id);
+  return DeliverActions(actor, id, counts);
 }
 
-Status Workflows::DeliverActions(const Actor& actor, int64_t id, int64_t* delivered,
-                                 int64_t* failed) {
+Status Workflows::DeliverActions(const Actor& actor, int64_t id, Deliveries* counts) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
   ASSIGN_OR_RETURN(CaseRow row, LoadCase(db, id));
   if (row.status != "actioning") return OkStatus();
@@ -355,13 +390,13 @@ Status Workflows::DeliverActions(const Actor& actor, int64_t id, int64_t* delive
                                "case_id = ? AND step = ?",
                                {attempts, host_->Now(), seq, id, action.step})
                           .status());
-      if (delivered) ++*delivered;
+      if (counts) ++counts->delivered;
       continue;
     }
-    if (failed) ++*failed;
     // A refusal (4xx) is final; anything else is retried with backoff.
     const bool final = sent.code() == StatusCode::kFailedPrecondition ||
                        sent.code() == StatusCode::kInvalidArgument;
+    if (counts && final) ++counts->refused;
     const std::string next = internal::AddMs(now, BackoffMs(static_cast<int>(attempts)));
     ASSIGN_OR_RETURN(int64_t seq,
                      Record(host_, system, "case:action",
@@ -500,6 +535,7 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
               {"updated_at", row.updated_at},
               {"evidence_digest", row.evidence_digest},
               {"waiting_role", row.waiting_role.empty() ? Json(nullptr) : Json(row.waiting_role)},
+              {"error", row.error.empty() ? Json(nullptr) : Json(row.error)},
               {"steps", steps}};
   // At observe the reviewer decides blind: the recommendation is measured, not shown.
   if (row.recommendation.empty() || (row.level == "observe" && !admin)) {
@@ -624,6 +660,11 @@ Result<Json> Workflows::Decide(const Actor& actor, int64_t id, Verdict verdict,
     return InvalidArgumentError("a decision needs a reason");
   }
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
+  // Held from the status check to the delivery: a Resume() must not take up the decision
+  // before its ledger entry is appended, nor deliver its actions alongside.
+  ASSIGN_OR_RETURN(CaseLocks * locks, Locks());
+  ASSIGN_OR_RETURN(std::optional<CaseLocks::Held> held, locks->Lock(id, kLockWait));
+  if (!held) return UnavailableError("case {} is busy with another runner; try again", id);
   ASSIGN_OR_RETURN(CaseRow row, LoadCase(db, id));
   ASSIGN_OR_RETURN(Definition def, LoadVersion(db, row.workflow, row.version));
   if (!MaySee(actor, row.started_by, def)) return NotFoundError("no case {}", id);
@@ -716,42 +757,66 @@ Result<Json> Workflows::Review(const Actor& actor, int64_t id, Verdict verdict,
   return Get(actor, id);
 }
 
-Result<Json> Workflows::Resume(const Actor& actor) {
+Result<Json> Workflows::Resume(const Actor& actor, const std::function<bool()>& stop) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
+  ASSIGN_OR_RETURN(CaseLocks * locks, Locks());
   std::vector<int64_t> open;
-  RETURN_IF_ERROR(db->Query(
-      "SELECT id FROM cases WHERE status IN ('running', 'actioning') OR (decision IS NOT NULL "
-      "AND decision_seq IS NULL) ORDER BY id",
-      {}, [&](const store::Row& r) {
-        open.push_back(r.Int(0));
-        return OkStatus();
-      }));
-  // Actions by status, to report what this call changed: Advance() delivers what is due.
-  struct Counts {
-    int64_t delivered = 0, failed = 0, pending = 0;
-  };
-  auto count = [&]() -> Result<Counts> {
-    Counts c;
-    RETURN_IF_ERROR(db->Query(
-        "SELECT coalesce(sum(status = 'delivered'), 0), coalesce(sum(status = 'failed'), 0), "
-        "coalesce(sum(status = 'pending'), 0) FROM case_actions",
-        {}, [&](const store::Row& r) {
-          c.delivered = r.Int(0);
-          c.failed = r.Int(1);
-          c.pending = r.Int(2);
-          return OkStatus();
-        }));
-    return c;
-  };
-  ASSIGN_OR_RETURN(Counts before, count());
+  RETURN_IF_ERROR(
+      db->Query(std::string("SELECT id FROM cases WHERE ") + kOpenCases + " ORDER BY id", {},
+                [&](const store::Row& r) {
+                  open.push_back(r.Int(0));
+                  return OkStatus();
+                }));
+  Deliveries counts;
+  int64_t resumed = 0, interrupted = 0, busy = 0;
+  bool stopped = false;
+  Json errors = Json::array();
   for (int64_t id : open) {
-    RETURN_IF_ERROR(Advance(actor, id));
+    if (stop && stop()) {
+      stopped = true;
+      break;
+    }
+    ASSIGN_OR_RETURN(std::optional<CaseLocks::Held> held, locks->TryLock(id));
+    if (!held) {
+      ++busy;
+      continue;
+    }
+    // Read again under the lock: the runner that held the case may have finished it since.
+    Result<CaseRow> row = LoadCase(db, id);
+    Status advanced = row.status();
+    if (advanced.ok()) {
+      const bool cut_short =
+          row->status == "running" || (!row->decision.empty() && !row->decision_seq);
+      if (!cut_short && row->status != "actioning") continue;
+      advanced = Advance(actor, id, &counts);
+      if (advanced.ok()) {
+        ++resumed;
+        interrupted += cut_short;
+        if (!row->error.empty()) NoteError(db, id, OkStatus());
+        continue;
+      }
+    }
+    // One case that cannot be advanced (its principal disabled, a stored record that no longer
+    // parses) must not keep the others waiting: it is reported and tried again next time.
+    NoteError(db, id, advanced);
+    errors.push_back({{"case", id},
+                      {"code", std::string(StatusCodeName(advanced.code()))},
+                      {"error", advanced.message()}});
   }
-  ASSIGN_OR_RETURN(Counts after, count());
-  return Json{{"resumed", static_cast<int64_t>(open.size())},
-              {"actions_delivered", after.delivered - before.delivered},
-              {"actions_failed", after.failed - before.failed},
-              {"actions_pending", after.pending}};
+  int64_t pending = 0;
+  RETURN_IF_ERROR(db->Query("SELECT count(*) FROM case_actions WHERE status = 'pending'", {},
+                            [&](const store::Row& r) {
+                              pending = r.Int(0);
+                              return OkStatus();
+                            }));
+  return Json{{"resumed", resumed},
+              {"interrupted", interrupted},
+              {"busy", busy},
+              {"errors", errors},
+              {"actions_delivered", counts.delivered},
+              {"actions_failed", counts.refused},
+              {"actions_pending", pending},
+              {"stopped", stopped}};
 }
 
 }  // namespace cairn::workflow

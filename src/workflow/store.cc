@@ -98,6 +98,13 @@ CREATE TABLE case_actions (
   PRIMARY KEY (case_id, step)
 );
 )sql"},
+      // Resume() looks for unfinished cases and counts pending actions every few seconds
+      // while `cairn serve` runs: both read a small partial index, not every case and action.
+      {2, "indexes of open cases and pending actions", R"sql(
+CREATE INDEX cases_open ON cases (id)
+  WHERE status IN ('running', 'actioning') OR (decision IS NOT NULL AND decision_seq IS NULL);
+CREATE INDEX case_actions_pending ON case_actions (case_id) WHERE status = 'pending';
+)sql"},
   };
   return kMigrations;
 }

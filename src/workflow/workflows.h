@@ -15,7 +15,8 @@
 //   Review()  a human's verdict on an automatically decided case that was sampled for review;
 //             disagreements above the threshold demote the workflow automatically.
 //   Resume()  after a crash or a restart: finishes every case left running, and re-delivers
-//             every action not yet acknowledged (with backoff after failures).
+//             every action not yet acknowledged (with backoff after failures). `cairn serve`
+//             calls it in the background (service/case_dispatcher.h).
 //
 // Durability: every step's result, the recommendation and the decision are committed to the
 // state database before the next step starts; a decision and the actions it triggers are one
@@ -25,6 +26,11 @@
 // decision, review, action and level change is a ledger entry (action "case:<what>" or
 // "workflow:<what>") naming the case; a committed record whose entry was not yet appended is
 // appended by Resume() (column ledger_seq NULL).
+//
+// One runner per case: Start(), Decide() and Resume() hold the case's lock while they advance
+// it or deliver its actions (internal/case_lock.h: a lock the kernel drops when its holder
+// dies), so runners in several threads and processes never work on one case at once, and a
+// crashed runner's cases are free for the next Resume() at once.
 //
 // The ladder: promotion moves the current version up one level and is refused unless, over
 // the cases a human decided at the current level (of this version), count >= min_cases,
@@ -47,11 +53,14 @@
 // FailedPrecondition (a case that is not waiting, or a candidate that is already current),
 // Unavailable (state database busy), DataLoss (a stored record that does not parse).
 //
-// Thread-safety: one thread at a time (as the Host's state database). Several processes may
-// share one state database: transactions serialise their writes.
+// Thread-safety: one thread at a time (as the Host's state database). Several threads, each
+// with its own Workflows and Host, and several processes may share one state database:
+// transactions serialise their writes and case locks their runners.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -98,10 +107,15 @@ struct Actor {
 
 inline constexpr int64_t kMaxEvidenceRows = 1000;
 
+namespace internal {
+class CaseLocks;
+}  // namespace internal
+
 class Workflows {
  public:
   // Applies the "workflow" migrations. `host` is borrowed and must outlive this object.
   static Result<std::unique_ptr<Workflows>> Open(Host* host);
+  ~Workflows();
 
   // --- workflows and versions (administrators) ---
   // {"workflow","version","status":"current"|"candidate"|"unchanged","level"}.
@@ -142,7 +156,8 @@ class Workflows {
   // One case as `actor` may see it (NotFound if not): status, inputs, steps with their evidence
   // (rows as the actor's own principal sees them: re-read through its session when it is not
   // the workflow's principal), checks, recommendation (hidden at level observe from
-  // non-administrators), suggestion, decision, review, actions, ledger sequences.
+  // non-administrators), suggestion, decision, review, actions, ledger sequences, and `error`:
+  // why the case could not be advanced the last time it was tried (null once it advances).
   Result<Json> Get(const Actor& actor, int64_t id);
   // Cases the actor may see, newest first: filter by workflow, status ("waiting", ...), and
   // `for_review` (waiting for one of the actor's roles, or sampled for review). Each is
@@ -152,25 +167,43 @@ class Workflows {
                          bool for_review, int64_t limit);
   Result<Json> Decide(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
   Result<Json> Review(const Actor& actor, int64_t id, Verdict verdict, const std::string& reason);
-  // Finishes interrupted cases and delivers due actions. {"resumed":N,"actions_delivered":N,
-  //  "actions_failed":N,"actions_pending":N}: cases advanced and actions delivered or refused
-  //  for good by this call, and actions still pending (retried later, with backoff).
-  Result<Json> Resume(const Actor& actor);
+  // Finishes interrupted cases and delivers due actions:
+  //  {"resumed":N,"interrupted":N,"busy":N,"errors":[{"case","code","error"}],
+  //   "actions_delivered":N,"actions_failed":N,"actions_pending":N,"stopped":bool}
+  // resumed: open cases advanced by this call, of which `interrupted` had been cut short (left
+  // running, or decided without the decision's ledger entry) and the others only had actions
+  // waiting; busy: open cases another runner holds (left to it); errors: cases that could not
+  // be advanced (each is tried again by the next call, and one never blocks the others);
+  // actions delivered or refused for good by this call, and actions still pending (retried
+  // later, with backoff). `stop`, when given, is asked between cases: once it answers true,
+  // the remaining cases are left for the next call ("stopped": true).
+  Result<Json> Resume(const Actor& actor, const std::function<bool()>& stop = {});
+
+  // How long Start() and Decide() wait for a case another runner holds.
+  static constexpr std::chrono::seconds kLockWait{30};
 
  private:
-  explicit Workflows(Host* host) : host_(host) {}
+  explicit Workflows(Host* host);
+  struct Deliveries {
+    int64_t delivered = 0;  // actions delivered
+    int64_t refused = 0;    // actions refused for good
+  };
+  // The case locks of the state database, opened on first use.
+  Result<internal::CaseLocks*> Locks();
   // Runs every step a running case has not finished, then recommends and decides (or waits),
-  // then delivers due actions. Each result is committed before the next step.
-  Status Advance(const Actor& actor, int64_t id);
+  // then delivers due actions. Each result is committed before the next step. The caller holds
+  // the case's lock.
+  Status Advance(const Actor& actor, int64_t id, Deliveries* counts = nullptr);
   // Delivers the case's pending actions that are due; marks the case done when none is left.
-  // Counts delivered and failed attempts into the pointers when given.
-  Status DeliverActions(const Actor& actor, int64_t id, int64_t* delivered = nullptr,
-                        int64_t* failed = nullptr);
+  // Counts what it delivered and what was refused into `counts` when given. The caller holds
+  // the case's lock.
+  Status DeliverActions(const Actor& actor, int64_t id, Deliveries* counts = nullptr);
   // Whether `actor` may see case `row` (administrator, the starter, the workflow's principal,
   // or a holder of the decide step's role).
   bool MaySee(const Actor& actor, const std::string& started_by, const Definition& def) const;
 
   Host* host_;
+  std::unique_ptr<internal::CaseLocks> locks_;
 };
 
 }  // namespace cairn::workflow
