@@ -20,6 +20,7 @@ struct ServeFlags {
   int64_t header_timeout_ms = 10'000;
   int64_t request_timeout_ms = 60'000;
   int64_t max_body = 4 * 1024 * 1024;
+  int64_t resume_interval_s = 5;
 };
 
 Status RunServe(Environment& env, ServeFlags& flags) {
@@ -36,6 +37,10 @@ Status RunServe(Environment& env, ServeFlags& flags) {
   if (flags.header_timeout_ms <= 0 || flags.request_timeout_ms <= 0 || flags.max_body <= 0) {
     return InvalidArgumentError("timeouts and --max-body must be positive");
   }
+  if (flags.resume_interval_s < 0) {
+    return InvalidArgumentError("--resume-interval must be 0 (off) or a number of seconds");
+  }
+  flags.options.resume_interval = std::chrono::seconds(flags.resume_interval_s);
   flags.options.http.header_timeout = std::chrono::milliseconds(flags.header_timeout_ms);
   flags.options.http.request_timeout = std::chrono::milliseconds(flags.request_timeout_ms);
   flags.options.http.max_body_bytes = static_cast<size_t>(flags.max_body);
@@ -80,6 +85,11 @@ void RegisterServeCommands(Cli* cli) {
   serve
       ->add_option("--request-timeout-ms", flags->request_timeout_ms,
                    "Time allowed to answer a request")
+      ->capture_default_str();
+  serve
+      ->add_option("--resume-interval", flags->resume_interval_s,
+                   "Seconds between background runs that finish interrupted cases and deliver "
+                   "due actions (0: off; cairn case resume does it by hand)")
       ->capture_default_str();
   serve->add_option("--tls-cert", http.tls_cert_file, "PEM certificate chain (enables TLS)");
   serve->add_option("--tls-key", http.tls_key_file, "PEM private key (with --tls-cert)");

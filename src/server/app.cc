@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "server/rest.h"
 #include "server/ui.h"
 #include "service/api.h"
+#include "service/case_dispatcher.h"
 #include "service/workspace.h"
 
 namespace cairn::server {
@@ -170,8 +172,11 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
   const std::string url = fmt::format("{}://{}:{}", tls ? "https" : "http", host, server.port());
   RETURN_IF_ERROR(first.Record(operator_principal, "serve", "serve", url, "allow: started"));
   out << "cairn: serving on " << url << std::endl;
+  service::CaseDispatcher cases(config_path, &committer, {options.resume_interval, &std::cerr});
+  cases.Start();
   signals.Watch(&server);
   Status ran = server.Run();
+  cases.Stop();
   Status recorded = first.Record(operator_principal, "serve", "serve", url, "allow: stopped");
   Status closed = committer.Close();
   RETURN_IF_ERROR(ran);

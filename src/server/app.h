@@ -4,6 +4,7 @@
 // health, readiness and metrics, one service::Workspace per worker, every ledger append through
 // one GroupCommitter.
 
+#include <chrono>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -17,6 +18,9 @@ namespace cairn::server {
 struct ServeOptions {
   ServerOptions http;
   std::vector<std::string> allowed_origins;  // McpHttpOptions::allowed_origins
+  // How often the background case runner resumes cases and delivers due actions
+  // (service/case_dispatcher.h); zero: never.
+  std::chrono::milliseconds resume_interval{std::chrono::seconds(5)};
 };
 
 // Serves `config_path` until SIGTERM or SIGINT, then drains and flushes the ledger (signing a
