@@ -108,10 +108,12 @@ using service::CanSeeRecipe;
 struct DemoFlags {
   std::string dir = ".";
   uint64_t seed = 6346;
+  int containers = 3000;  // demo::DemoOptions::containers
   bool force = false;
 };
 
-// `cairn demo`: generates the demo enterprise into flags.dir and runs the showcase queries.
-Status RunDemo(const DemoFlags& flags);
+// `cairn demo`: generates the demo enterprise into flags.dir and runs the showcase queries;
+// with --format json prints its summary (planted problems, cases started) instead.
+Status RunDemo(const DemoFlags& flags, Format format);
 
 }  // namespace cairn::cli

@@ -14,10 +14,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr size_t kShownRows = 8;
+constexpr char kNoProblem[] = "no planted problem";
 
 // Creates the demo's principals (policy.yaml names their roles) and shows what the AI release
 // assistant may and may not see, through the same session and ledger as every other door.
-Status ShowTheReleaseAgent(Environment& env) {
+Status ShowTheReleaseAgent(Environment& env, std::ostream& out) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(auto principals, policy::PrincipalStore::Open(db));
   RETURN_IF_ERROR(principals->EnsureLocalAdmin());
@@ -40,14 +41,14 @@ Status ShowTheReleaseAgent(Environment& env) {
       engine::Session::Open(env.catalog(), engine::Principal{bot.id, bot.roles, bot.attributes}));
   session->set_policy(policy);
   session->set_ledger(ledger, "cli");
-  std::cout << "\n== As release-bot (role release_agent, an AI agent): containers held by "
-               "customs, with the invoice status it may see\n";
+  out << "\n== As release-bot (role release_agent, an AI agent): containers held by "
+         "customs, with the invoice status it may see\n";
   const std::string sql =
       "SELECT c.container_no, c.status, h.authority, i.status AS invoice_status\n"
       "FROM tos.containers c JOIN customs.holds h ON h.container_no = c.container_no\n"
       "LEFT JOIN finance.invoices i ON i.container_no = c.container_no\n"
       "WHERE h.released_at IS NULL ORDER BY c.container_no LIMIT 5";
-  std::cout << sql << "\n\n";
+  out << sql << "\n\n";
   engine::QueryStats stats;
   engine::QueryResult result;
   struct Collect : engine::RowSink {
@@ -63,26 +64,28 @@ Status ShowTheReleaseAgent(Environment& env) {
   } collect;
   collect.out = &result;
   RETURN_IF_ERROR(session->Query(sql, &collect, &stats));
-  auto printer = MakePrinter(Format::kTable, &std::cout);
+  auto printer = MakePrinter(Format::kTable, &out);
   RETURN_IF_ERROR(printer->Columns(result.columns));
   for (const auto& row : result.rows) RETURN_IF_ERROR(printer->Row(row));
   RETURN_IF_ERROR(printer->Finish());
-  std::cout << "label: " << engine::LabelName(stats.label) << "\n";
+  out << "label: " << engine::LabelName(stats.label) << "\n";
   for (const std::string& denied : {std::string("SELECT amount FROM finance.invoices LIMIT 1"),
                                     std::string("SELECT email FROM finance.customers LIMIT 1"),
                                     std::string("SELECT reason FROM customs.holds LIMIT 1")}) {
     Result<engine::QueryResult> refused = session->QueryAll(denied);
-    std::cout << denied << "\n  -> "
-              << (refused.ok() ? std::string("allowed (unexpected)") : refused.status().ToString())
-              << "\n";
+    out << denied << "\n  -> "
+        << (refused.ok() ? std::string("allowed (unexpected)") : refused.status().ToString())
+        << "\n";
   }
   return OkStatus();
 }
 
 // Installs the container-release workflow and lets the AI release agent start one case per kind
 // of planted problem, plus a clean one: agents gather the evidence, a release officer decides.
-// Returns the id of the case with the open customs hold.
-Result<int64_t> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary& summary) {
+// Returns the cases: [{"id","container_no","problem","status"}], "problem" null for the clean
+// one.
+Result<Json> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary& summary,
+                                    std::ostream& out) {
   ASSIGN_OR_RETURN(service::Workspace * ws, env.OpenWorkspace());
   ASSIGN_OR_RETURN(workflow::Workflows * workflows, ws->Workflows());
   ASSIGN_OR_RETURN(engine::Principal admin, env.Principal());
@@ -109,14 +112,14 @@ Result<int64_t> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary
                                      "'import' AND status = 'in_yard' ORDER BY container_no"));
   for (const auto& row : clean.rows) {
     if (!troubled.count(row[0].bytes)) {
-      picks.insert(picks.begin(), {"no planted problem", row[0].bytes});
+      picks.insert(picks.begin(), {kNoProblem, row[0].bytes});
       break;
     }
   }
-  std::cout << "\n== The container-release workflow (workflows/container_release.yaml, level "
-               "observe): release-bot, an AI agent, starts cases; each gathers evidence from the "
-               "four systems as release-desk, checks it, and waits for a release officer\n";
-  int64_t held_case = 1;
+  out << "\n== The container-release workflow (workflows/container_release.yaml, level "
+         "observe): release-bot, an AI agent, starts cases; each gathers evidence from the "
+         "four systems as release-desk, checks it, and waits for a release officer\n";
+  Json cases = Json::array();
   for (const auto& [what, container] : picks) {
     ASSIGN_OR_RETURN(Json c,
                      workflows->Start(agent, "container_release", {{"container_no", container}},
@@ -128,64 +131,83 @@ Result<int64_t> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary
           fmt::format("\n      {} {}: {}", step["check"]["outcome"].get<std::string>(),
                       step["step"].get<std::string>(), step["check"]["reason"].get<std::string>());
     }
-    if (what == demo::ProblemKindName(demo::ProblemKind::kOpenCustomsHold)) {
-      held_case = c["id"].get<int64_t>();
-    }
-    std::cout << fmt::format("  case {} {} ({}): {}{}\n", c["id"].get<int64_t>(), container, what,
-                             c["status"].get<std::string>(),
-                             findings.empty() ? " (every check passed)" : findings);
+    cases.push_back({{"id", c["id"]},
+                     {"container_no", container},
+                     {"problem", what == kNoProblem ? Json(nullptr) : Json(what)},
+                     {"status", c["status"]}});
+    out << fmt::format("  case {} {} ({}): {}{}\n", c["id"].get<int64_t>(), container, what,
+                       c["status"].get<std::string>(),
+                       findings.empty() ? " (every check passed)" : findings);
   }
-  return held_case;
+  return cases;
 }
 
 }  // namespace
 
-Status RunDemo(const DemoFlags& flags) {
+Status RunDemo(const DemoFlags& flags, Format format) {
   demo::DemoOptions options;
   options.dir = flags.dir;
   options.seed = flags.seed;
+  options.containers = flags.containers;
   options.force = flags.force;
   Result<demo::DemoSummary> generated = demo::GenerateDemo(options);
   if (generated.status().code() == StatusCode::kFailedPrecondition) {
     return generated.status().WithContext("use 'cairn demo --force' to overwrite");
   }
   ASSIGN_OR_RETURN(demo::DemoSummary summary, std::move(generated));
+  // With --format json the same demo is set up, and stdout gets only the summary: the planted
+  // problems (the ground truth for tests and evaluations) and the cases started.
+  const bool json = format == Format::kJson || format == Format::kJsonl;
+  std::ostream silent(nullptr);
+  std::ostream& out = json ? silent : std::cout;
 
-  std::cout << "Cairn demo: a container port spread over four systems, written to "
-            << std::filesystem::absolute(summary.dir).lexically_normal().string() << "\n"
-            << "  tos      terminal operating system (SQLite: tos.sqlite)\n"
-            << "  customs  customs exports (CSV: customs/)\n"
-            << "  finance  customers, invoices, payments (SQLite: finance.sqlite)\n"
-            << "  lines    shipping-line documents (CSV: lines/)\n"
-            << "Seed " << summary.seed << ", data as of " << summary.as_of << ": "
-            << summary.import_containers_in_yard << " import containers in the yard, "
-            << summary.containers_ready_for_release
-            << " ready for release. Planted problems: " << summary.planted.open_customs_holds
-            << " open customs holds, " << summary.planted.unpaid_invoices << " unpaid invoices ("
-            << summary.planted.overdue_invoices << " overdue), "
-            << summary.planted.bl_consignee_mismatches + summary.planted.tos_consignee_mismatches
-            << " consignee name mismatches, " << summary.planted.missing_delivery_orders
-            << " missing and " << summary.planted.expired_delivery_orders
-            << " expired delivery orders.\n";
+  out << "Cairn demo: a container port spread over four systems, written to "
+      << std::filesystem::absolute(summary.dir).lexically_normal().string() << "\n"
+      << "  tos      terminal operating system (SQLite: tos.sqlite)\n"
+      << "  customs  customs exports (CSV: customs/)\n"
+      << "  finance  customers, invoices, payments (SQLite: finance.sqlite)\n"
+      << "  lines    shipping-line documents (CSV: lines/)\n"
+      << "Seed " << summary.seed << ", data as of " << summary.as_of << ": "
+      << summary.import_containers_in_yard << " import containers in the yard, "
+      << summary.containers_ready_for_release
+      << " ready for release. Planted problems: " << summary.planted.open_customs_holds
+      << " open customs holds, " << summary.planted.unpaid_invoices << " unpaid invoices ("
+      << summary.planted.overdue_invoices << " overdue), "
+      << summary.planted.bl_consignee_mismatches + summary.planted.tos_consignee_mismatches
+      << " consignee name mismatches, " << summary.planted.missing_delivery_orders
+      << " missing and " << summary.planted.expired_delivery_orders
+      << " expired delivery orders.\n";
 
   Environment env;
   env.config_path = summary.dir / "cairn.yaml";
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   for (const demo::ShowcaseQuery& query : demo::ShowcaseQueries()) {
-    std::cout << "\n== " << query.title << "\n" << query.sql << "\n\n";
+    out << "\n== " << query.title << "\n" << query.sql << "\n\n";
     ASSIGN_OR_RETURN(engine::QueryResult result, session->QueryAll(query.sql));
-    auto printer = MakePrinter(Format::kTable, &std::cout);
+    auto printer = MakePrinter(Format::kTable, &out);
     RETURN_IF_ERROR(printer->Columns(result.columns));
     for (size_t i = 0; i < result.rows.size() && i < kShownRows; ++i) {
       RETURN_IF_ERROR(printer->Row(result.rows[i]));
     }
     RETURN_IF_ERROR(printer->Finish());
     if (result.rows.size() > kShownRows) {
-      std::cout << "(" << result.rows.size() - kShownRows << " more rows not shown)\n";
+      out << "(" << result.rows.size() - kShownRows << " more rows not shown)\n";
     }
   }
-  RETURN_IF_ERROR(ShowTheReleaseAgent(env));
-  ASSIGN_OR_RETURN(const int64_t held_case, ShowTheReleaseWorkflow(env, summary));
+  RETURN_IF_ERROR(ShowTheReleaseAgent(env, out));
+  ASSIGN_OR_RETURN(Json cases, ShowTheReleaseWorkflow(env, summary, out));
+  if (json) {
+    Json doc = Json::parse(summary.ToJson());
+    doc["cases"] = cases;
+    std::cout << doc.dump(format == Format::kJson ? 2 : -1) << "\n";
+    return OkStatus();
+  }
+  int64_t held_case = 1;
+  for (const Json& c : cases) {
+    if (c["problem"] == demo::ProblemKindName(demo::ProblemKind::kOpenCustomsHold)) {
+      held_case = c["id"].get<int64_t>();
+    }
+  }
   std::cout << "\nTry it yourself:\n  cd " << flags.dir
             << " && cairn tables && cairn query \"SELECT * FROM customs.holds LIMIT 5\"\n"
             << "  T=$(cairn token issue release-bot) && CAIRN_TOKEN=$T cairn tables\n"

@@ -444,8 +444,11 @@ int Main(int argc, char** argv) {
   DemoFlags demo_flags;
   demo->add_option("--dir", demo_flags.dir, "Where to write it")->capture_default_str();
   demo->add_option("--seed", demo_flags.seed, "Random seed")->capture_default_str();
+  demo->add_option("--containers", demo_flags.containers, "Containers in the port (50 to 50000)")
+      ->capture_default_str();
   demo->add_flag("--force", demo_flags.force, "Overwrite an existing demo in --dir");
-  demo->callback(run([&](Format) { return RunDemo(demo_flags); }));
+  add_format(demo);
+  demo->callback(run([&](Format format) { return RunDemo(demo_flags, format); }));
 
   RegisterDiscoveryCommands(&cli);
   RegisterPathCommands(&cli);
