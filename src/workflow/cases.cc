@@ -760,13 +760,20 @@ Result<Json> Workflows::Review(const Actor& actor, int64_t id, Verdict verdict,
 Result<Json> Workflows::Resume(const Actor& actor, const std::function<bool()>& stop) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
   ASSIGN_OR_RETURN(CaseLocks * locks, Locks());
+  // Open cases with something to do now: a case whose every pending action waits for its
+  // retry time is left alone (with a sink down for hours, `cairn serve` would otherwise load
+  // each such case and its definition every few seconds for nothing).
   std::vector<int64_t> open;
-  RETURN_IF_ERROR(
-      db->Query(std::string("SELECT id FROM cases WHERE ") + kOpenCases + " ORDER BY id", {},
-                [&](const store::Row& r) {
-                  open.push_back(r.Int(0));
-                  return OkStatus();
-                }));
+  RETURN_IF_ERROR(db->Query(
+      std::string("SELECT id FROM cases WHERE (") + kOpenCases +
+          ") AND NOT (status = 'actioning' AND decision_seq IS NOT NULL AND EXISTS (SELECT 1 "
+          "FROM case_actions a WHERE a.case_id = cases.id AND a.status = 'pending') AND NOT "
+          "EXISTS (SELECT 1 FROM case_actions a WHERE a.case_id = cases.id AND a.status = "
+          "'pending' AND a.next_attempt_at <= ?)) ORDER BY id",
+      {host_->Now()}, [&](const store::Row& r) {
+        open.push_back(r.Int(0));
+        return OkStatus();
+      }));
   Deliveries counts;
   int64_t resumed = 0, interrupted = 0, busy = 0;
   bool stopped = false;

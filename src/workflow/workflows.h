@@ -172,7 +172,8 @@ class Workflows {
   //   "actions_delivered":N,"actions_failed":N,"actions_pending":N,"stopped":bool}
   // resumed: open cases advanced by this call, of which `interrupted` had been cut short (left
   // running, or decided without the decision's ledger entry) and the others only had actions
-  // waiting; busy: open cases another runner holds (left to it); errors: cases that could not
+  // due (a case whose every pending action waits for its retry time is not touched); busy:
+  // open cases another runner holds (left to it); errors: cases that could not
   // be advanced (each is tried again by the next call, and one never blocks the others);
   // actions delivered or refused for good by this call, and actions still pending (retried
   // later, with backoff). `stop`, when given, is asked between cases: once it answers true,

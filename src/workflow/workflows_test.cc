@@ -1142,14 +1142,15 @@ TEST_F(WorkflowsTest, ResumeCountsOnlyWhatThisCallDelivered) {
 
   Result<Json> resumed = workflows_->Resume(As("root"));
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
-  EXPECT_EQ((*resumed)["resumed"], 1);
-  EXPECT_EQ((*resumed)["actions_delivered"], 0);  // not due: nothing was delivered now
+  EXPECT_EQ((*resumed)["resumed"], 0);            // not due: the case was not even loaded
+  EXPECT_EQ((*resumed)["actions_delivered"], 0);  // nothing was delivered now
   EXPECT_EQ((*resumed)["actions_pending"], 1);
 
   std::filesystem::remove(blocker);
   host_->set_now("2026-12-04T10:00:02Z");
   resumed = workflows_->Resume(As("root"));
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ((*resumed)["resumed"], 1);
   EXPECT_EQ((*resumed)["actions_delivered"], 1);
   EXPECT_EQ((*resumed)["actions_pending"], 0);
   EXPECT_EQ(Outbox("blocked/releases.sqlite"), 1);  // a fresh outbox: the first one was removed
