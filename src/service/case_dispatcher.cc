@@ -53,12 +53,12 @@ void CaseDispatcher::Round() {
     if (!workspace_) {
       ASSIGN_OR_RETURN(std::unique_ptr<Workspace> ws, Workspace::Open(config_path_));
       if (recorder_ != nullptr) ws->set_recorder(recorder_);
+      // Once per workspace: it makes sure the administrator exists, a write.
+      ASSIGN_OR_RETURN(admin_, ws->LocalAdmin());
       workspace_ = std::move(ws);
     }
-    ASSIGN_OR_RETURN(engine::Principal admin, workspace_->LocalAdmin());
     ASSIGN_OR_RETURN(workflow::Workflows * workflows, workspace_->Workflows());
-    return workflows->Resume(workflow::Actor{std::move(admin), "serve"},
-                             [this] { return stopping_.load(); });
+    return workflows->Resume(workflow::Actor{admin_, "serve"}, [this] { return stopping_.load(); });
   }();
   if (!report.ok()) {
     // The next round starts from a fresh workspace: a failed one may hold a broken connection.

@@ -76,6 +76,7 @@ class CaseDispatcher {
   const Options options_;
 
   std::unique_ptr<Workspace> workspace_;        // the loop's own, opened by the loop
+  engine::Principal admin_;                     // the local administrator, as the loop acts
   std::string last_error_;                      // of the last failed round; "" after a good one
   std::map<int64_t, std::string> case_errors_;  // reported per case, to report changes only
   int64_t last_pending_ = 0;
