@@ -510,7 +510,9 @@ Result<Json> Workflows::Get(const Actor& actor, int64_t id) {
       out["role"] = step->role;
     } else if (step->kind == StepKind::kAction) {
       // Not decided yet: pending; decided the other way: skipped; else as its delivery stands.
-      out["status"] = row.decision.empty() ? "pending" : row.decision != step->when ? "skipped" : "";
+      out["status"] = row.decision.empty()         ? "pending"
+                      : row.decision != step->when ? "skipped"
+                                                   : "";
       for (const Json& action : actions) {
         if (action["step"] == step_id) out["status"] = action["status"];
       }
