@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "count_sink.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
 #include "policy/policy.h"
@@ -29,20 +30,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-class CountSink : public engine::RowSink {
- public:
-  Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
-  Status Row(const std::vector<engine::Value>&) override {
-    ++rows;
-    return OkStatus();
-  }
-  int64_t rows = 0;
-};
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+using bench::CountSink;
+using bench::Median;
 
 int Main(int argc, char** argv) {
   int rows = 200'000;

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "count_sink.h"
 #include "demo/demo.h"
 #include "engine/session.h"
 #include "policy/principals.h"
@@ -39,20 +40,8 @@ namespace {
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
-class CountSink : public engine::RowSink {
- public:
-  Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
-  Status Row(const std::vector<engine::Value>&) override {
-    ++rows;
-    return OkStatus();
-  }
-  int64_t rows = 0;
-};
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+using bench::CountSink;
+using bench::Median;
 
 double CpuSeconds() {
   rusage usage{};
