@@ -152,11 +152,13 @@ Result<Recipe> RecipeStore::Remember(engine::Session* session, const std::string
     recipe.tables.push_back({source, table, TableFingerprint(*found)});
   }
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
-    RETURN_IF_ERROR(db_->Exec("INSERT INTO recipes (question, sql, note, stated_by) "
-                              "VALUES (?, ?, ?, ?)",
-                              {recipe.question, recipe.sql, recipe.note, recipe.stated_by})
-                        .status());
-    recipe.id = db_->LastInsertId();
+    RETURN_IF_ERROR(db_->Query(
+        "INSERT INTO recipes (question, sql, note, stated_by) "
+        "VALUES (?, ?, ?, ?) RETURNING id",
+        {recipe.question, recipe.sql, recipe.note, recipe.stated_by}, [&](const store::Row& row) {
+          recipe.id = row.Int(0);
+          return OkStatus();
+        }));
     for (const auto& table : recipe.tables) {
       RETURN_IF_ERROR(db_->Exec("INSERT INTO recipe_tables VALUES (?, ?, ?, ?)",
                                 {recipe.id, table.source, table.table, table.fingerprint})

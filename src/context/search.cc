@@ -243,6 +243,9 @@ std::string MatchQuery(std::string_view text) {
 std::string_view SearchKindName(SearchKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
 
 Result<SearchIndex> SearchIndex::Open(store::StateDb* db) {
+  if (db->sqlite() == nullptr) {
+    return UnimplementedError("the search index is not yet kept in {}", db->Describe());
+  }
   RETURN_IF_ERROR(Glossary::Open(db).status());
   RETURN_IF_ERROR(RecipeStore::Open(db).status());
   RETURN_IF_ERROR(db->Migrate("search", kMigrations).status());
@@ -254,7 +257,7 @@ Result<ReindexStats> SearchIndex::IndexSchema(const std::vector<IndexedTable>& t
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     RETURN_IF_ERROR(
         db_->Exec("DELETE FROM search_items WHERE kind IN ('table', 'column')").status());
-    ItemWriter writer(db_->handle());
+    ItemWriter writer(db_->sqlite()->handle());
     RETURN_IF_ERROR(writer.status());
     for (const IndexedTable& table : tables) {
       std::string ref = table.source + "." + table.table;
@@ -296,7 +299,7 @@ Result<ReindexStats> SearchIndex::RefreshStated() {
 }
 
 Status SearchIndex::RefreshStatedLocked(ReindexStats* stats, ImpactPolicy policy) {
-  ItemWriter writer(db_->handle());
+  ItemWriter writer(db_->sqlite()->handle());
   RETURN_IF_ERROR(writer.status());
   // Descriptions onto table and column documents: only rows whose text differs are touched.
   RETURN_IF_ERROR(db_->Exec("UPDATE search_items SET description = COALESCE((SELECT d.text FROM "
@@ -351,7 +354,7 @@ Status SearchIndex::RebuildImpacts() {
   std::vector<std::vector<Posting>> postings;
   std::unordered_map<int64_t, int64_t> lengths;
   {
-    Statement scan(db_->handle(), "SELECT term, doc, col FROM search_vocab");
+    Statement scan(db_->sqlite()->handle(), "SELECT term, doc, col FROM search_vocab");
     RETURN_IF_ERROR(scan.status());
     int rc;
     while ((rc = sqlite3_step(scan.get())) == SQLITE_ROW) {
@@ -376,13 +379,14 @@ Status SearchIndex::RebuildImpacts() {
       list.back().frequency += weight;
       ++lengths[item];
     }
-    if (rc != SQLITE_DONE) return InternalError("search: {}", sqlite3_errmsg(db_->handle()));
+    if (rc != SQLITE_DONE)
+      return InternalError("search: {}", sqlite3_errmsg(db_->sqlite()->handle()));
   }
   double documents = static_cast<double>(lengths.size());
   double total = 0;
   for (const auto& [item, length] : lengths) total += static_cast<double>(length);
   double average = documents > 0 ? total / documents : 1;
-  Statement insert(db_->handle(), "INSERT INTO search_impacts VALUES (?, ?, ?)");
+  Statement insert(db_->sqlite()->handle(), "INSERT INTO search_impacts VALUES (?, ?, ?)");
   RETURN_IF_ERROR(insert.status());
   for (size_t t = 0; t < terms.size(); ++t) {
     double n = static_cast<double>(postings[t].size());
@@ -442,7 +446,7 @@ const char* kHitColumns = "i.kind, i.ref, i.source, i.tbl, i.col, i.detail, i.de
 
 Result<std::vector<SearchIndex::QueryWord>> SearchIndex::ResolveWords(std::string_view text) {
   std::vector<QueryWord> words;
-  QueryTokenizer tokenizer(db_->handle());
+  QueryTokenizer tokenizer(db_->sqlite()->handle());
   if (!tokenizer.ok()) return InternalError("search: the FTS5 porter tokenizer is missing");
   std::set<std::string> seen;
   for (auto& word : Words(text)) {

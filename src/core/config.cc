@@ -162,6 +162,82 @@ Status ParseLlm(const YAML::Node& key_node, const YAML::Node& node, const std::s
   return OkStatus();
 }
 
+}  // namespace
+
+Status CheckStateUrl(const std::string& url) {
+  std::string rest;
+  for (const char* scheme : {"postgresql://", "postgres://"}) {
+    if (url.rfind(scheme, 0) == 0) rest = url.substr(std::string(scheme).size());
+  }
+  if (rest.empty()) {
+    return InvalidArgumentError("expected a postgres:// URL, got '{}'", url);
+  }
+  // user:password@host: the password belongs in an ${ENV_VAR} (state.password) or PGPASSWORD.
+  const size_t at = rest.find('@');
+  const size_t slash = rest.find('/');
+  if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
+      rest.substr(0, at).find(':') != std::string::npos) {
+    return InvalidArgumentError(
+        "the URL must not carry a password: write it as state.password: \"${{ENV_VAR}}\" (or set "
+        "PGPASSWORD)");
+  }
+  if (rest.find("password=") != std::string::npos) {
+    return InvalidArgumentError(
+        "the URL must not carry a password parameter: write it as state.password: "
+        "\"${{ENV_VAR}}\" (or set PGPASSWORD)");
+  }
+  return OkStatus();
+}
+
+namespace {
+
+Status ParseState(const YAML::Node& key_node, const YAML::Node& node, const std::string& file,
+                  std::optional<StateSettings>* out) {
+  StateSettings state;
+  state.mark = MarkOf(key_node.Mark(), file);
+  if (node.IsNull()) return OkStatus();  // `state:` with everything commented out: embedded
+  if (!node.IsMap()) {
+    return ErrorAtMark(
+        state.mark, "state", StatusCode::kInvalidArgument,
+        fmt::format("expected a mapping with url (and password), got {}", NodeTypeName(node)));
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string dotted = "state." + key;
+    const ConfigMark mark = MarkOf(entry.first.Mark(), file);
+    if (key != "url" && key != "password") {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         "unknown key (expected url or password)");
+    }
+    if (!entry.second.IsScalar()) {
+      return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                         fmt::format("expected a scalar, got {}", NodeTypeName(entry.second)));
+    }
+    const std::string value = entry.second.Scalar();
+    if (key == "url") {
+      Status valid = CheckStateUrl(value);
+      if (!valid.ok()) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                           std::string(valid.message()));
+      }
+      state.url = value;
+    } else {
+      if (!value.empty() && !IsEnvReference(value)) {
+        return ErrorAtMark(mark, dotted, StatusCode::kInvalidArgument,
+                           "secrets must be written as an ${ENV_VAR} reference, never in "
+                           "clear text");
+      }
+      state.password = value;
+    }
+  }
+  if (state.url.empty()) {
+    return ErrorAtMark(state.mark, "state.url", StatusCode::kInvalidArgument,
+                       "missing required key 'url'");
+  }
+  *out = std::move(state);
+  return OkStatus();
+}
+
 Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_node,
                                  const YAML::Node& node, const std::filesystem::path& file) {
   const std::string file_name = file.string();
@@ -384,9 +460,12 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
         }
       } else if (key == "llm") {
         RETURN_IF_ERROR(ParseLlm(entry.first, entry.second, file_name, &config.llm));
+      } else if (key == "state") {
+        RETURN_IF_ERROR(ParseState(entry.first, entry.second, file_name, &config.state));
       } else {
         return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
-                           "unknown key (expected version, limits, policy, sources or llm)");
+                           "unknown key (expected version, limits, policy, sources, llm or "
+                           "state)");
       }
     }
   } catch (const YAML::Exception& e) {

@@ -15,6 +15,10 @@
 //     model: qwen2.5-7b-instruct
 //     api_key: "${LLM_API_KEY}"    # optional; only as an ${ENV_VAR} reference
 //     timeout_ms: 30000
+//   state:                         # optional: the state in PostgreSQL (default:
+//   .cairn/state.sqlite)
+//     url: postgres://cairn@127.0.0.1:5432/cairn
+//     password: "${CAIRN_STATE_PASSWORD}"   # optional; only as an ${ENV_VAR} reference
 //
 // Guarantees:
 //   * Every error names the file, line and column (1-based) and the dotted key, e.g.
@@ -102,6 +106,18 @@ struct LlmSettings {
   ConfigMark mark;  // of the `llm` key
 };
 
+// Where the state lives when it is not the embedded SQLite file: a PostgreSQL database shared by
+// every node. ParseConfig guarantees: url starts with postgres:// or postgresql:// and carries no
+// password; password empty or exactly one `${NAME}` reference (expanded when the state opens).
+struct StateSettings {
+  std::string url;
+  std::string password;  // as written: "${VAR}", or empty (libpq's PGPASSWORD / ~/.pgpass)
+  ConfigMark mark;       // of the `state` key (or "--state" when set on the command line)
+};
+
+// Checks a state URL as ParseConfig does; InvalidArgument saying what is wrong.
+Status CheckStateUrl(const std::string& url);
+
 struct Config {
   std::filesystem::path file;       // absolute path of cairn.yaml
   std::filesystem::path state_dir;  // .cairn/ beside it
@@ -110,7 +126,8 @@ struct Config {
   std::filesystem::path policy_file;
   Limits limits;
   std::vector<SourceConfig> sources;
-  std::optional<LlmSettings> llm;  // absent when cairn.yaml has no (or an empty) `llm:` section
+  std::optional<LlmSettings> llm;      // absent when cairn.yaml has no (or an empty) `llm:` section
+  std::optional<StateSettings> state;  // absent: the embedded state in state_dir
 
   const SourceConfig* FindSource(const std::string& name) const;
 };

@@ -875,11 +875,14 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<store::StateDb> db,
                                              const KeyPair* key) {
   if (db == nullptr || clock == nullptr)
     return InvalidArgumentError("Ledger::Open needs a db and a clock");
+  if (db->sqlite() == nullptr) {
+    return UnimplementedError("the ledger is not yet stored in {}", db->Describe());
+  }
   RETURN_IF_ERROR(
       db->Query("PRAGMA synchronous = FULL", {}, [](const store::Row&) { return OkStatus(); }));
   RETURN_IF_ERROR(db->Migrate("ledger", kMigrations).status());
   // Fill the subtree cache if entries were stored without it (one pass, once).
-  sqlite3* handle = db->handle();
+  sqlite3* handle = db->sqlite()->handle();
   ASSIGN_OR_RETURN(const uint64_t size, NextSeq(handle));
   ASSIGN_OR_RETURN(const uint64_t cached_end, CachedEnd(handle, size));
   if (CacheBehind(cached_end, size)) {
@@ -901,7 +904,7 @@ Result<int64_t> Ledger::Append(Entry entry) {
 Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
   for (const Entry& e : entries) RETURN_IF_ERROR(CheckEntry(e));
   std::vector<int64_t> seqs;
-  sqlite3* db = db_->handle();
+  sqlite3* db = db_->sqlite()->handle();
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     seqs.clear();
     ASSIGN_OR_RETURN(const uint64_t first, NextSeq(db));
@@ -948,7 +951,7 @@ Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
   return seqs;
 }
 
-Result<uint64_t> Ledger::Size() { return NextSeq(db_->handle()); }
+Result<uint64_t> Ledger::Size() { return NextSeq(db_->sqlite()->handle()); }
 
 Result<TreeHead> Ledger::Head(uint64_t tree_size) {
   ASSIGN_OR_RETURN(uint64_t size, Size());
@@ -957,7 +960,7 @@ Result<TreeHead> Ledger::Head(uint64_t tree_size) {
   }
   Hash root = Sha256("");
   if (tree_size > 0) {
-    StoredTree tree(db_->handle(), tree_size);
+    StoredTree tree(db_->sqlite()->handle(), tree_size);
     ASSIGN_OR_RETURN(root, tree.Root(0, tree_size));
   }
   return TreeHead{tree_size, ToHex(root), clock_->NowUtc()};
@@ -1033,7 +1036,7 @@ Result<VerifyReport> Ledger::Verify(const PublicKey* key,
 
   // The cached subtree hashes are compared with the recomputed tree as it completes each
   // subtree; both streams are ordered by (leaf_end, height).
-  sqlite3* db = db_->handle();
+  sqlite3* db = db_->sqlite()->handle();
   ASSIGN_OR_RETURN(Statement cache, Prepare(db,
                                             "SELECT leaf_end, height, hash FROM ledger_subtrees "
                                             "ORDER BY leaf_end, height"));
@@ -1081,10 +1084,10 @@ Result<VerifyReport> Ledger::Verify(const PublicKey* key,
   // Chunks are scanned on worker threads when there are several (each worker has its own
   // connection; rows below `size` are only ever appended, so their snapshots agree), else here.
   std::optional<ParallelScan> parallel;
-  if (chunks >= 2 && db_->path() != ":memory:") {
+  if (chunks >= 2 && db_->sqlite()->path() != ":memory:") {
     const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
     parallel.emplace();
-    if (!parallel->Start(db_->path(), size, threads)) parallel.reset();
+    if (!parallel->Start(db_->sqlite()->path(), size, threads)) parallel.reset();
   }
   Statement local{nullptr, sqlite3_finalize};
   if (!parallel) {
@@ -1202,7 +1205,7 @@ Result<InclusionProofData> Ledger::Prove(uint64_t seq, uint64_t tree_size) {
     return InvalidArgumentError("no proof of entry {} in a tree of {} (the ledger has {})", seq,
                                 tree_size, size);
   }
-  StoredTree tree(db_->handle(), tree_size);
+  StoredTree tree(db_->sqlite()->handle(), tree_size);
   std::vector<Hash> leaf;
   RETURN_IF_ERROR(tree.ReadLeaves(seq, seq + 1, &leaf));
   ASSIGN_OR_RETURN(std::vector<Hash> path,
@@ -1219,7 +1222,7 @@ Result<ConsistencyProofData> Ledger::Consistency(uint64_t old_size, uint64_t new
     return InvalidArgumentError("no consistency proof from {} to {} (the ledger has {})", old_size,
                                 new_size, size);
   }
-  StoredTree tree(db_->handle(), new_size);
+  StoredTree tree(db_->sqlite()->handle(), new_size);
   ASSIGN_OR_RETURN(std::vector<Hash> proof,
                    ConsistencyProofFromRoots(new_size, old_size, [&](uint64_t begin, uint64_t end) {
                      return tree.Root(begin, end);

@@ -228,7 +228,7 @@ TEST_F(PrincipalStoreTest, HugeTokenIsRefusedQuicklyWithoutDatabaseAccess) {
   const std::string secret = Issue("ops1");
   const std::string huge = secret + std::string(1 << 20, 'A');
   int statements = 0;
-  sqlite3_trace_v2(db_->handle(), SQLITE_TRACE_STMT, CountStatement, &statements);
+  sqlite3_trace_v2(db_->sqlite()->handle(), SQLITE_TRACE_STMT, CountStatement, &statements);
   const auto start = std::chrono::steady_clock::now();
   Result<engine::Principal> result = store_->Authenticate(huge);
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -242,7 +242,7 @@ TEST_F(PrincipalStoreTest, HugeTokenIsRefusedQuicklyWithoutDatabaseAccess) {
   // A well-formed one does reach the database.
   EXPECT_TRUE(store_->Authenticate(secret).ok());
   EXPECT_GT(statements, 0);
-  sqlite3_trace_v2(db_->handle(), 0, nullptr, nullptr);
+  sqlite3_trace_v2(db_->sqlite()->handle(), 0, nullptr, nullptr);
 }
 
 TEST_F(PrincipalStoreTest, WellFormedButUnknownToken) {

@@ -85,7 +85,7 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
   // head every 10 s when something was appended, and at shutdown.
   const std::filesystem::path& state = first.config().state_dir;
   ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> ledger_db,
-                   store::StateDb::Open(state / "state.sqlite"));
+                   store::StateDb::OpenConfigured(first.config()));
   ASSIGN_OR_RETURN(ledger::KeyPair key, ledger::KeyPair::LoadOrCreate(state / "ledger.key"));
   ledger::SystemClock clock;
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -68,6 +69,13 @@ std::string SessionKey(const engine::Principal& principal, std::string_view ingr
 Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& config_path) {
   std::unique_ptr<Workspace> ws(new Workspace(config_path));
   ASSIGN_OR_RETURN(Config config, LoadConfig(config_path));
+  // `cairn --state URL` (or CAIRN_STATE) puts the state in PostgreSQL whatever cairn.yaml says;
+  // its password comes from PGPASSWORD or ~/.pgpass, never from the command line.
+  if (const char* url = std::getenv("CAIRN_STATE"); url != nullptr && *url != '\0') {
+    Status valid = CheckStateUrl(url);
+    if (!valid.ok()) return InvalidArgumentError("--state / CAIRN_STATE: {}", valid.message());
+    config.state = StateSettings{url, "", ConfigMark{"CAIRN_STATE", 0, 0}};
+  }
   ASSIGN_OR_RETURN(ws->catalog_, engine::Catalog::Create(std::move(config)));
   return ws;
 }
@@ -78,7 +86,7 @@ Workspace::~Workspace() {
 
 Result<store::StateDb*> Workspace::StateDb() {
   if (state_ == nullptr) {
-    ASSIGN_OR_RETURN(state_, store::StateDb::Open(config().state_dir / "state.sqlite"));
+    ASSIGN_OR_RETURN(state_, store::StateDb::OpenConfigured(config()));
   }
   return state_.get();
 }
@@ -86,8 +94,7 @@ Result<store::StateDb*> Workspace::StateDb() {
 Result<ledger::Ledger*> Workspace::Ledger() {
   if (ledger_ == nullptr) {
     const std::filesystem::path& state = config().state_dir;
-    ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> db,
-                     store::StateDb::Open(state / "state.sqlite"));
+    ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> db, store::StateDb::OpenConfigured(config()));
     ASSIGN_OR_RETURN(ledger::KeyPair key, ledger::KeyPair::LoadOrCreate(state / "ledger.key"));
     key_.emplace(std::move(key));
     ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(std::move(db), &clock_, &*key_));

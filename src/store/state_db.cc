@@ -1,9 +1,8 @@
 #include "store/state_db.h"
 
 namespace cairn::store {
-namespace {
 
-std::string Head(const std::string& sql) {
+std::string StatementHead(const std::string& sql) {
   std::string head = sql.substr(0, 60);
   for (char& c : head) {
     if (c == '\n' || c == '\t') c = ' ';
@@ -11,129 +10,72 @@ std::string Head(const std::string& sql) {
   return sql.size() > 60 ? head + "..." : head;
 }
 
-}  // namespace
-
-std::string Row::Text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return std::string();
-  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
-}
-
-Result<std::unique_ptr<StateDb>> StateDb::Open(const std::filesystem::path& path) {
-  const bool memory = path == ":memory:";
-  if (!memory) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) {
-      return UnavailableError("{}: cannot create the state directory: {}",
-                              path.parent_path().string(), ec.message());
-    }
-  }
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return UnavailableError("{}: cannot open the state database: {}", path.string(), message);
-  }
-  auto state = std::unique_ptr<StateDb>(new StateDb(db, path));
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
-    Status status = state->Query(pragma, {}, [](const Row&) { return OkStatus(); });
-    if (!status.ok()) {
-      if (status.code() == StatusCode::kDataLoss) return status;
-      return Status(status.code(), fmt::format("{}: {}", path.string(), status.message()));
-    }
-  }
-  RETURN_IF_ERROR(
-      state
-          ->Exec("CREATE TABLE IF NOT EXISTS cairn_migrations ("
-                 "component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, "
-                 "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')), "
-                 "PRIMARY KEY (component, version))")
-          .status());
-  return state;
-}
-
-StateDb::~StateDb() { sqlite3_close_v2(db_); }
-
-Status StateDb::Error(int rc, const std::string& sql) const {
-  std::string message =
-      fmt::format("state database {}: {} (in: {})", path_.string(), sqlite3_errmsg(db_), Head(sql));
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Status(StatusCode::kAlreadyExists, message);
+std::string PostgresPlaceholders(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int highest = 0;
+  size_t i = 0;
+  const size_t n = sql.size();
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // A quoted string or identifier; a doubled quote stays inside it.
+      const size_t start = i++;
+      while (i < n) {
+        if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) {
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        ++i;
       }
-      return Status(StatusCode::kInvalidArgument, message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status(StatusCode::kUnavailable, message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, message);
-    default:
-      return Status(StatusCode::kInternal, message);
-  }
-}
-
-Result<sqlite3_stmt*> StateDb::Prepare(const std::string& sql, const std::vector<Param>& params) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) return Error(sqlite3_extended_errcode(db_), sql);
-  for (size_t i = 0; i < params.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    const Param& p = params[i];
-    if (std::holds_alternative<std::nullptr_t>(p)) {
-      sqlite3_bind_null(stmt, index);
-    } else if (const auto* v = std::get_if<int64_t>(&p)) {
-      sqlite3_bind_int64(stmt, index, *v);
-    } else if (const auto* d = std::get_if<double>(&p)) {
-      sqlite3_bind_double(stmt, index, *d);
+      out.append(sql, start, i - start);
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      const size_t end = sql.find('\n', i);
+      const size_t stop = end == std::string::npos ? n : end;
+      out.append(sql, i, stop - i);
+      i = stop;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      const size_t end = sql.find("*/", i + 2);
+      const size_t stop = end == std::string::npos ? n : end + 2;
+      out.append(sql, i, stop - i);
+      i = stop;
+    } else if (c == '?') {
+      ++i;
+      int number = 0;
+      bool explicit_number = false;
+      while (i < n && sql[i] >= '0' && sql[i] <= '9') {
+        number = number * 10 + (sql[i] - '0');
+        explicit_number = true;
+        ++i;
+      }
+      if (!explicit_number) number = highest + 1;
+      highest = std::max(highest, number);
+      out += '$';
+      out += std::to_string(number);
     } else {
-      const std::string& s = std::get<std::string>(p);
-      sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      out += c;
+      ++i;
     }
   }
-  return stmt;
+  return out;
 }
 
-Result<int64_t> StateDb::Exec(const std::string& sql, const std::vector<Param>& params) {
-  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+Result<std::unique_ptr<StateDb>> StateDb::OpenConfigured(const Config& config) {
+  if (!config.state) return Open(config.state_dir / "state.sqlite");
+  std::string password;
+  if (!config.state->password.empty()) {
+    Result<std::string> expanded = ExpandEnv(config.state->password);
+    if (!expanded.ok()) {
+      return InvalidArgumentError("{}: state.password: {}", config.state->mark.ToString(),
+                                  expanded.status().message());
+    }
+    password = *expanded;
   }
-  Status status = rc == SQLITE_DONE ? OkStatus() : Error(sqlite3_extended_errcode(db_), sql);
-  sqlite3_finalize(stmt);
-  RETURN_IF_ERROR(status);
-  return static_cast<int64_t>(sqlite3_changes64(db_));
-}
-
-Status StateDb::Query(const std::string& sql, const std::vector<Param>& params,
-                      const std::function<Status(const Row&)>& row) {
-  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    RETURN_IF_ERROR(row(Row(stmt)));
-  }
-  if (rc != SQLITE_DONE) return Error(sqlite3_extended_errcode(db_), sql);
-  return OkStatus();
-}
-
-Status StateDb::Transaction(const std::function<Status()>& body) {
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE").status());
-  Status status = body();
-  if (status.ok()) {
-    Result<int64_t> commit = Exec("COMMIT");
-    if (commit.ok()) return OkStatus();
-    status = commit.status();
-  }
-  (void)Exec("ROLLBACK");
-  return status;
+  return OpenPostgres(config.state->url, password);
 }
 
 Result<int> StateDb::Version(const std::string& component) {
@@ -149,8 +91,6 @@ Result<int> StateDb::Version(const std::string& component) {
 
 Result<int> StateDb::Migrate(const std::string& component,
                              const std::vector<Migration>& migrations) {
-  ASSIGN_OR_RETURN(int current, Version(component));
-  int applied = 0;
   int previous = 0;
   for (const Migration& migration : migrations) {
     if (migration.version <= previous) {
@@ -158,20 +98,34 @@ Result<int> StateDb::Migrate(const std::string& component,
                            component, migration.version);
     }
     previous = migration.version;
+  }
+  ASSIGN_OR_RETURN(int current, Version(component));
+  if (migrations.empty() || migrations.back().version <= current) return 0;
+  int applied = 0;
+  for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
+    bool done_elsewhere = false;
     RETURN_IF_ERROR(Transaction([&]() -> Status {
-      char* error = nullptr;
-      if (sqlite3_exec(db_, migration.sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-        std::string message = error ? error : sqlite3_errmsg(db_);
-        sqlite3_free(error);
-        return InternalError("state database {}: migration {} {} ('{}') failed: {}", path_.string(),
-                             component, migration.version, migration.name, message);
+      // Another node may have applied it while this one waited for the lock.
+      RETURN_IF_ERROR(LockForMigration());
+      ASSIGN_OR_RETURN(int now, Version(component));
+      if (migration.version <= now) {
+        done_elsewhere = true;
+        return OkStatus();
+      }
+      const std::string& script = dialect() == Dialect::kPostgres && !migration.postgres.empty()
+                                      ? migration.postgres
+                                      : migration.sql;
+      Status status = ExecScript(script);
+      if (!status.ok()) {
+        return InternalError("state database {}: migration {} {} ('{}') failed: {}", Describe(),
+                             component, migration.version, migration.name, status.message());
       }
       return Exec("INSERT INTO cairn_migrations (component, version, name) VALUES (?, ?, ?)",
                   {component, static_cast<int64_t>(migration.version), migration.name})
           .status();
     }));
-    ++applied;
+    if (!done_elsewhere) ++applied;
   }
   return applied;
 }
