@@ -3,6 +3,8 @@
 #
 #   scripts/pg.sh start   # initdb into $CAIRN_PG_DIR (a temp dir), start on 127.0.0.1:$CAIRN_PG_PORT
 #   scripts/pg.sh stop    # stop it and remove the directory
+#   scripts/pg.sh pause   # stop it, keeping its data (a restart's first half)
+#   scripts/pg.sh resume  # start it again on the same data
 #   scripts/pg.sh env     # print the export lines the tests read (eval "$(scripts/pg.sh env)")
 #
 # initdb refuses to run as root, so as root the server runs as the unprivileged system user
@@ -60,7 +62,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 shared_buffers = 256MB
-max_connections = 100
+max_connections = 400
 CONF
   as_pg "$PG_BIN/pg_ctl" -D "$CAIRN_PG_DIR/data" -l "$CAIRN_PG_DIR/server.log" -w start >/dev/null
   as_pg "$PG_BIN/psql" -h "$CAIRN_PG_DIR" -p "$CAIRN_PG_PORT" -U cairn -d postgres -qAt \
@@ -75,9 +77,20 @@ stop() {
   rm -rf "$CAIRN_PG_DIR"
 }
 
+# Stops the server but keeps its data, and starts it again: what a PostgreSQL restart looks like
+# to the nodes connected to it (the multi-node tests use a private server for this).
+pause() {
+  as_pg "$PG_BIN/pg_ctl" -D "$CAIRN_PG_DIR/data" -m fast -w stop >/dev/null
+}
+resume() {
+  as_pg "$PG_BIN/pg_ctl" -D "$CAIRN_PG_DIR/data" -l "$CAIRN_PG_DIR/server.log" -w start >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  pause) pause ;;
+  resume) resume ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|env" >&2; exit 2 ;;
 esac

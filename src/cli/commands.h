@@ -76,6 +76,7 @@ struct Cli {
   std::string config_path = "cairn.yaml";
   std::string format_name = "table";
   std::string token;  // --token
+  std::string state;  // --state: the state in PostgreSQL (exported as CAIRN_STATE)
   bool verbose = false;
 
   // Adds --format/-f (table, csv, json, jsonl) to `command`.
@@ -89,6 +90,7 @@ void RegisterDiscoveryCommands(Cli* cli);  // discovery_commands.cc: discover, j
 void RegisterPathCommands(Cli* cli);       // path_commands.cc: path, graph
 void RegisterLedgerCommands(Cli* cli);     // ledger_commands.cc: ledger tail|show|search|
                                            // verify|prove|consistency|sign
+void RegisterStateCommands(Cli* cli);      // state_commands.cc: state show|migrate
 void RegisterMemoryCommands(Cli* cli);     // memory_commands.cc: search, remember, recall,
                                            // glossary, export-context
 void RegisterPrincipalCommands(Cli* cli);  // principal_commands.cc: principal add|list|disable,

@@ -86,6 +86,8 @@ std::function<void()> Cli::Run(std::function<Status(Format)> body) {
   return [this, body = std::move(body)]() {
     if (verbose) spdlog::set_level(spdlog::level::debug);
     env.config_path = config_path;
+    // Every workspace this process opens (the server's workers, its resume loop) reads it.
+    if (!state.empty()) ::setenv("CAIRN_STATE", state.c_str(), 1);
     if (!token.empty()) {
       env.token = token;
     } else if (const char* from_env = std::getenv("CAIRN_TOKEN"); from_env != nullptr) {
@@ -355,6 +357,10 @@ int Main(int argc, char** argv) {
                  "Configuration file (state goes to .cairn/ beside it)")
       ->capture_default_str();
   app.add_flag("-v,--verbose", cli.verbose, "Log diagnostics to stderr");
+  app.add_option("--state", cli.state,
+                 "Keep the state in this PostgreSQL database (postgres://user@host:port/db; "
+                 "password from PGPASSWORD or ~/.pgpass) instead of cairn.yaml's state: or "
+                 ".cairn/state.sqlite (default: $CAIRN_STATE)");
   app.add_option("--token", cli.token,
                  "Act as the principal of this token (default: $CAIRN_TOKEN, else the local "
                  "administrator)");
@@ -456,6 +462,7 @@ int Main(int argc, char** argv) {
   RegisterPrincipalCommands(&cli);
   RegisterPolicyCommands(&cli);
   RegisterLedgerCommands(&cli);
+  RegisterStateCommands(&cli);
   RegisterServeCommands(&cli);
   RegisterWorkflowCommands(&cli);
 

@@ -108,6 +108,7 @@ class Policy : public engine::AccessPolicy {
   void set_confirmed_labels(std::map<std::string, engine::Label> labels) {
     confirmed_labels_ = std::move(labels);
   }
+  const std::map<std::string, engine::Label>& confirmed_labels() const { return confirmed_labels_; }
   // Where approved declassifications are looked up (not owned); none when null.
   void set_declassifications(const Declassifications* store) { declassifications_ = store; }
 

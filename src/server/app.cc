@@ -135,6 +135,13 @@ Status Serve(const std::filesystem::path& config_path, ServeOptions options, std
       response.route = "/metrics";
       return response;
     }
+    // A policy changed on disk or through another node is in force within
+    // Workspace::kPolicyRefresh; checked between this worker's requests, so none sees a mix.
+    if (Status refreshed = api.workspace().RefreshPolicy(operator_principal, "serve");
+        !refreshed.ok()) {
+      std::cerr << "cairn: policy reload failed, the previous policy stays in force: "
+                << refreshed.ToString() << std::endl;
+    }
     if (path == "/mcp") return mcp.Handle(request, api);
     if (path == "/ui" || path.rfind("/ui/", 0) == 0) return ui.Handle(request, api);
     if (path == "/openapi.json" || path == "/api" || path.rfind("/api/", 0) == 0) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "service/state_copy.h"
 #include "service/workflow_host.h"
 
 namespace cairn::service {
@@ -154,8 +155,46 @@ Result<policy::Policy*> Workspace::Policy(const engine::Principal& acting,
           "allow: in force from now"));
     }
     policy_ = std::move(loaded);
+    policy_file_stamp_ = PolicyFileStamp();
+    policy_checked_ = std::chrono::steady_clock::now();
   }
   return policy_.get();
+}
+
+std::string Workspace::PolicyFileStamp() const {
+  std::error_code ec;
+  const std::filesystem::path& file = config().policy_file;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) return "missing";
+  const auto written = std::filesystem::last_write_time(file, ec);
+  if (ec) return "missing";
+  return fmt::format("{}:{}", size, written.time_since_epoch().count());
+}
+
+Status Workspace::RefreshPolicy(const engine::Principal& acting, std::string_view ingress) {
+  if (policy_ == nullptr) return OkStatus();  // loaded fresh on first use
+  const auto now = std::chrono::steady_clock::now();
+  if (now - policy_checked_ < kPolicyRefresh) return OkStatus();
+  policy_checked_ = now;
+  bool changed = PolicyFileStamp() != policy_file_stamp_;
+  if (!changed) {
+    // Labels confirmed through another node (or another process) change what masks apply.
+    ASSIGN_OR_RETURN(policy::Declassifications * store, Declassifications());
+    ASSIGN_OR_RETURN(auto confirmed, store->Confirmed());
+    changed = confirmed != policy_->confirmed_labels();
+  }
+  if (!changed) return OkStatus();
+  // Load the new policy beside the old one: a broken file keeps the old one in force (and says
+  // so in the log of the caller), never a mix.
+  std::unique_ptr<policy::Policy> old = std::move(policy_);
+  Result<policy::Policy*> loaded = Policy(acting, ingress);
+  if (!loaded.ok()) {
+    policy_ = std::move(old);
+    policy_file_stamp_ = PolicyFileStamp();  // do not retry a broken file every request
+    return loaded.status();
+  }
+  sessions_.clear();  // they were bound to the old policy
+  return OkStatus();
 }
 
 Result<engine::Principal> Workspace::Authenticate(std::string_view token) {
@@ -175,8 +214,13 @@ Result<std::unique_ptr<engine::Session>> Workspace::OpenSession(const engine::Pr
   ASSIGN_OR_RETURN(ledger::Recorder * recorder, Recorder());
   ASSIGN_OR_RETURN(policy::Policy * policy, Policy(principal, ingress));
   if (!mask_key_) {
-    ASSIGN_OR_RETURN(std::string key, LoadOrCreateMaskKey(config().state_dir / "mask.key"));
-    mask_key_ = std::move(key);
+    // Every node of a PostgreSQL state must hash masked values alike: the key lives there.
+    ASSIGN_OR_RETURN(store::StateDb * db, StateDb());
+    if (db->dialect() == store::Dialect::kPostgres) {
+      ASSIGN_OR_RETURN(mask_key_, SharedMaskKey(db));
+    } else {
+      ASSIGN_OR_RETURN(mask_key_, LoadOrCreateMaskKey(config().state_dir / "mask.key"));
+    }
   }
   ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog_.get(), principal));
   session->set_mask_key(*mask_key_);

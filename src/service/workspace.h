@@ -9,6 +9,7 @@
 // Appends go to the ledger on this workspace's own connection unless set_recorder() names a
 // shared one (a server's GroupCommitter).
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -66,6 +67,14 @@ class Workspace {
   // attributed to `acting` (who first acted under it) through `ingress`.
   Result<policy::Policy*> Policy(const engine::Principal& acting, std::string_view ingress);
 
+  // Between requests: reloads the policy if policy.yaml changed or labels were confirmed since
+  // it was loaded (checked at most every kPolicyRefresh), so a change made on one node is in
+  // force on every node within that delay. The swap is atomic for this workspace's requests
+  // (each runs under the old or the new policy); cached sessions are dropped. A broken new
+  // file keeps the old policy and returns the error.
+  static constexpr std::chrono::milliseconds kPolicyRefresh{2000};
+  Status RefreshPolicy(const engine::Principal& acting, std::string_view ingress);
+
   // The principal of a bearer token: Unauthenticated for a malformed, unknown, expired or
   // revoked token or a disabled principal.
   Result<engine::Principal> Authenticate(std::string_view token);
@@ -110,6 +119,9 @@ class Workspace {
   std::unique_ptr<policy::PrincipalStore> principals_;
   std::unique_ptr<policy::Declassifications> declassifications_;
   std::unique_ptr<policy::Policy> policy_;
+  std::string PolicyFileStamp() const;
+  std::string policy_file_stamp_;  // size and mtime of policy.yaml when loaded
+  std::chrono::steady_clock::time_point policy_checked_;
   std::optional<std::string> mask_key_;
   std::map<std::string, std::unique_ptr<engine::Session>> sessions_;
   std::unique_ptr<workflow::Host> workflow_host_;

@@ -111,6 +111,9 @@ namespace internal {
 class CaseLocks;
 }  // namespace internal
 
+// Applies the "workflow" migrations to `db` (what Workflows::Open does first).
+Status MigrateState(store::StateDb* db);
+
 class Workflows {
  public:
   // Applies the "workflow" migrations. `host` is borrowed and must outlive this object.

@@ -409,7 +409,25 @@ class PolicyCliTest : public ::testing::TestWithParam<SuiteRun> {
  protected:
   void TearDown() override {
     installations_.clear();  // kills servers a failed test left running
+    for (const std::string& db : state_databases_) {
+      PgAdmin("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
     if (!root_.empty()) fs::remove_all(root_);
+  }
+
+  // With CAIRN_E2E_STATE=postgres (the suite's second run, tests/CMakeLists.txt), every
+  // installation keeps its state in an empty PostgreSQL database of its own on the test server.
+  static bool PostgresState() {
+    const char* mode = std::getenv("CAIRN_E2E_STATE");
+    return mode != nullptr && std::string(mode) == "postgres";
+  }
+  static int PgAdmin(const std::string& sql) {
+    const std::string command =
+        "PGPASSWORD=\"$CAIRN_TEST_PG_PASSWORD\" psql -h \"$CAIRN_TEST_PG_HOST\" -p "
+        "\"$CAIRN_TEST_PG_PORT\" -U \"$CAIRN_TEST_PG_USER\" -d \"$CAIRN_TEST_PG_DB\" -qAt -c " +
+        e2e::ShellQuote(sql) + " >/dev/null";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   // Runs cairn in `dir` with `args`, `stdin_text` on stdin, as the principal of `token` (the
@@ -440,7 +458,20 @@ class PolicyCliTest : public ::testing::TestWithParam<SuiteRun> {
     e2e::Outcome init = Cairn(installation.dir, {"init"});
     ASSERT_EQ(init.exit_code, 0) << init.err;
     // `cairn init` wrote an example cairn.yaml: replace it with the file's.
-    e2e::WriteFile(installation.dir / "cairn.yaml", file.config_yaml);
+    std::string config = file.config_yaml;
+    if (PostgresState()) {
+      std::random_device rd;
+      const std::string db = "cairn_e2e_" + std::to_string(rd() % 1000000000);
+      ASSERT_EQ(PgAdmin("CREATE DATABASE " + db), 0) << "cannot create " << db;
+      state_databases_.push_back(db);
+      const char* host = std::getenv("CAIRN_TEST_PG_HOST");
+      const char* port = std::getenv("CAIRN_TEST_PG_PORT");
+      const char* user = std::getenv("CAIRN_TEST_PG_USER");
+      config += fmt::format(
+          "\nstate:\n  url: postgres://{}@{}:{}/{}\n  password: \"${{CAIRN_TEST_PG_PASSWORD}}\"\n",
+          user ? user : "", host ? host : "", port ? port : "", db);
+    }
+    e2e::WriteFile(installation.dir / "cairn.yaml", config);
     fs::copy_file(file.policy_file, installation.dir / "policy.yaml",
                   fs::copy_options::overwrite_existing);
     installations_.push_back(std::move(installation));
@@ -566,6 +597,7 @@ class PolicyCliTest : public ::testing::TestWithParam<SuiteRun> {
 
   fs::path root_;
   std::vector<Installation> installations_;
+  std::vector<std::string> state_databases_;
   std::string admin_token_;  // REST and MCP: the administrator's token in installation 0
 };
 
@@ -583,6 +615,11 @@ TEST_P(PolicyCliTest, Passes) {
   ASSERT_TRUE(fs::exists(file.policy_file)) << file.policy_file;
   for (const auto& [name, value] : file.env) setenv(name.c_str(), value.c_str(), 1);
 
+  if (PostgresState() && std::getenv("CAIRN_TEST_PG_HOST") == nullptr) {
+    const char* require = std::getenv("CAIRN_REQUIRE_PG");
+    if (require != nullptr && std::string(require) == "1") FAIL() << "no test PostgreSQL";
+    GTEST_SKIP() << "no test PostgreSQL (CAIRN_TEST_PG_HOST unset)";
+  }
   std::random_device rd;
   root_ = fs::temp_directory_path() / ("cairn-policy-cli-" + std::to_string(rd()));
   fs::create_directories(root_);

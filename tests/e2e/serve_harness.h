@@ -152,9 +152,9 @@ inline bool ParseResponse(const std::string& raw, bool eof, HttpReply* reply, st
 
 }  // namespace internal
 
-// POSTs `body` to http://127.0.0.1:`port``target` on a fresh connection (Connection: close)
-// with the given extra headers, and reads the whole response within `timeout`.
-inline bool HttpPost(int port, const std::string& target,
+// Sends `method` with `body` to http://127.0.0.1:`port``target` on a fresh connection (Connection:
+// close) with the given extra headers, and reads the whole response within `timeout`.
+inline bool HttpSend(const std::string& method, int port, const std::string& target,
                      const std::vector<std::pair<std::string, std::string>>& headers,
                      const std::string& body, HttpReply* reply, std::string* error,
                      std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
@@ -175,9 +175,9 @@ inline bool HttpPost(int port, const std::string& target,
     *error = "connect to port " + std::to_string(port) + ": " + std::strerror(errno);
     return false;
   }
-  std::string request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\n";
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "\r\n" + body;
   size_t sent = 0;
@@ -223,6 +223,13 @@ inline bool HttpPost(int port, const std::string& target,
 
 // `cairn --config CONFIG serve --port 0 --access-log off --rate 0` as a child process. The
 // destructor kills a server that was not stopped.
+inline bool HttpPost(int port, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers,
+                     const std::string& body, HttpReply* reply, std::string* error,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
+  return HttpSend("POST", port, target, headers, body, reply, error, timeout);
+}
+
 class ServeProcess {
  public:
   ServeProcess() = default;
@@ -328,6 +335,15 @@ class ServeProcess {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     *error = "died of signal " + std::to_string(WTERMSIG(status)) + "; stderr: " + ReadLog();
     return -1;
+  }
+
+  // Kills the server with SIGKILL (no shutdown at all) and reaps it.
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
   }
 
   bool running() const { return pid_ > 0; }
