@@ -1,11 +1,13 @@
 #include "ledger/ledger.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <string_view>
 
 #include "ledger/canonical.h"
+#include "ledger/ledger_store.h"
 #include "ledger/stored_tree.h"
 
 namespace cairn::ledger {
@@ -24,19 +26,40 @@ const std::vector<store::Migration> kMigrations = {
      "CREATE INDEX ledger_entries_time ON ledger_entries (time);"
      "CREATE TABLE ledger_tree_heads ("
      "  tree_size INTEGER PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL,"
+     "  signature TEXT NOT NULL, key_id TEXT NOT NULL);",
+     "CREATE TABLE ledger_entries ("
+     "  seq BIGINT PRIMARY KEY, time TEXT NOT NULL, principal TEXT NOT NULL,"
+     "  action TEXT NOT NULL, subject TEXT NOT NULL, input_digest TEXT NOT NULL,"
+     "  result_digest TEXT NOT NULL, label TEXT NOT NULL, decision TEXT NOT NULL,"
+     "  ingress TEXT NOT NULL, leaf_hash TEXT NOT NULL);"
+     "CREATE INDEX ledger_entries_principal ON ledger_entries (principal, seq);"
+     "CREATE INDEX ledger_entries_time ON ledger_entries (time);"
+     "CREATE TABLE ledger_tree_heads ("
+     "  tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL,"
      "  signature TEXT NOT NULL, key_id TEXT NOT NULL);"},
     // The hash of every complete subtree of 2^height >= 16 leaves, keyed by the end of its leaf
     // range, so that proofs and heads need O(log n) look-ups. Filled for existing entries by
-    // Ledger::Open (CatchUpSubtrees).
+    // Ledger::Open (CatchUpSubtrees). SQLite stores the 32 bytes, PostgreSQL their hex.
     {2, "cached subtree hashes",
      "CREATE TABLE ledger_subtrees ("
      "  leaf_end INTEGER NOT NULL, height INTEGER NOT NULL, hash BLOB NOT NULL,"
-     "  PRIMARY KEY (leaf_end, height)) WITHOUT ROWID;"},
+     "  PRIMARY KEY (leaf_end, height)) WITHOUT ROWID;",
+     "CREATE TABLE ledger_subtrees ("
+     "  leaf_end BIGINT NOT NULL, height INTEGER NOT NULL, hash TEXT NOT NULL,"
+     "  PRIMARY KEY (leaf_end, height));"},
+    // The keys that sign tree heads (one per node), each registered the first time it signs.
+    {3, "signer list",
+     "CREATE TABLE ledger_signers ("
+     "  key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, first_seen TEXT NOT NULL,"
+     "  node TEXT NOT NULL);"},
 };
 
-constexpr char kColumns[] =
-    "seq, time, principal, action, subject, input_digest, result_digest, label, decision, "
-    "ingress, leaf_hash";
+// This machine's host name, naming the node that registered a signing key.
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
 
 bool IsDigest(const std::string& digest) {
   if (digest.empty()) return true;
@@ -86,27 +109,64 @@ std::vector<std::string> ToHexList(const std::vector<Hash>& hashes) {
 
 }  // namespace
 
+Ledger::Ledger(std::unique_ptr<store::StateDb> db, Clock* clock, const KeyPair* key)
+    : db_(std::move(db)), store_(LedgerStore::For(db_.get())), clock_(clock), key_(key) {}
+
+Ledger::~Ledger() = default;
+
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<store::StateDb> db, Clock* clock,
                                              const KeyPair* key) {
   if (db == nullptr || clock == nullptr)
     return InvalidArgumentError("Ledger::Open needs a db and a clock");
-  if (db->sqlite() == nullptr) {
-    return UnimplementedError("the ledger is not yet stored in {}", db->Describe());
-  }
-  RETURN_IF_ERROR(
-      db->Query("PRAGMA synchronous = FULL", {}, [](const store::Row&) { return OkStatus(); }));
-  RETURN_IF_ERROR(db->Migrate("ledger", kMigrations).status());
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(db), clock, key));
+  store::StateDb& state = *ledger->db_;
+  LedgerStore& rows = *ledger->store_;
+  RETURN_IF_ERROR(rows.Setup());
+  RETURN_IF_ERROR(state.Migrate("ledger", kMigrations).status());
   // Fill the subtree cache if entries were stored without it (one pass, once).
-  sqlite3* handle = db->sqlite()->handle();
-  ASSIGN_OR_RETURN(const uint64_t size, NextSeq(handle));
-  ASSIGN_OR_RETURN(const uint64_t cached_end, CachedEnd(handle, size));
+  ASSIGN_OR_RETURN(const uint64_t size, rows.NextSeq());
+  ASSIGN_OR_RETURN(const uint64_t cached_end, rows.CachedEnd(size));
   if (CacheBehind(cached_end, size)) {
-    RETURN_IF_ERROR(db->Transaction([&]() -> Status {
-      ASSIGN_OR_RETURN(uint64_t now, NextSeq(handle));
-      return CatchUpSubtrees(handle, now);
+    RETURN_IF_ERROR(state.Transaction([&]() -> Status {
+      RETURN_IF_ERROR(rows.LockForAppend());
+      ASSIGN_OR_RETURN(uint64_t now, rows.NextSeq());
+      return CatchUpSubtrees(&rows, now);
     }));
   }
-  return std::unique_ptr<Ledger>(new Ledger(std::move(db), clock, key));
+  // Heads signed before the signer list existed name this node's key: list it.
+  if (key != nullptr) {
+    bool unlisted = false;
+    RETURN_IF_ERROR(state.Query(
+        "SELECT EXISTS (SELECT 1 FROM ledger_tree_heads WHERE key_id = ?1) AND NOT EXISTS "
+        "(SELECT 1 FROM ledger_signers WHERE key_id = ?1)",
+        {key->public_key().key_id()}, [&](const store::Row& row) {
+          unlisted = row.Int(0) != 0;
+          return OkStatus();
+        }));
+    if (unlisted) RETURN_IF_ERROR(ledger->RegisterSigner());
+  }
+  return ledger;
+}
+
+Status Ledger::RegisterSigner() {
+  const PublicKey& pub = key_->public_key();
+  return db_
+      ->Exec(
+          "INSERT INTO ledger_signers (key_id, public_key, first_seen, node) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (key_id) DO NOTHING",
+          {pub.key_id(), pub.pem(), clock_->NowUtc(), HostName()})
+      .status();
+}
+
+Result<std::vector<Signer>> Ledger::Signers() {
+  std::vector<Signer> out;
+  RETURN_IF_ERROR(db_->Query(
+      "SELECT key_id, public_key, first_seen, node FROM ledger_signers ORDER BY first_seen, key_id",
+      {}, [&](const store::Row& r) {
+        out.push_back(Signer{r.Text(0), r.Text(1), r.Text(2), r.Text(3)});
+        return OkStatus();
+      }));
+  return out;
 }
 
 Result<int64_t> Ledger::Append(Entry entry) {
@@ -119,20 +179,17 @@ Result<int64_t> Ledger::Append(Entry entry) {
 Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
   for (const Entry& e : entries) RETURN_IF_ERROR(CheckEntry(e));
   std::vector<int64_t> seqs;
-  sqlite3* db = db_->sqlite()->handle();
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
     seqs.clear();
-    ASSIGN_OR_RETURN(const uint64_t first, NextSeq(db));
-    RETURN_IF_ERROR(CatchUpSubtrees(db, first));
-    // One prepared statement for the whole batch (StateDb::Exec would prepare per row).
-    const std::string sql = fmt::format(
-        "INSERT INTO ledger_entries ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kColumns);
-    ASSIGN_OR_RETURN(Statement insert, Prepare(db, sql.c_str()));
+    // The serialisation point of appenders on other connections (nodes): the size is read after
+    // the lock, so each batch starts where the last committed one ended.
+    RETURN_IF_ERROR(store_->LockForAppend());
+    ASSIGN_OR_RETURN(const uint64_t first, store_->NextSeq());
+    RETURN_IF_ERROR(CatchUpSubtrees(store_.get(), first));
     const std::string time = clock_->NowUtc();
     std::vector<Hash> leaves;
     leaves.reserve(entries.size());
     ByteBuffer buffer;
-    char leaf_hex[64];
     int64_t seq = static_cast<int64_t>(first);
     for (Entry& e : entries) {
       e.time = time;
@@ -141,22 +198,10 @@ Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
         return InvalidArgumentError("ledger entry {}: {} is not valid UTF-8", seq, FieldName(bad));
       }
       leaves.push_back(leaf);
-      HexInto(leaves.back(), leaf_hex);
-      sqlite3_stmt* stmt = insert.get();
-      sqlite3_reset(stmt);
-      sqlite3_bind_int64(stmt, 1, seq);
-      int index = 2;
-      for (const std::string* field :
-           {&e.time, &e.principal, &e.action, &e.subject, &e.input_digest, &e.result_digest,
-            &e.label, &e.decision, &e.ingress}) {
-        sqlite3_bind_text(stmt, index++, field->data(), static_cast<int>(field->size()),
-                          SQLITE_STATIC);
-      }
-      sqlite3_bind_text(stmt, index, leaf_hex, sizeof(leaf_hex), SQLITE_TRANSIENT);
-      if (sqlite3_step(stmt) != SQLITE_DONE) return SqliteError(db, "inserting an entry");
       seqs.push_back(seq++);
     }
-    StoredTree tree(db, first);
+    RETURN_IF_ERROR(store_->InsertEntries(first, entries, leaves));
+    StoredTree tree(store_.get(), first);
     tree.SetPending(first, leaves);
     // A subtree that needs a missing or malformed earlier leaf hash is left out of the cache
     // (Verify reports the damage; the append itself is fine).
@@ -166,7 +211,7 @@ Result<std::vector<int64_t>> Ledger::AppendBatch(std::vector<Entry> entries) {
   return seqs;
 }
 
-Result<uint64_t> Ledger::Size() { return NextSeq(db_->sqlite()->handle()); }
+Result<uint64_t> Ledger::Size() { return store_->NextSeq(); }
 
 Result<TreeHead> Ledger::Head(uint64_t tree_size) {
   ASSIGN_OR_RETURN(uint64_t size, Size());
@@ -175,7 +220,7 @@ Result<TreeHead> Ledger::Head(uint64_t tree_size) {
   }
   Hash root = Sha256("");
   if (tree_size > 0) {
-    StoredTree tree(db_->sqlite()->handle(), tree_size);
+    StoredTree tree(store_.get(), tree_size);
     ASSIGN_OR_RETURN(root, tree.Root(0, tree_size));
   }
   return TreeHead{tree_size, ToHex(root), clock_->NowUtc()};
@@ -191,10 +236,13 @@ Result<SignedTreeHead> Ledger::SignTreeHead() {
                      key_->Sign(TreeHeadMessage(head.tree_size, head.root_hash, head.timestamp)));
     signed_head = SignedTreeHead{head.tree_size, head.root_hash, head.timestamp, ToHex(signature),
                                  key_->public_key().key_id()};
+    RETURN_IF_ERROR(RegisterSigner());
     return db_
         ->Exec(
-            "INSERT OR REPLACE INTO ledger_tree_heads (tree_size, root_hash, timestamp, "
-            "signature, key_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO ledger_tree_heads (tree_size, root_hash, timestamp, signature, key_id) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tree_size) DO UPDATE SET "
+            "root_hash = excluded.root_hash, timestamp = excluded.timestamp, "
+            "signature = excluded.signature, key_id = excluded.key_id",
             {static_cast<int64_t>(signed_head.tree_size), signed_head.root_hash,
              signed_head.timestamp, signed_head.signature, signed_head.key_id})
         .status();
@@ -221,7 +269,7 @@ Result<InclusionProofData> Ledger::Prove(uint64_t seq, uint64_t tree_size) {
     return InvalidArgumentError("no proof of entry {} in a tree of {} (the ledger has {})", seq,
                                 tree_size, size);
   }
-  StoredTree tree(db_->sqlite()->handle(), tree_size);
+  StoredTree tree(store_.get(), tree_size);
   std::vector<Hash> leaf;
   RETURN_IF_ERROR(tree.ReadLeaves(seq, seq + 1, &leaf));
   ASSIGN_OR_RETURN(std::vector<Hash> path,
@@ -238,7 +286,7 @@ Result<ConsistencyProofData> Ledger::Consistency(uint64_t old_size, uint64_t new
     return InvalidArgumentError("no consistency proof from {} to {} (the ledger has {})", old_size,
                                 new_size, size);
   }
-  StoredTree tree(db_->sqlite()->handle(), new_size);
+  StoredTree tree(store_.get(), new_size);
   ASSIGN_OR_RETURN(std::vector<Hash> proof,
                    ConsistencyProofFromRoots(new_size, old_size, [&](uint64_t begin, uint64_t end) {
                      return tree.Root(begin, end);
@@ -277,7 +325,8 @@ Result<Record> Ledger::Get(int64_t seq) {
 }
 
 Result<std::vector<Record>> Ledger::Search(const SearchFilter& f) {
-  std::string where = "WHERE 1";
+  const bool postgres = db_->dialect() == store::Dialect::kPostgres;
+  std::string where = "WHERE 1 = 1";
   std::vector<store::Param> params;
   auto add = [&](const std::optional<std::string>& value, const char* condition) {
     if (!value) return;
@@ -287,11 +336,13 @@ Result<std::vector<Record>> Ledger::Search(const SearchFilter& f) {
   };
   add(f.principal, "principal = ?");
   add(f.action, "action = ?");
-  add(f.subject, "instr(subject, ?) > 0");
+  add(f.subject, postgres ? "strpos(subject, ?) > 0" : "instr(subject, ?) > 0");
   // A decision is a verdict, optionally followed by ": " and why ("allow: grant policy.yaml:12");
   // searching for the verdict finds both forms.
   if (f.decision) {
-    where += " AND (decision = ? OR substr(decision, 1, length(?) + 2) = ? || ': ')";
+    where +=
+        " AND (decision = ? OR substr(decision, 1, length(CAST(? AS TEXT)) + 2) = "
+        "CAST(? AS TEXT) || ': ')";
     params.insert(params.end(), {*f.decision, *f.decision, *f.decision});
   }
   add(f.from, "time >= ?");

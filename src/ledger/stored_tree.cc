@@ -1,11 +1,6 @@
 #include "ledger/stored_tree.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <bit>
-
-#include "ledger/canonical.h"
 
 namespace cairn::ledger::internal {
 namespace {
@@ -15,65 +10,76 @@ constexpr uint64_t kCatchUpChunk = 1 << 16;
 
 }  // namespace
 
-Status SqliteError(sqlite3* db, std::string_view what) {
-  const int rc = sqlite3_extended_errcode(db);
-  const std::string message = fmt::format("ledger: {}: {}", what, sqlite3_errmsg(db));
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      return Status(StatusCode::kAlreadyExists, message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status(StatusCode::kUnavailable, message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, message);
-    default:
-      return Status(StatusCode::kInternal, message);
+Result<Hash> StoredTree::Root(uint64_t begin, uint64_t end) {
+  const uint64_t n = end - begin;
+  if (n == 0) return Sha256("");
+  if (std::has_single_bit(n)) return Node(std::countr_zero(n), end);
+  const uint64_t k = SplitPoint(n);
+  ASSIGN_OR_RETURN(Hash left, Root(begin, begin + k));
+  ASSIGN_OR_RETURN(Hash right, Root(begin + k, end));
+  return NodeHash(left, right);
+}
+
+Status StoredTree::ReadLeaves(uint64_t begin, uint64_t end, std::vector<Hash>* out) {
+  const uint64_t stored_end = std::min(end, pending_first_);
+  if (begin < stored_end) RETURN_IF_ERROR(store_->ReadLeaves(begin, stored_end, out));
+  for (uint64_t i = std::max(begin, pending_first_); i < end; ++i) {
+    out->push_back(pending_[i - pending_first_]);
   }
+  return OkStatus();
 }
 
-Result<Statement> Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
-    return SqliteError(db, fmt::format("preparing '{}'", sql));
+Status StoredTree::StoreCompleted(uint64_t from, uint64_t to) {
+  std::vector<SubtreeRow> rows;
+  Status status;
+  constexpr uint64_t kStep = uint64_t{1} << kMinCachedHeight;
+  for (uint64_t end = (from / kStep + 1) * kStep; end <= to && status.ok(); end += kStep) {
+    for (int height = kMinCachedHeight; end % (uint64_t{1} << height) == 0; ++height) {
+      Result<Hash> hash = Node(height, end);
+      if (!hash.ok()) {
+        status = hash.status();
+        break;
+      }
+      memo_[{end, height}] = *hash;
+      rows.push_back(SubtreeRow{end, height, *hash});
+    }
   }
-  return Statement(raw, sqlite3_finalize);
+  if (!rows.empty()) RETURN_IF_ERROR(store_->StoreSubtrees(rows));
+  return status;
 }
 
-std::string_view ColumnText(sqlite3_stmt* stmt, int column) {
-  const void* bytes = sqlite3_column_blob(stmt, column);
-  if (bytes == nullptr) return {};
-  return std::string_view(static_cast<const char*>(bytes),
-                          static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
-}
-
-Result<uint64_t> CachedEnd(sqlite3* db, uint64_t size) {
-  ASSIGN_OR_RETURN(Statement last, Prepare(db,
-                                           "SELECT leaf_end FROM ledger_subtrees WHERE height = ? "
-                                           "AND leaf_end <= ? ORDER BY leaf_end DESC LIMIT 1"));
-  sqlite3_bind_int(last.get(), 1, kMinCachedHeight);
-  sqlite3_bind_int64(last.get(), 2, static_cast<int64_t>(size));
-  const int rc = sqlite3_step(last.get());
-  if (rc == SQLITE_ROW) return static_cast<uint64_t>(sqlite3_column_int64(last.get(), 0));
-  if (rc != SQLITE_DONE) return SqliteError(db, "reading the subtree cache");
-  return uint64_t{0};
+Result<Hash> StoredTree::Node(int height, uint64_t end) {
+  if (height < kMinCachedHeight) {
+    std::vector<Hash> leaves;
+    RETURN_IF_ERROR(ReadLeaves(end - (uint64_t{1} << height), end, &leaves));
+    return RootHash(leaves);
+  }
+  if (auto it = memo_.find({end, height}); it != memo_.end()) return it->second;
+  if (end <= trusted_end_) {
+    ASSIGN_OR_RETURN(std::optional<Hash> cached, store_->CachedSubtree(height, end));
+    if (cached) return *cached;
+  }
+  // Not cached (a hole, or a subtree completed in this batch): from the two halves.
+  const uint64_t half = uint64_t{1} << (height - 1);
+  ASSIGN_OR_RETURN(Hash left, Node(height - 1, end - half));
+  ASSIGN_OR_RETURN(Hash right, Node(height - 1, end));
+  return NodeHash(left, right);
 }
 
 bool CacheBehind(uint64_t cached_end, uint64_t size) {
   return cached_end + (uint64_t{1} << kMinCachedHeight) <= size;
 }
 
-Status CatchUpSubtrees(sqlite3* db, uint64_t size) {
-  ASSIGN_OR_RETURN(uint64_t done, CachedEnd(db, size));
+Status CatchUpSubtrees(LedgerStore* store, uint64_t size) {
+  ASSIGN_OR_RETURN(uint64_t done, store->CachedEnd(size));
   while (CacheBehind(done, size)) {
     const uint64_t end = std::min(done + kCatchUpChunk, size);
     std::vector<Hash> leaves;
     leaves.reserve(end - done);
-    StoredTree reader(db, done);
     // On DataLoss, `leaves` holds those before the damage: their subtrees are still cached.
-    const Status read = reader.ReadLeaves(done, end, &leaves);
+    const Status read = store->ReadLeaves(done, end, &leaves);
     if (!read.ok() && read.code() != StatusCode::kDataLoss) return read;
-    StoredTree tree(db, done);
+    StoredTree tree(store, done);
     tree.SetPending(done, leaves);
     const Status stored = tree.StoreCompleted(done, done + leaves.size());
     if (!stored.ok() && stored.code() != StatusCode::kDataLoss) return stored;
@@ -81,13 +87,6 @@ Status CatchUpSubtrees(sqlite3* db, uint64_t size) {
     done = end;
   }
   return OkStatus();
-}
-
-Result<uint64_t> NextSeq(sqlite3* db) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   Prepare(db, "SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries"));
-  if (sqlite3_step(stmt.get()) != SQLITE_ROW) return SqliteError(db, "reading the ledger size");
-  return static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 0));
 }
 
 }  // namespace cairn::ledger::internal
