@@ -18,12 +18,23 @@
 // missing row is recomputed from the leaf hashes below it, and Verify() compares every cached
 // hash with the recomputed tree.
 //
-// Durability. Open() sets `PRAGMA synchronous = FULL` on the ledger's own connection, so a
-// WAL commit is fsynced before Append() returns: an acknowledged entry survives kill -9 and
-// power loss (as far as the file system honours fsync). Group commit: AppendBatch() writes many
-// entries in one transaction and one fsync; a caller with concurrent producers should queue
-// their entries and let one writer thread hand each batch to AppendBatch(), acknowledging every
-// producer of the batch once it returns.
+// Durability. On SQLite, Open() sets `PRAGMA synchronous = FULL` on the ledger's own connection,
+// so a WAL commit is fsynced before Append() returns: an acknowledged entry survives kill -9 and
+// power loss (as far as the file system honours fsync). On PostgreSQL every append's transaction
+// runs with synchronous_commit = on (PostgreSQL's default, set per transaction so a session or
+// server setting cannot weaken it): COMMIT returns once the WAL record is flushed to disk (with
+// the server's fsync = on, its default). Group commit: AppendBatch() writes many entries in one
+// transaction and one flush; a caller with concurrent producers should queue their entries and
+// let one writer thread hand each batch to AppendBatch(), acknowledging every producer of the
+// batch once it returns.
+//
+// Several nodes (PostgreSQL). Any number of processes, each with its own Ledger (or
+// GroupCommitter) on its own connection, append to one log: each batch's transaction first takes
+// a transaction-scoped advisory lock (the one serialisation point), then reads the size, stores
+// its entries and subtree hashes and commits, so sequence numbers are dense and unique across
+// nodes. Reads (Size, Head, proofs, Tail, Verify) see committed rows only, so a proof computed on
+// one node verifies against a head signed on another. Each node signs with its own key, listed in
+// the signer list (Signers()).
 //
 // Tree heads. SignTreeHead() signs {tree_size, root_hash, timestamp} (the exact bytes are
 // TreeHeadMessage()) and stores the signed head; Verify() checks every stored entry, every gap,
@@ -34,8 +45,9 @@
 //
 // Ownership: the Ledger owns its StateDb; `clock` and `key` are borrowed and must outlive it.
 // Thread-safety: like StateDb, one thread at a time (use one Ledger per thread or a lock).
-// Verify() of more than 16,384 entries reads them on up to four worker threads of its own, each
-// with its own read-only connection to the database file; they end before it returns.
+// On SQLite, Verify() of more than 16,384 entries reads them on up to four worker threads of its
+// own, each with its own read-only connection to the database file; they end before it returns.
+// On PostgreSQL it streams the entries on the ledger's connection, one chunk per statement.
 //
 // Error codes: InvalidArgument for malformed entries or out-of-range sizes/sequence numbers,
 // NotFound for a sequence number that is not stored, FailedPrecondition when signing without a
@@ -140,6 +152,16 @@ nlohmann::json ConsistencyProofToJson(const ConsistencyProofData& proof);
 struct VerifyReport {
   uint64_t entries = 0;       // entries checked
   uint64_t signed_heads = 0;  // signed heads checked
+  uint64_t signers = 0;       // distinct keys whose signatures were checked
+};
+
+// A key listed in the ledger's signer list (table ledger_signers): every node registers its key
+// there the first time it signs a tree head, and Verify() checks each head with the key it names.
+struct Signer {
+  std::string key_id;      // hex SHA-256 of the public key DER (as in SignedTreeHead)
+  std::string public_key;  // SubjectPublicKeyInfo PEM
+  std::string first_seen;  // ISO-8601 UTC, when the key was registered
+  std::string node;        // the host name of the node that registered it
 };
 
 // Where a component that acts appends its ledger entries: a Ledger (one fsync per entry), or a
@@ -151,10 +173,17 @@ class Recorder {
   virtual Result<int64_t> Append(Entry entry) = 0;
 };
 
+namespace internal {
+class LedgerStore;
+}
+
 class Ledger : public Recorder {
  public:
-  // Takes ownership of `db`, applies the ledger migrations and sets synchronous = FULL. `key`
-  // may be null (then SignTreeHead() fails with FailedPrecondition).
+  ~Ledger() override;
+
+  // Takes ownership of `db` (SQLite or PostgreSQL), applies the ledger migrations and sets
+  // synchronous = FULL (SQLite). `key` may be null (then SignTreeHead() fails with
+  // FailedPrecondition); a key that signed heads before the signer list existed is listed now.
   static Result<std::unique_ptr<Ledger>> Open(std::unique_ptr<store::StateDb> db, Clock* clock,
                                               const KeyPair* key);
 
@@ -173,16 +202,20 @@ class Ledger : public Recorder {
   // cached subtree hashes), timestamped now. InvalidArgument if tree_size > Size(); DataLoss if
   // a leaf hash it needs is missing or malformed.
   Result<TreeHead> Head(uint64_t tree_size);
-  // Signs the head of the whole ledger, stores it, and returns it.
+  // Signs the head of the whole ledger, stores it (listing the key in the signer list if it is
+  // not yet), and returns it.
   Result<SignedTreeHead> SignTreeHead();
   // The stored signed head with the largest tree size, if any.
   Result<std::optional<SignedTreeHead>> LatestSignedTreeHead();
 
   // Recomputes every leaf hash from the stored fields, checks that sequence numbers are dense,
-  // and checks every stored signed head and every head in `saved_heads` (root, tail length and,
-  // if `key` is given, signature). DataLoss naming the first bad sequence number otherwise;
-  // after those checks, DataLoss naming the range of a cached subtree hash that differs from
-  // the recomputed tree.
+  // and checks every stored signed head and every head in `saved_heads` (root, tail length and
+  // signature, with the key the head names: a key of the signer list, or `key` if given, which
+  // the caller trusts without the list; a head naming another key is refused). DataLoss naming
+  // the first bad sequence number otherwise; DataLoss naming the head whose key is not listed or
+  // whose signature does not verify, or the signer whose listed public key does not match its
+  // key id; after those checks, DataLoss naming the range of a cached subtree hash that differs
+  // from the recomputed tree.
   Result<VerifyReport> Verify(const PublicKey* key,
                               const std::vector<SignedTreeHead>& saved_heads = {});
 
@@ -200,16 +233,21 @@ class Ledger : public Recorder {
   // Entries matching every set field of `filter`, in sequence order.
   Result<std::vector<Record>> Search(const SearchFilter& filter);
 
+  // The signer list, oldest first.
+  Result<std::vector<Signer>> Signers();
+
   store::StateDb& db() { return *db_; }
 
  private:
-  Ledger(std::unique_ptr<store::StateDb> db, Clock* clock, const KeyPair* key)
-      : db_(std::move(db)), clock_(clock), key_(key) {}
+  Ledger(std::unique_ptr<store::StateDb> db, Clock* clock, const KeyPair* key);
+  // Lists `key_` in the signer list unless it is there (inside the caller's transaction).
+  Status RegisterSigner();
   Result<std::vector<Record>> Select(const std::string& where,
                                      const std::vector<store::Param>& params,
                                      const std::string& suffix);
 
   std::unique_ptr<store::StateDb> db_;
+  std::unique_ptr<internal::LedgerStore> store_;  // the rows of `db_`
   Clock* clock_;
   const KeyPair* key_;
 };

@@ -17,8 +17,11 @@
 #include <future>
 #include <mutex>
 #include <random>
+#include <set>
 #include <span>
 #include <thread>
+
+#include "ledger/ledger_testing.h"
 
 namespace cairn::ledger {
 namespace {
@@ -88,37 +91,10 @@ class LedgerTest : public ::testing::Test {
   }
   // Appends `n` entries in batches of varying sizes (so batches straddle subtree boundaries).
   void FillBatches(int n, int max_batch = 37) {
-    const int first = static_cast<int>(*ledger_->Size());
-    for (int i = 0, size = 1; i < n; i += size, size = size % max_batch + 4) {
-      std::vector<Entry> batch;
-      for (int k = i; k < std::min(n, i + size); ++k) batch.push_back(MakeEntry(first + k));
-      auto seqs = ledger_->AppendBatch(std::move(batch));
-      ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
-    }
+    AppendInBatches(*ledger_, n, max_batch, MakeEntry);
   }
-  // The stored leaf hashes, in sequence order.
-  std::vector<Hash> StoredLeaves() {
-    std::vector<Hash> leaves;
-    EXPECT_TRUE(ledger_->db()
-                    .Query("SELECT leaf_hash FROM ledger_entries ORDER BY seq", {},
-                           [&](const store::Row& r) {
-                             leaves.push_back(*HashFromHex(r.Text(0)));
-                             return OkStatus();
-                           })
-                    .ok());
-    return leaves;
-  }
-  int64_t CachedSubtrees() {
-    int64_t count = -1;
-    EXPECT_TRUE(ledger_->db()
-                    .Query("SELECT count(*) FROM ledger_subtrees", {},
-                           [&](const store::Row& r) {
-                             count = r.Int(0);
-                             return OkStatus();
-                           })
-                    .ok());
-    return count;
-  }
+  std::vector<Hash> StoredLeaves() { return ledger::StoredLeaves(*ledger_); }
+  int64_t CachedSubtrees() { return ledger::CachedSubtrees(*ledger_); }
   // Expects Head, Prove and Consistency for tree size `n` and entries `ms` to equal the
   // reference implementations of merkle.h over the stored leaf hashes.
   void ExpectReferenceProofs(const std::vector<Hash>& leaves, uint64_t n,
@@ -506,10 +482,10 @@ TEST_F(LedgerTest, SubtreeCacheIsFilledForLedgersFromBeforeIt) {
   ledger_.reset();
   // A database written before migration 2.
   Tamper(path_,
-         "DROP TABLE ledger_subtrees;"
-         "DELETE FROM cairn_migrations WHERE component = 'ledger' AND version = 2");
+         "DROP TABLE ledger_subtrees; DROP TABLE ledger_signers;"
+         "DELETE FROM cairn_migrations WHERE component = 'ledger' AND version >= 2");
   Reopen();
-  EXPECT_EQ(*ledger_->db().Version("ledger"), 2);
+  EXPECT_EQ(*ledger_->db().Version("ledger"), 3);
   EXPECT_EQ(CachedSubtrees(), 22);
   ASSERT_TRUE(ledger_->Verify(&key_->public_key()).ok());
   for (uint64_t n : {1, 16, 100, 128, 199, 200}) ExpectReferenceProofs(leaves, n, {0, 15, 99, 199});
@@ -520,8 +496,8 @@ TEST_F(LedgerTest, LedgerWithAGapFromBeforeTheCacheStillOpensAndAppends) {
   FillBatches(100);
   ledger_.reset();
   Tamper(path_,
-         "DROP TABLE ledger_subtrees;"
-         "DELETE FROM cairn_migrations WHERE component = 'ledger' AND version = 2;"
+         "DROP TABLE ledger_subtrees; DROP TABLE ledger_signers;"
+         "DELETE FROM cairn_migrations WHERE component = 'ledger' AND version >= 2;"
          "DELETE FROM ledger_entries WHERE seq = 50");
   Reopen();
   EXPECT_EQ(CachedSubtrees(), 4);  // of entries 0..15, 16..31, 32..47 and 0..31
@@ -646,6 +622,66 @@ TEST_F(LedgerTest, SignaturesVerifyWithThePublicKeyOnly) {
   EXPECT_TRUE(VerifyTreeHead(*round_trip, key_->public_key()).ok());
   EXPECT_EQ(TreeHeadFromJson(nlohmann::json::object()).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Two nodes' keys sign heads of one ledger: each head verifies with the key it names from the
+// signer list; a head whose key was taken off the list is refused.
+TEST_F(LedgerTest, HeadsOfSeveralKeysVerifyWithTheSignerList) {
+  Fill(5);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  auto other_key = KeyPair::LoadOrCreate(dir_ / "other.key");
+  ASSERT_TRUE(other_key.ok());
+  auto db = store::StateDb::Open(path_);
+  ASSERT_TRUE(db.ok());
+  auto other = Ledger::Open(std::move(*db), &clock_, &*other_key);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE((*other)->Append(MakeEntry(5)).ok());
+  auto head = (*other)->SignTreeHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->key_id, other_key->public_key().key_id());
+  auto signers = ledger_->Signers();
+  ASSERT_TRUE(signers.ok());
+  ASSERT_EQ(signers->size(), 2u);
+  std::set<std::string> pems;
+  for (const Signer& signer : *signers) pems.insert(signer.public_key);
+  EXPECT_EQ(pems, (std::set<std::string>{key_->public_key().pem(), other_key->public_key().pem()}));
+  auto report = ledger_->Verify(&key_->public_key());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->signed_heads, 2u);
+  EXPECT_EQ(report->signers, 2u);
+  ASSERT_TRUE(ledger_->Verify(nullptr).ok());
+  Tamper(path_, "DELETE FROM ledger_signers WHERE key_id = '" + head->key_id + "'");
+  ExpectDataLoss("the tree head at size 6 is signed by key " + head->key_id +
+                 ", which is not in the ledger's signer list");
+}
+
+// Heads signed before the signer list existed: the node's key is listed when it opens the ledger,
+// and a verifier holding the key accepts them without the list.
+TEST_F(LedgerTest, HeadsFromBeforeTheSignerListStillVerify) {
+  Fill(5);
+  ASSERT_TRUE(ledger_->SignTreeHead().ok());
+  ledger_.reset();
+  Tamper(path_,
+         "DROP TABLE ledger_signers;"
+         "DELETE FROM cairn_migrations WHERE component = 'ledger' AND version = 3");
+  {
+    auto db = store::StateDb::Open(path_);
+    ASSERT_TRUE(db.ok());
+    auto keyless = Ledger::Open(std::move(*db), &clock_, nullptr);
+    ASSERT_TRUE(keyless.ok()) << keyless.status().ToString();
+    EXPECT_TRUE((*keyless)->Signers()->empty());
+    ASSERT_TRUE((*keyless)->Verify(&key_->public_key()).ok());
+    auto refused = (*keyless)->Verify(nullptr);
+    EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
+  }
+  Reopen();
+  auto signers = ledger_->Signers();
+  ASSERT_TRUE(signers.ok());
+  ASSERT_EQ(signers->size(), 1u);
+  EXPECT_EQ((*signers)[0].key_id, key_->public_key().key_id());
+  auto report = ledger_->Verify(nullptr);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->signed_heads, 1u);
 }
 
 TEST_F(LedgerTest, SigningNeedsAKey) {
