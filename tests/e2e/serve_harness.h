@@ -348,6 +348,7 @@ class ServeProcess {
 
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // The server's stderr so far.
   std::string ReadLog() const {
