@@ -1,7 +1,7 @@
 #pragma once
 
-// A small synchronous HTTP/1.1 client (Boost.Beast) for what workflows call out to: webhook
-// sinks and the LLM endpoint. One request per connection ("Connection: close"); no redirects,
+// A small synchronous HTTP/1.1 client (Boost.Beast) for what Cairn calls out to: the workflows'
+// webhook sinks and LLM endpoint. One request per connection ("Connection: close"); no redirects,
 // no proxies, no cookies, no compression.
 //
 // URLs are parsed strictly: scheme://host[:port][/path][?query][#fragment] with scheme http or
@@ -44,7 +44,7 @@
 
 #include "core/status.h"
 
-namespace cairn::workflow {
+namespace cairn::net {
 
 struct Url {
   std::string scheme;  // "http" or "https" (lower case)
@@ -80,4 +80,4 @@ Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
 // cut, CR and LF become spaces.
 std::string BodySnippet(const std::string& body, size_t limit = 200);
 
-}  // namespace cairn::workflow
+}  // namespace cairn::net

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-namespace cairn::workflow::testing {
+namespace cairn::net::testing {
 
 struct RecordedRequest {
   std::string method;
@@ -193,4 +193,4 @@ inline uint16_t ClosedPort() {
   return port;
 }
 
-}  // namespace cairn::workflow::testing
+}  // namespace cairn::net::testing

@@ -2,7 +2,7 @@
 // deadlines, and TLS verification with a throwaway certificate (made with the openssl
 // command; the TLS tests are skipped when it is missing).
 
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "workflow/test_http_server.h"
+#include "net/test_http_server.h"
 
-namespace cairn::workflow {
+namespace cairn::net {
 namespace {
 
 using testing::ClosedPort;
@@ -270,4 +270,4 @@ TEST_F(HttpsTest, VerifiesTheCertificateAndTheHostName) {
 }
 
 }  // namespace
-}  // namespace cairn::workflow
+}  // namespace cairn::net

@@ -1,4 +1,4 @@
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-namespace cairn::workflow {
+namespace cairn::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -401,4 +401,4 @@ Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
   }
 }
 
-}  // namespace cairn::workflow
+}  // namespace cairn::net
