@@ -17,7 +17,7 @@
 //
 // Deadline. `timeout_ms` bounds the whole request: resolution, connection, TLS handshake,
 // sending and receiving. One caveat: a host name is resolved by getaddrinfo() on Asio's
-// resolver thread, which cannot be interrupted; HttpPost returns at the deadline, but a hung
+// resolver thread, which cannot be interrupted; the call returns at the deadline, but a hung
 // system resolver can hold it longer (until getaddrinfo() gives up). IP literals skip
 // resolution.
 //
@@ -75,6 +75,13 @@ struct HttpResponse {
 Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
                               const std::vector<std::pair<std::string, std::string>>& headers,
                               int64_t timeout_ms, int64_t max_response_bytes);
+
+// GETs `url` with `headers`, as HttpPost does but without a body (no Content-Length is sent).
+// The response's headers come back too (a paginated API's Link header, for one). Header values
+// are never copied into an error message, so a credential sent in a header stays out of them.
+Result<HttpResponse> HttpGet(const std::string& url,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             int64_t timeout_ms, int64_t max_response_bytes);
 
 // The first `limit` bytes of a response body for an error message: a UTF-8 sequence is not
 // cut, CR and LF become spaces.
