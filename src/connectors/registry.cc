@@ -45,6 +45,9 @@ Status ValidateSourceConfig(const SourceConfig& config) {
     if (value.is_list && !spec->list) {
       return config.ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar, got a list");
     }
+    if (value.is_map && !spec->map) {
+      return config.ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar, got a mapping");
+    }
     if (spec->secret) {
       const std::string& s = value.scalar;
       bool reference =

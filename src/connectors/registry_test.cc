@@ -48,6 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
              "/srv/cairn.yaml:2:3: sources.x.path: missing required option for kind 'sqlite'"},
         Case{"sources:\n  x:\n    kind: sqlite\n    path: [a, b]\n", StatusCode::kInvalidArgument,
              "sources.x.path: expected a scalar, got a list"},
+        Case{"sources:\n  x:\n    kind: sqlite\n    path: {a: b}\n", StatusCode::kInvalidArgument,
+             "/srv/cairn.yaml:4:11: sources.x.path: expected a scalar, got a mapping"},
         Case{"sources:\n  x:\n    kind: postgres\n    password: hunter2\n",
              StatusCode::kInvalidArgument,
              "/srv/cairn.yaml:4:15: sources.x.password: secrets must be written as an "
