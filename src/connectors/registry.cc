@@ -1,6 +1,7 @@
 #include "connectors/registry.h"
 
 #include "connectors/csv/csv_source.h"
+#include "connectors/http/http_source.h"
 #include "connectors/postgres/postgres_source.h"
 #include "connectors/sqlite/sqlite_source.h"
 
@@ -11,6 +12,7 @@ const std::vector<KindSpec>& Kinds() {
       sqlite::Kind(),
       csv::Kind(),
       postgres::Kind(),
+      http::Kind(),
   };
   return kinds;
 }
