@@ -1,6 +1,7 @@
 #include "connectors/registry.h"
 
 #include "connectors/csv/csv_source.h"
+#include "connectors/http/http_source.h"
 #include "connectors/postgres/postgres_source.h"
 #include "connectors/sqlite/sqlite_source.h"
 
@@ -11,6 +12,7 @@ const std::vector<KindSpec>& Kinds() {
       sqlite::Kind(),
       csv::Kind(),
       postgres::Kind(),
+      http::Kind(),
   };
   return kinds;
 }
@@ -44,6 +46,9 @@ Status ValidateSourceConfig(const SourceConfig& config) {
     }
     if (value.is_list && !spec->list) {
       return config.ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar, got a list");
+    }
+    if (value.is_map && !spec->map) {
+      return config.ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar, got a mapping");
     }
     if (spec->secret) {
       const std::string& s = value.scalar;

@@ -24,6 +24,7 @@ struct OptionSpec {
   bool secret = false;
   bool list = false;  // accepts a YAML list
   std::string help;
+  bool map = false;  // accepts a YAML mapping (OptionValue::fields), which the kind checks
 };
 
 struct KindSpec {

@@ -14,7 +14,7 @@ SourceConfig Parse(const std::string& yaml) {
 TEST(RegistryTest, ListsEveryKindOnce) {
   std::vector<std::string> names;
   for (const KindSpec& kind : Kinds()) names.push_back(kind.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"sqlite", "csv", "postgres"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"sqlite", "csv", "postgres", "http"}));
   EXPECT_EQ(FindKind("oracle"), nullptr);
   for (const KindSpec& kind : Kinds()) {
     EXPECT_FALSE(kind.summary.empty()) << kind.name;
@@ -41,13 +41,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"sources:\n  x:\n    kind: oracle\n", StatusCode::kInvalidArgument,
              "/srv/cairn.yaml:2:3: sources.x.kind: unknown source kind 'oracle' (known: sqlite, "
-             "csv, postgres)"},
+             "csv, postgres, http)"},
         Case{"sources:\n  x:\n    kind: sqlite\n    pathh: a\n", StatusCode::kInvalidArgument,
              "/srv/cairn.yaml:4:12: sources.x.pathh: unknown option for kind 'sqlite'"},
         Case{"sources:\n  x:\n    kind: sqlite\n", StatusCode::kInvalidArgument,
              "/srv/cairn.yaml:2:3: sources.x.path: missing required option for kind 'sqlite'"},
         Case{"sources:\n  x:\n    kind: sqlite\n    path: [a, b]\n", StatusCode::kInvalidArgument,
              "sources.x.path: expected a scalar, got a list"},
+        Case{"sources:\n  x:\n    kind: sqlite\n    path: {a: b}\n", StatusCode::kInvalidArgument,
+             "/srv/cairn.yaml:4:11: sources.x.path: expected a scalar, got a mapping"},
         Case{"sources:\n  x:\n    kind: postgres\n    password: hunter2\n",
              StatusCode::kInvalidArgument,
              "/srv/cairn.yaml:4:15: sources.x.password: secrets must be written as an "

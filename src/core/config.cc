@@ -236,6 +236,55 @@ Status ParseState(const YAML::Node& key_node, const YAML::Node& node, const std:
   }
   *out = std::move(state);
   return OkStatus();
+
+// A source option's value: a scalar, a list of scalars, or a mapping of such values (nested
+// mappings allowed). `mark` is the key's, for errors about the value as a whole.
+Result<OptionValue> ParseOptionValue(const YAML::Node& node, const ConfigMark& mark,
+                                     const std::string& dotted, const std::string& file_name) {
+  OptionValue value;
+  value.mark = MarkOf(node.Mark(), file_name);
+  if (node.IsScalar()) {
+    value.scalar = node.Scalar();
+  } else if (node.IsSequence()) {
+    value.is_list = true;
+    for (const auto& item : node) {
+      if (!item.IsScalar()) {
+        return ErrorAtMark(MarkOf(item.Mark(), file_name), dotted, StatusCode::kInvalidArgument,
+                           "list items must be scalars");
+      }
+      value.list.push_back(item.Scalar());
+    }
+  } else if (node.IsMap()) {
+    value.is_map = true;
+    for (const auto& entry : node) {
+      const ConfigMark key_mark = MarkOf(entry.first.Mark(), file_name);
+      if (!entry.first.IsScalar() || entry.first.Scalar().empty()) {
+        return ErrorAtMark(key_mark, dotted, StatusCode::kInvalidArgument,
+                           "keys must be text (a bare 'null' or '~' key is read as a null; "
+                           "quote it)");
+      }
+      const std::string key = entry.first.Scalar();
+      for (const OptionField& field : value.fields) {
+        if (field.key == key) {
+          return ErrorAtMark(key_mark, dotted + "." + key, StatusCode::kInvalidArgument,
+                             fmt::format("duplicate key (also at {})", field.key_mark.ToString()));
+        }
+      }
+      OptionField field;
+      field.key = key;
+      field.key_mark = key_mark;
+      ASSIGN_OR_RETURN(field.value,
+                       ParseOptionValue(entry.second, key_mark, dotted + "." + key, file_name));
+      value.fields.push_back(std::move(field));
+    }
+  } else if (node.IsNull()) {
+    value.scalar = "";
+  } else {
+    return ErrorAtMark(
+        mark, dotted, StatusCode::kInvalidArgument,
+        fmt::format("expected a scalar, a list or a mapping, got {}", NodeTypeName(node)));
+  }
+  return value;
 }
 
 Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_node,
@@ -273,27 +322,7 @@ Result<SourceConfig> ParseSource(const std::string& name, const YAML::Node& key_
       source.kind = entry.second.Scalar();
       continue;
     }
-    OptionValue value;
-    value.mark = MarkOf(entry.second.Mark(), file_name);
-    if (entry.second.IsScalar()) {
-      value.scalar = entry.second.Scalar();
-    } else if (entry.second.IsSequence()) {
-      value.is_list = true;
-      for (const auto& item : entry.second) {
-        if (!item.IsScalar()) {
-          return ErrorAtMark(MarkOf(item.Mark(), file_name), dotted, StatusCode::kInvalidArgument,
-                             "list items must be scalars");
-        }
-        value.list.push_back(item.Scalar());
-      }
-    } else if (entry.second.IsNull()) {
-      value.scalar = "";
-    } else {
-      return ErrorAtMark(
-          mark, dotted, StatusCode::kInvalidArgument,
-          fmt::format("expected a scalar or a list, got {}", NodeTypeName(entry.second)));
-    }
-    source.options[key] = std::move(value);
+    ASSIGN_OR_RETURN(source.options[key], ParseOptionValue(entry.second, mark, dotted, file_name));
   }
   if (source.kind.empty()) {
     return ErrorAtMark(source.mark, prefix + ".kind", StatusCode::kInvalidArgument,
@@ -314,7 +343,9 @@ Result<std::string> SourceConfig::Get(const std::string& key) const {
   if (it == options.end()) {
     return ErrorAt(key, StatusCode::kNotFound, "missing required option");
   }
-  if (it->second.is_list) return ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar");
+  if (it->second.is_list || it->second.is_map) {
+    return ErrorAt(key, StatusCode::kInvalidArgument, "expected a scalar");
+  }
   Result<std::string> expanded = ExpandEnv(it->second.scalar);
   if (!expanded.ok()) return ErrorAt(key, expanded.status().code(), expanded.status().message());
   return expanded;
@@ -343,6 +374,7 @@ Result<std::vector<std::string>> SourceConfig::GetList(const std::string& key,
                                                        std::vector<std::string> fallback) const {
   auto it = options.find(key);
   if (it == options.end()) return fallback;
+  if (it->second.is_map) return ErrorAt(key, StatusCode::kInvalidArgument, "expected a list");
   std::vector<std::string> raw =
       it->second.is_list ? it->second.list : std::vector<std::string>{it->second.scalar};
   std::vector<std::string> out;

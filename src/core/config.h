@@ -53,12 +53,25 @@ struct ConfigMark {
   std::string ToString() const;
 };
 
-// One option of a source, as written.
+struct OptionField;
+
+// One option of a source, as written: a scalar, a list of scalars, or a mapping. Only a kind
+// whose option spec asks for a mapping accepts one (the registry checks); the kind then reads
+// the fields itself, naming each by its dotted key and mark in errors.
 struct OptionValue {
-  std::string scalar;             // when !is_list
+  std::string scalar;             // when neither is_list nor is_map
   std::vector<std::string> list;  // when is_list
   bool is_list = false;
+  std::vector<OptionField> fields;  // when is_map, in the order written (keys unique)
+  bool is_map = false;
   ConfigMark mark;
+};
+
+// One key of a mapping option and its value (`tables: {orders: {path: /orders}}`).
+struct OptionField {
+  std::string key;
+  ConfigMark key_mark;
+  OptionValue value;
 };
 
 struct SourceConfig {

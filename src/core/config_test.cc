@@ -77,14 +77,37 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"sources:\n  bad-name:\n    kind: sqlite\n", "sources.bad-name"},
         BadConfig{"sources:\n  a:\n    kind: csv\n  a:\n    kind: csv\n",
                   "cairn.yaml:4:3: sources.a: duplicate source name"},
-        BadConfig{"sources:\n  a:\n    kind: csv\n    path: {x: 1}\n",
-                  "cairn.yaml:4:5: sources.a.path: expected a scalar or a list"},
+        BadConfig{"sources:\n  a:\n    kind: csv\n    path: [{x: 1}]\n",
+                  "cairn.yaml:4:12: sources.a.path: list items must be scalars"},
+        BadConfig{
+            "sources:\n  a:\n    kind: csv\n    t: {x: 1, y: {z: 2, z: 3}}\n",
+            "cairn.yaml:4:25: sources.a.t.y.z: duplicate key (also at /etc/cairn/cairn.yaml:4:19)"},
         BadConfig{"limits:\n  max_rows: many\n",
                   "cairn.yaml:2:3: limits.max_rows: expected an integer, got 'many'"},
         BadConfig{"limits:\n  max_rows: -1\n", "limits.max_rows: must be positive"},
         BadConfig{"sources:\n  a:\n    kind: csv\n    null: NA\n",
                   "cairn.yaml:4:5: sources.a: option names must be text"},
         BadConfig{"limits:\n  rows: 1\n", "cairn.yaml:2:3: limits.rows: unknown key"}));
+
+TEST(ConfigTest, KeepsMappingOptionsWithTheirMarks) {
+  Result<Config> config = ParseConfig(
+      "sources:\n  api:\n    kind: http\n    tables:\n      orders:\n        path: /o\n"
+      "        columns: [a, b]\n",
+      kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const OptionValue& tables = config->sources[0].options.at("tables");
+  ASSERT_TRUE(tables.is_map);
+  ASSERT_EQ(tables.fields.size(), 1u);
+  const OptionField& orders = tables.fields[0];
+  EXPECT_EQ(orders.key, "orders");
+  EXPECT_EQ(orders.key_mark.ToString(), "/etc/cairn/cairn.yaml:5:7");
+  ASSERT_TRUE(orders.value.is_map);
+  ASSERT_EQ(orders.value.fields.size(), 2u);
+  EXPECT_EQ(orders.value.fields[0].value.scalar, "/o");
+  EXPECT_EQ(orders.value.fields[1].value.list, (std::vector<std::string>{"a", "b"}));
+  Result<std::string> scalar = config->sources[0].Get("tables");
+  EXPECT_EQ(scalar.status().code(), StatusCode::kInvalidArgument);
+}
 
 TEST(ConfigTest, ExpandsEnvironmentReferencesOnlyOnGet) {
   setenv("CAIRN_TEST_SECRET", "s3cret", 1);

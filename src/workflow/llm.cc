@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 namespace cairn::workflow {
 namespace {
@@ -50,7 +50,7 @@ Result<LlmConfig> ResolveLlm(const LlmSettings& settings) {
   ASSIGN_OR_RETURN(config.model, Expand(settings, "model", settings.model));
   ASSIGN_OR_RETURN(config.api_key, Expand(settings, "api_key", settings.api_key));
   config.timeout_ms = settings.timeout_ms;
-  Result<Url> url = ParseUrl(config.url);
+  Result<net::Url> url = net::ParseUrl(config.url);
   if (!url.ok()) {
     return InvalidArgumentError("{}: llm.url: {}", settings.mark.ToString(),
                                 url.status().message());
@@ -70,13 +70,13 @@ Result<std::string> Complete(const LlmConfig& config, const std::string& system,
   std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"},
                                                               {"Accept", "application/json"}};
   if (!config.api_key.empty()) headers.emplace_back("Authorization", "Bearer " + config.api_key);
-  Result<HttpResponse> response =
-      HttpPost(url, body, headers, config.timeout_ms, config.max_response_bytes);
+  Result<net::HttpResponse> response =
+      net::HttpPost(url, body, headers, config.timeout_ms, config.max_response_bytes);
   // (HttpPost never echoes header values, so the key stays out of messages.)
   if (!response.ok()) return response.status().WithContext("llm endpoint " + url);
   if (response->status < 200 || response->status >= 300) {
     return UnavailableError("llm endpoint {}: HTTP {}: {}", url, response->status,
-                            BodySnippet(response->body));
+                            net::BodySnippet(response->body));
   }
   Json answer = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (answer.is_discarded()) return Malformed(url, "the body is not JSON");

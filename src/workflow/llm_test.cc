@@ -9,16 +9,16 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "workflow/test_http_server.h"
+#include "net/test_http_server.h"
 
 namespace cairn::workflow {
 namespace {
 
+using net::testing::ClosedPort;
+using net::testing::RecordedRequest;
+using net::testing::Reply;
+using net::testing::TestHttpServer;
 using nlohmann::json;
-using testing::ClosedPort;
-using testing::RecordedRequest;
-using testing::Reply;
-using testing::TestHttpServer;
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -9,7 +9,7 @@
 #include <system_error>
 #include <utility>
 
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 namespace cairn::workflow {
 namespace {
@@ -126,7 +126,7 @@ Status DeliverToOutbox(const std::filesystem::path& path, const std::string& key
 
 Status DeliverToWebhook(const ActionSink& sink, const std::string& key,
                         const std::string& payload) {
-  Result<HttpResponse> response = HttpPost(
+  Result<net::HttpResponse> response = net::HttpPost(
       sink.target, payload, {{"Content-Type", "application/json"}, {"Idempotency-Key", key}},
       sink.timeout_ms, kWebhookMaxResponseBytes);
   if (!response.ok()) {
@@ -139,7 +139,7 @@ Status DeliverToWebhook(const ActionSink& sink, const std::string& key,
   }
   const int status = response->status;
   if ((status >= 200 && status < 300) || status == 409) return OkStatus();
-  const std::string snippet = BodySnippet(response->body);
+  const std::string snippet = net::BodySnippet(response->body);
   if (status >= 500 || status == 408 || status == 429) {
     return UnavailableError("webhook {}: HTTP {}: {}", sink.target, status, snippet);
   }

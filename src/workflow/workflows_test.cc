@@ -25,10 +25,10 @@
 #include "engine/catalog.h"
 #include "ledger/clock.h"
 #include "ledger/ledger.h"
+#include "net/test_http_server.h"
 #include "workflow/internal/case_lock.h"
 #include "workflow/llm.h"
 #include "workflow/sinks.h"
-#include "workflow/test_http_server.h"
 
 namespace cairn::workflow {
 namespace {
@@ -839,7 +839,7 @@ TEST_F(WorkflowsTest, EvaluationMarksCasesWhoseEvidenceWouldBeReadDifferently) {
 // --- 6. actions: retries with backoff, effects exactly once -------------------------------------
 
 TEST_F(WorkflowsTest, AFailingWebhookStaysPendingWithBackoff) {
-  const uint16_t port = testing::ClosedPort();
+  const uint16_t port = net::testing::ClosedPort();
   Spec spec;
   spec.sink = fmt::format("{{webhook: \"http://127.0.0.1:{}/release\", timeout_ms: 2000}}", port);
   Register(spec);
@@ -1182,13 +1182,13 @@ TEST_F(WorkflowsTest, AnLlmStepWithoutAnEndpointIsSkippedAndSaysSo) {
 }
 
 TEST_F(WorkflowsTest, AnLlmSuggestionIsKeptWithTheCaseAndItsEvidenceIsWrapped) {
-  testing::TestHttpServer server([](const testing::RecordedRequest&) {
+  net::testing::TestHttpServer server([](const net::testing::RecordedRequest&) {
     Json completion = {
         {"choices",
          Json::array({{{"index", 0},
                        {"message", {{"role", "assistant"}, {"content", "APPROVE\nNo open hold."}}},
                        {"finish_reason", "stop"}}})}};
-    return testing::Reply{200, completion.dump()};
+    return net::testing::Reply{200, completion.dump()};
   });
   LlmConfig llm;
   llm.url = server.Url("/v1");
@@ -1204,7 +1204,7 @@ TEST_F(WorkflowsTest, AnLlmSuggestionIsKeptWithTheCaseAndItsEvidenceIsWrapped) {
   EXPECT_EQ(Step(c, "advice")["status"], "done");
   EXPECT_EQ(Step(c, "advice")["result"]["suggestion"], "APPROVE\nNo open hold.");
   EXPECT_EQ(c["suggestion"], "APPROVE\nNo open hold.");  // shown to the reviewer
-  std::vector<testing::RecordedRequest> requests = server.requests();
+  std::vector<net::testing::RecordedRequest> requests = server.requests();
   ASSERT_EQ(requests.size(), 1u);
   const std::string prompt =
       Json::parse(requests[0].body)["messages"][1]["content"].get<std::string>();

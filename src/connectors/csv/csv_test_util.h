@@ -1,7 +1,8 @@
 #pragma once
 
-// Test helpers for the csv connector: a scratch directory, opening a csv source from YAML, and
-// running SQL on a connection with the source attached. Test-only; not built into the library.
+// Test helpers for the csv connector: a scratch directory and opening a csv source from YAML
+// (running SQL on a connection with the source attached comes from common/sql_test_util.h).
+// Test-only; not built into the library.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/common/sql_test_util.h"
 #include "connectors/csv/csv_source.h"
 #include "connectors/source.h"
 #include "core/config.h"
@@ -70,67 +72,9 @@ inline Result<std::unique_ptr<Source>> OpenCsv(const std::string& yaml) {
   return Kind().open(config.sources[0]);
 }
 
-// The result of a query: every value rendered with its storage class, e.g. "i:5", "r:1.5",
-// "t:abc", "NULL"; or the error.
-struct QueryResult {
-  int rc = SQLITE_OK;
-  std::string error;
-  std::vector<std::vector<std::string>> rows;
-};
-
-inline QueryResult Query(sqlite3* db, const std::string& sql) {
-  QueryResult result;
-  sqlite3_stmt* stmt = nullptr;
-  result.rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  if (result.rc != SQLITE_OK) {
-    result.error = sqlite3_errmsg(db);
-    return result;
-  }
-  for (;;) {
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) {
-      result.rc = rc;
-      result.error = sqlite3_errmsg(db);
-      break;
-    }
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_INTEGER:
-          row.push_back(fmt::format("i:{}", sqlite3_column_int64(stmt, i)));
-          break;
-        case SQLITE_FLOAT:
-          row.push_back(fmt::format("r:{}", sqlite3_column_double(stmt, i)));
-          break;
-        case SQLITE_TEXT:
-          row.push_back("t:" +
-                        std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                    static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
-          break;
-        case SQLITE_NULL:
-          row.push_back("NULL");
-          break;
-        default:
-          row.push_back("blob");
-      }
-    }
-    result.rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  return result;
-}
-
-// An in-memory connection that closes itself.
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-
-inline Db OpenMemoryDb() {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
-  return Db(db);
-}
+using connectors::testing::Db;
+using connectors::testing::OpenMemoryDb;
+using connectors::testing::Query;
+using connectors::testing::QueryResult;
 
 }  // namespace cairn::connectors::csv::testing

@@ -1,4 +1,4 @@
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-namespace cairn::workflow {
+namespace cairn::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -206,18 +206,21 @@ class Request {
   asio::io_context ioc_;
 };
 
-Result<HttpResponse> Post(const Url& url, const std::string& body,
+Result<HttpResponse> Send(http::verb method, const Url& url, const std::string& body,
                           const std::vector<std::pair<std::string, std::string>>& headers,
                           int64_t timeout_ms, int64_t max_response_bytes) {
-  http::request<http::string_body> request{http::verb::post, url.target, 11};
+  http::request<http::string_body> request{method, url.target, 11};
   std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
   if (url.port != (url.tls() ? 443 : 80)) host += ":" + std::to_string(url.port);
   request.set(http::field::host, host);
   request.set(http::field::user_agent, "cairn");
   for (const auto& [name, value] : headers) request.set(name, value);
   request.keep_alive(false);
-  request.body() = body;
-  request.prepare_payload();
+  // A GET carries neither a body nor a Content-Length (RFC 9110 8.6).
+  if (method != http::verb::get) {
+    request.body() = body;
+    request.prepare_payload();
+  }
 
   Request exchange(url, timeout_ms);
   ASSIGN_OR_RETURN(std::vector<tcp::endpoint> endpoints, exchange.Resolve());
@@ -368,37 +371,65 @@ Result<Url> ParseUrl(const std::string& url) {
   return out;
 }
 
-Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
-                              const std::vector<std::pair<std::string, std::string>>& headers,
-                              int64_t timeout_ms, int64_t max_response_bytes) {
+namespace {
+
+// Checks what a caller passes before anything is sent. `method` names the request in messages.
+Result<Url> CheckRequest(std::string_view method, const std::string& url,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         int64_t timeout_ms, int64_t max_response_bytes) {
   ASSIGN_OR_RETURN(Url parsed, ParseUrl(url));
-  if (timeout_ms <= 0) return InvalidArgumentError("POST {}: timeout_ms must be positive", url);
+  if (timeout_ms <= 0)
+    return InvalidArgumentError("{} {}: timeout_ms must be positive", method, url);
   if (max_response_bytes <= 0) {
-    return InvalidArgumentError("POST {}: max_response_bytes must be positive", url);
+    return InvalidArgumentError("{} {}: max_response_bytes must be positive", method, url);
   }
   for (const auto& [name, value] : headers) {
-    if (name.empty()) return InvalidArgumentError("POST {}: empty header name", url);
+    if (name.empty()) return InvalidArgumentError("{} {}: empty header name", method, url);
     for (char c : name) {
       if (!IsTokenChar(c)) {
-        return InvalidArgumentError("POST {}: invalid header name '{}'", url, name);
+        return InvalidArgumentError("{} {}: invalid header name '{}'", method, url, name);
       }
     }
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      return InvalidArgumentError("POST {}: header {} has a CR, LF or NUL in its value", url, name);
+      return InvalidArgumentError("{} {}: header {} has a CR, LF or NUL in its value", method, url,
+                                  name);
     }
     const std::string lower = Lower(name);
     if (lower == "host" || lower == "content-length" || lower == "connection" ||
         lower == "transfer-encoding") {
-      return InvalidArgumentError("POST {}: header {} is written by the client itself", url, name);
+      return InvalidArgumentError("{} {}: header {} is written by the client itself", method, url,
+                                  name);
     }
   }
+  return parsed;
+}
+
+Result<HttpResponse> SendChecked(http::verb method, const Url& url, const std::string& body,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 int64_t timeout_ms, int64_t max_response_bytes) {
   try {
-    return Post(parsed, body, headers, timeout_ms, max_response_bytes);
+    return Send(method, url, body, headers, timeout_ms, max_response_bytes);
   } catch (const std::exception& e) {
     // Asio and Beast report through error codes on every path used above; a throw means
     // resource exhaustion (threads, memory, sockets) in the library.
-    return UnavailableError("{}: {}", parsed.HostPort(), e.what());
+    return UnavailableError("{}: {}", url.HostPort(), e.what());
   }
 }
 
-}  // namespace cairn::workflow
+}  // namespace
+
+Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              int64_t timeout_ms, int64_t max_response_bytes) {
+  ASSIGN_OR_RETURN(Url parsed, CheckRequest("POST", url, headers, timeout_ms, max_response_bytes));
+  return SendChecked(http::verb::post, parsed, body, headers, timeout_ms, max_response_bytes);
+}
+
+Result<HttpResponse> HttpGet(const std::string& url,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             int64_t timeout_ms, int64_t max_response_bytes) {
+  ASSIGN_OR_RETURN(Url parsed, CheckRequest("GET", url, headers, timeout_ms, max_response_bytes));
+  return SendChecked(http::verb::get, parsed, "", headers, timeout_ms, max_response_bytes);
+}
+
+}  // namespace cairn::net

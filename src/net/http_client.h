@@ -1,7 +1,7 @@
 #pragma once
 
-// A small synchronous HTTP/1.1 client (Boost.Beast) for what workflows call out to: webhook
-// sinks and the LLM endpoint. One request per connection ("Connection: close"); no redirects,
+// A small synchronous HTTP/1.1 client (Boost.Beast) for what Cairn calls out to: the workflows'
+// webhook sinks and LLM endpoint. One request per connection ("Connection: close"); no redirects,
 // no proxies, no cookies, no compression.
 //
 // URLs are parsed strictly: scheme://host[:port][/path][?query][#fragment] with scheme http or
@@ -17,7 +17,7 @@
 //
 // Deadline. `timeout_ms` bounds the whole request: resolution, connection, TLS handshake,
 // sending and receiving. One caveat: a host name is resolved by getaddrinfo() on Asio's
-// resolver thread, which cannot be interrupted; HttpPost returns at the deadline, but a hung
+// resolver thread, which cannot be interrupted; the call returns at the deadline, but a hung
 // system resolver can hold it longer (until getaddrinfo() gives up). IP literals skip
 // resolution.
 //
@@ -44,7 +44,7 @@
 
 #include "core/status.h"
 
-namespace cairn::workflow {
+namespace cairn::net {
 
 struct Url {
   std::string scheme;  // "http" or "https" (lower case)
@@ -76,8 +76,15 @@ Result<HttpResponse> HttpPost(const std::string& url, const std::string& body,
                               const std::vector<std::pair<std::string, std::string>>& headers,
                               int64_t timeout_ms, int64_t max_response_bytes);
 
+// GETs `url` with `headers`, as HttpPost does but without a body (no Content-Length is sent).
+// The response's headers come back too (a paginated API's Link header, for one). Header values
+// are never copied into an error message, so a credential sent in a header stays out of them.
+Result<HttpResponse> HttpGet(const std::string& url,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             int64_t timeout_ms, int64_t max_response_bytes);
+
 // The first `limit` bytes of a response body for an error message: a UTF-8 sequence is not
 // cut, CR and LF become spaces.
 std::string BodySnippet(const std::string& body, size_t limit = 200);
 
-}  // namespace cairn::workflow
+}  // namespace cairn::net

@@ -30,13 +30,14 @@
 #include <utility>
 #include <vector>
 
-namespace cairn::workflow::testing {
+namespace cairn::net::testing {
 
 struct RecordedRequest {
   std::string method;
   std::string target;
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
+  std::chrono::steady_clock::time_point received;  // when the request was read
 };
 
 struct Reply {
@@ -48,6 +49,7 @@ struct Reply {
   std::string content_type = "application/json";
   int delay_ms = 0;  // wait this long before answering (cut short by the destructor)
   std::string raw;   // when not empty: written as is instead of a response
+  std::vector<std::pair<std::string, std::string>> headers;  // added to the response
 };
 
 struct TlsFiles {
@@ -150,6 +152,7 @@ class TestHttpServer {
       recorded.headers[name] = text(field.value());
     }
     recorded.body = request.body();
+    recorded.received = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       requests_.push_back(recorded);
@@ -165,6 +168,7 @@ class TestHttpServer {
     }
     http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
     response.set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.insert(name, value);
     response.keep_alive(false);
     response.body() = reply.body;
     response.prepare_payload();
@@ -193,4 +197,4 @@ inline uint16_t ClosedPort() {
   return port;
 }
 
-}  // namespace cairn::workflow::testing
+}  // namespace cairn::net::testing

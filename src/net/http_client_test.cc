@@ -2,7 +2,7 @@
 // deadlines, and TLS verification with a throwaway certificate (made with the openssl
 // command; the TLS tests are skipped when it is missing).
 
-#include "workflow/http_client.h"
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "workflow/test_http_server.h"
+#include "net/test_http_server.h"
 
-namespace cairn::workflow {
+namespace cairn::net {
 namespace {
 
 using testing::ClosedPort;
@@ -87,6 +87,38 @@ TEST(HttpPostTest, PostsAndReturnsStatusBodyAndHeaders) {
   EXPECT_EQ(requests[0].headers["host"], fmt::format("127.0.0.1:{}", server.port()));
   EXPECT_EQ(requests[0].headers["content-length"], "5");
   EXPECT_EQ(requests[0].headers["connection"], "close");
+}
+
+TEST(HttpGetTest, GetsWithHeadersAndReturnsResponseHeaders) {
+  TestHttpServer server([](const RecordedRequest&) {
+    Reply reply{200, "[1,2]"};
+    reply.headers = {{"Link", R"(</items?page=2>; rel="next")"}, {"X-Total", "2"}};
+    return reply;
+  });
+  Result<HttpResponse> response =
+      HttpGet(server.Url("/items?page=1"), {{"Authorization", "Bearer t0k"}}, 2000, 1024);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "[1,2]");
+  EXPECT_EQ(response->headers["link"], R"(</items?page=2>; rel="next")");
+  EXPECT_EQ(response->headers["x-total"], "2");
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(requests[0].target, "/items?page=1");
+  EXPECT_EQ(requests[0].headers["authorization"], "Bearer t0k");
+  EXPECT_EQ(requests[0].headers.count("content-length"), 0u);
+  EXPECT_EQ(requests[0].body, "");
+}
+
+TEST(HttpGetTest, RefusesBadHeadersWithoutEchoingValues) {
+  Result<HttpResponse> response =
+      HttpGet("http://127.0.0.1:1/", {{"Authorization", "Bearer s3cret\r\nX: y"}}, 2000, 1024);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(response.status().message(), "GET http://127.0.0.1:1/: header "))
+      << response.status().message();
+  EXPECT_FALSE(Contains(response.status().message(), "s3cret")) << response.status().message();
 }
 
 TEST(HttpPostTest, ErrorStatusesAreResponses) {
@@ -270,4 +302,4 @@ TEST_F(HttpsTest, VerifiesTheCertificateAndTheHostName) {
 }
 
 }  // namespace
-}  // namespace cairn::workflow
+}  // namespace cairn::net
