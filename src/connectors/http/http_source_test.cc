@@ -130,6 +130,15 @@ std::string OrdersColumns() {
          "          pieces: integer\n";
 }
 
+// The `orders` table at /page, `size` rows a page.
+std::string PagedOrders(int size) {
+  return fmt::format(
+             "      orders:\n        path: /page\n        rows_at: data.items\n"
+             "        paginate: {{style: page, size_param: limit, size: {}}}\n",
+             size) +
+         OrdersColumns();
+}
+
 // The YAML of a config with one http source `line` at `url` with `extra` source lines and
 // `tables` (the text under `tables:`, indented 6).
 std::string HttpYaml(const std::string& url, const std::string& tables,
@@ -164,12 +173,8 @@ const std::vector<std::vector<std::string>> kAllNumbers = {
 
 TEST(HttpSourceTest, PageStyleReadsEveryPageUntilAnEmptyOne) {
   TestHttpServer server([](const RecordedRequest& r) { return FakeApi(r); });
-  QueryResult result = RunSql(HttpYaml(server.Url(""),
-                                       "      orders:\n        path: /page\n        rows_at: "
-                                       "data.items\n        paginate: {style: page, size_param: "
-                                       "limit, size: 2}\n" +
-                                           OrdersColumns()),
-                              "SELECT number FROM line.orders");
+  QueryResult result =
+      RunSql(HttpYaml(server.Url(""), PagedOrders(2)), "SELECT number FROM line.orders");
   ASSERT_EQ(result.rc, SQLITE_OK) << result.error;
   EXPECT_EQ(result.rows, kAllNumbers);
   EXPECT_EQ(Targets(server),
@@ -179,11 +184,7 @@ TEST(HttpSourceTest, PageStyleReadsEveryPageUntilAnEmptyOne) {
 
 TEST(HttpSourceTest, LimitAndOffsetStopFetchingEarly) {
   TestHttpServer server([](const RecordedRequest& r) { return FakeApi(r); });
-  QueryResult result = RunSql(HttpYaml(server.Url(""),
-                                       "      orders:\n        path: /page\n        rows_at: "
-                                       "data.items\n        paginate: {style: page, size_param: "
-                                       "limit, size: 2}\n" +
-                                           OrdersColumns()),
+  QueryResult result = RunSql(HttpYaml(server.Url(""), PagedOrders(2)),
                               "SELECT number FROM line.orders LIMIT 2 OFFSET 1");
   ASSERT_EQ(result.rc, SQLITE_OK) << result.error;
   EXPECT_EQ(result.rows, (std::vector<std::vector<std::string>>{{"t:DO-2"}, {"t:DO-3"}}));
@@ -472,12 +473,7 @@ TEST(HttpSourceTest, InfersColumnsFromTheFirstPage) {
 
 TEST(HttpSourceTest, RateLimitSpacesRequests) {
   TestHttpServer server([](const RecordedRequest& r) { return FakeApi(r); });
-  QueryResult result = RunSql(HttpYaml(server.Url(""),
-                                       "      orders:\n        path: /page\n        rows_at: "
-                                       "data.items\n        paginate: {style: page, size_param: "
-                                       "limit, size: 1}\n" +
-                                           OrdersColumns(),
-                                       "    rate_limit: 20\n"),
+  QueryResult result = RunSql(HttpYaml(server.Url(""), PagedOrders(1), "    rate_limit: 20\n"),
                               "SELECT count(*) FROM line.orders");
   ASSERT_EQ(result.rc, SQLITE_OK) << result.error;
   auto requests = server.requests();
