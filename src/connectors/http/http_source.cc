@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -224,6 +225,9 @@ struct HttpCursor : sqlite3_vtab_cursor {
   int64_t row = 0;  // 1-based row of the scan
   bool eof = true;
   uint64_t columns_used = ~uint64_t{0};
+  // A pushed LIMIT and OFFSET (see XFilter): rows still to skip, rows still to return (-1: all).
+  int64_t skip = 0;
+  int64_t remaining = -1;
   std::vector<Cell> cells;  // the current row's values (NULL for columns not read)
 };
 
@@ -333,29 +337,35 @@ Status LoadRow(HttpCursor* cursor, const HttpSource::Table& table) {
   return OkStatus();
 }
 
-// Moves to the next row, fetching pages as needed (empty pages are skipped by the reader's rule
-// that an empty page ends the scan).
+// Moves to the next row, fetching pages as needed (the reader ends the scan at an empty page),
+// skipping a pushed OFFSET and stopping at a pushed LIMIT.
 int Advance(HttpCursor* cursor) {
   auto* vtab = static_cast<HttpVtab*>(cursor->pVtab);
   return Guard(vtab, [&]() -> int {
-    if (cursor->reader == nullptr) {
-      cursor->eof = true;
-      return SQLITE_OK;
-    }
-    ++cursor->item;
-    while (cursor->item >= cursor->reader->rows().size()) {
-      Result<bool> page = cursor->reader->Next();
-      if (!page.ok()) {
+    for (;;) {
+      if (cursor->reader == nullptr || cursor->remaining == 0) {
         cursor->eof = true;
-        return Fail(vtab, page.status());
-      }
-      if (!*page) {
-        cursor->eof = true;
-        cursor->reader.reset();
+        cursor->reader.reset();  // once the LIMIT is reached no further page is fetched
         return SQLITE_OK;
       }
-      cursor->item = 0;
+      ++cursor->item;
+      while (cursor->item >= cursor->reader->rows().size()) {
+        Result<bool> page = cursor->reader->Next();
+        if (!page.ok()) {
+          cursor->eof = true;
+          return Fail(vtab, page.status());
+        }
+        if (!*page) {
+          cursor->eof = true;
+          cursor->reader.reset();
+          return SQLITE_OK;
+        }
+        cursor->item = 0;
+      }
+      if (cursor->skip == 0) break;
+      --cursor->skip;
     }
+    if (cursor->remaining > 0) --cursor->remaining;
     ++cursor->row;
     Status loaded = LoadRow(cursor, *vtab->table);
     if (!loaded.ok()) {
@@ -396,8 +406,21 @@ int XFilter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlit
     const HttpSource::Table& table = *vtab->table;
     std::vector<QueryParam> pushed;
     std::vector<bool> sent(table.spec.filters.size(), false);
+    cursor->skip = 0;
+    cursor->remaining = -1;
     for (int i = 0; i < argc; ++i) {
       const pd::Term& term = plan->terms[static_cast<size_t>(i)];
+      // PlanBestIndex pushes LIMIT/OFFSET (omitted) when nothing else is left to SQLite, which
+      // then no longer applies the OFFSET itself: the cursor must honour both.
+      if (term.op == pd::Op::kLimit) {
+        const int64_t limit = sqlite3_value_int64(argv[i]);
+        if (limit >= 0) cursor->remaining = limit;
+        continue;
+      }
+      if (term.op == pd::Op::kOffset) {
+        cursor->skip = std::max<int64_t>(0, sqlite3_value_int64(argv[i]));
+        continue;
+      }
       if (term.op != pd::Op::kEq || term.column < 0) continue;
       if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return SQLITE_DONE;  // `= NULL`: no row
       const int filter = table.filter_column[static_cast<size_t>(term.column)];

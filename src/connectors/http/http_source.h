@@ -77,7 +77,9 @@
 // `filters` is sent as that query parameter, its value percent-encoded; SQLite still checks
 // every row (omit = 0), so a server that ignores the parameter, or matches more loosely, gives
 // the same result, only slower. `col = NULL` sends nothing and returns no rows; a BLOB value is
-// not sent. Nothing else (ranges, IN, LIKE, LIMIT) is pushed.
+// not sent. Nothing else (ranges, IN, LIKE) is sent to the server; a LIMIT (and OFFSET) that
+// SQLite leaves to the table, when no other term is left to it, ends the scan early: no page
+// after the one holding the last row wanted is fetched.
 //
 // Errors name the source and table, the request ("GET <url>", query secrets as ***), and for an
 // HTTP error its status and the start of the body (the auth token is masked even if the server
