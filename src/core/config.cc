@@ -236,6 +236,7 @@ Status ParseState(const YAML::Node& key_node, const YAML::Node& node, const std:
   }
   *out = std::move(state);
   return OkStatus();
+}
 
 // A source option's value: a scalar, a list of scalars, or a mapping of such values (nested
 // mappings allowed). `mark` is the key's, for errors about the value as a whole.
