@@ -7,7 +7,10 @@
 //   catalog_tables    one row per (source, table): kind, schema fingerprint, row count, row
 //                     estimate, sample size and method, when it was profiled, provenance.
 //   catalog_columns   one row per column: declared/source type, semantic type, every profile
-//                     figure, top values (JSON) and the sketches (BLOBs of little-endian uint64).
+//                     figure, top values (JSON) and the sketches (little-endian uint64 arrays:
+//                     BLOB on SQLite, BYTEA on PostgreSQL, where they go in and out as hex).
+//                     PostgreSQL text holds neither NUL nor invalid UTF-8: there a sampled
+//                     min/max value's such bytes are stored as U+FFFD.
 //   catalog_keys      declared primary and foreign keys (provenance 'declared').
 //   catalog_drift     schema changes detected by rediscovery (append-only).
 //

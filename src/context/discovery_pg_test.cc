@@ -13,9 +13,12 @@
 
 #include "context/catalog_store.h"
 #include "context/discovery.h"
+#include "context/join_store.h"
+#include "context/state_testing.h"
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "store/pg_testing.h"
 #include "store/state_db.h"
 
 namespace cairn::context {
@@ -50,12 +53,8 @@ TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
       ", port: " + Env("CAIRN_TEST_PG_PORT") + ", user: " + Env("CAIRN_TEST_PG_USER") +
       ", dbname: " + Env("CAIRN_TEST_PG_DB") +
       ", password: \"${CAIRN_TEST_PG_PASSWORD}\", schemas: [chinook]}\n";
-  auto config = ParseConfig(yaml, dir / "cairn.yaml");
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto catalog = engine::Catalog::Create(std::move(*config));
-  ASSERT_TRUE(catalog.ok());
-  auto session = engine::Session::Open(catalog->get(), engine::Principal::Admin());
-  ASSERT_TRUE(session.ok());
+  TestSources sources(yaml, dir);
+  ASSERT_NE(sources.session, nullptr);
   auto db = store::StateDb::Open(":memory:");
   ASSERT_TRUE(db.ok());
 
@@ -65,7 +64,7 @@ TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
       log_path.empty() ? 0 : static_cast<std::streamoff>(fs::file_size(log_path, ec));
   DiscoveryOptions options;
   options.sample_rows = 1000;
-  auto report = Discover(session->get(), db->get(), options);
+  auto report = Discover(sources.session.get(), db->get(), options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->failed, 0) << report->status().ToString();
   EXPECT_EQ(report->declared_joins, 11);
@@ -98,6 +97,69 @@ TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
     EXPECT_NE(log.find("FROM \"chinook\".\"Track\" TABLESAMPLE SYSTEM ($1::float8)"),
               std::string::npos)
         << log.substr(0, 2000);
+  }
+  fs::remove_all(dir);
+}
+
+// The same discovery with the state on PostgreSQL as well: what is stored there reads back as
+// from SQLite state (profiles of fully read tables, sketches, declared and inferred joins).
+TEST(DiscoveryPgTest, StateOnPostgresMatchesStateOnSqlite) {
+  CAIRN_NEED_TEST_PG();
+  fs::path dir =
+      fs::temp_directory_path() / ("cairn_discovery_pg_state_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string yaml =
+      "version: 1\nsources:\n  music: {kind: sqlite, path: " + std::string(CAIRN_TEST_DATA) +
+      "/chinook.sqlite}\n";
+  TestSources sources(yaml, dir);
+  ASSERT_NE(sources.session, nullptr);
+  store::TestPgDatabase pg;
+  auto on_pg = pg.Open();
+  auto on_sqlite = store::StateDb::Open(":memory:");
+  ASSERT_TRUE(on_pg.ok() && on_sqlite.ok());
+  DiscoveryOptions options;
+  options.import_declared_keys = false;  // inference over the sketches
+  for (store::StateDb* db : {on_sqlite->get(), on_pg->get()}) {
+    auto report = Discover(sources.session.get(), db, options);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->failed, 0);
+  }
+  auto sqlite_catalog = CatalogStore::Open(on_sqlite->get());
+  auto pg_catalog = CatalogStore::Open(on_pg->get());
+  ASSERT_TRUE(sqlite_catalog.ok() && pg_catalog.ok());
+  auto a = sqlite_catalog->ListTables(std::nullopt, ColumnDetail::kWithSketches);
+  auto b = pg_catalog->ListTables(std::nullopt, ColumnDetail::kWithSketches);
+  ASSERT_TRUE(a.ok() && b.ok()) << b.status().ToString();
+  ASSERT_EQ(a->size(), 11u);
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t t = 0; t < a->size(); ++t) {
+    const TableProfile& x = (*a)[t];
+    const TableProfile& y = (*b)[t];
+    EXPECT_EQ(x.table, y.table);
+    EXPECT_EQ(x.row_count, y.row_count);
+    EXPECT_EQ(x.fingerprint, y.fingerprint);
+    ASSERT_EQ(x.columns.size(), y.columns.size());
+    for (size_t c = 0; c < x.columns.size(); ++c) {
+      EXPECT_EQ(x.columns[c].name, y.columns[c].name);
+      EXPECT_EQ(x.columns[c].min, y.columns[c].min);
+      EXPECT_EQ(x.columns[c].top_values, y.columns[c].top_values);
+      EXPECT_EQ(x.columns[c].minhash, y.columns[c].minhash) << x.table << "." << x.columns[c].name;
+      EXPECT_EQ(x.columns[c].value_hashes, y.columns[c].value_hashes);
+      EXPECT_DOUBLE_EQ(x.columns[c].uniqueness, y.columns[c].uniqueness);
+    }
+  }
+  auto sqlite_joins = JoinStore::Open(on_sqlite->get());
+  auto pg_joins = JoinStore::Open(on_pg->get());
+  auto ja = sqlite_joins->List();
+  auto jb = pg_joins->List();
+  ASSERT_TRUE(ja.ok() && jb.ok());
+  EXPECT_GE(ja->size(), 8u);
+  ASSERT_EQ(ja->size(), jb->size());
+  for (size_t i = 0; i < ja->size(); ++i) {
+    EXPECT_EQ((*ja)[i].from, (*jb)[i].from);
+    EXPECT_EQ((*ja)[i].to, (*jb)[i].to);
+    EXPECT_EQ((*ja)[i].kind, (*jb)[i].kind);
+    EXPECT_DOUBLE_EQ((*ja)[i].score, (*jb)[i].score);
   }
   fs::remove_all(dir);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,6 +13,7 @@
 
 #include "context/catalog_store.h"
 #include "context/join_store.h"
+#include "context/state_testing.h"
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
@@ -24,23 +26,24 @@ namespace fs = std::filesystem;
 
 const fs::path kChinook = fs::path(CAIRN_TEST_DATA) / "chinook.sqlite";
 
-class DiscoveryTest : public ::testing::Test {
+class DiscoveryTest : public StateEngineTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cairn_discovery_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    StateEngineTest::SetUp();
+    if (IsSkipped()) return;
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = fs::temp_directory_path() / ("cairn_discovery_" + std::to_string(getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto db = store::StateDb::Open(dir_ / ".cairn" / "state.sqlite");
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    db_ = OpenState(dir_ / ".cairn" / "state.sqlite");
+    ASSERT_NE(db_, nullptr);
   }
   void TearDown() override {
     session_.reset();
     catalog_.reset();
     db_.reset();
-    fs::remove_all(dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   // (Re)opens the catalog and a session over `yaml` (sources re-read their schemas).
@@ -83,7 +86,7 @@ class DiscoveryTest : public ::testing::Test {
   std::unique_ptr<engine::Session> session_;
 };
 
-TEST_F(DiscoveryTest, ChinookProfilesRowCountsNullsTypesAndDeclaredKeys) {
+TEST_P(DiscoveryTest, ChinookProfilesRowCountsNullsTypesAndDeclaredKeys) {
   OpenChinookCopy();
   auto report = Run();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -137,7 +140,7 @@ TEST_F(DiscoveryTest, ChinookProfilesRowCountsNullsTypesAndDeclaredKeys) {
   EXPECT_EQ(catalog->GetTable("music", "Nope").status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(DiscoveryTest, SecondRunSkipsUnchangedTablesAndFullRedoesThem) {
+TEST_P(DiscoveryTest, SecondRunSkipsUnchangedTablesAndFullRedoesThem) {
   OpenChinookCopy();
   ASSERT_TRUE(Run().ok());
   auto again = Run();
@@ -151,7 +154,7 @@ TEST_F(DiscoveryTest, SecondRunSkipsUnchangedTablesAndFullRedoesThem) {
   EXPECT_EQ(redo->profiled, 11);
 }
 
-TEST_F(DiscoveryTest, SchemaChangesAreRecordedAsDrift) {
+TEST_P(DiscoveryTest, SchemaChangesAreRecordedAsDrift) {
   OpenChinookCopy();
   ASSERT_TRUE(Run().ok());
   ExecOnCopy(
@@ -198,7 +201,7 @@ std::set<std::string> Pairs(const std::vector<Join>& joins, JoinKind kind) {
   return out;
 }
 
-TEST_F(DiscoveryTest, InferenceFindsChinookForeignKeysWithoutDeclaredOnes) {
+TEST_P(DiscoveryTest, InferenceFindsChinookForeignKeysWithoutDeclaredOnes) {
   OpenChinookCopy();
   ASSERT_TRUE(Run().ok());
   auto joins = JoinStore::Open(db_.get());
@@ -225,7 +228,9 @@ TEST_F(DiscoveryTest, InferenceFindsChinookForeignKeysWithoutDeclaredOnes) {
   EXPECT_LE(found.size(), gold.size() + 1);  // precision: at most one extra pair
 }
 
-TEST_F(DiscoveryTest, VerdictsSurviveRediscovery) {
+// The rediscovery runs through a second connection (another node, on PostgreSQL state), which
+// also sees what the first stored (profiles with their sketches).
+TEST_P(DiscoveryTest, VerdictsSurviveRediscovery) {
   OpenChinookCopy();
   DiscoveryOptions options;
   options.import_declared_keys = false;
@@ -237,8 +242,11 @@ TEST_F(DiscoveryTest, VerdictsSurviveRediscovery) {
   JoinSide customer{"music", "Customer", {"CustomerId"}};
   ASSERT_TRUE(joins->SetVerdict(track_album, album, JoinKind::kConfirmed, "admin", "").ok());
   ASSERT_TRUE(joins->SetVerdict(invoice, customer, JoinKind::kRejected, "admin", "").ok());
+  auto node_b = OpenState(dir_ / ".cairn" / "state.sqlite");
+  ASSERT_NE(node_b, nullptr);
   options.full = true;
-  ASSERT_TRUE(Run(options).ok());
+  auto report = Discover(session_.get(), node_b.get(), options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
   auto list = joins->List();
   ASSERT_TRUE(list.ok());
   int seen = 0;
@@ -254,9 +262,17 @@ TEST_F(DiscoveryTest, VerdictsSurviveRediscovery) {
     }
   }
   EXPECT_EQ(seen, 2);
+  auto catalog = CatalogStore::Open(node_b.get());
+  ASSERT_TRUE(catalog.ok());
+  auto track = catalog->GetTable("music", "Track");
+  ASSERT_TRUE(track.ok()) << track.status().ToString();
+  const ColumnProfile* album_id = track->FindColumn("AlbumId");
+  ASSERT_NE(album_id, nullptr);
+  EXPECT_FALSE(album_id->minhash.empty());
+  EXPECT_FALSE(album_id->value_hashes.empty());
 }
 
-TEST_F(DiscoveryTest, UnknownSourceIsNotFound) {
+TEST_P(DiscoveryTest, UnknownSourceIsNotFound) {
   OpenChinookCopy();
   DiscoveryOptions options;
   options.sources = {"nosuch"};
@@ -265,7 +281,7 @@ TEST_F(DiscoveryTest, UnknownSourceIsNotFound) {
   EXPECT_NE(report.status().message().find("nosuch"), std::string::npos);
 }
 
-TEST_F(DiscoveryTest, ARaggedCsvFailsItsTableOnlyAndTheRunReportsIt) {
+TEST_P(DiscoveryTest, ARaggedCsvFailsItsTableOnlyAndTheRunReportsIt) {
   fs::create_directories(dir_ / "csv");
   std::ofstream(dir_ / "csv" / "good.csv") << "id,name\n1,a\n2,b\n";
   std::ofstream(dir_ / "csv" / "bad.csv") << "id,name\n1,a\n2,b,extra\n";
@@ -286,7 +302,7 @@ TEST_F(DiscoveryTest, ARaggedCsvFailsItsTableOnlyAndTheRunReportsIt) {
   EXPECT_NE(report->ToJson().dump().find("files.bad"), std::string::npos);
 }
 
-TEST_F(DiscoveryTest, LargeTablesAreSampledWithTheSampleSizeStated) {
+TEST_P(DiscoveryTest, LargeTablesAreSampledWithTheSampleSizeStated) {
   OpenChinookCopy();
   DiscoveryOptions options;
   options.sample_rows = 1000;
@@ -304,7 +320,7 @@ TEST_F(DiscoveryTest, LargeTablesAreSampledWithTheSampleSizeStated) {
   EXPECT_EQ(genre->sampling, "full");
 }
 
-TEST_F(DiscoveryTest, EmptyTablesAllNullColumnsBlobsAndHugeText) {
+TEST_P(DiscoveryTest, EmptyTablesAllNullColumnsBlobsAndHugeText) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "odd.sqlite").c_str(), &db), SQLITE_OK);
   std::string huge(200000, 'x');
@@ -331,6 +347,8 @@ TEST_F(DiscoveryTest, EmptyTablesAllNullColumnsBlobsAndHugeText) {
   EXPECT_LE(odd->FindColumn("big")->top_values[0].value.size(), 200u);
   EXPECT_EQ(report->declared_joins, 1);  // the self-reference
 }
+
+CAIRN_STATE_ENGINES(DiscoveryTest);
 
 }  // namespace
 }  // namespace cairn::context

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "context/join_store.h"
+#include "context/state_testing.h"
 
 namespace cairn::context {
 namespace {
@@ -33,9 +34,11 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
   return files;
 }
 
-class ExportTest : public ::testing::Test {
+class ExportTest : public StateEngineTest {
  protected:
   void SetUp() override {
+    StateEngineTest::SetUp();
+    if (IsSkipped()) return;
     std::random_device rd;
     dir_ = fs::temp_directory_path() / ("cairn-export-" + std::to_string(rd()));
     fs::create_directories(dir_);
@@ -56,11 +59,12 @@ class ExportTest : public ::testing::Test {
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     catalog_ = std::move(engine::Catalog::Create(*config)).value();
     session_ = std::move(engine::Session::Open(catalog_.get(), engine::Principal::Admin())).value();
-    db_ = std::move(store::StateDb::Open(":memory:")).value();
+    db_ = OpenState();
+    ASSERT_NE(db_, nullptr);
   }
   void TearDown() override {
     session_.reset();
-    fs::remove_all(dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   ExportStats Export(const fs::path& out) {
@@ -90,7 +94,7 @@ TEST(SafeFileNameTest, NeverLeavesTheDirectory) {
   EXPECT_NE(SafeFileName(longer), SafeFileName(longer + "y"));
 }
 
-TEST_F(ExportTest, WritesTheTreeWithDescriptionsJoinsRecipesAndGlossary) {
+TEST_P(ExportTest, WritesTheTreeWithDescriptionsJoinsRecipesAndGlossary) {
   auto glossary = Glossary::Open(db_.get());
   ASSERT_TRUE(glossary.ok());
   ASSERT_TRUE(
@@ -154,7 +158,7 @@ TEST_F(ExportTest, WritesTheTreeWithDescriptionsJoinsRecipesAndGlossary) {
             std::string::npos);
 }
 
-TEST_F(ExportTest, ReExportIsIdempotentAndDropsStaleFiles) {
+TEST_P(ExportTest, ReExportIsIdempotentAndDropsStaleFiles) {
   fs::path out = dir_ / "context";
   Export(out);
   auto first = Snapshot(out);
@@ -185,7 +189,7 @@ TEST_F(ExportTest, ReExportIsIdempotentAndDropsStaleFiles) {
   }
 }
 
-TEST_F(ExportTest, RefusesToReplaceAnUnrelatedDirectory) {
+TEST_P(ExportTest, RefusesToReplaceAnUnrelatedDirectory) {
   fs::path mine = dir_ / "mine";
   fs::create_directories(mine);
   std::ofstream(mine / "notes.txt") << "keep me";
@@ -197,6 +201,8 @@ TEST_F(ExportTest, RefusesToReplaceAnUnrelatedDirectory) {
   EXPECT_EQ(WriteContextTree(*snapshot, dir_ / "file").status().code(),
             StatusCode::kFailedPrecondition);
 }
+
+CAIRN_STATE_ENGINES(ExportTest);
 
 }  // namespace
 }  // namespace cairn::context

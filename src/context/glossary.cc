@@ -26,8 +26,33 @@ const std::vector<store::Migration> kGlossaryMigrations = {
      "  see TEXT NOT NULL DEFAULT '[]',"
      "  provenance TEXT NOT NULL DEFAULT 'stated',"
      "  stated_by TEXT NOT NULL,"
-     "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"},
+     "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));",
+     // PostgreSQL has no NOCASE: a unique index on the ASCII-lower-cased term (lower() under
+     // the "C" collation folds A-Z only, as NOCASE does) gives the same uniqueness.
+     "CREATE TABLE glossary_terms ("
+     "  term TEXT NOT NULL,"
+     "  definition TEXT NOT NULL,"
+     "  see TEXT NOT NULL DEFAULT '[]',"
+     "  provenance TEXT NOT NULL DEFAULT 'stated',"
+     "  stated_by TEXT NOT NULL,"
+     "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"
+     "CREATE UNIQUE INDEX glossary_terms_term ON glossary_terms (lower(term COLLATE \"C\"));"},
 };
+
+// How each engine spells the case-insensitive (ASCII) identity of a term.
+struct TermSql {
+  const char* conflict;  // the upsert's conflict target
+  const char* where;     // matches the term bound to the one parameter
+  const char* order;     // case-insensitively, then exactly
+};
+const TermSql& TermSqlFor(store::Dialect dialect) {
+  static const TermSql kSqlite = {"(term)", "term = ?", "term COLLATE NOCASE, term"};
+  static const TermSql kPostgres = {
+      "(lower(term COLLATE \"C\"))",
+      "lower(term COLLATE \"C\") = lower(CAST(? AS TEXT) COLLATE \"C\")",
+      "lower(term COLLATE \"C\"), term COLLATE \"C\""};
+  return dialect == store::Dialect::kSqlite ? kSqlite : kPostgres;
+}
 
 std::string Trimmed(const std::string& text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
@@ -84,7 +109,8 @@ Status Glossary::SetDescription(const std::string& source, const std::string& ta
   return db_
       ->Exec(
           "INSERT INTO descriptions (source, table_name, column_name, text, stated_by) "
-          "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = excluded.text, "
+          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, table_name, column_name) "
+          "DO UPDATE SET text = excluded.text, "
           "provenance = 'stated', stated_by = excluded.stated_by, "
           "stated_at = strftime('%Y-%m-%dT%H:%M:%fZ')",
           {source, table, column, body, principal})
@@ -135,16 +161,18 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
   see.erase(std::unique(see.begin(), see.end()), see.end());
   out.see = std::move(see);
   out.stated_by = principal;
-  RETURN_IF_ERROR(db_->Exec("INSERT INTO glossary_terms (term, definition, see, stated_by) "
-                            "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                            "term = excluded.term, definition = excluded.definition, "
-                            "see = excluded.see, provenance = 'stated', "
-                            "stated_by = excluded.stated_by, "
-                            "stated_at = strftime('%Y-%m-%dT%H:%M:%fZ')",
+  const TermSql& sql = TermSqlFor(db_->dialect());
+  RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO glossary_terms (term, definition, see, "
+                                        "stated_by) VALUES (?, ?, ?, ?) ON CONFLICT {} DO UPDATE "
+                                        "SET term = excluded.term, definition = "
+                                        "excluded.definition, see = excluded.see, provenance = "
+                                        "'stated', stated_by = excluded.stated_by, stated_at = "
+                                        "strftime('%Y-%m-%dT%H:%M:%fZ')",
+                                        sql.conflict),
                             {out.term, out.definition, nlohmann::json(out.see).dump(), principal})
                       .status());
-  RETURN_IF_ERROR(db_->Query("SELECT stated_at FROM glossary_terms WHERE term = ?", {out.term},
-                             [&](const store::Row& row) {
+  RETURN_IF_ERROR(db_->Query(std::string("SELECT stated_at FROM glossary_terms WHERE ") + sql.where,
+                             {out.term}, [&](const store::Row& row) {
                                out.stated_at = row.Text(0);
                                return OkStatus();
                              }));
@@ -153,31 +181,33 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
 
 Result<std::vector<GlossaryTerm>> Glossary::ListTerms() {
   std::vector<GlossaryTerm> out;
-  RETURN_IF_ERROR(db_->Query(
-      "SELECT term, definition, see, provenance, stated_by, stated_at FROM glossary_terms "
-      "ORDER BY term COLLATE NOCASE, term",
-      {}, [&](const store::Row& row) {
-        GlossaryTerm term;
-        term.term = row.Text(0);
-        term.definition = row.Text(1);
-        nlohmann::json see = nlohmann::json::parse(row.Text(2), nullptr, false);
-        if (see.is_array()) {
-          for (const auto& ref : see) {
-            if (ref.is_string()) term.see.push_back(ref.get<std::string>());
-          }
-        }
-        term.provenance = ReadProvenance(row.Text(3));
-        term.stated_by = row.Text(4);
-        term.stated_at = row.Text(5);
-        out.push_back(std::move(term));
-        return OkStatus();
-      }));
+  RETURN_IF_ERROR(
+      db_->Query(std::string("SELECT term, definition, see, provenance, stated_by, stated_at FROM "
+                             "glossary_terms ORDER BY ") +
+                     TermSqlFor(db_->dialect()).order,
+                 {}, [&](const store::Row& row) {
+                   GlossaryTerm term;
+                   term.term = row.Text(0);
+                   term.definition = row.Text(1);
+                   nlohmann::json see = nlohmann::json::parse(row.Text(2), nullptr, false);
+                   if (see.is_array()) {
+                     for (const auto& ref : see) {
+                       if (ref.is_string()) term.see.push_back(ref.get<std::string>());
+                     }
+                   }
+                   term.provenance = ReadProvenance(row.Text(3));
+                   term.stated_by = row.Text(4);
+                   term.stated_at = row.Text(5);
+                   out.push_back(std::move(term));
+                   return OkStatus();
+                 }));
   return out;
 }
 
 Status Glossary::RemoveTerm(const std::string& term) {
-  ASSIGN_OR_RETURN(int64_t removed,
-                   db_->Exec("DELETE FROM glossary_terms WHERE term = ?", {Trimmed(term)}));
+  ASSIGN_OR_RETURN(int64_t removed, db_->Exec(std::string("DELETE FROM glossary_terms WHERE ") +
+                                                  TermSqlFor(db_->dialect()).where,
+                                              {Trimmed(term)}));
   if (removed == 0) return NotFoundError("no glossary term '{}'", term);
   return OkStatus();
 }

@@ -11,6 +11,8 @@
 // Tables (StateDb components "descriptions" and "glossary"):
 //   descriptions    (source, table_name, column_name) -> text, stated_by, stated_at
 //   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), stated_by, ...
+//                   Case folds A-Z only, on both engines (SQLite COLLATE NOCASE; PostgreSQL a
+//                   unique index on lower(term COLLATE "C")); terms list in that order.
 //
 // Errors: the StateDb's (kUnavailable when busy, kDataLoss when corrupt, kInternal otherwise);
 // kInvalidArgument for an empty name, term or definition, or a malformed "see" reference;

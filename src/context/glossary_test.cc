@@ -2,15 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "context/state_testing.h"
+
 namespace cairn::context {
 namespace {
 
-class GlossaryTest : public ::testing::Test {
+class GlossaryTest : public StateEngineTest {
  protected:
   void SetUp() override {
-    auto db = store::StateDb::Open(":memory:");
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
+    StateEngineTest::SetUp();
+    if (IsSkipped()) return;
+    db_ = OpenState();
+    ASSERT_NE(db_, nullptr);
     auto glossary = Glossary::Open(db_.get());
     ASSERT_TRUE(glossary.ok()) << glossary.status().ToString();
     glossary_.emplace(std::move(glossary).value());
@@ -19,7 +22,7 @@ class GlossaryTest : public ::testing::Test {
   std::optional<Glossary> glossary_;
 };
 
-TEST_F(GlossaryTest, DescriptionsCarryProvenanceAndCanBeRestatedOrRemoved) {
+TEST_P(GlossaryTest, DescriptionsCarryProvenanceAndCanBeRestatedOrRemoved) {
   ASSERT_TRUE(
       glossary_->SetDescription("chinook", "Customer", "", "  People who buy music ", "ana").ok());
   ASSERT_TRUE(
@@ -51,7 +54,7 @@ TEST_F(GlossaryTest, DescriptionsCarryProvenanceAndCanBeRestatedOrRemoved) {
             StatusCode::kInvalidArgument);
 }
 
-TEST_F(GlossaryTest, TermsAreStatedListedAndRemoved) {
+TEST_P(GlossaryTest, TermsAreStatedListedAndRemoved) {
   auto term = glossary_->AddTerm(
       "Churned customer", "A customer without an invoice in a year",
       {"chinook.Invoice", "chinook.Customer.CustomerId", "chinook.Invoice"}, "ana");
@@ -81,6 +84,45 @@ TEST_F(GlossaryTest, TermsAreStatedListedAndRemoved) {
   EXPECT_EQ(glossary_->AddTerm("x", "y", {"a.b.c.d"}, "a").status().code(),
             StatusCode::kInvalidArgument);
 }
+
+TEST_P(GlossaryTest, TermsAreUniqueIgnoringAsciiCaseOnly) {
+  ASSERT_TRUE(glossary_->AddTerm("Net Revenue", "Revenue after refunds", {}, "ana").ok());
+  ASSERT_TRUE(glossary_->AddTerm("NET REVENUE", "After refunds and fees", {}, "bo").ok());
+  // NOCASE folds A-Z only, on both engines: these are two terms.
+  ASSERT_TRUE(glossary_->AddTerm("Éclair", "A pastry", {}, "ana").ok());
+  ASSERT_TRUE(glossary_->AddTerm("éclair", "The same pastry, lower case", {}, "ana").ok());
+  ASSERT_TRUE(glossary_->AddTerm("beta", "b", {}, "ana").ok());
+  ASSERT_TRUE(glossary_->AddTerm("Alpha", "a", {}, "ana").ok());
+  auto terms = glossary_->ListTerms();
+  ASSERT_TRUE(terms.ok()) << terms.status().ToString();
+  std::vector<std::string> names;
+  for (const auto& term : *terms) names.push_back(term.term);
+  EXPECT_EQ(names, (std::vector<std::string>{"Alpha", "beta", "NET REVENUE", "Éclair", "éclair"}));
+  EXPECT_TRUE(glossary_->RemoveTerm("net revenue").ok());
+  EXPECT_TRUE(glossary_->RemoveTerm("ÉCLAIR").ok());  // "Éclair": only C-L-A-I-R fold
+  terms = glossary_->ListTerms();
+  ASSERT_TRUE(terms.ok());
+  ASSERT_EQ(terms->size(), 3u);
+  EXPECT_EQ((*terms)[2].term, "éclair");
+}
+
+TEST_P(GlossaryTest, TwoConnectionsShareTermsAndDescriptions) {
+  if (!postgres()) GTEST_SKIP() << "two connections share a database on PostgreSQL only";
+  auto other = OpenState();
+  ASSERT_NE(other, nullptr);
+  auto second = Glossary::Open(other.get());
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(glossary_->AddTerm("ARPU", "Average revenue per user", {}, "ana").ok());
+  ASSERT_TRUE(second->AddTerm("arpu", "Average revenue per paying user", {}, "bo").ok());
+  ASSERT_TRUE(second->SetDescription("crm", "customers", "", "People", "bo").ok());
+  auto terms = glossary_->ListTerms();
+  ASSERT_TRUE(terms.ok());
+  ASSERT_EQ(terms->size(), 1u);
+  EXPECT_EQ((*terms)[0].definition, "Average revenue per paying user");
+  EXPECT_EQ(glossary_->GetDescription("crm", "customers", "")->text, "People");
+}
+
+CAIRN_STATE_ENGINES(GlossaryTest);
 
 TEST(ObjectRefTest, Parses) {
   auto ref = ParseObjectRef("crm.customers.status");

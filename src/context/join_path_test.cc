@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "store/pg_testing.h"
 #include "store/state_db.h"
 
 namespace cairn::context {
@@ -99,6 +100,39 @@ TEST(JoinPathTest, ConfirmedJoinCostsAsDeclared) {
   EXPECT_EQ(plan->best.joins[0].kind, JoinKind::kConfirmed);
   EXPECT_DOUBLE_EQ(plan->best.cost, 0.5);
   EXPECT_TRUE(plan->alternatives.empty());
+}
+
+// Two nodes on one PostgreSQL state: a join confirmed through A (and one rejected) shapes the
+// paths B plans, after B's own rediscovery.
+TEST(JoinPathTest, VerdictsThroughOneNodeShapeAnothersPaths) {
+  CAIRN_NEED_TEST_PG();
+  store::TestPgDatabase pg;
+  auto a = pg.Open();
+  auto b = pg.Open();
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString() << b.status().ToString();
+  auto store_a = JoinStore::Open(a->get());
+  auto store_b = JoinStore::Open(b->get());
+  ASSERT_TRUE(store_a.ok() && store_b.ok());
+  Join weak = Inferred("a", "b", 0.3);
+  Join middle = Inferred("a", "c", 0.9);
+  const std::vector<Join> discovered = {weak, middle, Inferred("c", "b", 0.9)};
+  ASSERT_TRUE(store_a->ReplaceDiscovered(discovered).ok());
+  ASSERT_TRUE(store_a->SetVerdict(weak.from, weak.to, JoinKind::kConfirmed, "ana", "").ok());
+  ASSERT_TRUE(store_b->ReplaceDiscovered(discovered).ok());
+  auto listed = store_b->List();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  auto plan = FindJoinPlan(JoinGraph::Build(*listed), {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->best.joins.size(), 1u);
+  EXPECT_EQ(plan->best.joins[0].kind, JoinKind::kConfirmed);
+  EXPECT_DOUBLE_EQ(plan->best.cost, 0.5);
+
+  ASSERT_TRUE(store_a->SetVerdict(weak.from, weak.to, JoinKind::kRejected, "ana", "wrong").ok());
+  listed = store_b->List();
+  ASSERT_TRUE(listed.ok());
+  plan = FindJoinPlan(JoinGraph::Build(*listed), {T("a"), T("b")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(Tables(plan->best), (std::vector<std::string>{"a", "c", "b"}));
 }
 
 TEST(JoinPathTest, RejectedJoinsAreNeverUsed) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "context/state_testing.h"
+
 namespace cairn::context {
 namespace {
 
@@ -15,10 +17,12 @@ Join Inferred(const std::string& from_table, const std::string& to_table, double
   return join;
 }
 
-TEST(JoinStoreTest, VerdictsSurviveRediscovery) {
-  auto db = store::StateDb::Open(":memory:");
-  ASSERT_TRUE(db.ok());
-  auto joins = JoinStore::Open(db->get());
+class JoinStoreTest : public StateEngineTest {};
+
+TEST_P(JoinStoreTest, VerdictsSurviveRediscovery) {
+  auto db = OpenState();
+  ASSERT_NE(db, nullptr);
+  auto joins = JoinStore::Open(db.get());
   ASSERT_TRUE(joins.ok()) << joins.status().ToString();
   ASSERT_TRUE(joins
                   ->ReplaceDiscovered(
@@ -56,9 +60,10 @@ TEST(JoinStoreTest, VerdictsSurviveRediscovery) {
   EXPECT_EQ(joins->Get(999).status().code(), StatusCode::kNotFound);
 }
 
-TEST(JoinStoreTest, RejectsMalformedJoins) {
-  auto db = store::StateDb::Open(":memory:");
-  auto joins = JoinStore::Open(db->get());
+TEST_P(JoinStoreTest, RejectsMalformedJoins) {
+  auto db = OpenState();
+  ASSERT_NE(db, nullptr);
+  auto joins = JoinStore::Open(db.get());
   Join bad = Inferred("a", "b", 1);
   bad.to.columns.push_back("x");
   EXPECT_EQ(joins->ReplaceDiscovered({bad}).code(), StatusCode::kInvalidArgument);
@@ -74,6 +79,34 @@ TEST(JoinStoreTest, RejectsMalformedJoins) {
                 .code(),
             StatusCode::kInvalidArgument);
 }
+
+// Two nodes on one PostgreSQL state: a verdict stated through one is seen (and kept across a
+// rediscovery) through the other.
+TEST_P(JoinStoreTest, VerdictsAreSharedBetweenConnections) {
+  if (!postgres()) GTEST_SKIP() << "two connections share a database on PostgreSQL only";
+  auto a = OpenState();
+  auto b = OpenState();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  auto joins_a = JoinStore::Open(a.get());
+  auto joins_b = JoinStore::Open(b.get());
+  ASSERT_TRUE(joins_a.ok() && joins_b.ok());
+  ASSERT_TRUE(joins_a->ReplaceDiscovered({Inferred("orders", "customers", 0.9)}).ok());
+  auto confirmed =
+      joins_a->SetVerdict({"shop", "orders", {"customer_id"}}, {"crm", "customers", {"id"}},
+                          JoinKind::kConfirmed, "ana", "checked");
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().ToString();
+  ASSERT_TRUE(joins_b->ReplaceDiscovered({Inferred("orders", "customers", 0.7)}).ok());
+  auto list = joins_b->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].kind, JoinKind::kConfirmed);
+  EXPECT_EQ((*list)[0].id, confirmed->id);
+  EXPECT_EQ((*list)[0].stated_by, "ana");
+  EXPECT_EQ((*list)[0].evidence["containment"], 0.7);
+}
+
+CAIRN_STATE_ENGINES(JoinStoreTest);
 
 }  // namespace
 }  // namespace cairn::context

@@ -16,8 +16,12 @@
 //
 // Reuse: Recall() counts one reuse for every fresh recipe it returns; Run() counts one.
 //
-// Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns and the FTS5
-// index recipes_fts (question, note, names of the used tables and columns; BM25).
+// Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns and the
+// full-text index recipes_fts (question, note, names of the used tables and columns). On SQLite
+// state it is FTS5, ranked by BM25 (weights 10, 3, 2); on PostgreSQL state a table with a
+// weighted tsvector (A, B, C; english stemming) under a GIN index, ranked by ts_rank with the same
+// relative weights. Both match every query word as a prefix, OR-ed, so the same recipes are
+// recalled; recipes with close scores may come in another order on the two engines.
 //
 // Errors: the StateDb's; the Session's for SQL that does not compile (kInvalidArgument,
 // kNotFound, kPermissionDenied...), with nothing stored; kInvalidArgument for an empty question
@@ -78,7 +82,7 @@ struct Recipe {
 
 struct RecipeMatch {
   Recipe recipe;
-  double score = 0;  // BM25 relevance, higher is better
+  double score = 0;  // relevance (BM25; ts_rank on PostgreSQL state), higher is better
 };
 
 class RecipeStore {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <random>
 
+#include "context/state_testing.h"
+
 namespace cairn::context {
 namespace {
 
@@ -13,16 +15,17 @@ namespace fs = std::filesystem;
 const std::string kData = std::string(CAIRN_TEST_DATA);
 
 // A writable copy of chinook.sqlite, a catalog over it as source "music", and a state DB.
-class RecipesTest : public ::testing::Test {
+class RecipesTest : public StateEngineTest {
  protected:
   void SetUp() override {
+    StateEngineTest::SetUp();
+    if (IsSkipped()) return;
     std::random_device rd;
     dir_ = fs::temp_directory_path() / ("cairn-recipes-" + std::to_string(rd()));
     fs::create_directories(dir_);
     fs::copy_file(kData + "/chinook.sqlite", dir_ / "chinook.sqlite");
-    auto db = store::StateDb::Open(dir_ / "state.sqlite");
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
+    db_ = OpenState(dir_ / "state.sqlite");
+    ASSERT_NE(db_, nullptr);
     auto recipes = RecipeStore::Open(db_.get());
     ASSERT_TRUE(recipes.ok()) << recipes.status().ToString();
     recipes_.emplace(std::move(recipes).value());
@@ -31,7 +34,7 @@ class RecipesTest : public ::testing::Test {
   void TearDown() override {
     session_.reset();
     catalog_.reset();
-    fs::remove_all(dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   // A new catalog and session, as a later `cairn` invocation would see the source.
@@ -94,7 +97,7 @@ TEST(FingerprintTest, ChangesWithNamesTypesAndOrder) {
   EXPECT_NE(TableFingerprint(a), TableFingerprint(b));
 }
 
-TEST_F(RecipesTest, RememberRejectsBadSqlAndStoresNothing) {
+TEST_P(RecipesTest, RememberRejectsBadSqlAndStoresNothing) {
   auto syntax = recipes_->Remember(session_.get(), "broken", "SELEC 1 FROM", "");
   EXPECT_EQ(syntax.status().code(), StatusCode::kInvalidArgument);
   auto missing = recipes_->Remember(session_.get(), "no table", "SELECT * FROM music.Nope", "");
@@ -108,7 +111,7 @@ TEST_F(RecipesTest, RememberRejectsBadSqlAndStoresNothing) {
   EXPECT_TRUE(recipes_->Recall(session_.get(), "broken table write", 5)->empty());
 }
 
-TEST_F(RecipesTest, RememberRecordsReadsAndFingerprints) {
+TEST_P(RecipesTest, RememberRecordsReadsAndFingerprints) {
   auto recipe = recipes_->Remember(session_.get(), "Who are our top customers by spend?",
                                    kTopCustomers, "Totals include tax");
   ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
@@ -135,7 +138,7 @@ TEST_F(RecipesTest, RememberRecordsReadsAndFingerprints) {
   EXPECT_FALSE(has("Customer", "Email"));
 }
 
-TEST_F(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
+TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   ASSERT_TRUE(
       recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "")
           .ok());
@@ -185,7 +188,7 @@ TEST_F(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
 }
 
-TEST_F(RecipesTest, RenamedColumnMakesItStale) {
+TEST_P(RecipesTest, RenamedColumnMakesItStale) {
   auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
   ASSERT_TRUE(recipe.ok());
   Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
@@ -207,7 +210,7 @@ TEST_F(RecipesTest, RenamedColumnMakesItStale) {
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
 }
 
-TEST_F(RecipesTest, DroppedColumnOrTableMakesItStale) {
+TEST_P(RecipesTest, DroppedColumnOrTableMakesItStale) {
   auto recipe = recipes_->Remember(session_.get(), "track lengths",
                                    "SELECT Name, Milliseconds FROM music.Track", "");
   ASSERT_TRUE(recipe.ok());
@@ -225,7 +228,7 @@ TEST_F(RecipesTest, DroppedColumnOrTableMakesItStale) {
       << checked->stale_reason;
 }
 
-TEST_F(RecipesTest, UnreachableSourceLeavesItUnverified) {
+TEST_P(RecipesTest, UnreachableSourceLeavesItUnverified) {
   auto recipe = recipes_->Remember(session_.get(), "genres", "SELECT Name FROM music.Genre", "");
   ASSERT_TRUE(recipe.ok());
   fs::rename(dir_ / "chinook.sqlite", dir_ / "moved.sqlite");
@@ -242,7 +245,7 @@ TEST_F(RecipesTest, UnreachableSourceLeavesItUnverified) {
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
 }
 
-TEST_F(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
+TEST_P(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
   auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
   ASSERT_TRUE(recipe.ok());
   std::string before = recipe->tables[0].fingerprint;
@@ -257,6 +260,35 @@ TEST_F(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
   // The new fingerprint is recorded: the next check is plainly fresh.
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
 }
+
+// Two nodes on one state: a recipe remembered through A is recalled (and counted) through B, and
+// forgotten through B is gone for A.
+TEST_P(RecipesTest, RememberedThroughOneNodeIsRecalledThroughAnother) {
+  if (!postgres()) GTEST_SKIP() << "two connections share a database on PostgreSQL only";
+  auto other = OpenState();
+  ASSERT_NE(other, nullptr);
+  auto recipes_b = RecipeStore::Open(other.get());
+  ASSERT_TRUE(recipes_b.ok());
+  auto recipe = recipes_->Remember(session_.get(), "Who are our top customers by spend?",
+                                   kTopCustomers, "Totals include tax");
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  auto matches = recipes_b->Recall(session_.get(), "customers spending", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, recipe->id);
+  EXPECT_EQ((*matches)[0].recipe.tables.size(), 2u);
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
+  EXPECT_GT((*matches)[0].score, 0);
+  // The note and the names of the tables read are searchable too.
+  EXPECT_EQ(recipes_b->Recall(session_.get(), "tax", 5)->size(), 1u);
+  EXPECT_EQ(recipes_b->Recall(session_.get(), "invoice", 5)->size(), 1u);
+  EXPECT_EQ(recipes_->Get(recipe->id)->reuse_count, 3);
+  ASSERT_TRUE(recipes_b->Forget(recipe->id).ok());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
+  EXPECT_EQ(recipes_->Get(recipe->id).status().code(), StatusCode::kNotFound);
+}
+
+CAIRN_STATE_ENGINES(RecipesTest);
 
 }  // namespace
 }  // namespace cairn::context

@@ -1,7 +1,7 @@
 #pragma once
 
 // Search over the context: tables, columns, glossary terms and recipes, ranked by SQLite FTS5
-// BM25.
+// BM25 (on either state engine: see "Engines").
 //
 // Every searchable thing is one document (row of search_items, indexed by the FTS5 table
 // search_fts with the porter stemmer) with five weighted fields:
@@ -23,6 +23,20 @@
 // postings are out of date (after RefreshStated() on a large index), Search() ranks with FTS5
 // directly.
 //
+// Engines: on SQLite state the whole index lives in the state database. On PostgreSQL state the
+// documents (search_items) and search_meta live in PostgreSQL, shared by every node, and the
+// index over them is a node-local derived cache: each process keeps a private in-memory SQLite
+// copy of the documents per state database (shared by its SearchIndex objects), indexed by the
+// same FTS5 tokenizer and the same postings code, so that the same documents rank the same on
+// both engines. Every writer of documents (IndexSchema, RefreshStated) bumps search_meta
+// 'version' in its transaction, under a transaction-scoped advisory lock that serialises writers
+// across nodes; Search() reads the version first and rebuilds the copy when it differs from the
+// one the copy was built from. So a change committed through any node is seen by every node's
+// next Search() (the cost: one small query per search, and a whole copy after each change, in
+// proportion to the number of documents). Searches within one process wait for each other
+// while they use (or rebuild) the copy. FTS5 ranking replaces the postings on a node's copy
+// exactly when it does on SQLite state (search_meta 'impacts_built_at' absent).
+//
 // Freshness: Reindex() rebuilds everything (call it after discovery or when sources change);
 // RefreshStated() cheaply re-reads descriptions, glossary terms and recipes (call it after
 // stating any of them). Search() never reads the sources.
@@ -30,9 +44,11 @@
 // Errors: the StateDb's (kUnavailable when busy, kDataLoss when corrupt, kInternal otherwise).
 // Search() returns kFailedPrecondition when the schema was never indexed.
 //
-// Thread-safety: as the StateDb it uses. The StateDb must outlive the SearchIndex.
+// Thread-safety: as the StateDb it uses (the node-local copy has its own lock). The StateDb must
+// outlive the SearchIndex.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +63,10 @@ namespace cairn::context {
 // the last capital of an acronym ("HTTPServer" -> "http server") and letter/digit changes.
 // "customer_id" -> "customer id", "CustomerId" -> "customer id". Bytes >= 0x80 are letters.
 std::string SplitIdentifier(std::string_view name);
+
+// The words of free text as a query uses them: split as SplitIdentifier, common English stop
+// words dropped, each once, in order.
+std::vector<std::string> MatchWords(std::string_view text);
 
 // An FTS5 MATCH expression for free text (used by recipe recall): every word (split as
 // SplitIdentifier, common English stop words dropped) as a quoted prefix term, OR-ed. Empty when
@@ -116,11 +136,20 @@ class SearchIndex {
 
  private:
   enum class ImpactPolicy { kRebuild, kIfSmall };
+  // A node's copy of the documents, indexed (PostgreSQL state; see "Engines").
+  struct LocalIndex;
+  static std::shared_ptr<LocalIndex> LocalFor(const std::string& state);
+
   explicit SearchIndex(store::StateDb* db) : db_(db) {}
+  // Inside a writing transaction: waits for other nodes' writers (PostgreSQL).
+  Status LockForWrite();
+  // Writes the stated documents; refreshes the postings (SQLite) or marks them for the nodes'
+  // copies (PostgreSQL); bumps the version.
   Status RefreshStatedLocked(ReindexStats* stats, ImpactPolicy policy);
-  // Recomputes search_impacts (per term, every document's BM25 contribution) from the FTS5
-  // index; marks it current in search_meta.
-  Status RebuildImpacts();
+  // With local_->mutex held: rebuilds the node's copy when the documents' version moved.
+  Status SyncLocal();
+  // Search over `index` (the SQLite state, or the node's copy).
+  Result<std::vector<SearchHit>> SearchIn(store::StateDb* index, std::string_view text, int limit);
   // A query word and the index terms it matches: its stem when indexed (exact), else up to a
   // few indexed terms that start with it (a prefix query).
   struct QueryWord {
@@ -128,12 +157,15 @@ class SearchIndex {
     bool exact = true;
     std::vector<std::string> terms;
   };
-  Result<std::vector<QueryWord>> ResolveWords(std::string_view text);
+  Result<std::vector<QueryWord>> ResolveWords(store::StateDb* index, std::string_view text);
   // Exact FTS5 BM25 ranking (cost grows with the number of matching documents).
-  Result<std::vector<SearchHit>> SearchFts(const std::vector<QueryWord>& words, int limit);
+  Result<std::vector<SearchHit>> SearchFts(store::StateDb* index,
+                                           const std::vector<QueryWord>& words, int limit);
   // Top-k over the precomputed impacts: reads at most a bounded number of postings per term.
-  Result<std::vector<SearchHit>> SearchImpacts(const std::vector<QueryWord>& words, int limit);
+  Result<std::vector<SearchHit>> SearchImpacts(store::StateDb* index,
+                                               const std::vector<QueryWord>& words, int limit);
   store::StateDb* db_;
+  std::shared_ptr<LocalIndex> local_;  // PostgreSQL state only
 };
 
 // The tables of every source of the session's catalog: the live schema (Session::Tables())

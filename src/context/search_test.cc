@@ -9,6 +9,9 @@
 #include "context/catalog_store.h"
 #include "context/glossary.h"
 #include "context/recipes.h"
+#include "context/state_testing.h"
+#include "core/config.h"
+#include "engine/catalog.h"
 
 namespace cairn::context {
 namespace {
@@ -32,12 +35,13 @@ TEST(MatchQueryTest, QuotesWordsAndDropsStopWords) {
   EXPECT_EQ(MatchQuery("of the"), "");
 }
 
-class SearchTest : public ::testing::Test {
+class SearchTest : public StateEngineTest {
  protected:
   void SetUp() override {
-    auto db = store::StateDb::Open(":memory:");
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
+    StateEngineTest::SetUp();
+    if (IsSkipped()) return;
+    db_ = OpenState();
+    ASSERT_NE(db_, nullptr);
     auto index = SearchIndex::Open(db_.get());
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_.emplace(std::move(index).value());
@@ -53,7 +57,7 @@ class SearchTest : public ::testing::Test {
   std::optional<SearchIndex> index_;
 };
 
-TEST_F(SearchTest, FindsColumnsTermsRecipesAndDescriptions) {
+TEST_P(SearchTest, FindsColumnsTermsRecipesAndDescriptions) {
   std::vector<IndexedTable> tables = {
       {"shop",
        "orders",
@@ -116,23 +120,24 @@ TEST_F(SearchTest, FindsColumnsTermsRecipesAndDescriptions) {
   EXPECT_EQ(Find("revenue")[0].ref, "ARPU");
 }
 
-TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
-  auto config =
-      ParseConfig("sources:\n  chinook:\n    kind: sqlite\n    path: " + kData +
-                      "/chinook.sqlite\n  northwind:\n    kind: sqlite\n    path: " + kData +
-                      "/northwind.sqlite\n",
-                  "/tmp/cairn.yaml");
-  ASSERT_TRUE(config.ok());
-  auto catalog = engine::Catalog::Create(*config);
-  ASSERT_TRUE(catalog.ok());
-  auto session = engine::Session::Open(catalog->get(), engine::Principal::Admin());
-  ASSERT_TRUE(session.ok());
+// A session over chinook and northwind (as source names "chinook" and "northwind").
+struct Chinook : TestSources {
+  Chinook()
+      : TestSources("sources:\n  chinook:\n    kind: sqlite\n    path: " + kData +
+                        "/chinook.sqlite\n  northwind:\n    kind: sqlite\n    path: " + kData +
+                        "/northwind.sqlite\n",
+                    "/tmp") {}
+};
+
+TEST_P(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
+  Chinook chinook;
+  engine::Session* session = chinook.session.get();
   EXPECT_FALSE(*index_->SchemaIndexed());
 
   auto recipes = RecipeStore::Open(db_.get());
   ASSERT_TRUE(recipes.ok());
   ASSERT_TRUE(recipes
-                  ->Remember(session->get(), "Which employees sell the most?",
+                  ->Remember(session, "Which employees sell the most?",
                              "SELECT EmployeeId, count(*) FROM chinook.Customer c JOIN "
                              "chinook.Employee e ON c.SupportRepId = e.EmployeeId GROUP BY 1",
                              "")
@@ -151,7 +156,7 @@ TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
   profile.columns.push_back(email);
   ASSERT_TRUE(catalog_store->PutTable(profile).ok());
 
-  auto stats = Reindex(db_.get(), session->get());
+  auto stats = Reindex(db_.get(), session);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_TRUE(*index_->SchemaIndexed());
   EXPECT_EQ(stats->tables, 11 + 30);
@@ -177,10 +182,132 @@ TEST_F(SearchTest, ReindexesEverySourceAndFindsRecipesByQuestion) {
   EXPECT_EQ(hits[0].detail, "TEXT, email");
 }
 
+// Two nodes on one state: what is stated and refreshed through A (as the service does after
+// remembering or describing) is found by B's next search, and a reindex through B by A's.
+TEST_P(SearchTest, WhatOneNodeStatesAnotherFindsOnItsNextSearch) {
+  if (!postgres()) GTEST_SKIP() << "two connections share a database on PostgreSQL only";
+  Chinook chinook;
+  auto other = OpenState();
+  ASSERT_NE(other, nullptr);
+  auto index_b = SearchIndex::Open(other.get());
+  ASSERT_TRUE(index_b.ok()) << index_b.status().ToString();
+  ASSERT_TRUE(Reindex(db_.get(), chinook.session.get()).ok());
+  auto before = index_b->Search("employees selling most", 5);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_TRUE(before->empty() || before->front().kind != SearchKind::kRecipe);
+  EXPECT_TRUE(*index_b->SchemaIndexed());
+
+  auto recipes = RecipeStore::Open(db_.get());
+  ASSERT_TRUE(recipes.ok());
+  auto remembered = recipes->Remember(
+      chinook.session.get(), "Which employees sell the most?",
+      "SELECT EmployeeId, count(*) FROM chinook.Customer c JOIN chinook.Employee e ON "
+      "c.SupportRepId = e.EmployeeId GROUP BY 1",
+      "");
+  ASSERT_TRUE(remembered.ok()) << remembered.status().ToString();
+  auto glossary = Glossary::Open(db_.get());
+  ASSERT_TRUE(glossary.ok());
+  ASSERT_TRUE(
+      glossary->SetDescription("chinook", "Track", "Bytes", "Size of the audio file", "ana").ok());
+  ASSERT_TRUE(index_->RefreshStated().ok());
+
+  auto after = index_b->Search("employees selling most", 5);
+  ASSERT_TRUE(after.ok());
+  ASSERT_FALSE(after->empty());
+  EXPECT_EQ(after->front().kind, SearchKind::kRecipe);
+  EXPECT_EQ(after->front().ref, std::to_string(remembered->id));
+  auto audio = index_b->Search("audio", 5);
+  ASSERT_TRUE(audio.ok());
+  ASSERT_FALSE(audio->empty());
+  EXPECT_EQ(audio->front().ref, "chinook.Track.Bytes");
+
+  // A reindex through B (two nodes reindexing one after the other leave one set of documents).
+  ASSERT_TRUE(Reindex(other.get(), chinook.session.get()).ok());
+  auto milliseconds = index_->Search("milliseconds", 5);
+  ASSERT_TRUE(milliseconds.ok());
+  ASSERT_EQ(milliseconds->size(), 1u);
+  EXPECT_EQ(milliseconds->front().ref, "chinook.Track.Milliseconds");
+}
+
+// The same content ranks the same (same hits, same order, same scores) on SQLite state and on
+// PostgreSQL state, through the postings and through FTS5 ranking.
+TEST(SearchEnginesTest, SameContentRanksTheSameOnBothEngines) {
+  CAIRN_NEED_TEST_PG();
+  store::TestPgDatabase pg;
+  auto sqlite = store::StateDb::Open(":memory:");
+  auto postgres = pg.Open();
+  ASSERT_TRUE(sqlite.ok() && postgres.ok());
+  std::mt19937 rng(12);
+  const std::vector<std::string> words = {"customer", "order",  "invoice", "vessel",  "berth",
+                                          "crane",    "amount", "status",  "created", "email",
+                                          "country",  "city",   "name",    "code",    "price"};
+  auto word = [&] { return words[rng() % words.size()]; };
+  std::vector<IndexedTable> tables;
+  for (int t = 0; t < 120; ++t) {
+    IndexedTable table{
+        "src" + std::to_string(t % 4), word() + "_" + word() + std::to_string(t), "table", {}};
+    for (int c = 0; c < 8; ++c) {
+      table.columns.push_back(
+          {word() + word(), c % 2 ? "TEXT" : "INTEGER", c == 3 ? "email" : "", {word(), word()}});
+    }
+    tables.push_back(std::move(table));
+  }
+  const std::vector<std::string> queries = {"customer",      "vessel berth", "cust",
+                                            "email country", "price amount", "codes",
+                                            "creat status",  "nothing here"};
+  std::vector<std::vector<std::vector<SearchHit>>> results(2);
+  int engine = 0;
+  for (store::StateDb* db : {sqlite->get(), postgres->get()}) {
+    auto index = SearchIndex::Open(db);
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    auto glossary = Glossary::Open(db);
+    ASSERT_TRUE(glossary.ok());
+    ASSERT_TRUE(glossary->AddTerm("Vessel call", "A vessel's visit to a berth", {}, "ana").ok());
+    ASSERT_TRUE(
+        glossary->SetDescription("src1", tables[1].table, "", "Customer orders", "ana").ok());
+    ASSERT_TRUE(index->IndexSchema(tables).ok());
+    ASSERT_TRUE(glossary->AddTerm("Order amount", "What a customer pays", {}, "bo").ok());
+    ASSERT_TRUE(index->RefreshStated().ok());
+    for (const auto& query : queries) {
+      auto hits = index->Search(query, 25);
+      ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+      results[engine].push_back(*hits);
+    }
+    // FTS5 ranking, as while the postings are out of date.
+    ASSERT_TRUE(db->Exec("DELETE FROM search_meta WHERE key = 'impacts_built_at'").ok());
+    if (db->sqlite() == nullptr) {
+      ASSERT_TRUE(
+          db->Exec("UPDATE search_meta SET value = value || '.' WHERE key = 'version'").ok());
+    }
+    for (const auto& query : queries) {
+      auto hits = index->Search(query, 25);
+      ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+      results[engine].push_back(*hits);
+    }
+    ++engine;
+  }
+  ASSERT_EQ(results[0].size(), results[1].size());
+  for (size_t q = 0; q < results[0].size(); ++q) {
+    const auto& a = results[0][q];
+    const auto& b = results[1][q];
+    ASSERT_EQ(a.size(), b.size()) << "query " << q;
+    if (q % queries.size() != queries.size() - 1) {
+      EXPECT_FALSE(a.empty()) << "query " << q;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].ref, b[i].ref) << "query " << q << " hit " << i;
+      EXPECT_EQ(a[i].kind, b[i].kind);
+      EXPECT_EQ(a[i].detail, b[i].detail);
+      EXPECT_EQ(a[i].description, b[i].description);
+      EXPECT_DOUBLE_EQ(a[i].score, b[i].score) << "query " << q << " hit " << i;
+    }
+  }
+}
+
 // 10,000 tables x 20 columns (more documents than the bounded top-k keeps fresh after a stated
 // change): every query fills its page, and the bounded top-k agrees with exact FTS5 ranking.
 // Its speed is measured by bench/search_bench.cc, not here.
-TEST_F(SearchTest, EnterpriseScaleBoundedTopKAgreesWithExactRanking) {
+TEST_P(SearchTest, EnterpriseScaleBoundedTopKAgreesWithExactRanking) {
   const std::vector<std::string> words = {
       "customer", "order",     "invoice",  "payment",  "account",  "ledger",  "container",
       "vessel",   "berth",     "crane",    "gate",     "truck",    "customs", "hold",
@@ -222,6 +349,8 @@ TEST_F(SearchTest, EnterpriseScaleBoundedTopKAgreesWithExactRanking) {
   EXPECT_EQ((*fast)[0].ref, (*exact)[0].ref);
   EXPECT_NEAR((*fast)[0].score, (*exact)[0].score, 1e-6 * (*exact)[0].score);
 }
+
+CAIRN_STATE_ENGINES(SearchTest);
 
 }  // namespace
 }  // namespace cairn::context
