@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <set>
+#include <thread>
 
 #include "context/catalog_store.h"
 #include "context/glossary.h"
@@ -227,6 +229,47 @@ TEST_P(SearchTest, WhatOneNodeStatesAnotherFindsOnItsNextSearch) {
   ASSERT_TRUE(milliseconds.ok());
   ASSERT_EQ(milliseconds->size(), 1u);
   EXPECT_EQ(milliseconds->front().ref, "chinook.Track.Milliseconds");
+}
+
+// Nodes reindexing at the same time (each its own connection) leave one set of documents: the
+// writers take turns.
+TEST_P(SearchTest, ConcurrentReindexesLeaveOneSetOfDocuments) {
+  if (!postgres()) GTEST_SKIP() << "two connections share a database on PostgreSQL only";
+  std::vector<IndexedTable> tables;
+  for (int t = 0; t < 40; ++t) {
+    tables.push_back({"shop", "t" + std::to_string(t), "table", {{"id", "INTEGER", "", {}}}});
+  }
+  std::vector<std::thread> nodes;
+  std::vector<Status> results(3, OkStatus());
+  for (int n = 0; n < 3; ++n) {
+    nodes.emplace_back([&, n] {
+      auto db = pg_->Open();
+      if (!db.ok()) {
+        results[n] = db.status();
+        return;
+      }
+      auto index = SearchIndex::Open(db->get());
+      for (int round = 0; round < 4 && index.ok() && results[n].ok(); ++round) {
+        results[n] = index->IndexSchema(tables).status();
+      }
+      if (!index.ok()) results[n] = index.status();
+    });
+  }
+  for (auto& node : nodes) node.join();
+  for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.ToString();
+  int64_t documents = 0;
+  ASSERT_TRUE(db_->Query("SELECT count(*) FROM search_items", {},
+                         [&](const store::Row& row) {
+                           documents = row.Int(0);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(documents, 80);
+  std::set<std::string> refs;
+  for (const auto& hit : Find("t7", 50)) {
+    EXPECT_TRUE(refs.insert(hit.ref).second) << hit.ref << " twice";
+  }
+  EXPECT_EQ(refs.count("shop.t7"), 1u);
 }
 
 // The same content ranks the same (same hits, same order, same scores) on SQLite state and on

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "core/config.h"
@@ -22,6 +23,13 @@
 #include "engine/session.h"
 #include "store/pg_testing.h"
 #include "store/state_db.h"
+
+namespace cairn::store {
+// Names the engine in test output ("GetParam() = postgres").
+inline void PrintTo(Dialect dialect, std::ostream* out) {
+  *out << (dialect == Dialect::kSqlite ? "sqlite" : "postgres");
+}
+}  // namespace cairn::store
 
 namespace cairn::context {
 
