@@ -353,12 +353,16 @@ Result<ContextCache*> OpenStores(Workspace* ws, ContextCache* cache) {
 // Reloads the joins when another connection changed the state database and the joins'
 // fingerprint differs (changes through this Api's own connection reset joins_loaded).
 Status RefreshJoins(ContextCache* cache) {
+  // SQLite says cheaply whether any other connection wrote; PostgreSQL has no such counter, so
+  // there the fingerprint (one indexed aggregate) is read every time.
   int64_t version = -1;
-  RETURN_IF_ERROR(cache->db->Query("PRAGMA data_version", {}, [&](const store::Row& row) {
-    version = row.Int(0);
-    return OkStatus();
-  }));
-  if (cache->joins_loaded && version == cache->data_version) return OkStatus();
+  if (cache->db->dialect() == store::Dialect::kSqlite) {
+    RETURN_IF_ERROR(cache->db->Query("PRAGMA data_version", {}, [&](const store::Row& row) {
+      version = row.Int(0);
+      return OkStatus();
+    }));
+    if (cache->joins_loaded && version == cache->data_version) return OkStatus();
+  }
   std::string fingerprint;
   RETURN_IF_ERROR(cache->db->Query(
       "SELECT count(*), COALESCE(max(id), 0), COALESCE(max(updated_at), '') FROM joins", {},
