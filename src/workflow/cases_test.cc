@@ -13,9 +13,14 @@ using namespace ::cairn::workflow::test_support;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
+// The one instantiation of the fixture's tests (cases_test.cc, ladder_test.cc, resume_test.cc).
+INSTANTIATE_TEST_SUITE_P(Engines, WorkflowsTest,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         store::EngineName);
+
 // --- 1. a clean case at observe -------------------------------------------------------------
 
-TEST_F(WorkflowsTest, CleanCaseAtObserveWaitsAndAnApprovalDeliversItsAction) {
+TEST_P(WorkflowsTest, CleanCaseAtObserveWaitsAndAnApprovalDeliversItsAction) {
   Register();
   Result<Json> started = workflows_->Start(As("clerk"), "release", {{"container_no", Clean(1)}});
   ASSERT_TRUE(started.ok()) << started.status().ToString();
@@ -103,7 +108,7 @@ TEST_F(WorkflowsTest, CleanCaseAtObserveWaitsAndAnApprovalDeliversItsAction) {
   }
 }
 
-TEST_F(WorkflowsTest, StartValidatesItsInputs) {
+TEST_P(WorkflowsTest, StartValidatesItsInputs) {
   Register();
   ExpectError(workflows_->Start(As("clerk"), "nope", {{"container_no", Clean(1)}}),
               StatusCode::kNotFound, "no workflow 'nope'");
@@ -127,7 +132,7 @@ TEST_F(WorkflowsTest, StartValidatesItsInputs) {
 
 // --- 2. who may decide ------------------------------------------------------------------------
 
-TEST_F(WorkflowsTest, DecideRefusesBadReasonsAgentsOutsidersAndSecondDecisions) {
+TEST_P(WorkflowsTest, DecideRefusesBadReasonsAgentsOutsidersAndSecondDecisions) {
   Register();
   const int64_t id = StartCase(Clean(1));
 
@@ -178,7 +183,7 @@ TEST_F(WorkflowsTest, DecideRefusesBadReasonsAgentsOutsidersAndSecondDecisions) 
 
 // --- 6. actions: retries with backoff, effects exactly once -------------------------------------
 
-TEST_F(WorkflowsTest, AFailingWebhookStaysPendingWithBackoff) {
+TEST_P(WorkflowsTest, AFailingWebhookStaysPendingWithBackoff) {
   const uint16_t port = testing::ClosedPort();
   Spec spec;
   spec.sink = fmt::format("{{webhook: \"http://127.0.0.1:{}/release\", timeout_ms: 2000}}", port);
@@ -216,7 +221,7 @@ TEST_F(WorkflowsTest, AFailingWebhookStaysPendingWithBackoff) {
   EXPECT_EQ(MustGet(id)["status"], "actioning");
 }
 
-TEST_F(WorkflowsTest, AnOutboxThatFailsIsRetriedAndDeliveredExactlyOnce) {
+TEST_P(WorkflowsTest, AnOutboxThatFailsIsRetriedAndDeliveredExactlyOnce) {
   // The outbox's directory cannot be created while a regular file stands in its place.
   const std::filesystem::path blocker = dir_ / "blocked";
   std::ofstream(blocker) << "not a directory";
@@ -264,7 +269,7 @@ TEST_F(WorkflowsTest, AnOutboxThatFailsIsRetriedAndDeliveredExactlyOnce) {
 
 // --- 8. evidence digests ------------------------------------------------------------------------
 
-TEST_F(WorkflowsTest, TheEvidenceDigestFollowsTheDataNotTheRun) {
+TEST_P(WorkflowsTest, TheEvidenceDigestFollowsTheDataNotTheRun) {
   Register();
   const std::string first = MustGet(StartCase(Clean(1)))["evidence_digest"];
   host_->set_now("2026-12-04T11:00:00Z");
@@ -290,7 +295,7 @@ constexpr char kAdvice[] = R"(  - id: advice
     prompt: Should this container be released?
 )";
 
-TEST_F(WorkflowsTest, AnLlmStepWithoutAnEndpointIsSkippedAndSaysSo) {
+TEST_P(WorkflowsTest, AnLlmStepWithoutAnEndpointIsSkippedAndSaysSo) {
   Spec spec;
   spec.extra_steps = kAdvice;
   Register(spec);
@@ -306,7 +311,7 @@ TEST_F(WorkflowsTest, AnLlmStepWithoutAnEndpointIsSkippedAndSaysSo) {
   EXPECT_EQ(entries[0].seq, advice["ledger_seq"]);
 }
 
-TEST_F(WorkflowsTest, AnLlmSuggestionIsKeptWithTheCaseAndItsEvidenceIsWrapped) {
+TEST_P(WorkflowsTest, AnLlmSuggestionIsKeptWithTheCaseAndItsEvidenceIsWrapped) {
   testing::TestHttpServer server([](const testing::RecordedRequest&) {
     Json completion = {
         {"choices",

@@ -16,7 +16,7 @@ using ::testing::StartsWith;
 
 // --- 3. the ladder ------------------------------------------------------------------------------
 
-TEST_F(WorkflowsTest, PromotionIsRefusedWithTheFiguresAndForcingNeedsAReason) {
+TEST_P(WorkflowsTest, PromotionIsRefusedWithTheFiguresAndForcingNeedsAReason) {
   Register();
   ExpectError(workflows_->Promote(As("root"), "release", false, ""), StatusCode::kPermissionDenied,
               "promotion of 'release' from observe refused: 0 human-decided cases at level "
@@ -58,7 +58,7 @@ TEST_F(WorkflowsTest, PromotionIsRefusedWithTheFiguresAndForcingNeedsAReason) {
               StatusCode::kFailedPrecondition, "already at observe");
 }
 
-TEST_F(WorkflowsTest, FiveAgreeingDecisionsPromoteWithTheFiguresRecorded) {
+TEST_P(WorkflowsTest, FiveAgreeingDecisionsPromoteWithTheFiguresRecorded) {
   Register(WithLadder("  min_cases: 5\n"));
   for (int i = 1; i <= 4; ++i) MustDecide(StartCase(Clean(i)), Verdict::kApprove);
   ExpectError(workflows_->Promote(As("root"), "release", false, ""), StatusCode::kPermissionDenied,
@@ -104,7 +104,7 @@ TEST_F(WorkflowsTest, FiveAgreeingDecisionsPromoteWithTheFiguresRecorded) {
   EXPECT_THAT(c["recommendation"]["reason"].get<std::string>(), HasSubstr("hold_released"));
 }
 
-TEST_F(WorkflowsTest, ARejectionTheRecommendationWouldHaveApprovedBlocksPromotion) {
+TEST_P(WorkflowsTest, ARejectionTheRecommendationWouldHaveApprovedBlocksPromotion) {
   Register(WithLadder("  min_cases: 5\n  min_agreement: 0.5\n"));
   for (int i = 1; i <= 4; ++i) MustDecide(StartCase(Clean(i)), Verdict::kApprove);
   MustDecide(StartCase(Clean(5)), Verdict::kReject);
@@ -120,7 +120,7 @@ TEST_F(WorkflowsTest, ARejectionTheRecommendationWouldHaveApprovedBlocksPromotio
 
 // --- 4. automatic decisions and sampled reviews ------------------------------------------------
 
-TEST_F(WorkflowsTest, AutoWithExceptionsDecidesCleanCasesAndLeavesExceptionsToAHuman) {
+TEST_P(WorkflowsTest, AutoWithExceptionsDecidesCleanCasesAndLeavesExceptionsToAHuman) {
   Register(WithLadder("  review_sample_rate: 0\n"));
   ForcePromote(2);
   ASSERT_EQ(CurrentLevel(), "auto_with_exceptions");
@@ -151,7 +151,7 @@ TEST_F(WorkflowsTest, AutoWithExceptionsDecidesCleanCasesAndLeavesExceptionsToAH
   EXPECT_EQ(Outbox(), 1);
 }
 
-TEST_F(WorkflowsTest, AutonomousSamplesEveryCaseAndDisagreeingReviewsDemote) {
+TEST_P(WorkflowsTest, AutonomousSamplesEveryCaseAndDisagreeingReviewsDemote) {
   Register(WithLadder("  review_sample_rate: 1.0\n  max_review_disagreement: 0.25\n"));
   ForcePromote(3);
   ASSERT_EQ(CurrentLevel(), "autonomous");
@@ -220,7 +220,7 @@ TEST_F(WorkflowsTest, AutonomousSamplesEveryCaseAndDisagreeingReviewsDemote) {
 
 // --- 5. the evaluation gate ---------------------------------------------------------------------
 
-TEST_F(WorkflowsTest, EvaluationGateRefusesAWeakerCandidateUnlessForced) {
+TEST_P(WorkflowsTest, EvaluationGateRefusesAWeakerCandidateUnlessForced) {
   const Definition current = Register();
   std::vector<int64_t> held;
   MustDecide(StartCase(Clean(1)), Verdict::kApprove);
@@ -306,7 +306,7 @@ TEST_F(WorkflowsTest, EvaluationGateRefusesAWeakerCandidateUnlessForced) {
   EXPECT_EQ(c["recommendation"]["verdict"], "approve");
 }
 
-TEST_F(WorkflowsTest, EvaluationMarksCasesWhoseEvidenceWouldBeReadDifferently) {
+TEST_P(WorkflowsTest, EvaluationMarksCasesWhoseEvidenceWouldBeReadDifferently) {
   Register();
   for (int i = 1; i <= 2; ++i) MustDecide(StartCase(Clean(i)), Verdict::kApprove);
   for (int i = 1; i <= 2; ++i) MustDecide(StartCase(Held(i)), Verdict::kReject);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +27,7 @@
 #include "engine/catalog.h"
 #include "ledger/clock.h"
 #include "ledger/ledger.h"
+#include "store/pg_testing.h"
 #include "workflow/internal/case_lock.h"
 #include "workflow/llm.h"
 #include "workflow/sinks.h"
@@ -53,12 +55,20 @@ inline void ExecSqlite(const std::filesystem::path& path, const std::string& sql
 }
 
 // The installation the workflows run in: real state database, ledger, catalog and sessions.
+// With `pg`, the state is that PostgreSQL database (several hosts on one are several nodes);
+// the ledger stays in the SQLite file of `dir` either way.
 class TestHost : public Host {
  public:
-  explicit TestHost(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit TestHost(std::filesystem::path dir, const store::TestPgDatabase* pg = nullptr)
+      : dir_(std::move(dir)), pg_(pg) {}
 
   Status Init() {
-    ASSIGN_OR_RETURN(db_, store::StateDb::Open(dir_ / "state.sqlite"));
+    if (pg_ != nullptr) {
+      ASSIGN_OR_RETURN(db_, pg_->Open());
+      ASSIGN_OR_RETURN(ledger_reader_, store::StateDb::Open(dir_ / "state.sqlite"));
+    } else {
+      ASSIGN_OR_RETURN(db_, store::StateDb::Open(dir_ / "state.sqlite"));
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> ledger_db,
                      store::StateDb::Open(dir_ / "state.sqlite"));
     ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(std::move(ledger_db), &clock_, nullptr));
@@ -109,9 +119,13 @@ class TestHost : public Host {
   // SessionFor() succeeds this many more times, then fails (-1: always succeeds).
   void set_session_budget(int budget) { session_budget_ = budget; }
   store::StateDb* db() { return db_.get(); }
+  // Where ledger_entries can be read.
+  store::StateDb* ledger_db() { return ledger_reader_ ? ledger_reader_.get() : db_.get(); }
 
  private:
   std::filesystem::path dir_;
+  const store::TestPgDatabase* pg_;
+  std::unique_ptr<store::StateDb> ledger_reader_;  // with pg_: the ledger's file
   ledger::FixedClock clock_{"2026-12-04T10:00:00.000Z"};
   std::unique_ptr<store::StateDb> db_;
   std::unique_ptr<ledger::Ledger> ledger_;
@@ -196,12 +210,18 @@ struct LedgerRow {
   std::string principal, action, subject, decision, ingress;
 };
 
-class WorkflowsTest : public ::testing::Test {
+// Every test runs on both engines of the state database (instantiated in cases_test.cc).
+class WorkflowsTest : public ::testing::TestWithParam<store::Dialect> {
  protected:
   void SetUp() override {
+    if (Postgres()) {
+      CAIRN_NEED_TEST_PG();
+      pg_ = std::make_unique<store::TestPgDatabase>();
+    }
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
     dir_ = std::filesystem::temp_directory_path() /
-           fmt::format("cairn_workflows_test_{}_{}", ::getpid(),
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           fmt::format("cairn_workflows_test_{}_{}", ::getpid(), name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::string sql =
@@ -224,23 +244,28 @@ class WorkflowsTest : public ::testing::Test {
     }
     ExecSqlite(dir_ / "tos.sqlite", sql);
 
-    host_ = std::make_unique<TestHost>(dir_);
+    host_ = std::make_unique<TestHost>(dir_, pg_.get());
     Status init = host_->Init();
     ASSERT_TRUE(init.ok()) << init.ToString();
-    host_->AddPrincipal("release-bot", {"admin"}, "agent");  // the workflow's principal
-    host_->AddPrincipal("root", {"admin"}, "person");
-    host_->AddPrincipal("alice", {"release_officer"}, "person");
-    host_->AddPrincipal("agent-7", {"release_officer"}, "agent");
-    host_->AddPrincipal("clerk", {}, "person");  // starts cases
-    host_->AddPrincipal("bob", {}, "person");    // neither starter nor officer
+    AddPrincipals(host_.get());
     Result<std::unique_ptr<Workflows>> workflows = Workflows::Open(host_.get());
     ASSERT_TRUE(workflows.ok()) << workflows.status().ToString();
     workflows_ = std::move(*workflows);
   }
 
+  static void AddPrincipals(TestHost* host) {
+    host->AddPrincipal("release-bot", {"admin"}, "agent");  // the workflow's principal
+    host->AddPrincipal("root", {"admin"}, "person");
+    host->AddPrincipal("alice", {"release_officer"}, "person");
+    host->AddPrincipal("agent-7", {"release_officer"}, "agent");
+    host->AddPrincipal("clerk", {}, "person");  // starts cases
+    host->AddPrincipal("bob", {}, "person");    // neither starter nor officer
+  }
+
   void TearDown() override {
     workflows_.reset();
     host_.reset();
+    pg_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
@@ -297,7 +322,7 @@ class WorkflowsTest : public ::testing::Test {
   std::vector<LedgerRow> LedgerEntries(const std::string& where = "1",
                                        const std::vector<store::Param>& params = {}) {
     std::vector<LedgerRow> rows;
-    Status status = host_->db()->Query(
+    Status status = host_->ledger_db()->Query(
         "SELECT seq, principal, action, subject, decision, ingress FROM ledger_entries WHERE " +
             where + " ORDER BY seq",
         params, [&](const store::Row& r) {
@@ -344,6 +369,9 @@ class WorkflowsTest : public ::testing::Test {
     return Json();
   }
 
+  bool Postgres() const { return GetParam() == store::Dialect::kPostgres; }
+
+  std::unique_ptr<store::TestPgDatabase> pg_;  // with PostgreSQL; destroyed last
   std::filesystem::path dir_;
   std::unique_ptr<TestHost> host_;
   std::unique_ptr<Workflows> workflows_;
