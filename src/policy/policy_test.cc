@@ -4,6 +4,7 @@
 
 #include "ledger/merkle.h"
 #include "policy/declassify.h"
+#include "store/pg_testing.h"
 
 namespace cairn::policy {
 namespace {
@@ -141,7 +142,25 @@ TEST(PolicyTest, LabelsFromColumnThenTableThenConfirmedThenDefault) {
   EXPECT_EQ(policy->ColumnLabel("TOS", "Containers", "ID"), Label::kPublic);
 }
 
-TEST(PolicyTest, FlowNeedsClearanceOrAnApprovedDeclassification) {
+// The tests that keep declassifications and label proposals in the state database run on
+// both engines.
+class PolicyStateTest : public ::testing::TestWithParam<store::Dialect> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == store::Dialect::kPostgres) CAIRN_NEED_TEST_PG();
+    auto db = store::OpenTestState(GetParam(), &pg_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+  std::unique_ptr<store::TestPgDatabase> pg_;
+  std::unique_ptr<store::StateDb> db_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, PolicyStateTest,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         store::EngineName);
+
+TEST_P(PolicyStateTest, FlowNeedsClearanceOrAnApprovedDeclassification) {
   auto policy = Parsed();
   Principal op{"op", {"operator"}, {}};
   const std::string digest = ledger::ToHex(ledger::Sha256("SELECT 1"));
@@ -152,8 +171,7 @@ TEST(PolicyTest, FlowNeedsClearanceOrAnApprovedDeclassification) {
   EXPECT_NE(denied.message().find("public_channel"), std::string::npos);
   EXPECT_EQ(policy->CheckFlow(op, Label::kPublic, "nowhere", digest).code(), StatusCode::kNotFound);
 
-  auto db = std::move(store::StateDb::Open(":memory:")).value();
-  auto store = std::move(Declassifications::Open(db.get())).value();
+  auto store = std::move(Declassifications::Open(db_.get())).value();
   policy->set_declassifications(store.get());
   EXPECT_FALSE(policy->CheckFlow(op, Label::kConfidential, "public_channel", digest).ok());
   ASSERT_TRUE(store->Approve({digest, "public_channel", "aud", "press release", ""}).ok());
@@ -224,9 +242,8 @@ TEST(PolicyTest, MissingFileIsTheEmptyPolicy) {
   EXPECT_EQ((*policy)->ColumnLabel("a", "b", "c"), Label::kInternal);
 }
 
-TEST(PolicyTest, LabelProposalsAreConfirmedByAnAdministrator) {
-  auto db = std::move(store::StateDb::Open(":memory:")).value();
-  auto store = std::move(Declassifications::Open(db.get())).value();
+TEST_P(PolicyStateTest, LabelProposalsAreConfirmedByAnAdministrator) {
+  auto store = std::move(Declassifications::Open(db_.get())).value();
   LabelProposal p;
   p.source = "tos";
   p.table = "containers";
@@ -248,6 +265,22 @@ TEST(PolicyTest, LabelProposalsAreConfirmedByAnAdministrator) {
   EXPECT_EQ(ProposeLabel("email", "contact"), Label::kConfidential);
   EXPECT_EQ(ProposeLabel("text", "FirstName"), Label::kConfidential);
   EXPECT_EQ(ProposeLabel("category", "status"), std::nullopt);
+}
+
+TEST_P(PolicyStateTest, DeclassificationsListInOrderAndVersionsAreNotedOnce) {
+  auto store = std::move(Declassifications::Open(db_.get())).value();
+  const std::string a = ledger::ToHex(ledger::Sha256("SELECT 1"));
+  const std::string b = ledger::ToHex(ledger::Sha256("SELECT 2"));
+  ASSERT_TRUE(store->Approve({b, "mail", "aud", "first", ""}).ok());
+  ASSERT_TRUE(store->Approve({a, "mail", "aud", "second", ""}).ok());
+  auto listed = store->List();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].reason, "first");
+  EXPECT_EQ((*listed)[1].reason, "second");
+  EXPECT_EQ((*listed)[0].time.size(), 24u) << (*listed)[0].time;  // ISO-8601 with milliseconds
+  EXPECT_TRUE(*store->NoteVersion(a));
+  EXPECT_FALSE(*store->NoteVersion(a));
 }
 
 }  // namespace

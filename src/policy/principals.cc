@@ -31,6 +31,26 @@ const std::vector<store::Migration> kMigrations = {
      "  revoked INTEGER NOT NULL DEFAULT 0,"
      "  revoked_at TEXT,"
      "  description TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX principal_tokens_by_principal ON principal_tokens (principal, created);",
+     // PostgreSQL: the same tables, and the insertion order SQLite keeps as the implicit rowid
+     // as an explicit column of that name, so that "ORDER BY created, rowid" reads alike.
+     "CREATE TABLE principals ("
+     "  id TEXT PRIMARY KEY,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('person', 'agent')),"
+     "  roles TEXT NOT NULL DEFAULT '[]',"
+     "  attributes TEXT NOT NULL DEFAULT '{}',"
+     "  disabled INTEGER NOT NULL DEFAULT 0,"
+     "  created TEXT NOT NULL);"
+     "CREATE TABLE principal_tokens ("
+     "  rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,"
+     "  id TEXT PRIMARY KEY,"
+     "  principal TEXT NOT NULL REFERENCES principals (id),"
+     "  hash TEXT NOT NULL UNIQUE,"
+     "  created TEXT NOT NULL,"
+     "  expires TEXT,"
+     "  revoked INTEGER NOT NULL DEFAULT 0,"
+     "  revoked_at TEXT,"
+     "  description TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX principal_tokens_by_principal ON principal_tokens (principal, created);"},
 };
 
@@ -404,8 +424,8 @@ Status PrincipalStore::SetDisabled(const std::string& id, bool disabled) {
 Status PrincipalStore::EnsureLocalAdmin() {
   return db_
       ->Exec(
-          "INSERT OR IGNORE INTO principals (id, kind, roles, attributes, disabled, created) "
-          "VALUES ('admin', 'person', '[\"admin\"]', '{}', 0, ?)",
+          "INSERT INTO principals (id, kind, roles, attributes, disabled, created) "
+          "VALUES ('admin', 'person', '[\"admin\"]', '{}', 0, ?) ON CONFLICT (id) DO NOTHING",
           {clock_->NowUtc()})
       .status();
 }
@@ -445,22 +465,24 @@ Result<IssuedToken> PrincipalStore::Issue(const std::string& principal,
   // force attack on a stolen hash is feasible and a slow password KDF would only cost latency.
   const std::string hash = ledger::ToHex(ledger::Sha256(secret));
 
-  // The public id is random too; on the (2^-48) chance of a collision, draw again.
+  // The public id is random too; on the (2^-48) chance of a collision, draw again. The
+  // collision is skipped rather than raised: on PostgreSQL an error would end the caller's
+  // transaction.
   for (int attempt = 0;; ++attempt) {
     std::array<uint8_t, 6> id_bytes{};
     RETURN_IF_ERROR(RandomBytes(id_bytes.data(), id_bytes.size()));
     record.id = ledger::ToHex(
         std::string_view(reinterpret_cast<const char*>(id_bytes.data()), id_bytes.size()));
-    Result<int64_t> inserted = db_->Exec(
-        "INSERT INTO principal_tokens (id, principal, hash, created, expires, description) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {record.id, record.principal, hash, record.created,
-         record.expires.empty() ? store::Param(nullptr) : store::Param(record.expires),
-         record.description});
-    if (inserted.ok()) break;
-    if (inserted.status().code() != StatusCode::kAlreadyExists || attempt == 3) {
-      return inserted.status();
-    }
+    ASSIGN_OR_RETURN(
+        int64_t inserted,
+        db_->Exec(
+            "INSERT INTO principal_tokens (id, principal, hash, created, expires, description) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            {record.id, record.principal, hash, record.created,
+             record.expires.empty() ? store::Param(nullptr) : store::Param(record.expires),
+             record.description}));
+    if (inserted == 1) break;
+    if (attempt == 3) return InternalError("could not draw a free token id");
   }
   issued.secret = std::move(secret);
   return issued;

@@ -10,6 +10,13 @@
 // stored; the secret itself is returned once by Issue() and never again. Every token has a
 // short public id (12 hex digits, random) by which it is listed and revoked.
 //
+// Several nodes. The store keeps nothing of its own between calls: every Authenticate() and
+// AuthenticateTokenId() reads the token's row (and its principal's) from the state database,
+// so on a PostgreSQL state shared by several `cairn serve` nodes a token issued through one
+// node authenticates through every other at once, and a token revoked (or a principal
+// disabled) through one node is refused by every other on its next request. There is no cache
+// to bound.
+//
 // Time. Creation and expiry times are ISO-8601 UTC with milliseconds ("2026-11-29T04:15:26.123Z")
 // taken from the injected ledger::Clock, so tests can move time.
 //

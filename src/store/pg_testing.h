@@ -17,6 +17,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -85,5 +87,22 @@ class TestPgDatabase {
  private:
   std::string name_;
 };
+
+// For tests run over both engines (a value-parameterised fixture on Dialect): the state
+// database of `dialect`, SQLite at `sqlite_path` or a fresh PostgreSQL database whose owner is
+// left in `*pg` (call CAIRN_NEED_TEST_PG() first).
+inline Result<std::unique_ptr<StateDb>> OpenTestState(
+    Dialect dialect, std::unique_ptr<TestPgDatabase>* pg,
+    const std::filesystem::path& sqlite_path = ":memory:") {
+  if (dialect == Dialect::kSqlite) return StateDb::Open(sqlite_path);
+  *pg = std::make_unique<TestPgDatabase>();
+  return (*pg)->Open();
+}
+
+// The test name suffix of an engine: INSTANTIATE_TEST_SUITE_P(Engines, Fixture,
+// ::testing::Values(Dialect::kSqlite, Dialect::kPostgres), EngineName).
+inline std::string EngineName(const ::testing::TestParamInfo<Dialect>& info) {
+  return info.param == Dialect::kSqlite ? "Sqlite" : "Postgres";
+}
 
 }  // namespace cairn::store

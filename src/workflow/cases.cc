@@ -75,9 +75,9 @@ Status InsertActions(store::StateDb* db, const Definition& def, const CaseRow& r
                     {"version", def.version}, {"case", row.id},
                     {"action", step.id},      {"decision", std::string(VerdictName(verdict))},
                     {"inputs", row.inputs}};
-    RETURN_IF_ERROR(db->Exec("INSERT OR IGNORE INTO case_actions (case_id, step, "
+    RETURN_IF_ERROR(db->Exec("INSERT INTO case_actions (case_id, step, "
                              "idempotency_key, payload, status, next_attempt_at) VALUES "
-                             "(?, ?, ?, ?, 'pending', ?)",
+                             "(?, ?, ?, ?, 'pending', ?) ON CONFLICT (case_id, step) DO NOTHING",
                              {row.id, step.id, key, payload.dump(), now})
                         .status());
   }
@@ -110,10 +110,7 @@ Workflows::~Workflows() = default;
 Result<CaseLocks*> Workflows::Locks() {
   if (!locks_) {
     ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
-    if (db->sqlite() == nullptr) {
-      return UnimplementedError("case locks are not yet kept in {}", db->Describe());
-    }
-    ASSIGN_OR_RETURN(locks_, CaseLocks::Open(db->sqlite()->path()));
+    ASSIGN_OR_RETURN(locks_, CaseLocks::For(db));
   }
   return locks_.get();
 }
@@ -314,11 +311,19 @@ Status Workflows::Advance(const Actor& actor, int64_t id, Deliveries* counts) {
                         .status());
     const std::string now = host_->Now();
     RETURN_IF_ERROR(db->Transaction([&]() -> Status {
-      RETURN_IF_ERROR(db->Exec("UPDATE cases SET recommendation = ?, recommendation_reason = ?, "
-                               "evidence_digest = ?, suggestion = ?, updated_at = ? WHERE id = ?",
-                               {std::string(VerdictName(rec.verdict)), rec.reason, digest,
-                                suggestion.empty() ? store::Param(nullptr) : suggestion, now, id})
-                          .status());
+      // Conditioned on the status it leaves: should another runner have finished the case
+      // meanwhile (its lock lost with its connection), this one changes nothing. The row stays
+      // locked to this transaction until it commits.
+      ASSIGN_OR_RETURN(
+          int64_t changed,
+          db->Exec("UPDATE cases SET recommendation = ?, recommendation_reason = ?, "
+                   "evidence_digest = ?, suggestion = ?, updated_at = ? WHERE id = ? AND "
+                   "status = 'running'",
+                   {std::string(VerdictName(rec.verdict)), rec.reason, digest,
+                    suggestion.empty() ? store::Param(nullptr) : suggestion, now, id}));
+      if (changed != 1) {
+        return FailedPreconditionError("case {} was advanced by another runner meanwhile", id);
+      }
       if (decide == nullptr) {
         return db->Exec("UPDATE cases SET status = 'done' WHERE id = ?", {id}).status();
       }
@@ -352,7 +357,10 @@ Status Workflows::Advance(const Actor& actor, int64_t id, Deliveries* counts) {
                fmt::format("case {} {} by {} ({}): {}", id, row.decision, row.decided_by,
                            row.decision_kind, row.decision_reason),
                row.decision + (automatic ? ": automatic at level " + row.decision_level : "")));
-    RETURN_IF_ERROR(db->Exec("UPDATE cases SET decision_seq = ? WHERE id = ?", {seq, id}).status());
+    RETURN_IF_ERROR(
+        db->Exec("UPDATE cases SET decision_seq = ? WHERE id = ? AND decision_seq IS NULL",
+                 {seq, id})
+            .status());
   }
   return DeliverActions(actor, id, counts);
 }
@@ -392,7 +400,7 @@ Status Workflows::DeliverActions(const Actor& actor, int64_t id, Deliveries* cou
                               "allow: delivered", action.payload));
       RETURN_IF_ERROR(db->Exec("UPDATE case_actions SET status = 'delivered', attempts = ?, "
                                "delivered_at = ?, last_error = NULL, ledger_seq = ? WHERE "
-                               "case_id = ? AND step = ?",
+                               "case_id = ? AND step = ? AND status = 'pending'",
                                {attempts, host_->Now(), seq, id, action.step})
                           .status());
       if (counts) ++counts->delivered;
@@ -410,7 +418,7 @@ Status Workflows::DeliverActions(const Actor& actor, int64_t id, Deliveries* cou
                             final ? "error: refused" : "error: retry at " + next));
     RETURN_IF_ERROR(db->Exec("UPDATE case_actions SET status = ?, attempts = ?, "
                              "next_attempt_at = ?, last_error = ?, ledger_seq = ? WHERE "
-                             "case_id = ? AND step = ?",
+                             "case_id = ? AND step = ? AND status = 'pending'",
                              {std::string(final ? "failed" : "pending"), attempts, next,
                               sent.ToString(), seq, id, action.step})
                         .status());
@@ -589,25 +597,42 @@ Result<Json> Workflows::ListCases(const Actor& actor, const std::string& workflo
                                   const std::string& status, bool for_review, int64_t limit) {
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
   if (limit <= 0 || limit > 1000) limit = 100;
+  constexpr char kWhere[] =
+      "(CAST(?1 AS TEXT) = '' OR workflow = ?1) AND (CAST(?2 AS TEXT) = '' OR status = ?2)";
+  // The definitions of the listed cases first: no other statement may run inside a query's
+  // callback (PostgreSQL streams its rows on the one connection).
+  std::vector<std::pair<std::string, std::string>> versions;
+  RETURN_IF_ERROR(
+      db->Query(std::string("SELECT DISTINCT workflow, version FROM cases WHERE ") + kWhere,
+                {workflow, status}, [&](const store::Row& r) {
+                  versions.emplace_back(r.Text(0), r.Text(1));
+                  return OkStatus();
+                }));
   std::map<std::string, Definition> defs;  // by workflow + version
+  for (const auto& [name, version] : versions) {
+    ASSIGN_OR_RETURN(Definition def, LoadVersion(db, name, version));
+    defs.emplace(name + "\t" + version, std::move(def));
+  }
+  // Each case's check outcomes as one JSON object; only the JSON functions differ by engine.
+  const bool pg = db->dialect() == store::Dialect::kPostgres;
+  const std::string check_counts = fmt::format(
+      "(SELECT {}('pass', count(*) FILTER (WHERE outcome = 'pass'), "
+      "'fail', count(*) FILTER (WHERE outcome = 'fail'), "
+      "'unknown', count(*) FILTER (WHERE outcome = 'unknown')) "
+      "FROM (SELECT {} AS outcome FROM case_steps WHERE case_id = cases.id AND kind = 'check') "
+      "AS checks)",
+      pg ? "json_build_object" : "json_object",
+      pg ? "CAST(result AS json) ->> 'outcome'" : "json_extract(result, '$.outcome')");
   Json out = Json::array();
   Status walked = db->Query(
       "SELECT id, workflow, version, status, started_by, started_at, recommendation, decision, "
-      "decided_by, waiting_role, review_required, review_verdict, inputs, level, "
-      "(SELECT json_object('pass', count(*) FILTER (WHERE outcome = 'pass'), "
-      "                    'fail', count(*) FILTER (WHERE outcome = 'fail'), "
-      "                    'unknown', count(*) FILTER (WHERE outcome = 'unknown')) "
-      " FROM (SELECT json_extract(result, '$.outcome') AS outcome FROM case_steps "
-      "       WHERE case_id = cases.id AND kind = 'check')) "
-      "FROM cases WHERE (?1 = '' OR workflow = ?1) AND (?2 = '' OR status = ?2) ORDER BY id DESC",
+      "decided_by, waiting_role, review_required, review_verdict, inputs, level, " +
+          check_counts + " FROM cases WHERE " + kWhere + " ORDER BY id DESC",
       {workflow, status}, [&](const store::Row& r) -> Status {
         if (static_cast<int64_t>(out.size()) >= limit) return OkStatus();
-        const std::string key = r.Text(1) + "\t" + r.Text(2);
-        if (!defs.count(key)) {
-          ASSIGN_OR_RETURN(Definition def, LoadVersion(db, r.Text(1), r.Text(2)));
-          defs.emplace(key, std::move(def));
-        }
-        const Definition& def = defs.at(key);
+        auto found = defs.find(r.Text(1) + "\t" + r.Text(2));
+        if (found == defs.end()) return OkStatus();  // started since the definitions were read
+        const Definition& def = found->second;
         if (!MaySee(actor, r.Text(4), def)) return OkStatus();
         const bool review_pending = r.Int(10) != 0 && r.IsNull(11);
         if (for_review) {
@@ -705,7 +730,9 @@ Result<Json> Workflows::Decide(const Actor& actor, int64_t id, Verdict verdict,
                                                 ? "agrees with the recommendation"
                                                 : "differs from the recommendation (" +
                                                       row.recommendation + ")")));
-  RETURN_IF_ERROR(db->Exec("UPDATE cases SET decision_seq = ? WHERE id = ?", {seq, id}).status());
+  RETURN_IF_ERROR(
+      db->Exec("UPDATE cases SET decision_seq = ? WHERE id = ? AND decision_seq IS NULL", {seq, id})
+          .status());
   RETURN_IF_ERROR(DeliverActions(actor, id));
   return Get(actor, id);
 }
@@ -736,12 +763,14 @@ Result<Json> Workflows::Review(const Actor& actor, int64_t id, Verdict verdict,
                    Record(host_, actor, "case:review", subject,
                           std::string(VerdictName(verdict)) +
                               (row.decision == VerdictName(verdict) ? ": agrees" : ": disagrees")));
-  RETURN_IF_ERROR(
+  // Reviews take no case lock: of two at once (two nodes), the first to commit is the review.
+  ASSIGN_OR_RETURN(
+      int64_t reviewed,
       db->Exec("UPDATE cases SET review_verdict = ?, reviewed_by = ?, "
                "review_reason = ?, reviewed_at = ?, review_seq = ?, updated_at = ? "
-               "WHERE id = ?",
-               {std::string(VerdictName(verdict)), actor.principal.id, reason, now, seq, now, id})
-          .status());
+               "WHERE id = ? AND review_required = 1 AND review_verdict IS NULL",
+               {std::string(VerdictName(verdict)), actor.principal.id, reason, now, seq, now, id}));
+  if (reviewed != 1) return FailedPreconditionError("case {} was reviewed meanwhile", id);
   // Too many disagreements among the recent sampled reviews: down one level, automatically.
   ASSIGN_OR_RETURN(internal::WorkflowRow wf, LoadWorkflow(db, row.workflow));
   if (wf.version == row.version && wf.level != Level::kObserve) {

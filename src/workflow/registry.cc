@@ -50,8 +50,9 @@ Result<Json> Workflows::AddVersion(const Actor& actor, const Definition& definit
   bool inserted = false;
   Status status = db->Transaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t changed,
-                     db->Exec("INSERT OR IGNORE INTO workflow_versions (workflow, version, text, "
-                              "file, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)",
+                     db->Exec("INSERT INTO workflow_versions (workflow, version, text, "
+                              "file, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (workflow, version) DO NOTHING",
                               {definition.name, definition.version, definition.text,
                                definition.file, now, actor.principal.id}));
     inserted = changed > 0;
@@ -100,19 +101,26 @@ Result<Json> Workflows::List(const Actor& actor) {
   (void)actor;  // every authenticated principal may list workflows (not their cases)
   ASSIGN_OR_RETURN(store::StateDb * db, host_->State());
   Json out = Json::array();
-  std::vector<WorkflowRow> rows;
+  // The names first: one connection runs one statement at a time (PostgreSQL streams a
+  // query's rows, so no other statement may run inside its callback).
+  std::vector<std::string> names;
   RETURN_IF_ERROR(
       db->Query("SELECT name FROM workflows ORDER BY name", {}, [&](const store::Row& r) -> Status {
-        ASSIGN_OR_RETURN(WorkflowRow row, LoadWorkflow(db, r.Text(0)));
-        rows.push_back(std::move(row));
+        names.push_back(r.Text(0));
         return OkStatus();
       }));
+  std::vector<WorkflowRow> rows;
+  for (const std::string& name : names) {
+    ASSIGN_OR_RETURN(WorkflowRow row, LoadWorkflow(db, name));
+    rows.push_back(std::move(row));
+  }
   for (const WorkflowRow& row : rows) {
     ASSIGN_OR_RETURN(Definition def, LoadVersion(db, row.name, row.version));
     int64_t cases = 0, waiting = 0;
     RETURN_IF_ERROR(
-        db->Query("SELECT count(*), coalesce(sum(status = 'waiting' OR (review_required = 1 AND "
-                  "review_verdict IS NULL)), 0) FROM cases WHERE workflow = ?",
+        db->Query("SELECT count(*), coalesce(sum(CASE WHEN status = 'waiting' OR "
+                  "(review_required = 1 AND review_verdict IS NULL) THEN 1 ELSE 0 END), 0) "
+                  "FROM cases WHERE workflow = ?",
                   {row.name}, [&](const store::Row& r) {
                     cases = r.Int(0);
                     waiting = r.Int(1);

@@ -28,9 +28,14 @@
 // appended by Resume() (column ledger_seq NULL).
 //
 // One runner per case: Start(), Decide() and Resume() hold the case's lock while they advance
-// it or deliver its actions (internal/case_lock.h: a lock the kernel drops when its holder
-// dies), so runners in several threads and processes never work on one case at once, and a
-// crashed runner's cases are free for the next Resume() at once.
+// it or deliver its actions (internal/case_lock.h: a file lock the kernel drops when its holder
+// dies, or on PostgreSQL an advisory lock the server drops when its connection ends), so
+// runners in several threads, processes and nodes never work on one case at once, and a
+// crashed runner's cases are free for the next Resume() at once. Each transition of a case
+// (recommended, decided, reviewed, an action delivered) is also an UPDATE conditioned on the
+// state it leaves, its changed-row count checked, so it happens once even under PostgreSQL's
+// READ COMMITTED: of two decisions racing on two nodes, one is taken and the other fails
+// FailedPrecondition ("not waiting" / "decided meanwhile").
 //
 // The ladder: promotion moves the current version up one level and is refused unless, over
 // the cases a human decided at the current level (of this version), count >= min_cases,
@@ -54,8 +59,9 @@
 // Unavailable (state database busy), DataLoss (a stored record that does not parse).
 //
 // Thread-safety: one thread at a time (as the Host's state database). Several threads, each
-// with its own Workflows and Host, and several processes may share one state database:
-// transactions serialise their writes and case locks their runners.
+// with its own Workflows and Host, several processes and several nodes may share one state
+// database: transactions serialise their writes and case locks their runners. On PostgreSQL
+// each Workflows holds one more connection, for its case locks, opened on first use.
 
 #include <chrono>
 #include <cstdint>
