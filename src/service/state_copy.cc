@@ -69,12 +69,16 @@ struct SourceTable {
   std::string name;
   std::vector<std::string> columns;
   std::set<std::string> parents;  // tables its foreign keys reference
+  bool is_virtual = false;        // a full-text table: copied where the target keeps a table
 };
 
-// The embedded state's tables that hold data (not SQLite's own, not virtual tables and their
-// shadow tables, not the migrations record, which the target writes itself).
-Result<std::vector<SourceTable>> SourceTables(store::SqliteStateDb* from,
-                                              std::vector<std::string>* rebuilt) {
+// Tables of the embedded state that only index others; a target without them rebuilds them.
+const std::set<std::string> kDerivedTables = {"search_impacts"};
+
+// The embedded state's tables that hold data: not SQLite's own, not the shadow tables of
+// virtual tables, not the migrations record (which the target writes itself). Parents come
+// before children, full-text tables last.
+Result<std::vector<SourceTable>> SourceTables(store::SqliteStateDb* from) {
   std::vector<std::string> virtual_tables;
   std::vector<std::pair<std::string, std::string>> all;
   RETURN_IF_ERROR(from->Query(
@@ -87,25 +91,27 @@ Result<std::vector<SourceTable>> SourceTables(store::SqliteStateDb* from,
         return OkStatus();
       }));
   std::vector<SourceTable> tables;
+  std::vector<SourceTable> full_text;
   for (const auto& [name, sql] : all) {
     if (name == "cairn_migrations") continue;
-    bool derived = false;
-    for (const std::string& v : virtual_tables) {
-      if (name == v || name.rfind(v + "_", 0) == 0) derived = true;
-    }
-    if (derived) {
-      if (std::find(virtual_tables.begin(), virtual_tables.end(), name) != virtual_tables.end()) {
-        rebuilt->push_back(name);
-      }
-      continue;
-    }
     SourceTable table;
     table.name = name;
+    bool shadow = false;
+    for (const std::string& v : virtual_tables) {
+      if (name == v) table.is_virtual = true;
+      if (name.rfind(v + "_", 0) == 0) shadow = true;
+    }
+    if (shadow) continue;
+    if (table.is_virtual) table.columns.push_back("rowid");
     RETURN_IF_ERROR(from->Query("SELECT name FROM pragma_table_info(?) ORDER BY cid", {name},
                                 [&](const store::Row& row) {
                                   table.columns.push_back(row.Text(0));
                                   return OkStatus();
                                 }));
+    if (table.is_virtual) {
+      full_text.push_back(std::move(table));
+      continue;
+    }
     RETURN_IF_ERROR(from->Query("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", {name},
                                 [&](const store::Row& row) {
                                   if (row.Text(0) != name) table.parents.insert(row.Text(0));
@@ -113,7 +119,6 @@ Result<std::vector<SourceTable>> SourceTables(store::SqliteStateDb* from,
                                 }));
     tables.push_back(std::move(table));
   }
-  // Parents before children; tables otherwise in name order.
   std::vector<SourceTable> ordered;
   std::set<std::string> placed;
   while (ordered.size() < tables.size()) {
@@ -131,6 +136,7 @@ Result<std::vector<SourceTable>> SourceTables(store::SqliteStateDb* from,
     }
     if (!progress) return InternalError("the state's foreign keys form a cycle");
   }
+  for (SourceTable& table : full_text) ordered.push_back(std::move(table));
   return ordered;
 }
 
@@ -295,7 +301,30 @@ Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
   RETURN_IF_ERROR(MigrateAll(to));
 
   CopyReport report;
-  ASSIGN_OR_RETURN(std::vector<SourceTable> tables, SourceTables(from, &report.rebuilt));
+  ASSIGN_OR_RETURN(std::vector<SourceTable> all_tables, SourceTables(from));
+  // What the target keeps as tables is copied; indexes it keeps otherwise are rebuilt there.
+  std::vector<SourceTable> tables;
+  std::vector<std::map<std::string, std::string>> targets;
+  for (SourceTable& table : all_tables) {
+    ASSIGN_OR_RETURN(auto target, TargetColumns(to, table.name));
+    if (target.empty()) {
+      if (table.is_virtual || kDerivedTables.count(table.name)) {
+        report.rebuilt.push_back(table.name);
+        continue;
+      }
+      return InvalidArgumentError("state copy: table {} has no place in the target", table.name);
+    }
+    if (table.is_virtual) {
+      // Only the columns the target stores (its own may be computed from them).
+      std::vector<std::string> kept;
+      for (const std::string& column : table.columns) {
+        if (target.count(column)) kept.push_back(column);
+      }
+      table.columns = std::move(kept);
+    }
+    tables.push_back(std::move(table));
+    targets.push_back(std::move(target));
+  }
   RETURN_IF_ERROR(to->Transaction([&]() -> Status {
     // The target's empty tables, as the migrations left them (the ledger and the installation
     // secrets have none yet; a component may seed rows, which the copy replaces).

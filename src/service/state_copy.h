@@ -10,8 +10,9 @@
 // transaction (all or nothing): every table of every component, rows as stored (the ledger's
 // entries, subtree hashes and signed heads included, so the ledger verifies the same after the
 // move), parents before children (foreign keys), identity counters moved past the copied ids,
-// and the installation's mask key (so masked values hash the same). Tables that are only an
-// index of others (full-text indexes) are not copied: they are rebuilt from what they index.
+// and the installation's mask key (so masked values hash the same). Full-text tables are copied
+// where the target keeps them as tables (recipes' documents); what the target keeps elsewhere
+// (the search postings, built by each node) is listed in `rebuilt`.
 // Errors: FailedPrecondition if the target already holds a Cairn state; InvalidArgument naming
 // the table and column when a stored value has no place in the target (a column the target
 // lacks, bytes in a text column).
