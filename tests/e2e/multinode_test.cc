@@ -219,7 +219,7 @@ class MultiNodeTest : public e2e::CliTest {
   }
 
   std::string CleanContainer() const {
-    for (const json& c : summary_["containers"]) {
+    for (const json& c : summary_["cases"]) {
       if (c["problem"].is_null()) return c["container_no"];
     }
     return "";
@@ -256,7 +256,7 @@ TEST_F(MultiNodeTest, CrossNode) {
                                 {{"workflow", "container_release"},
                                  {"inputs", {{"container_no", container}}},
                                  {"as_of", kAsOf}});
-  ASSERT_EQ(started.status, 200) << started.body;
+  ASSERT_EQ(started.status, 201) << started.body;
   const int64_t id = json::parse(started.body)["id"];
   const std::string decision = "/api/v1/cases/" + std::to_string(id) + "/decision";
   e2e::HttpReply decided = Rest(1, "POST", decision, tokens_["rita"],
