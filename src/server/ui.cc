@@ -235,8 +235,9 @@ HttpResponse WebUi::Impl::Route(const HttpRequest& request, service::Api& api) {
 Result<std::optional<Visitor>> WebUi::Impl::Identify(const HttpRequest& request, service::Api& api,
                                                      bool* ended) {
   ASSIGN_OR_RETURN(policy::PrincipalStore * store, api.workspace().Principals());
+  ASSIGN_OR_RETURN(cairn::store::StateDb * db, api.workspace().StateDb());
   for (const std::string& value : ui::CookieValues(request.Header("cookie"), kCookie)) {
-    std::optional<ui::SessionView> session = sessions.Find(value);
+    ASSIGN_OR_RETURN(std::optional<ui::SessionView> session, sessions.Find(db, value));
     if (!session) {
       *ended = true;
       continue;
@@ -245,7 +246,7 @@ Result<std::optional<Visitor>> WebUi::Impl::Identify(const HttpRequest& request,
     // ends the session; roles changed since sign-in apply at once.
     Result<engine::Principal> principal = store->AuthenticateTokenId(session->token_id);
     if (!principal.ok()) {
-      sessions.End(session->key);
+      RETURN_IF_ERROR(sessions.End(db, session->key));
       *ended = true;
       continue;
     }
@@ -372,12 +373,16 @@ HttpResponse WebUi::Impl::Login(const HttpRequest& request, service::Api& api) {
   }
   Result<policy::PrincipalRecord> stored = (*store)->Get(principal->id);
   if (!stored.ok()) return ErrorHtml(stored.status(), nullptr, "/ui/login");
+  Result<cairn::store::StateDb*> db = api.workspace().StateDb();
+  if (!db.ok()) return ErrorHtml(db.status(), nullptr, "/ui/login");
   // A sign-in replaces the session the browser had, if any.
   for (const std::string& value : ui::CookieValues(request.Header("cookie"), kCookie)) {
-    if (std::optional<ui::SessionView> old = sessions.Find(value)) sessions.End(old->key);
+    Result<std::optional<ui::SessionView>> old = sessions.Find(*db, value);
+    Status ended = !old.ok() ? old.status() : *old ? sessions.End(*db, (*old)->key) : OkStatus();
+    if (!ended.ok()) return ErrorHtml(ended, nullptr, "/ui/login");
   }
   Result<ui::NewSession> session =
-      sessions.Open(principal->id, stored->kind, record.id, record.expires);
+      sessions.Open(*db, principal->id, stored->kind, record.id, record.expires);
   if (!session.ok()) return ErrorHtml(session.status(), nullptr, "/ui/login");
   // Who signed in, with which token (its public id), is in the ledger like any other action.
   Status recorded =
@@ -398,7 +403,9 @@ HttpResponse WebUi::Impl::Logout(const HttpRequest& request, service::Api& api,
     return ErrorHtml(ok, &visitor, "/ui/logout");
   }
   if (!visitor.session_key.empty()) {
-    sessions.End(visitor.session_key);
+    Result<cairn::store::StateDb*> db = api.workspace().StateDb();
+    Status ended = db.ok() ? sessions.End(*db, visitor.session_key) : db.status();
+    if (!ended.ok()) return ErrorHtml(ended, &visitor, "/ui/logout");
     Status recorded =
         api.workspace().Record(visitor.principal, kIngress, "ui:logout", "session ended");
     if (!recorded.ok()) return ErrorHtml(recorded, nullptr, "/ui/logout");
@@ -455,8 +462,13 @@ HttpResponse WebUi::Impl::Decide(const HttpRequest& request, service::Api& api,
             : workflows.ReviewCase(visitor.Caller(), *id, draft.verdict, draft.reason);
     if (done.ok()) {
       if (!visitor.session_key.empty()) {
-        sessions.Flash(visitor.session_key, fmt::format("Case {}: your {} ({}) is recorded.", *id,
-                                                        form_kind, draft.verdict));
+        // Best effort: the decision is recorded; only its confirmation would be lost.
+        Result<cairn::store::StateDb*> db = api.workspace().StateDb();
+        if (db.ok()) {
+          (void)sessions.Flash(
+              *db, visitor.session_key,
+              fmt::format("Case {}: your {} ({}) is recorded.", *id, form_kind, draft.verdict));
+        }
       }
       return Redirect("/ui/", route);
     }

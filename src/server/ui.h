@@ -64,7 +64,8 @@ class WebUi {
 
   // Handles /ui and every path under /ui/. Sets response.route (a template) and .principal.
   HttpResponse Handle(const HttpRequest& request, service::Api& api);
-  // Open sign-in sessions (a gauge for /metrics).
+  // Live sign-in sessions in the state database (of every node), as counted by the last
+  // sign-in through this server (a gauge for /metrics).
   size_t sessions() const;
 
  private:

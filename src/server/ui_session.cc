@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "ledger/merkle.h"
@@ -34,9 +35,48 @@ std::string_view Trim(std::string_view text) {
 
 SessionStore::SessionStore(SessionOptions options) : options_(std::move(options)) {}
 
-Result<NewSession> SessionStore::Open(const std::string& principal, const std::string& kind,
-                                      const std::string& token_id,
+namespace {
+
+// The same text serves both engines (BIGINT is an integer column in SQLite too).
+const std::vector<store::Migration> kMigrations = {
+    {1, "web UI sign-in sessions",
+     "CREATE TABLE ui_sessions ("
+     "  id_hash TEXT PRIMARY KEY,"  // lowercase hex SHA-256 of the cookie's id; never the id
+     "  principal TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  token_id TEXT NOT NULL,"  // the token's public id, re-checked on every request
+     "  csrf TEXT NOT NULL,"
+     "  flash TEXT NOT NULL DEFAULT '',"
+     "  last_seen BIGINT NOT NULL,"  // milliseconds since the epoch
+     "  ends BIGINT NOT NULL);"      // the first of the lifetime's end and the token's expiry
+     "CREATE INDEX ui_sessions_by_end ON ui_sessions (ends);"},
+};
+
+int64_t Millis(SystemClock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+int64_t SessionStore::NowMs() const { return Millis(options_.now()); }
+
+int64_t SessionStore::IdleMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(options_.idle).count();
+}
+
+Status SessionStore::Migrate(store::StateDb* db) {
+  if (migrated_) return OkStatus();
+  std::lock_guard<std::mutex> lock(migrate_mu_);
+  if (migrated_) return OkStatus();
+  RETURN_IF_ERROR(db->Migrate("ui_sessions", kMigrations).status());
+  migrated_ = true;
+  return OkStatus();
+}
+
+Result<NewSession> SessionStore::Open(store::StateDb* db, const std::string& principal,
+                                      const std::string& kind, const std::string& token_id,
                                       const std::string& token_expires) {
+  RETURN_IF_ERROR(Migrate(db));
   const SystemClock::time_point now = options_.now();
   SystemClock::time_point ends = now + options_.lifetime;
   if (!token_expires.empty()) {
@@ -49,59 +89,76 @@ Result<NewSession> SessionStore::Open(const std::string& principal, const std::s
   ASSIGN_OR_RETURN(session.csrf, RandomSecret());
   session.max_age = std::chrono::duration_cast<std::chrono::seconds>(ends - now);
 
-  std::lock_guard<std::mutex> lock(mu_);
-  if (sessions_.size() >= options_.max_sessions) Sweep(now);
-  if (sessions_.size() >= options_.max_sessions) {
-    return ResourceExhaustedError("too many open sessions ({}); try again later", sessions_.size());
+  const int64_t now_ms = Millis(now);
+  const int64_t idle_ms = IdleMs();
+  // Ended sessions are deleted here, so the table holds live ones and those ended since the
+  // last sign-in (each also deleted when its cookie comes back).
+  RETURN_IF_ERROR(db->Exec("DELETE FROM ui_sessions WHERE NOT (" + std::string(kLive) + ")",
+                           {now_ms, now_ms - idle_ms})
+                      .status());
+  ASSIGN_OR_RETURN(size_t live, Count(db));
+  if (live >= options_.max_sessions) {
+    return ResourceExhaustedError("too many open sessions ({}); try again later", live);
   }
-  sessions_[KeyOf(session.id)] = Entry{principal, kind, token_id, session.csrf, "", now, ends};
+  RETURN_IF_ERROR(
+      db->Exec("INSERT INTO ui_sessions (id_hash, principal, kind, token_id, csrf, "
+               "last_seen, ends) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {KeyOf(session.id), principal, kind, token_id, session.csrf, now_ms, Millis(ends)})
+          .status());
+  counted_ = live + 1;
   return session;
 }
 
-std::optional<SessionView> SessionStore::Find(std::string_view id) {
+Result<std::optional<SessionView>> SessionStore::Find(store::StateDb* db, std::string_view id) {
   // A cookie that is not 64 hex digits was never issued: no need to hash and look.
-  if (id.size() != 64) return std::nullopt;
+  if (id.size() != 64) return std::optional<SessionView>();
+  RETURN_IF_ERROR(Migrate(db));
   const std::string key = KeyOf(id);
-  const SystemClock::time_point now = options_.now();
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(key);
-  if (it == sessions_.end()) return std::nullopt;
-  Entry& entry = it->second;
-  if (now >= entry.ends || now - entry.last_seen >= options_.idle) {
-    sessions_.erase(it);
-    return std::nullopt;
+  const int64_t now_ms = NowMs();
+  const int64_t idle_ms = IdleMs();
+  std::optional<SessionView> view;
+  bool live = false;
+  RETURN_IF_ERROR(db->Query(
+      "SELECT principal, kind, token_id, csrf, flash, CASE WHEN " + std::string(kLive) +
+          " THEN 1 ELSE 0 END FROM ui_sessions WHERE id_hash = ?",
+      {now_ms, now_ms - idle_ms, key}, [&](const store::Row& row) {
+        view = SessionView{key, row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4)};
+        live = row.Int(5) != 0;
+        return OkStatus();
+      }));
+  if (!view) return std::optional<SessionView>();
+  if (!live) {
+    RETURN_IF_ERROR(End(db, key));
+    return std::optional<SessionView>();
   }
-  entry.last_seen = now;
-  SessionView view{key, entry.principal, entry.kind, entry.token_id, entry.csrf, ""};
-  view.flash.swap(entry.flash);
+  // The idle time restarts, and the flash message is taken (shown by this request only).
+  RETURN_IF_ERROR(
+      db->Exec("UPDATE ui_sessions SET last_seen = ?, flash = '' WHERE id_hash = ?", {now_ms, key})
+          .status());
   return view;
 }
 
-void SessionStore::Flash(const std::string& key, std::string message) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(key);
-  if (it != sessions_.end()) it->second.flash = std::move(message);
+Status SessionStore::Flash(store::StateDb* db, const std::string& key, const std::string& message) {
+  RETURN_IF_ERROR(Migrate(db));
+  return db->Exec("UPDATE ui_sessions SET flash = ? WHERE id_hash = ?", {message, key}).status();
 }
 
-void SessionStore::End(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  sessions_.erase(key);
+Status SessionStore::End(store::StateDb* db, const std::string& key) {
+  RETURN_IF_ERROR(Migrate(db));
+  return db->Exec("DELETE FROM ui_sessions WHERE id_hash = ?", {key}).status();
 }
 
-size_t SessionStore::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sessions_.size();
-}
-
-void SessionStore::Sweep(SystemClock::time_point now) {
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    const Entry& entry = it->second;
-    if (now >= entry.ends || now - entry.last_seen >= options_.idle) {
-      it = sessions_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+Result<size_t> SessionStore::Count(store::StateDb* db) {
+  RETURN_IF_ERROR(Migrate(db));
+  const int64_t now_ms = NowMs();
+  const int64_t idle_ms = IdleMs();
+  int64_t count = 0;
+  RETURN_IF_ERROR(db->Query("SELECT count(*) FROM ui_sessions WHERE " + std::string(kLive),
+                            {now_ms, now_ms - idle_ms}, [&](const store::Row& row) {
+                              count = row.Int(0);
+                              return OkStatus();
+                            }));
+  return static_cast<size_t>(count);
 }
 
 bool SameSecret(std::string_view a, std::string_view b) {

@@ -1,25 +1,37 @@
 #pragma once
 
-// The sign-in sessions of the reviewer web UI (server/ui.h), held in memory by the server.
+// The sign-in sessions of the reviewer web UI (server/ui.h), kept in the state database (table
+// `ui_sessions`, migration component "ui_sessions"), so that on a PostgreSQL state a browser
+// signed in through one `cairn serve` node is signed in on every node behind the same load
+// balancer, and sign-out through one ends the session on all. The table belongs to this door
+// (the web UI), not to the policy module: a session is how a browser carries a token between
+// requests, and the token itself is checked by the policy module on every request.
 //
 // A session is opened with a bearer token (POST /ui/login) and keeps only what later requests
 // need: the principal's id and kind, the token's public id and expiry (the secret is not kept;
 // every request re-checks the token by its id, so a revoked or expired token, or a disabled
 // principal, ends the session at once, and roles are read afresh), this session's CSRF token,
 // its times, and one flash message. The session id is 256 random bits (OpenSSL RAND_bytes),
-// sent once in the cookie; the store keys sessions by the id's SHA-256, so the table in memory
-// does not hold a usable cookie either.
+// sent once in the cookie; the table keys sessions by the id's SHA-256, so neither the database
+// nor its backups hold a usable cookie.
 //
 // A session ends at the first of: `idle` without a request, `lifetime` after sign-in, the
-// token's expiry, or sign-out. At most `max_sessions` are held: expired ones are dropped to
-// make room, and sign-in is refused (ResourceExhausted) when none can be.
+// token's expiry, or sign-out. A session found ended is deleted; every sign-in deletes every
+// ended session. At most `max_sessions` are held (a soft bound across nodes signing in at the
+// same instant): sign-in is refused (ResourceExhausted) when that many live sessions remain.
+// Times are milliseconds since the epoch from `now`, compared in SQL, so nodes must keep their
+// clocks in step (NTP) as they must for token expiry.
 //
-// Thread-safety: every method may be called from any thread (one mutex).
+// Each call is given the state database connection to use (the request's worker's); every
+// connection given to one store must reach the same database. The store applies its migration
+// on first use.
+//
+// Thread-safety: every method may be called from any thread, each with its own connection.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,6 +39,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/state_db.h"
 
 namespace cairn::server::ui {
 
@@ -64,29 +77,34 @@ class SessionStore {
   // Opens a session for `principal` (of `kind`) signed in with the token `token_id` expiring
   // at `token_expires` (ISO-8601 UTC as the principal store writes it; empty: never).
   // InvalidArgument for an unreadable expiry; FailedPrecondition if it has passed;
-  // ResourceExhausted when the store is full; Internal if no random bytes could be drawn.
-  Result<NewSession> Open(const std::string& principal, const std::string& kind,
+  // ResourceExhausted when the store is full; Internal if no random bytes could be drawn; the
+  // state database's errors.
+  Result<NewSession> Open(store::StateDb* db, const std::string& principal, const std::string& kind,
                           const std::string& token_id, const std::string& token_expires);
   // The live session of cookie value `id`, its idle time restarted and its flash message
-  // taken; nullopt for an unknown or ended one (an ended one is dropped).
-  std::optional<SessionView> Find(std::string_view id);
+  // taken; nullopt for an unknown or ended one (an ended one is deleted).
+  Result<std::optional<SessionView>> Find(store::StateDb* db, std::string_view id);
   // Sets the message shown once by the next page of session `key`.
-  void Flash(const std::string& key, std::string message);
-  // Ends session `key` (sign-out, or its token refused).
-  void End(const std::string& key);
-  size_t size() const;
+  Status Flash(store::StateDb* db, const std::string& key, const std::string& message);
+  // Ends session `key` (sign-out, or its token refused): deletes it.
+  Status End(store::StateDb* db, const std::string& key);
+  // Live sessions in the state database (of every node).
+  Result<size_t> Count(store::StateDb* db);
+  // Live sessions as counted by the last sign-in through this store (a gauge for /metrics,
+  // which has no connection of its own).
+  size_t size() const { return counted_; }
 
  private:
-  struct Entry {
-    std::string principal, kind, token_id, csrf, flash;
-    SystemClock::time_point last_seen, ends;  // ends: lifetime and token expiry
-  };
-  // Drops ended sessions. Caller holds mu_.
-  void Sweep(SystemClock::time_point now);
+  Status Migrate(store::StateDb* db);
+  int64_t NowMs() const;
+  int64_t IdleMs() const;
+  // Whether a session seen at `last_seen` ending at `ends` (ms) is live at `now` (ms): SQL.
+  static constexpr const char* kLive = "ends > ? AND last_seen > ?";
 
   SessionOptions options_;
-  mutable std::mutex mu_;
-  std::map<std::string, Entry> sessions_;
+  std::mutex migrate_mu_;
+  std::atomic<bool> migrated_{false};
+  std::atomic<size_t> counted_{0};
 };
 
 // Whether two secrets are equal, in time independent of where they differ.

@@ -11,6 +11,7 @@
 #include "server/ui_html.h"
 #include "server/ui_pages.h"
 #include "server/ui_session.h"
+#include "store/pg_testing.h"
 
 namespace cairn::server::ui {
 namespace {
@@ -60,25 +61,64 @@ TEST(UiEscapeTest, UrlSegmentsAndJsonText) {
 
 // --- sessions -----------------------------------------------------------------------------
 
-class SessionStoreTest : public ::testing::Test {
+// Sessions live in the state database: every test runs on both engines.
+class SessionStoreTest : public ::testing::TestWithParam<store::Dialect> {
  protected:
-  SessionStoreTest() {
+  void SetUp() override {
+    if (GetParam() == store::Dialect::kPostgres) CAIRN_NEED_TEST_PG();
+    auto db = store::OpenTestState(GetParam(), &pg_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    store_ = std::make_unique<SessionStore>(Options());
+  }
+  SessionOptions Options() {
     SessionOptions options;
     options.idle = std::chrono::minutes(30);
     options.lifetime = std::chrono::hours(12);
     options.max_sessions = 3;
     options.now = [this] { return now_; };
-    store_ = std::make_unique<SessionStore>(options);
+    return options;
   }
   void Advance(std::chrono::seconds by) { now_ += by; }
 
+  Result<NewSession> Open(const std::string& principal, const std::string& kind,
+                          const std::string& token_id, const std::string& expires) {
+    return store_->Open(db_.get(), principal, kind, token_id, expires);
+  }
+  std::optional<SessionView> Find(std::string_view id) {
+    Result<std::optional<SessionView>> found = store_->Find(db_.get(), id);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    return found.ok() ? *found : std::nullopt;
+  }
+  void Flash(const std::string& key, const std::string& message) {
+    ASSERT_TRUE(store_->Flash(db_.get(), key, message).ok());
+  }
+  void End(const std::string& key) { ASSERT_TRUE(store_->End(db_.get(), key).ok()); }
+  // Rows in the table, ended ones included (Count() counts live ones).
+  int64_t Rows() {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Query("SELECT count(*) FROM ui_sessions", {},
+                           [&](const store::Row& r) {
+                             n = r.Int(0);
+                             return OkStatus();
+                           })
+                    .ok());
+    return n;
+  }
+
   SystemClock::time_point now_ = *ParseUtc("2026-03-01T10:00:00.000Z");
+  std::unique_ptr<store::TestPgDatabase> pg_;
+  std::unique_ptr<store::StateDb> db_;
   std::unique_ptr<SessionStore> store_;
 };
 
-TEST_F(SessionStoreTest, SessionsHaveRandomIdsAndCsrfTokensAndKeepOnlyWhatIsNeeded) {
-  Result<NewSession> a = store_->Open("rita", "person", "0123456789ab", "");
-  Result<NewSession> b = store_->Open("rita", "person", "0123456789ab", "");
+INSTANTIATE_TEST_SUITE_P(Engines, SessionStoreTest,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         store::EngineName);
+
+TEST_P(SessionStoreTest, SessionsHaveRandomIdsAndCsrfTokensAndKeepOnlyWhatIsNeeded) {
+  Result<NewSession> a = Open("rita", "person", "0123456789ab", "");
+  Result<NewSession> b = Open("rita", "person", "0123456789ab", "");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(a->id.size(), 64u);
@@ -87,7 +127,7 @@ TEST_F(SessionStoreTest, SessionsHaveRandomIdsAndCsrfTokensAndKeepOnlyWhatIsNeed
   EXPECT_NE(a->id, a->csrf);
   EXPECT_EQ(a->max_age, std::chrono::hours(12));
 
-  std::optional<SessionView> view = store_->Find(a->id);
+  std::optional<SessionView> view = Find(a->id);
   ASSERT_TRUE(view.has_value());
   EXPECT_EQ(view->principal, "rita");
   EXPECT_EQ(view->kind, "person");
@@ -95,63 +135,106 @@ TEST_F(SessionStoreTest, SessionsHaveRandomIdsAndCsrfTokensAndKeepOnlyWhatIsNeed
   EXPECT_EQ(view->csrf, a->csrf);
   // The store is keyed by the id's hash: the key is not a usable cookie.
   EXPECT_NE(view->key, a->id);
-  EXPECT_FALSE(store_->Find(view->key).has_value());
-  EXPECT_FALSE(store_->Find("").has_value());
-  EXPECT_FALSE(store_->Find(std::string(64, '0')).has_value());
+  EXPECT_FALSE(Find(view->key).has_value());
+  EXPECT_FALSE(Find("").has_value());
+  EXPECT_FALSE(Find(std::string(64, '0')).has_value());
 }
 
-TEST_F(SessionStoreTest, IdleTimeLifetimeAndTheTokensExpiryEndASession) {
-  Result<NewSession> s = store_->Open("rita", "person", "t1", "");
+TEST_P(SessionStoreTest, IdleTimeLifetimeAndTheTokensExpiryEndASession) {
+  Result<NewSession> s = Open("rita", "person", "t1", "");
   ASSERT_TRUE(s.ok());
   Advance(std::chrono::minutes(29));
-  EXPECT_TRUE(store_->Find(s->id).has_value());  // restarts the idle time
+  EXPECT_TRUE(Find(s->id).has_value());  // restarts the idle time
   Advance(std::chrono::minutes(29));
-  EXPECT_TRUE(store_->Find(s->id).has_value());
+  EXPECT_TRUE(Find(s->id).has_value());
   Advance(std::chrono::minutes(30));
-  EXPECT_FALSE(store_->Find(s->id).has_value());
-  EXPECT_EQ(store_->size(), 0u);  // dropped
+  EXPECT_FALSE(Find(s->id).has_value());
+  EXPECT_EQ(Rows(), 0);  // deleted
 
-  Result<NewSession> long_lived = store_->Open("rita", "person", "t1", "");
+  Result<NewSession> long_lived = Open("rita", "person", "t1", "");
   ASSERT_TRUE(long_lived.ok());
   const SystemClock::time_point signed_in = now_;
   while (now_ + std::chrono::minutes(20) < signed_in + std::chrono::hours(12)) {
     Advance(std::chrono::minutes(20));
-    ASSERT_TRUE(store_->Find(long_lived->id).has_value());
+    ASSERT_TRUE(Find(long_lived->id).has_value());
   }
   Advance(std::chrono::minutes(20));
-  EXPECT_FALSE(store_->Find(long_lived->id).has_value());  // 12 hours at most, however busy
+  EXPECT_FALSE(Find(long_lived->id).has_value());  // 12 hours at most, however busy
 
   // A token expiring in 10 minutes bounds the session and its cookie.
   now_ = *ParseUtc("2026-03-01T22:00:00Z");
-  Result<NewSession> short_lived = store_->Open("rita", "person", "t2", "2026-03-01T22:10:00.000Z");
+  Result<NewSession> short_lived = Open("rita", "person", "t2", "2026-03-01T22:10:00.000Z");
   ASSERT_TRUE(short_lived.ok()) << short_lived.status().ToString();
   EXPECT_EQ(short_lived->max_age, std::chrono::minutes(10));
   Advance(std::chrono::minutes(10));
-  EXPECT_FALSE(store_->Find(short_lived->id).has_value());
-  EXPECT_EQ(store_->Open("rita", "person", "t2", "2026-03-01T22:10:00.000Z").status().code(),
+  EXPECT_FALSE(Find(short_lived->id).has_value());
+  EXPECT_EQ(Open("rita", "person", "t2", "2026-03-01T22:10:00.000Z").status().code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(store_->Open("rita", "person", "t2", "tomorrow").status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Open("rita", "person", "t2", "tomorrow").status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(SessionStoreTest, FlashIsShownOnceAndEndRemoves) {
-  Result<NewSession> s = store_->Open("rita", "person", "t1", "");
+TEST_P(SessionStoreTest, FlashIsShownOnceAndEndRemoves) {
+  Result<NewSession> s = Open("rita", "person", "t1", "");
   ASSERT_TRUE(s.ok());
-  const std::string key = store_->Find(s->id)->key;
-  store_->Flash(key, "Case 3: decided.");
-  EXPECT_EQ(store_->Find(s->id)->flash, "Case 3: decided.");
-  EXPECT_EQ(store_->Find(s->id)->flash, "");
-  store_->End(key);
-  EXPECT_FALSE(store_->Find(s->id).has_value());
+  const std::string key = Find(s->id)->key;
+  Flash(key, "Case 3: decided.");
+  EXPECT_EQ(Find(s->id)->flash, "Case 3: decided.");
+  EXPECT_EQ(Find(s->id)->flash, "");
+  End(key);
+  EXPECT_FALSE(Find(s->id).has_value());
 }
 
-TEST_F(SessionStoreTest, AFullStoreDropsEndedSessionsOrRefuses) {
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->Open("rita", "person", "t", "").ok());
-  EXPECT_EQ(store_->Open("rita", "person", "t", "").status().code(),
-            StatusCode::kResourceExhausted);
+TEST_P(SessionStoreTest, AFullStoreDropsEndedSessionsOrRefuses) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Open("rita", "person", "t", "").ok());
+  EXPECT_EQ(Open("rita", "person", "t", "").status().code(), StatusCode::kResourceExhausted);
   Advance(std::chrono::hours(1));  // all idle too long
-  EXPECT_TRUE(store_->Open("rita", "person", "t", "").ok());
+  EXPECT_TRUE(Open("rita", "person", "t", "").ok());
+  EXPECT_EQ(Rows(), 1);  // the ended ones were deleted
+  EXPECT_EQ(*store_->Count(db_.get()), 1u);
   EXPECT_EQ(store_->size(), 1u);
+}
+
+// Two nodes: two stores (two servers), each with its own connection to one state database.
+TEST_P(SessionStoreTest, ASessionOpenedOnOneNodeIsKnownToAnotherAndEndsOnBoth) {
+  if (GetParam() == store::Dialect::kSqlite) {
+    GTEST_SKIP() << "a private in-memory SQLite database is not shared by two connections";
+  }
+  Result<std::unique_ptr<store::StateDb>> other_db = db_->OpenAnother();
+  ASSERT_TRUE(other_db.ok()) << other_db.status().ToString();
+  SessionStore node_b(Options());
+  Result<NewSession> s = Open("rita", "person", "t1", "");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Result<std::optional<SessionView>> on_b = node_b.Find(other_db->get(), s->id);
+  ASSERT_TRUE(on_b.ok()) << on_b.status().ToString();
+  ASSERT_TRUE(on_b->has_value());
+  EXPECT_EQ((*on_b)->principal, "rita");
+  EXPECT_EQ((*on_b)->csrf, s->csrf);
+  // A flash set on B is shown by the next page, served by A.
+  ASSERT_TRUE(node_b.Flash(other_db->get(), (*on_b)->key, "Case 3: decided.").ok());
+  EXPECT_EQ(Find(s->id)->flash, "Case 3: decided.");
+  // Signed out on B: unknown on A.
+  ASSERT_TRUE(node_b.End(other_db->get(), (*on_b)->key).ok());
+  EXPECT_FALSE(Find(s->id).has_value());
+}
+
+TEST_P(SessionStoreTest, TheTableHoldsTheHashOfTheSessionIdNeverTheId) {
+  Result<NewSession> s = Open("rita", "person", "t1", "");
+  ASSERT_TRUE(s.ok());
+  int64_t raw = -1, hashed = -1;
+  ASSERT_TRUE(db_->Query("SELECT count(*) FROM ui_sessions WHERE id_hash = ?", {s->id},
+                         [&](const store::Row& r) {
+                           raw = r.Int(0);
+                           return OkStatus();
+                         })
+                  .ok());
+  ASSERT_TRUE(db_->Query("SELECT count(*) FROM ui_sessions WHERE id_hash = ?", {Find(s->id)->key},
+                         [&](const store::Row& r) {
+                           hashed = r.Int(0);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(raw, 0);
+  EXPECT_EQ(hashed, 1);
 }
 
 TEST(UiSessionTest, SecretsCompareWholeAndCookiesParse) {
