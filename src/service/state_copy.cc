@@ -166,14 +166,13 @@ Result<store::Param> Convert(sqlite3_stmt* stmt, int column, const std::string& 
     case SQLITE_FLOAT:
       return store::Param(sqlite3_column_double(stmt, column));
     case SQLITE_BLOB: {
+      // Bytes go into PostgreSQL as BYTEA, or as lowercase hex where its stores keep them as
+      // text (the ledger's subtree hashes).
       std::string bytes(static_cast<const char*>(sqlite3_column_blob(stmt, column)),
                         sqlite3_column_bytes(stmt, column));
       if (type == "bytea") return store::Param("\\x" + Hex(bytes));
-      // Text that happens to be stored as a blob is fine if it is text.
-      if (bytes.find('\0') != std::string::npos) {
-        return InvalidArgumentError("{}: bytes with NUL have no place in a {} column", where, type);
-      }
-      return store::Param(std::move(bytes));
+      if (type == "text" || type == "character varying") return store::Param(Hex(bytes));
+      return InvalidArgumentError("{}: bytes have no place in a {} column", where, type);
     }
     default: {
       const unsigned char* text = sqlite3_column_text(stmt, column);

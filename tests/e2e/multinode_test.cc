@@ -60,19 +60,22 @@ int Shell(const std::string& command) {
 class PrivatePg {
  public:
   bool Start(std::string* error) {
-    for (int port = 55432; port < 55532; ++port) {
-      if (PortFree(port)) {
-        port_ = port;
-        break;
+    // ctest runs each test in its own process, two at a time: every process starts its own
+    // server, on a random free port (retried if another process took it first).
+    std::random_device random;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      port_ = 55400 + static_cast<int>(random() % 2000);
+      if (!PortFree(port_)) continue;
+      dir_ = fs::temp_directory_path() /
+             ("cairn-multinode-pg-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
+      if (Run("start") == 0) {
+        started_ = true;
+        return true;
       }
+      Run("stop");
     }
-    dir_ = fs::temp_directory_path() / ("cairn-multinode-pg-" + std::to_string(port_));
-    if (Run("start") != 0) {
-      *error = "scripts/pg.sh start failed on port " + std::to_string(port_);
-      return false;
-    }
-    started_ = true;
-    return true;
+    *error = "scripts/pg.sh start failed on 8 random ports";
+    return false;
   }
   ~PrivatePg() {
     if (started_) Run("stop");
