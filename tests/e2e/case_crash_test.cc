@@ -139,7 +139,10 @@ class CaseCrashTest : public e2e::CliTest {
     return Finish(pid, kill_after_ms);
   }
 
-  pid_t Spawn(const std::vector<std::string>& args, const std::string& token) {
+  // `out` names the file stdout goes to (in dir_): a server left running gets its own, or its
+  // late "serving on" line would land in the middle of a later command's output.
+  pid_t Spawn(const std::vector<std::string>& args, const std::string& token,
+              const std::string& out = ".run.out") {
     std::vector<std::string> argv_s = {CAIRN_BINARY, "--config", (dir_ / "cairn.yaml").string()};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -156,9 +159,10 @@ class CaseCrashTest : public e2e::CliTest {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / ".run.out").c_str(),
+    const std::string err = out == ".run.out" ? ".run.err" : out + ".err";
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / out).c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / ".run.err").c_str(),
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / err).c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid = -1;
     const int spawned =
@@ -347,7 +351,7 @@ TEST_F(CaseCrashTest, KilledRunnersLoseNoCaseNoDecisionAndRepeatNoAction) {
     ASSERT_TRUE(killed.killed) << "cairn serve exited by itself: " << killed.err;
     ++kills;
   }
-  const pid_t server = Spawn(serve, "");
+  const pid_t server = Spawn(serve, "", ".serve.out");
   // Generous: on a loaded 2-core machine each ledger fsync can take milliseconds.
   const auto deadline = Clock::now() + std::chrono::seconds(120);
   std::map<std::string, std::vector<json>> final_cases;
@@ -364,7 +368,8 @@ TEST_F(CaseCrashTest, KilledRunnersLoseNoCaseNoDecisionAndRepeatNoAction) {
   int status = 0;
   ASSERT_EQ(waitpid(server, &status, 0), server);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "cairn serve did not stop cleanly: " << status << " " << e2e::ReadFile(dir_ / ".run.err");
+      << "cairn serve did not stop cleanly: " << status << " "
+      << e2e::ReadFile(dir_ / ".serve.out.err");
   std::cout << "kills " << kills << ", commands that finished " << spared << ", "
             << decided_by_rita.size() << " decided by rita; kills left:";
   for (const auto& [where, n] : cut_short) std::cout << " " << where << " x" << n << ";";
