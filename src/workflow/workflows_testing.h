@@ -27,11 +27,11 @@
 #include "engine/catalog.h"
 #include "ledger/clock.h"
 #include "ledger/ledger.h"
+#include "net/test_http_server.h"
 #include "store/pg_testing.h"
 #include "workflow/internal/case_lock.h"
 #include "workflow/llm.h"
 #include "workflow/sinks.h"
-#include "net/test_http_server.h"
 #include "workflow/workflows.h"
 
 namespace cairn::workflow::test_support {
