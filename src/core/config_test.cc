@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "core/config_edit.h"
 
@@ -129,6 +130,46 @@ TEST(ConfigTest, ExpandsEnvironmentReferencesOnlyOnGet) {
   EXPECT_EQ(erp.Get("dbname").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(*erp.GetOr("dbname", "postgres"), "postgres");
   EXPECT_EQ(*erp.GetInt("port", 5432), 5432);
+}
+
+TEST(ConfigTest, ParsesTheStateSectionAndRefusesSecretsInIt) {
+  Result<Config> config = ParseConfig(R"(state:
+  url: postgres://cairn@db.internal:5432/cairn
+  password: "${CAIRN_STATE_PASSWORD}"
+)",
+                                      kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_TRUE(config->state.has_value());
+  EXPECT_EQ(config->state->url, "postgres://cairn@db.internal:5432/cairn");
+  EXPECT_EQ(config->state->password, "${CAIRN_STATE_PASSWORD}") << "kept as written";
+  config = ParseConfig("state:\n", kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->state.has_value()) << "an empty section keeps the embedded state";
+
+  struct Bad {
+    const char* text;
+    const char* where;
+    const char* why;
+  };
+  const std::vector<Bad> bad_inputs = {
+      {"state:\n  url: postgres://cairn:secret@db/cairn\n", ":2:3: state.url",
+       "must not carry a password"},
+      {"state:\n  url: postgres://db/cairn?password=secret\n", ":2:3: state.url",
+       "must not carry a password"},
+      {"state:\n  url: mysql://db/cairn\n", ":2:3: state.url", "expected a postgres://"},
+      {"state:\n  url: postgres://db/c\n  password: secret\n", ":3:3: state.password",
+       "${ENV_VAR} reference"},
+      {"state:\n  password: \"${X}\"\n", ":1:1: state.url", "missing required key 'url'"},
+      {"state:\n  host: db\n", ":2:3: state.host", "unknown key"},
+      {"state: postgres://db/c\n", ":1:1: state", "expected a mapping"}};
+  for (const Bad& bad : bad_inputs) {
+    Result<Config> refused = ParseConfig(bad.text, kFile);
+    ASSERT_FALSE(refused.ok()) << bad.text;
+    const std::string message(refused.status().message());
+    EXPECT_NE(message.find(bad.where), std::string::npos) << message;
+    EXPECT_NE(message.find(bad.why), std::string::npos) << message;
+    EXPECT_EQ(message.find("secret@"), std::string::npos) << message;
+  }
 }
 
 TEST(ConfigTest, ParsesTheLlmSection) {
