@@ -241,6 +241,17 @@ PrivatePg* MultiNodeTest::pg_ = nullptr;
 std::string MultiNodeTest::start_error_;
 
 TEST_F(MultiNodeTest, CrossNode) {
+  // Moving a state into a database that already holds one is refused, as is a password
+  // variable that is not set; neither touches the target.
+  e2e::Outcome twice =
+      Cairn({"state", "migrate", "--to", pg_->Url(db_), "--password-env", "CAIRN_STATE_PASSWORD"});
+  EXPECT_EQ(twice.exit_code, 8) << twice.err;
+  EXPECT_NE(twice.err.find("already holds a Cairn state"), std::string::npos) << twice.err;
+  e2e::Outcome unset = Cairn(
+      {"state", "migrate", "--to", pg_->Url(db_), "--password-env", "CAIRN_NO_SUCH_VARIABLE"});
+  EXPECT_EQ(unset.exit_code, 3) << unset.err;
+  EXPECT_NE(unset.err.find("CAIRN_NO_SUCH_VARIABLE is not set"), std::string::npos) << unset.err;
+
   StartNodes();
   // A token issued through node A (its CLI) works on node B; revoked through C, it stops.
   e2e::Outcome issued = OnNode(0, {"token", "issue", "rita", "--format", "json"});
