@@ -1,0 +1,335 @@
+// The sources and tables a session sees, and how a source gets attached to its connection:
+// whole for an administrator, behind guard tables (grants, row filters, masks) for everyone else.
+
+#include <algorithm>
+
+#include "connectors/source.h"
+#include "engine/session.h"
+#include "engine/session_internal.h"
+
+namespace cairn::engine {
+
+using internal::FindTable;
+using internal::kNoSuchTable;
+using internal::Lower;
+
+Status Session::Detach(const std::string& source) {
+  if (restricted_) {
+    // The raw tables of the source live in main.
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (opened.ok()) {
+      Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+      if (tables.ok()) {
+        for (const auto& table : *tables) {
+          RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
+                                       connectors::QuoteIdentifier(RawName(source, table.name))));
+        }
+      }
+    }
+    for (auto it = guard_by_name_.begin(); it != guard_by_name_.end();) {
+      it = it->second->source == source ? guard_by_name_.erase(it) : std::next(it);
+    }
+  }
+  RETURN_IF_ERROR(ExecInternal("DETACH " + connectors::QuoteIdentifier(source)));
+  attached_.erase(std::remove(attached_.begin(), attached_.end(), source), attached_.end());
+  return OkStatus();
+}
+
+Status Session::Attach(const std::string& source, const std::vector<std::string>& pinned) {
+  const int max_attached = sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, -1);
+  if (static_cast<int>(attached_.size()) >= max_attached) {
+    auto victim = std::find_if(attached_.begin(), attached_.end(), [&](const std::string& s) {
+      return std::find(pinned.begin(), pinned.end(), s) == pinned.end();
+    });
+    if (victim == attached_.end()) {
+      return ResourceExhaustedError(
+          "a statement can use at most {} sources at once (SQLite's attach limit); '{}' would "
+          "be one more",
+          max_attached, source);
+    }
+    RETURN_IF_ERROR(Detach(*victim));
+  }
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  const std::string module = "cairn_src_" + std::to_string(catalog_->IndexOf(source));
+  if (restricted_) {
+    RETURN_IF_ERROR(AttachGuarded(opened, module));
+    attached_.push_back(source);
+    return OkStatus();
+  }
+  internal_ = true;
+  Status status = connectors::AttachSource(db_, opened, source, module);
+  internal_ = false;
+  RETURN_IF_ERROR(status);
+  attached_.push_back(source);
+  return OkStatus();
+}
+
+std::optional<TableAccess> Session::AccessTo(const std::string& source,
+                                             const connectors::TableInfo& table) {
+  if (!restricted_) {
+    TableAccess all;
+    for (const auto& column : table.columns) {
+      ColumnAccess clear;
+      clear.name = column.name;
+      all.columns.push_back(std::move(clear));
+    }
+    return all;
+  }
+  if (policy_ == nullptr) return std::nullopt;
+  return policy_->Table(principal_, source, table);
+}
+
+Status Session::AttachGuarded(connectors::Source* source, const std::string& module) {
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, source->Tables());
+  const std::string& name = source->name();
+  const std::string schema = connectors::QuoteIdentifier(name);
+  if (sqlite3_create_module_v2(db_, module.c_str(), source->Module(), source, nullptr) !=
+      SQLITE_OK) {
+    return InternalError("source '{}': cannot register its module: {}", name, sqlite3_errmsg(db_));
+  }
+  auto fail = [&](Status status) {
+    (void)Detach(name);
+    return status;
+  };
+  RETURN_IF_ERROR(ExecInternal("ATTACH ':memory:' AS " + schema));
+  for (const connectors::TableInfo& table : tables) {
+    Status created = ExecInternal(
+        "CREATE VIRTUAL TABLE main." + connectors::QuoteIdentifier(RawName(name, table.name)) +
+        " USING " + module + "(" + connectors::QuoteIdentifier(table.name) + ")");
+    if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
+  }
+  for (const connectors::TableInfo& table : tables) {
+    const std::string raw = RawName(name, table.name);
+    std::optional<TableAccess> access = AccessTo(name, table);
+    if (!access) continue;
+    auto guard = std::make_unique<GuardTable>();
+    guard->source = name;
+    guard->table = table.name;
+    guard->raw = raw;
+    guard->visible = table;
+    guard->visible.columns.clear();
+    for (const ColumnAccess& column : access->columns) {
+      auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                             [&](const auto& c) { return c.name == column.name; });
+      if (it == table.columns.end()) {
+        return fail(FailedPreconditionError("policy for {}.{}: no column '{}' in the source", name,
+                                            table.name, column.name));
+      }
+      connectors::ColumnInfo info = *it;
+      if (!column.mask.empty()) {
+        info.type = "";
+        info.primary_key = false;
+      }
+      guard->visible.columns.push_back(info);
+    }
+    // Rows keep the raw table's identity (see DeclareVtabSql): its rowid when stable, else its
+    // key, but only a key whose every column is visible in clear identifies a guard row.
+    bool whole_key = true;
+    for (const auto& c : table.columns) {
+      if (!c.primary_key) continue;
+      auto it = std::find_if(guard->visible.columns.begin(), guard->visible.columns.end(),
+                             [&](const auto& v) { return v.name == c.name; });
+      whole_key = whole_key && it != guard->visible.columns.end() && it->primary_key;
+    }
+    if (!whole_key) {
+      for (auto& c : guard->visible.columns) c.primary_key = false;
+    }
+    guard->access = std::move(*access);
+    // The policy's expressions must compile and read only this table.
+    std::vector<ColumnRead> reads;
+    internal_reads_ = &reads;
+    sqlite3_stmt* check = nullptr;
+    std::string error;
+    int rc = PrepareInternal(GuardCheckSql(*guard), &check, &error);
+    internal_reads_ = nullptr;
+    sqlite3_finalize(check);
+    const std::string rules = fmt::format("{}", fmt::join(guard->access.rules, ", "));
+    if (rc != SQLITE_OK) {
+      return fail(FailedPreconditionError("the policy for {}.{} ({}) does not compile: {}", name,
+                                          table.name, rules, error));
+    }
+    for (const ColumnRead& read : reads) {
+      if (read.source != "main" || read.table != raw) {
+        return fail(FailedPreconditionError(
+            "the policy for {}.{} ({}) may use only that table's columns and principal "
+            "attributes; it reads {}",
+            name, table.name, rules, read.table));
+      }
+    }
+    const int id = static_cast<int>(guards_.size());
+    guard_by_name_[name + "\t" + table.name] = guard.get();
+    guards_.push_back(std::move(guard));
+    Status guarded = ExecInternal("CREATE VIRTUAL TABLE " + schema + "." +
+                                  connectors::QuoteIdentifier(table.name) + " USING cairn_guard(" +
+                                  std::to_string(id) + ")");
+    if (!guarded.ok()) return fail(guarded);
+  }
+  return OkStatus();
+}
+
+Result<std::string> Session::SourceToAttach(const std::string& message,
+                                            const std::vector<std::string>& pinned) {
+  if (message.rfind(kNoSuchTable, 0) != 0) return std::string();
+  std::string name = message.substr(kNoSuchTable.size());
+  auto is_attached = [&](const std::string& s) {
+    return std::find(attached_.begin(), attached_.end(), s) != attached_.end();
+  };
+  // Whether the principal may see a table named `table` in `source` (any table when empty).
+  auto visible = [&](const std::string& source, const std::string& table) {
+    if (!restricted_) return true;
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) return false;
+    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+    if (!tables.ok()) return false;
+    for (const auto& info : *tables) {
+      if ((table.empty() || Lower(info.name) == Lower(table)) && AccessTo(source, info)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  size_t dot = name.find('.');
+  if (dot != std::string::npos) {
+    std::string schema = name.substr(0, dot);
+    for (const std::string& source : catalog_->SourceNames()) {
+      if (Lower(source) == Lower(schema)) {
+        if (is_attached(source)) return std::string();
+        // A source in which the principal sees nothing is not attached: it does not exist.
+        if (!visible(source, "")) {
+          policy_denial_ = fmt::format("no grant on any table of source '{}'", source);
+          return std::string();
+        }
+        return source;
+      }
+    }
+    return std::string();
+  }
+  // An unqualified table: attach the one source that has it, if exactly one does.
+  std::vector<std::string> matches;
+  for (const std::string& source : catalog_->SourceNames()) {
+    if (is_attached(source) || std::find(pinned.begin(), pinned.end(), source) != pinned.end()) {
+      continue;
+    }
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) continue;
+    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+    if (!tables.ok()) continue;
+    for (const auto& table : *tables) {
+      if (Lower(table.name) == Lower(name) && visible(source, table.name)) {
+        matches.push_back(source);
+      }
+    }
+  }
+  if (matches.size() > 1) {
+    std::string list;
+    for (const auto& m : matches) list += (list.empty() ? "" : ", ") + m;
+    return InvalidArgumentError(
+        "table '{}' exists in several sources ({}): qualify it as source.table", name, list);
+  }
+  return matches.empty() ? std::string() : matches[0];
+}
+
+Result<connectors::TableInfo> Session::RawTable(const std::string& source,
+                                                const std::string& table) {
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  ASSIGN_OR_RETURN(const connectors::TableInfo* info, opened->FindTableInfo(table, false));
+  if (info == nullptr) return NotFoundError("source '{}' has no table '{}'", source, table);
+  return *info;
+}
+
+std::vector<SourceStatus> Session::Sources() {
+  std::vector<SourceStatus> out;
+  for (const SourceConfig& config : catalog_->config().sources) {
+    SourceStatus status;
+    status.name = config.name;
+    status.kind = config.kind;
+    Result<connectors::Source*> source = catalog_->Open(config.name);
+    if (!source.ok()) {
+      status.status = source.status();
+    } else {
+      status.location = (*source)->Location();
+      status.status = (*source)->Check();
+      if (status.status.ok()) {
+        Result<std::vector<connectors::TableInfo>> tables = (*source)->Tables();
+        if (tables.ok()) {
+          status.tables = static_cast<int>(tables->size());
+        } else {
+          status.status = tables.status();
+        }
+      }
+    }
+    if (restricted_) {
+      Result<std::vector<connectors::TableInfo>> visible = Tables(config.name);
+      if (!visible.ok() || visible->empty()) continue;
+      status.tables = static_cast<int>(visible->size());
+    }
+    out.push_back(std::move(status));
+  }
+  return out;
+}
+
+Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& source) {
+  if (!restricted_) {
+    ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+    return opened->Tables();
+  }
+  // Unknown and hidden sources read the same.
+  const Status unknown = NotFoundError("no such source '{}'", source);
+  if (catalog_->IndexOf(source) < 0) return unknown;
+  Result<connectors::Source*> opened = catalog_->Open(source);
+  if (!opened.ok()) return opened.status();
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, (*opened)->Tables());
+  std::vector<connectors::TableInfo> out;
+  for (const auto& table : tables) {
+    std::optional<TableAccess> access = AccessTo(source, table);
+    if (!access) continue;
+    connectors::TableInfo visible = table;
+    visible.columns.clear();
+    visible.foreign_keys.clear();
+    // The source's row count would tell how many rows a filter hides.
+    if (!access->row_filter.empty()) visible.row_estimate = -1;
+    for (const ColumnAccess& column : access->columns) {
+      for (const auto& c : table.columns) {
+        if (c.name == column.name) visible.columns.push_back(c);
+      }
+    }
+    // A declared key shows only when every column on this side is visible.
+    for (const auto& fk : table.foreign_keys) {
+      bool shown = true;
+      for (const auto& col : fk.columns) {
+        shown = shown && std::any_of(access->columns.begin(), access->columns.end(),
+                                     [&](const ColumnAccess& c) { return c.name == col; });
+      }
+      if (shown) visible.foreign_keys.push_back(fk);
+    }
+    out.push_back(std::move(visible));
+  }
+  if (out.empty()) return unknown;
+  return out;
+}
+
+Result<connectors::TableInfo> Session::Describe(const std::string& source,
+                                                const std::string& table) {
+  Result<std::vector<connectors::TableInfo>> tables = Tables(source);
+  if (!tables.ok()) {
+    if (restricted_ && tables.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("source '{}' has no table '{}'", source, table);
+    }
+    return tables.status();
+  }
+  return FindTable(std::move(*tables), source, table);
+}
+
+bool Session::CanSee(const std::string& source, const std::string& table,
+                     const std::string& column) {
+  if (!restricted_) return true;
+  Result<connectors::TableInfo> raw = RawTable(source, table);
+  if (!raw.ok()) return false;
+  std::optional<TableAccess> access = AccessTo(source, *raw);
+  if (!access) return false;
+  if (column.empty()) return true;
+  return std::any_of(access->columns.begin(), access->columns.end(),
+                     [&](const ColumnAccess& c) { return Lower(c.name) == Lower(column); });
+}
+
+}  // namespace cairn::engine
