@@ -1,19 +1,15 @@
 #include "server/app.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <vector>
 
 #include "ledger/group_commit.h"
 #include "server/common.h"
 #include "server/mcp.h"
 #include "server/rest.h"
+#include "server/signal_watcher.h"
 #include "server/ui.h"
 #include "service/api.h"
 #include "service/case_dispatcher.h"
@@ -22,40 +18,6 @@
 namespace cairn::server {
 
 namespace {
-
-// Blocks SIGTERM and SIGINT in the calling thread (and the threads it starts after), and turns
-// them into HttpServer::Stop() on a watcher thread.
-class SignalWatcher {
- public:
-  SignalWatcher() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-  }
-  void Watch(HttpServer* server) {
-    thread_ = std::thread([this, server] {
-      const timespec tick{0, 200'000'000};
-      while (!done_) {
-        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
-          server->Stop();
-          return;
-        }
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_ = true;
-    if (thread_.joinable()) thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-
- private:
-  sigset_t set_;
-  sigset_t old_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 HttpResponse JsonResponse(int status, const nlohmann::ordered_json& body, std::string route) {
   HttpResponse response;

@@ -248,6 +248,16 @@ class ServeProcess {
   // "cairn: serving on http://127.0.0.1:PORT" line on stdout.
   bool Start(const fs::path& config, const fs::path& log, std::string* error,
              std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+    return StartCommand(
+        {"--config", config.string(), "serve", "--port", "0", "--access-log", "off", "--rate", "0"},
+        "cairn: serving on http://127.0.0.1:", log, error, timeout);
+  }
+
+  // Starts `cairn ARGS...` with stderr to `log` and waits (up to `timeout`) for a line on stdout
+  // that contains `ready` followed by the port number.
+  bool StartCommand(const std::vector<std::string>& cairn_args, const std::string& ready,
+                    const fs::path& log, std::string* error,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     log_ = log;
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -259,9 +269,8 @@ class ServeProcess {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> args = {CAIRN_BINARY, "--config", config.string(), "serve",
-                                     "--port",     "0",        "--access-log",  "off",
-                                     "--rate",     "0"};
+    std::vector<std::string> args = {CAIRN_BINARY};
+    args.insert(args.end(), cairn_args.begin(), cairn_args.end());
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -274,13 +283,12 @@ class ServeProcess {
       *error = std::string("posix_spawn: ") + std::strerror(spawned);
       return false;
     }
-    static constexpr char kReady[] = "cairn: serving on http://127.0.0.1:";
     const Clock::time_point deadline = Clock::now() + timeout;
     std::string out;
     for (;;) {
-      const size_t at = out.find(kReady);
+      const size_t at = out.find(ready);
       if (at != std::string::npos && out.find('\n', at) != std::string::npos) {
-        port_ = std::atoi(out.c_str() + at + sizeof(kReady) - 1);
+        port_ = std::atoi(out.c_str() + at + ready.size());
         if (port_ > 0) return true;
         *error = "cannot read the port from '" + out + "'";
         return false;
@@ -288,7 +296,7 @@ class ServeProcess {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) {
-        *error = "no 'serving on' line within " + std::to_string(timeout.count()) +
+        *error = "no '" + ready + "' line within " + std::to_string(timeout.count()) +
                  " ms; stdout: '" + out + "'; stderr: " + ReadLog();
         return false;
       }
