@@ -118,4 +118,15 @@ struct DemoFlags {
 // with --format json prints its summary (planted problems, cases started) instead.
 Status RunDemo(const DemoFlags& flags, Format format);
 
+struct DemoApiFlags {
+  std::string dir = ".";  // where `cairn demo` wrote the port
+  std::string address = "127.0.0.1";
+  int port = 8471;  // 0: any free port
+};
+
+// `cairn demo serve-api`: serves the demo's delivery orders as a paginated JSON API (a shipping
+// line's; demo_api_command.cc) until SIGINT or SIGTERM. Prints "cairn: demo API on
+// http://ADDR:PORT ..." once listening.
+Status RunDemoApi(const DemoApiFlags& flags);
+
 }  // namespace cairn::cli

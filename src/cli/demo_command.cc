@@ -221,6 +221,9 @@ Status RunDemo(const DemoFlags& flags, Format format) {
             << "  cairn workflow show container_release   # level, agreement; promote is refused "
                "until 50 human decisions agree\n"
             << "  cairn ledger tail && cairn ledger verify\n"
+            << "  cairn demo serve-api &   # the shipping line's delivery-order API on port 8471; "
+               "uncomment the api source at the end of cairn.yaml, then join api.delivery_orders "
+               "with tos.containers\n"
             << "The reviewer UI: cairn serve, then open http://127.0.0.1:8470/ui/ and sign in with "
                "rita's token ($R): her queue, each case's evidence and checks, approve or reject\n";
   return OkStatus();

@@ -454,7 +454,20 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   demo->add_flag("--force", demo_flags.force, "Overwrite an existing demo in --dir");
   add_format(demo);
-  demo->callback(run([&](Format format) { return RunDemo(demo_flags, format); }));
+  auto* serve_api = demo->add_subcommand(
+      "serve-api", "Serve the demo's delivery orders as a shipping line's paginated JSON API");
+  DemoApiFlags api_flags;
+  serve_api->add_option("--dir", api_flags.dir, "Where 'cairn demo' wrote the port")
+      ->capture_default_str();
+  serve_api->add_option("--port", api_flags.port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
+  serve_api->add_option("--address", api_flags.address, "Address to listen on")
+      ->capture_default_str();
+  serve_api->callback(run([&](Format) { return RunDemoApi(api_flags); }));
+  const auto run_demo = run([&](Format format) { return RunDemo(demo_flags, format); });
+  demo->callback([serve_api, run_demo] {
+    if (!serve_api->parsed()) run_demo();
+  });
 
   RegisterDiscoveryCommands(&cli);
   RegisterPathCommands(&cli);

@@ -327,6 +327,17 @@ sources:
   lines:
     kind: csv
     path: lines
+  # The shipping line's delivery-order API: start `cairn demo serve-api` in this directory,
+  # then delete the '#' in front of the next nine lines to query it as api.delivery_orders.
+  #api:
+  #  kind: http
+  #  url: http://127.0.0.1:8471
+  #  tables:
+  #    delivery_orders:
+  #      path: /v1/delivery-orders
+  #      rows_at: data
+  #      paginate: {{style: page, size_param: per_page, size: 500}}
+  #      filters: {{container_no: container_no}}
 )yaml",
                      seed, kDemoAsOf);
 }
