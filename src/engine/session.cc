@@ -218,6 +218,16 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
                                static_cast<GuardHost*>(session.get()), nullptr) != SQLITE_OK) {
     return InternalError("cannot register the policy guard: {}", sqlite3_errmsg(db));
   }
+  // SQLite's eponymous virtual tables (readable in main without CREATE), lower-case.
+  sqlite3_stmt* modules = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT lower(name) FROM pragma_module_list", -1, &modules, nullptr) !=
+      SQLITE_OK) {
+    return InternalError("cannot list SQLite's modules: {}", sqlite3_errmsg(db));
+  }
+  while (sqlite3_step(modules) == SQLITE_ROW) {
+    session->eponymous_.insert(reinterpret_cast<const char*>(sqlite3_column_text(modules, 0)));
+  }
+  sqlite3_finalize(modules);
   sqlite3_set_authorizer(db, &Session::Authorize, session.get());
   sqlite3_progress_handler(db, kProgressOps, &Session::Progress, session.get());
   return session;
@@ -259,8 +269,15 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       const bool in_main = db == nullptr || std::string_view(db) == "main";
       const bool allowed_function =
           table == "json_each" || table == "json_tree" || table.rfind("pragma_", 0) == 0;
+      // A read without a column and without a schema is SQLite naming what a FROM clause
+      // scans: a guard table, or a common table expression or subquery (count(*) over a CTE),
+      // whose own reads are reported with their schema and judged here like any other. Among
+      // unqualified names only the raw tables (prefixed) and SQLite's eponymous virtual tables
+      // (dbstat, sqlite_stmt, ...) live in main.
+      const bool names_a_from_item =
+          db == nullptr && (b == nullptr || *b == '\0') && !self->eponymous_.contains(table);
       if (schema_table || table.rfind(kRawPrefix, 0) == 0 ||
-          (in_main && !allowed_function && !self->IsGuardTable(table))) {
+          (in_main && !allowed_function && !names_a_from_item && !self->IsGuardTable(table))) {
         if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(a ? a : "");
         self->policy_denial_ = "read of the internal table " + std::string(a ? a : "");
         return SQLITE_DENY;

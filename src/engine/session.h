@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -271,6 +272,9 @@ class Session : private GuardHost {
   int run_retries_ = 0;
   // Inner statements being stepped (the authorizer lets their re-compilation through).
   int inner_steps_ = 0;
+  // The connection's SQLite modules (lower-case), registered before the session's own: the
+  // names a statement may read in main without creating a table (dbstat, sqlite_stmt, ...).
+  std::set<std::string> eponymous_;
   // "cairn/<random>/": the prefix of this session's raw tables in main.
   std::string raw_prefix_;
   std::string mask_key_;
