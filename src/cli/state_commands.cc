@@ -93,6 +93,8 @@ Status RunMigrate(Environment& env, const StateFlags& flags, Format format) {
   ASSIGN_OR_RETURN(std::unique_ptr<store::StateDb> to,
                    store::StateDb::OpenPostgres(flags.to, password));
 
+  // A target that already holds a state is refused before the move is recorded.
+  RETURN_IF_ERROR(service::CheckEmptyTarget(to.get()));
   // The move is itself an action: recorded before the copy, so both ledgers hold it.
   RETURN_IF_ERROR(env.Record("state_migrate", to->Describe()));
   RETURN_IF_ERROR(env.SignIfAppended());

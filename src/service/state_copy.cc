@@ -280,11 +280,7 @@ Status MigrateAll(store::StateDb* db) {
   return ledger::Ledger::Open(std::move(ledger_db), &clock, nullptr).status();
 }
 
-Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
-                             const std::string& mask_key) {
-  if (to->dialect() != store::Dialect::kPostgres) {
-    return InvalidArgumentError("a state is copied into PostgreSQL, not into {}", to->Describe());
-  }
+Status CheckEmptyTarget(store::StateDb* to) {
   int64_t applied = 0;
   RETURN_IF_ERROR(to->Query("SELECT count(*) FROM cairn_migrations", {}, [&](const store::Row& r) {
     applied = r.Int(0);
@@ -295,6 +291,15 @@ Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
         "{} already holds a Cairn state ({} migrations applied): copy into an empty database",
         to->Describe(), applied);
   }
+  return OkStatus();
+}
+
+Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
+                             const std::string& mask_key) {
+  if (to->dialect() != store::Dialect::kPostgres) {
+    return InvalidArgumentError("a state is copied into PostgreSQL, not into {}", to->Describe());
+  }
+  RETURN_IF_ERROR(CheckEmptyTarget(to));  // again: another process may have begun meanwhile
   // Both sides at the current version of every component, so their tables match.
   RETURN_IF_ERROR(MigrateAll(from));
   RETURN_IF_ERROR(MigrateAll(to));

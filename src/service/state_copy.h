@@ -43,6 +43,10 @@ struct CopyReport {
   int64_t rows = 0;
 };
 
+// FailedPrecondition unless `to` holds no Cairn state yet (no migration applied). CopyState
+// checks it too; callers check it first to refuse before doing anything else.
+Status CheckEmptyTarget(store::StateDb* to);
+
 Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
                              const std::string& mask_key);
 

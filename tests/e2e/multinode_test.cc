@@ -247,6 +247,10 @@ TEST_F(MultiNodeTest, CrossNode) {
       Cairn({"state", "migrate", "--to", pg_->Url(db_), "--password-env", "CAIRN_STATE_PASSWORD"});
   EXPECT_EQ(twice.exit_code, 8) << twice.err;
   EXPECT_NE(twice.err.find("already holds a Cairn state"), std::string::npos) << twice.err;
+  // Refused before anything happened: the source's ledger holds only the move that was made.
+  e2e::Outcome moves = Cairn({"ledger", "search", "--action", "state_migrate", "--format", "json"});
+  ASSERT_EQ(moves.exit_code, 0) << moves.err;
+  EXPECT_EQ(json::parse(moves.out).size(), 1u) << moves.out;
   e2e::Outcome unset = Cairn(
       {"state", "migrate", "--to", pg_->Url(db_), "--password-env", "CAIRN_NO_SUCH_VARIABLE"});
   EXPECT_EQ(unset.exit_code, 3) << unset.err;
