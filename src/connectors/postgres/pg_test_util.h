@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -86,6 +87,30 @@ class Admin {
 
  private:
   PGconn* conn_;
+};
+
+// `sql` with every {s} replaced by `schema`.
+inline std::string WithSchema(std::string sql, const std::string& schema) {
+  for (size_t pos; (pos = sql.find("{s}")) != std::string::npos;) sql.replace(pos, 3, schema);
+  return sql;
+}
+
+// Holds a PostgreSQL advisory lock while it lives, so that test processes running in parallel
+// set up a shared fixture one at a time.
+class AdvisoryLock {
+ public:
+  AdvisoryLock(Admin* admin, int64_t key) : admin_(admin), key_(std::to_string(key)) {
+    locked_ = admin_->Exec("SELECT pg_advisory_lock(" + key_ + ")").empty();
+  }
+  ~AdvisoryLock() { admin_->Exec("SELECT pg_advisory_unlock(" + key_ + ")"); }
+  AdvisoryLock(const AdvisoryLock&) = delete;
+  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
+  bool locked() const { return locked_; }
+
+ private:
+  Admin* admin_;
+  std::string key_;
+  bool locked_ = false;
 };
 
 // Runs `sql` and renders its rows, one line each: "type:value" cells joined by '|', ∅ for NULL,

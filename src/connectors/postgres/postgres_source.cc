@@ -12,6 +12,7 @@
 #include "connectors/common/vtab.h"
 #include "connectors/postgres/pg_connection.h"
 #include "connectors/postgres/pg_query.h"
+#include "connectors/postgres/probe_cache.h"
 
 namespace cairn::connectors::postgres {
 namespace {
@@ -22,6 +23,11 @@ namespace pd = ::cairn::connectors::pushdown;
 constexpr size_t kTargetBatchBytes = 8u << 20;
 constexpr int kMinFetchRows = 64;
 constexpr int kFirstFetchRows = 256;
+// Repeated lookups: a scan reads its table once after max(kMinLookups, row estimate /
+// kRowsPerLookup) lookups, when the round trips made so far would have read about as many rows
+// (BestIndex's cost model prices a round trip at 200 rows).
+constexpr int64_t kMinLookups = 8;
+constexpr int64_t kRowsPerLookup = 200;
 
 // The hidden column through which a statement asks for a TABLESAMPLE (see the header), and the
 // idxNum bit that tells xFilter its value is the last argument.
@@ -49,14 +55,16 @@ class PostgresSource : public Source {
   Result<PgTable> FindTable(const std::string& name);
   PgConnection& connection() { return *connection_; }
   int fetch_size() const { return fetch_size_; }
+  const ProbeCacheOptions& probe_cache() const { return probe_cache_; }
 
  private:
   PostgresSource(const std::string& name, ConnectOptions options, std::vector<std::string> schemas,
-                 int fetch_size)
+                 int fetch_size, ProbeCacheOptions probe_cache)
       : Source(name, "postgres"),
         options_(options),
         schemas_(std::move(schemas)),
         fetch_size_(fetch_size),
+        probe_cache_(probe_cache),
         connection_(std::make_unique<PgConnection>(name, std::move(options))) {}
 
   Status LoadCatalog();
@@ -64,6 +72,7 @@ class PostgresSource : public Source {
   ConnectOptions options_;  // password included: never printed
   std::vector<std::string> schemas_;
   int fetch_size_;
+  ProbeCacheOptions probe_cache_;
   std::unique_ptr<PgConnection> connection_;
   std::optional<std::vector<PgTable>> tables_;
 };
@@ -79,6 +88,8 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
   ASSIGN_OR_RETURN(options.statement_timeout_ms, config.GetInt("statement_timeout_ms", 30000));
   ASSIGN_OR_RETURN(options.connect_timeout_s, config.GetInt("connect_timeout_s", 10));
   ASSIGN_OR_RETURN(int64_t fetch_size, config.GetInt("fetch_size", 10000));
+  ASSIGN_OR_RETURN(int64_t probe_cache_mb, config.GetInt("probe_cache_mb", 64));
+  ASSIGN_OR_RETURN(int64_t probe_cache_after, config.GetInt("probe_cache_after", 0));
   ASSIGN_OR_RETURN(std::vector<std::string> schemas, config.GetList("schemas", {"public"}));
   int64_t port = std::atoll(options.port.c_str());
   if (port <= 0 || port > 65535 ||
@@ -98,11 +109,23 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
     return config.ErrorAt("fetch_size", StatusCode::kInvalidArgument,
                           "must be between 1 and 1000000");
   }
+  if (probe_cache_mb < 0 || probe_cache_mb > 4096) {
+    return config.ErrorAt("probe_cache_mb", StatusCode::kInvalidArgument,
+                          "must be between 0 (no cache) and 4096");
+  }
+  if (probe_cache_after < 0) {
+    return config.ErrorAt("probe_cache_after", StatusCode::kInvalidArgument,
+                          "must be 0 (automatic) or positive");
+  }
+  ProbeCacheOptions probe_cache;
+  probe_cache.cap_bytes = static_cast<size_t>(probe_cache_mb) << 20;
+  probe_cache.after = probe_cache_after;
   if (schemas.empty()) {
     return config.ErrorAt("schemas", StatusCode::kInvalidArgument, "expected at least one schema");
   }
-  auto source = std::unique_ptr<PostgresSource>(new PostgresSource(
-      config.name, std::move(options), std::move(schemas), static_cast<int>(fetch_size)));
+  auto source = std::unique_ptr<PostgresSource>(
+      new PostgresSource(config.name, std::move(options), std::move(schemas),
+                         static_cast<int>(fetch_size), probe_cache));
   RETURN_IF_ERROR(source->connection_->Connect());
   return std::unique_ptr<Source>(std::move(source));
 }
@@ -266,6 +289,17 @@ struct Cursor : sqlite3_vtab_cursor {
   sqlite3_int64 rowid = 0;
   std::vector<int> result_column;  // vtab column -> result column, or -1
   std::string bytes;               // scratch for bytea decoding
+
+  // Repeated lookups (see "Repeated lookups" in postgres_source.h). The cache lives as long as
+  // the cursor, which SQLite closes when the statement ends or is reset.
+  int64_t lookups = 0;                   // equality lookups this scan sent to the server
+  bool cache_tried = false;              // the table was read (or found too large) once
+  std::unique_ptr<ProbeCache> cache;     // its rows, when they fitted
+  int cache_key = -1;                    // the column the cache is keyed by
+  uint64_t cache_columns = 0;            // the columns it holds (ScanPlan::columns_used bits)
+  std::vector<int> cache_result_column;  // vtab column -> cache field, or -1
+  std::vector<uint64_t> matches;         // the current lookup's rows, when served from the cache
+  bool from_cache = false;
 };
 
 Vtab* VtabOf(sqlite3_vtab_cursor* cursor) { return static_cast<Vtab*>(cursor->pVtab); }
@@ -388,6 +422,102 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   return SQLITE_OK;
 }
 
+// The column a scan looks up by equality when the cache can answer it, else -1: one equality
+// term and nothing else pushed, on an integer or text/varchar column (whose parameter text and
+// output text are equal exactly when PostgreSQL's = is true), of a table with a row estimate.
+int CacheableKey(const Vtab* vtab, const pd::ScanPlan& plan, bool sampled,
+                 const RemoteQuery& query) {
+  const PgTable& table = vtab->table;
+  if (vtab->source->probe_cache().cap_bytes == 0 || sampled || table.info.row_estimate < 0 ||
+      plan.terms.size() != 1 || !plan.order_by.empty() || query.params.size() != 1) {
+    return -1;
+  }
+  const pd::Term& term = plan.terms[0];
+  if (term.op != pd::Op::kEq || term.column < 0 ||
+      term.column >= static_cast<int>(table.kinds.size())) {
+    return -1;
+  }
+  const ColumnKind kind = table.kinds[term.column];
+  return kind == ColumnKind::kInt || kind == ColumnKind::kText ? term.column : -1;
+}
+
+// Reads the columns `plan` uses (and the key) of the whole table into cursor->cache, within the
+// source's cap. Leaves no cache when the table does not fit, or when reading it failed alone in
+// its transaction (the lookups then go on one by one and report their own errors); a failure in
+// a transaction that other scans of the source share is the statement's error.
+int LoadCache(Vtab* vtab, Cursor* cursor, const pd::ScanPlan& plan, int key) {
+  cursor->cache_tried = true;
+  const PgTable& table = vtab->table;
+  const size_t cap = vtab->source->probe_cache().cap_bytes;
+  pd::ScanPlan whole;
+  whole.columns_used = plan.columns_used | (uint64_t{1} << std::min(key, 63));
+  RemoteQuery query;
+  std::vector<int> columns;
+  Status built = BuildQuery(table, whole, nullptr, nullptr, &query, &columns);
+  if (!built.ok()) {
+    SetVtabError(vtab, built.WithContext(vtab->source->name()));
+    return SQLITE_ERROR;
+  }
+  const int fields =
+      static_cast<int>(std::count_if(columns.begin(), columns.end(), [](int c) { return c >= 0; }));
+  // Each row takes at least its index entry and a length per field: a table whose estimate
+  // cannot fit is not read.
+  const int64_t estimate = table.info.row_estimate;
+  if (estimate > static_cast<int64_t>(cap) / (16 + 4 * fields)) return SQLITE_OK;
+  auto cache = std::make_unique<ProbeCache>(fields, columns[key]);
+  // A little over the estimate: the table may have grown since it was analyzed.
+  cache->Reserve(static_cast<size_t>(estimate + estimate / 16 + 64), cap);
+  PgConnection& connection = vtab->source->connection();
+  const bool shared = connection.open_portals() > 0;
+  Status failed;
+  Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
+  int rows = std::min(vtab->source->fetch_size(), kFirstFetchRows);
+  bool fits = true;
+  while (portal.ok() && fits) {
+    int asked = 0;
+    Result<PgResult> batch = connection.Fetch(*portal, rows, &asked);
+    if (!batch.ok()) {
+      failed = batch.status();
+      break;
+    }
+    const int got = PQntuples(batch->get());
+    if (got == asked && got > 0) {
+      size_t per_row = std::max<size_t>(1, PQresultMemorySize(batch->get()) / got);
+      int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
+      rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
+      connection.Prefetch(*portal, rows);
+    }
+    fits = cache->Add(batch->get(), cap);
+    if (got < asked) break;
+  }
+  if (portal.ok()) {
+    connection.ClosePortal(*portal);
+  } else {
+    failed = portal.status();
+  }
+  if (!failed.ok() && shared) {
+    SetVtabError(vtab, failed);
+    return SQLITE_ERROR;
+  }
+  if (!failed.ok() || !fits) return SQLITE_OK;
+  cache->Finish();
+  cursor->cache = std::move(cache);
+  cursor->cache_key = key;
+  cursor->cache_columns = whole.columns_used;
+  cursor->cache_result_column = std::move(columns);
+  return SQLITE_OK;
+}
+
+// Answers a lookup of `key_text` on cursor->cache_key from the cache.
+void ServeFromCache(Cursor* cursor, const std::string& key_text) {
+  cursor->matches.clear();
+  cursor->cache->Lookup(key_text, &cursor->matches);
+  cursor->from_cache = true;
+  cursor->result_column = cursor->cache_result_column;
+  cursor->batch_rows = static_cast<int>(cursor->matches.size());
+  cursor->eof = cursor->matches.empty();
+}
+
 int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc,
            sqlite3_value** argv) {
   Vtab* vtab = VtabOf(base);
@@ -399,6 +529,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     cursor->batch_rows = 0;
     cursor->rowid = 0;
     cursor->eof = true;
+    cursor->from_cache = false;
     Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
     std::optional<double> sample_percent;
     if ((idx_num & kSampleFlag) != 0 && argc > 0) {
@@ -425,6 +556,22 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
       return SQLITE_ERROR;
     }
     if (query.matches_nothing) return SQLITE_OK;
+    const int key = CacheableKey(vtab, *plan, sample_percent.has_value(), query);
+    if (key >= 0) {
+      const int64_t after =
+          vtab->source->probe_cache().after > 0
+              ? vtab->source->probe_cache().after
+              : std::max(kMinLookups, vtab->table.info.row_estimate / kRowsPerLookup);
+      if (!cursor->cache_tried && ++cursor->lookups > after) {
+        int rc = LoadCache(vtab, cursor, *plan, key);
+        if (rc != SQLITE_OK) return rc;
+      }
+      if (cursor->cache && cursor->cache_key == key &&
+          (plan->columns_used & ~cursor->cache_columns) == 0) {
+        ServeFromCache(cursor, query.params[0]);
+        return SQLITE_OK;
+      }
+    }
     PgConnection& connection = vtab->source->connection();
     const int fetch_size = vtab->source->fetch_size();
     auto run_once = [&](const std::string& sql, const std::vector<std::string>& params) {
@@ -482,24 +629,34 @@ int Next(sqlite3_vtab_cursor* base) {
 
 int Eof(sqlite3_vtab_cursor* cursor) { return static_cast<Cursor*>(cursor)->eof ? 1 : 0; }
 
+// The text of result field `column` (a vtab column, or the ctid after them) of the current row,
+// from the batch or the cache; false for NULL or a column not selected.
+bool FieldOf(const Cursor* cursor, int column, const char** text, int* size) {
+  if (column >= static_cast<int>(cursor->result_column.size()) ||
+      cursor->result_column[column] < 0 || cursor->row >= cursor->batch_rows) {
+    return false;
+  }
+  const int field = cursor->result_column[column];
+  if (cursor->from_cache) {
+    return cursor->cache->Value(cursor->matches[cursor->row], field, text, size);
+  }
+  if (!cursor->batch || PQgetisnull(cursor->batch.get(), cursor->row, field)) return false;
+  *text = PQgetvalue(cursor->batch.get(), cursor->row, field);
+  *size = PQgetlength(cursor->batch.get(), cursor->row, field);
+  return true;
+}
+
 int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   auto* cursor = static_cast<Cursor*>(base);
   // Only table columns; the hidden sample column reads NULL (result_column may also hold the
   // ctid after the table's columns).
   const int columns = static_cast<int>(VtabOf(base)->table.info.columns.size());
-  if (column < 0 || column >= columns || column >= static_cast<int>(cursor->result_column.size()) ||
-      cursor->result_column[column] < 0 || !cursor->batch || cursor->row >= cursor->batch_rows) {
+  const char* text = nullptr;
+  int size = 0;
+  if (column < 0 || column >= columns || !FieldOf(cursor, column, &text, &size)) {
     sqlite3_result_null(context);
     return SQLITE_OK;
   }
-  PGresult* res = cursor->batch.get();
-  const int field = cursor->result_column[column];
-  if (PQgetisnull(res, cursor->row, field)) {
-    sqlite3_result_null(context);
-    return SQLITE_OK;
-  }
-  const char* text = PQgetvalue(res, cursor->row, field);
-  const int size = PQgetlength(res, cursor->row, field);
   switch (VtabOf(base)->table.kinds[column]) {
     case ColumnKind::kInt: {
       int64_t value = 0;
@@ -519,7 +676,9 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
     case ColumnKind::kNumeric: {
       double value = 0;
       auto [end, ec] = std::from_chars(text, text + size, value);
-      if (ec != std::errc() || end != text + size) value = std::strtod(text, nullptr);
+      if (ec != std::errc() || end != text + size) {
+        value = std::strtod(std::string(text, static_cast<size_t>(size)).c_str(), nullptr);
+      }
       sqlite3_result_double(context, value);
       return SQLITE_OK;
     }
@@ -533,7 +692,9 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
         sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
       } else {
         size_t length = 0;
-        unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &length);
+        const std::string terminated(text, static_cast<size_t>(size));
+        unsigned char* raw =
+            PQunescapeBytea(reinterpret_cast<const unsigned char*>(terminated.c_str()), &length);
         if (raw == nullptr) return SQLITE_NOMEM;
         sqlite3_result_blob64(context, raw, length, SQLITE_TRANSIENT);
         PQfreemem(raw);
@@ -552,10 +713,14 @@ int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
   auto* cursor = static_cast<Cursor*>(base);
   const size_t columns = VtabOf(base)->table.info.columns.size();
   *rowid = cursor->rowid;
-  if (cursor->result_column.size() > columns && cursor->batch && cursor->row < cursor->batch_rows) {
-    const char* text = PQgetvalue(cursor->batch.get(), cursor->row, cursor->result_column[columns]);
+  const char* text = nullptr;
+  int size = 0;
+  if (cursor->result_column.size() > columns &&
+      FieldOf(cursor, static_cast<int>(columns), &text, &size)) {
     unsigned long long block = 0, offset = 0;
-    if (std::sscanf(text, "(%llu,%llu)", &block, &offset) == 2) {
+    // The ctid's text is followed by a NUL in the batch, not in the cache.
+    if (std::sscanf(std::string(text, static_cast<size_t>(size)).c_str(), "(%llu,%llu)", &block,
+                    &offset) == 2) {
       *rowid = static_cast<sqlite3_int64>((block << 16) | (offset & 0xffff));
     }
   }
@@ -590,6 +755,10 @@ KindSpec Kind() {
       {"statement_timeout_ms", false, false, false, "per-statement timeout (default 30000)"},
       {"connect_timeout_s", false, false, false, "connection timeout (default 10)"},
       {"fetch_size", false, false, false, "rows per FETCH while streaming (default 10000)"},
+      {"probe_cache_mb", false, false, false,
+       "memory cap of a table read once for repeated lookups (default 64; 0: never)"},
+      {"probe_cache_after", false, false, false,
+       "lookups of one scan before it reads the table once (default 0: automatic)"},
   };
   spec.open = [](const SourceConfig& config) { return PostgresSource::Open(config); };
   return spec;

@@ -40,11 +40,8 @@ void EnsureFixtures() {
   if (done) return;
   Admin admin;
   ASSERT_TRUE(admin.ok());
-  ASSERT_EQ(admin.Exec("SELECT pg_advisory_lock(7406201)"), "");
-  struct Unlock {
-    Admin* admin;
-    ~Unlock() { admin->Exec("SELECT pg_advisory_unlock(7406201)"); }
-  } unlock{&admin};
+  AdvisoryLock lock(&admin, 7406201);
+  ASSERT_TRUE(lock.locked());
   if (admin.Exec("SELECT count(*) FROM chinook.\"Track\"") != "3503") {
     std::string script = std::string(CAIRN_SOURCE_DIR) + "/tests/fixtures/load_chinook_pg.sh '" +
                          kChinook + "' 2>/dev/null";
@@ -153,13 +150,8 @@ class PostgresSourceTest : public ::testing::Test {
   // Runs `sql` with {s} replaced by `a` and then by `b`; expects identical, error-free rows.
   void ExpectSame(const std::string& sql, const std::string& a = "pg",
                   const std::string& b = "lite") {
-    auto render = [&](const std::string& schema) {
-      std::string out = sql;
-      for (size_t pos; (pos = out.find("{s}")) != std::string::npos;) out.replace(pos, 3, schema);
-      return out;
-    };
-    std::string remote = Query(db_, render(a));
-    std::string local = Query(db_, render(b));
+    std::string remote = Query(db_, WithSchema(sql, a));
+    std::string local = Query(db_, WithSchema(sql, b));
     EXPECT_EQ(remote, local) << sql;
     EXPECT_EQ(remote.find("error"), std::string::npos) << remote;
   }
