@@ -21,7 +21,7 @@
 namespace cairn::connectors::postgres {
 namespace {
 
-constexpr int kFixtureVersion = 1;
+constexpr int kFixtureVersion = 2;
 
 // Schema cairn_probetest, (re)created when its version differs, under an advisory lock (test
 // processes run in parallel):
@@ -29,6 +29,7 @@ constexpr int kFixtureVersion = 1;
 //   tags(tag text, item_id int8, label text): no key, duplicate, NULL and case-distinct tags
 //   wide(id int4 key, pad text): 20,000 rows of 200 bytes, over a 1 MiB cap
 //   fragile(id int8 key, v text): reading row 150 raises an error for the reader role (RLS)
+//   typed(id int2 key, flag bool, o oid, f float8, b bytea): more types, special floats
 //   mutable(id int8 key, price float8): 1,000 rows, changed by one test only
 //   outer_ids(id int8): 1..300 without 150, read by the reader role
 void EnsureFixtures() {
@@ -59,6 +60,12 @@ void EnsureFixtures() {
       "  FROM generate_series(1, 20000) g;"
       "CREATE TABLE cairn_probetest.fragile (id int8 PRIMARY KEY, v text);"
       "INSERT INTO cairn_probetest.fragile SELECT g, 'v' || g FROM generate_series(1, 300) g;"
+      "CREATE TABLE cairn_probetest.typed (id int2 PRIMARY KEY, flag bool, o oid, f float8,"
+      "  b bytea);"
+      "INSERT INTO cairn_probetest.typed SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE g % 2 = 0"
+      "  END, (4294966000 + g)::oid, (ARRAY['NaN', 'Infinity', '-Infinity', '-0', '1e300',"
+      "  '0.1', '-2.5e-300', '123456789.125', NULL])[1 + g % 9]::float8, int4send(g)"
+      "  FROM generate_series(-300, 300) g;"
       "CREATE TABLE cairn_probetest.mutable (id int8 PRIMARY KEY, price float8);"
       "INSERT INTO cairn_probetest.mutable SELECT g, g / 4.0 FROM generate_series(1, 1000) g;"
       "CREATE TABLE cairn_probetest.outer_ids (id int8);"
@@ -73,7 +80,8 @@ void EnsureFixtures() {
       "GRANT USAGE ON SCHEMA cairn_probetest TO cairn_probe_reader;"
       "GRANT SELECT ON ALL TABLES IN SCHEMA cairn_probetest TO cairn_probe_reader;"
       "ANALYZE cairn_probetest.items, cairn_probetest.tags, cairn_probetest.wide,"
-      "  cairn_probetest.fragile, cairn_probetest.mutable, cairn_probetest.outer_ids;"
+      "  cairn_probetest.fragile, cairn_probetest.mutable, cairn_probetest.outer_ids,"
+      "  cairn_probetest.typed;"
       "CREATE TABLE cairn_probetest.fixture (version int);"
       "INSERT INTO cairn_probetest.fixture VALUES (" +
       std::to_string(kFixtureVersion) + ");";
@@ -124,7 +132,8 @@ class ProbeCacheTest : public ::testing::Test {
     // An independent reference: the remote tables copied into SQLite.
     ASSERT_EQ(sqlite3_exec(db_,
                            "CREATE TABLE main.items AS SELECT * FROM r.items;"
-                           "CREATE TABLE main.tags AS SELECT * FROM r.tags;",
+                           "CREATE TABLE main.tags AS SELECT * FROM r.tags;"
+                           "CREATE TABLE main.typed AS SELECT * FROM r.typed;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
@@ -187,6 +196,14 @@ TEST_F(ProbeCacheTest, JoinsReturnTheSameRowsAsOneLookupPerRow) {
   ExpectSame(
       "SELECT o.order_id, t.item_id FROM main.orders o LEFT JOIN {s}.tags t ON t.tag = o.tag "
       "ORDER BY 1, 2");
+  // More types through the cache: an int2 key, bool, oid beyond 2^31, float8 with NaN,
+  // infinities, -0 and extremes, bytea.
+  ExpectSame(
+      "SELECT o.order_id, t.id, t.flag, t.o, t.f, typeof(t.f) FROM main.orders o JOIN {s}.typed t "
+      "ON t.id = o.item_id - 500 ORDER BY o.order_id");
+  ExpectSame(
+      "SELECT o.order_id, t.id, t.f, hex(t.b) FROM main.orders o JOIN {s}.typed t ON t.id = "
+      "o.item_id - 500 ORDER BY o.order_id");
   // The cache answers a column set it holds, and not the equality on another column.
   ExpectSame(
       "SELECT o.order_id, i.qty FROM main.orders o CROSS JOIN {s}.items i ON i.qty = o.item_id "
