@@ -160,14 +160,23 @@ void WriteSqlite(const fs::path& dir) {
 }
 
 void WriteConfig(const fs::path& dir) {
+  auto postgres = [](const std::string& name, const std::string& extra) {
+    return "  " + name +
+           ":\n    kind: postgres\n    host: \"${CAIRN_TEST_PG_HOST}\"\n"
+           "    port: \"${CAIRN_TEST_PG_PORT}\"\n    dbname: \"${CAIRN_TEST_PG_DB}\"\n"
+           "    user: \"${CAIRN_TEST_PG_USER}\"\n    password: \"${CAIRN_TEST_PG_PASSWORD}\"\n"
+           "    schemas: [bench]\n" +
+           extra;
+  };
   std::ofstream out(dir / "cairn.yaml");
   out << "version: 1\nlimits:\n  max_rows: 100000000\n  timeout_ms: 600000\n"
          "  max_memory_mb: 4096\nsources:\n"
-         "  pg:\n    kind: postgres\n    host: \"${CAIRN_TEST_PG_HOST}\"\n"
-         "    port: \"${CAIRN_TEST_PG_PORT}\"\n    dbname: \"${CAIRN_TEST_PG_DB}\"\n"
-         "    user: \"${CAIRN_TEST_PG_USER}\"\n    password: \"${CAIRN_TEST_PG_PASSWORD}\"\n"
-         "    schemas: [bench]\n"
-         "  files:\n    kind: csv\n    path: csv\n"
+      << postgres("pg", "")
+      // The same database with repeated lookups never cached (one round trip per lookup, as
+      // before the probe cache), and cached after 8 lookups whatever the table's size.
+      << postgres("pgrow", "    probe_cache_mb: 0\n")
+      << postgres("pgeager", "    probe_cache_after: 8\n")
+      << "  files:\n    kind: csv\n    path: csv\n"
          "  shop:\n    kind: sqlite\n    path: orders.sqlite\n";
 }
 
@@ -385,11 +394,52 @@ Row CsvScan(const fs::path& dir, int rounds) {
           "Cairn parses, types and aggregates; .import parses and inserts"};
 }
 
-Row CrossSourceJoin(const fs::path& dir, int rounds) {
+// Statements PostgreSQL logged (log_statement=all, as scripts/pg.sh configures it) since byte
+// `offset` of its log: every statement and every execution of a prepared one, the catalog
+// queries, BEGIN/DECLARE/FETCH/COMMIT included. -1 when CAIRN_TEST_PG_LOG is unset.
+long LogSize() {
+  const char* log = std::getenv("CAIRN_TEST_PG_LOG");
+  std::error_code ec;
+  return log == nullptr ? -1 : static_cast<long>(fs::file_size(log, ec));
+}
+
+long StatementsSince(long offset) {
+  if (offset < 0) return -1;
+  usleep(300000);  // the server writes its log asynchronously
+  std::ifstream in(std::getenv("CAIRN_TEST_PG_LOG"));
+  in.seekg(offset);
+  long count = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("LOG:  statement: ") != std::string::npos ||
+        line.find("LOG:  execute ") != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+std::vector<Row> CrossSourceJoin(const fs::path& dir, int rounds) {
   const std::string sql =
       "SELECT c.country, count(*), sum(o.amount * i.price) FROM shop.orders o "
       "JOIN files.customers c ON c.customer_id = o.customer_id "
       "JOIN pg.items i ON i.id = o.item_id GROUP BY c.country ORDER BY c.country";
+  // pg.items read by three sources, each the same database with other options (WriteConfig).
+  struct Variant {
+    std::string source, label, goal, note;
+    std::vector<double> seconds = {};
+    std::vector<double> rss_mib = {};
+    long statements = -1;
+    std::string output = {};
+  };
+  std::vector<Variant> variants = {
+      {"pgrow", ", one lookup per order (probe_cache_mb: 0)", "(before)",
+       "one round trip per order"},
+      {"pg", "", "≤ 5×",
+       "lookups until their round trips would have read the table (1M / 200), then one cursor "
+       "reading id and price, the rest answered from memory"},
+      {"pgeager", ", table read after 8 lookups (probe_cache_after: 8)", "(opt-in)",
+       "8 lookups, then one cursor reading id and price"},
+  };
   // Baseline: the same three tables copied into one native SQLite database with indexes.
   const fs::path native = dir / "native.sqlite";
   if (!fs::exists(native)) {
@@ -400,7 +450,7 @@ Row CrossSourceJoin(const fs::path& dir, int rounds) {
       "SELECT c.country, count(*), sum(o.amount * i.price) FROM orders o "
       "JOIN customers c ON c.customer_id = o.customer_id "
       "JOIN items i ON i.id = o.item_id GROUP BY c.country ORDER BY c.country";
-  std::vector<double> native_s, cairn_s;
+  std::vector<double> native_s;
   for (int round = 0; round < rounds; ++round) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(native.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -408,16 +458,35 @@ Row CrossSourceJoin(const fs::path& dir, int rounds) {
     sqlite3_exec(db, native_sql.c_str(), nullptr, nullptr, nullptr);
     native_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     sqlite3_close(db);
-    ChildResult cairn = RunChild({"--child", "cairn", dir.string(), sql});
-    cairn_s.push_back(cairn.seconds);
+    for (Variant& variant : variants) {
+      std::string query = sql;
+      query.replace(query.find("pg.items"), 8, variant.source + ".items");
+      long offset = LogSize();
+      ChildResult cairn = RunChild({"--child", "cairn", dir.string(), query});
+      variant.statements = StatementsSince(offset);
+      variant.seconds.push_back(cairn.seconds);
+      variant.rss_mib.push_back(static_cast<double>(cairn.max_rss_kib) / 1024);
+      variant.output = cairn.output;
+      if (variant.output != variants[0].output) {
+        std::cerr << "cairn_bench: the join's results differ:\n"
+                  << variants[0].output << variant.output;
+        std::exit(1);
+      }
+    }
   }
-  double n = Median(native_s), c = Median(cairn_s);
-  return {"Cross-source join SQLite × CSV × Postgres (20k orders, 10k customers, 1M items)",
-          Fmt(n * 1000, 1) + " ms (one native SQLite file)",
-          Fmt(c * 1000, 0) + " ms",
-          Fmt(c / n, 1) + "×",
-          "(report)",
-          "each order probes Postgres by primary key: one round trip per order"};
+  const double n = Median(native_s);
+  std::vector<Row> rows;
+  for (Variant& variant : variants) {
+    const double c = Median(variant.seconds);
+    rows.push_back(
+        {"Cross-source join SQLite × CSV × Postgres (20k orders, 10k customers, 1M items)" +
+             variant.label,
+         Fmt(n * 1000, 1) + " ms (one native SQLite file)",
+         Fmt(c * 1000, 0) + " ms, " + Fmt(Median(variant.rss_mib), 0) + " MiB peak",
+         Fmt(c / n, 1) + "×", variant.goal,
+         std::to_string(variant.statements) + " PostgreSQL statements: " + variant.note});
+  }
+  return rows;
 }
 
 // Child: copy the three tables into native.sqlite (through Cairn, so the copy is the same data).
@@ -495,9 +564,11 @@ int Main(int argc, char** argv) {
   }
   fs::path dir = fs::temp_directory_path() / "cairn-bench";
   int rounds = 5;
+  std::string only;  // "join": only the cross-source join
   for (size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "--dir") dir = args[i + 1];
     if (args[i] == "--rounds") rounds = std::atoi(args[i + 1].c_str());
+    if (args[i] == "--only") only = args[i + 1];
   }
   fs::create_directories(dir);
   std::cerr << "preparing data in " << dir << " ...\n";
@@ -508,16 +579,18 @@ int Main(int argc, char** argv) {
   fs::remove(dir / "native.sqlite");
 
   std::vector<Row> rows;
-  std::cerr << "point lookups ...\n";
-  rows.push_back(PointLookup(dir, rounds));
-  std::cerr << "full scans ...\n";
-  Row unbounded;
-  rows.push_back(FullScan(dir, rounds, &unbounded));
-  rows.push_back(unbounded);
-  std::cerr << "CSV scans ...\n";
-  rows.push_back(CsvScan(dir, rounds));
+  if (only.empty()) {
+    std::cerr << "point lookups ...\n";
+    rows.push_back(PointLookup(dir, rounds));
+    std::cerr << "full scans ...\n";
+    Row unbounded;
+    rows.push_back(FullScan(dir, rounds, &unbounded));
+    rows.push_back(unbounded);
+    std::cerr << "CSV scans ...\n";
+    rows.push_back(CsvScan(dir, rounds));
+  }
   std::cerr << "cross-source join ...\n";
-  rows.push_back(CrossSourceJoin(dir, rounds));
+  for (Row& row : CrossSourceJoin(dir, rounds)) rows.push_back(std::move(row));
 
   std::time_t now = std::time(nullptr);
   char date[32];

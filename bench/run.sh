@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the federation benchmarks against a throw-away PostgreSQL (port 54339) and prints a
-# Markdown table of medians and ratios. Usage: bench/run.sh [--rounds N] [--dir DIR]
+# Markdown table of medians and ratios. Usage: bench/run.sh [--rounds N] [--dir DIR] [--only join]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh

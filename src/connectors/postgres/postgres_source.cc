@@ -11,6 +11,8 @@
 #include "connectors/common/pushdown.h"
 #include "connectors/common/vtab.h"
 #include "connectors/postgres/pg_connection.h"
+#include "connectors/postgres/pg_query.h"
+#include "connectors/postgres/probe_cache.h"
 
 namespace cairn::connectors::postgres {
 namespace {
@@ -21,502 +23,16 @@ namespace pd = ::cairn::connectors::pushdown;
 constexpr size_t kTargetBatchBytes = 8u << 20;
 constexpr int kMinFetchRows = 64;
 constexpr int kFirstFetchRows = 256;
+// Repeated lookups: a scan reads its table once after max(kMinLookups, row estimate /
+// kRowsPerLookup) lookups, when the round trips made so far would have read about as many rows
+// (BestIndex's cost model prices a round trip at 200 rows).
+constexpr int64_t kMinLookups = 8;
+constexpr int64_t kRowsPerLookup = 200;
 
 // The hidden column through which a statement asks for a TABLESAMPLE (see the header), and the
 // idxNum bit that tells xFilter its value is the last argument.
 constexpr const char* kSampleColumn = "_cairn_sample_percent";
 constexpr int kSampleFlag = 1 << 30;
-
-// How a PostgreSQL column is read and how terms on it are translated.
-enum class ColumnKind {
-  kInt,       // int2/int4/int8/oid
-  kBool,      // bool, exposed as 0/1
-  kFloat8,    // float8
-  kFloat4,    // float4: its double rendering differs from PostgreSQL's comparison; not pushed
-  kNumeric,   // numeric, exposed as a double; compared as float8
-  kText,      // text, varchar
-  kTextCast,  // types whose ::text equals their output (dates, times, uuid, json, enums)
-  kOpaque,    // other types exposed as text; only NULL tests are pushed
-  kBytea,     // bytea
-};
-
-ColumnKind KindOf(const std::string& type, char type_kind) {
-  if (type == "int2" || type == "int4" || type == "int8" || type == "oid") return ColumnKind::kInt;
-  if (type == "bool") return ColumnKind::kBool;
-  if (type == "float8") return ColumnKind::kFloat8;
-  if (type == "float4") return ColumnKind::kFloat4;
-  if (type == "numeric") return ColumnKind::kNumeric;
-  if (type == "text" || type == "varchar") return ColumnKind::kText;
-  if (type == "bytea") return ColumnKind::kBytea;
-  if (type_kind == 'e' || type == "date" || type == "timestamp" || type == "timestamptz" ||
-      type == "time" || type == "timetz" || type == "interval" || type == "uuid" ||
-      type == "json" || type == "jsonb" || type == "name") {
-    return ColumnKind::kTextCast;
-  }
-  return ColumnKind::kOpaque;
-}
-
-const char* DeclaredType(ColumnKind kind) {
-  switch (kind) {
-    case ColumnKind::kInt:
-    case ColumnKind::kBool:
-      return "INTEGER";
-    case ColumnKind::kFloat8:
-    case ColumnKind::kFloat4:
-    case ColumnKind::kNumeric:
-      return "REAL";
-    case ColumnKind::kBytea:
-      return "BLOB";
-    default:
-      return "TEXT";
-  }
-}
-
-pd::ValueClass ClassOfKind(ColumnKind kind) {
-  switch (kind) {
-    case ColumnKind::kInt:
-    case ColumnKind::kBool:
-    case ColumnKind::kFloat8:
-    case ColumnKind::kFloat4:
-    case ColumnKind::kNumeric:
-      return pd::ValueClass::kNumeric;
-    case ColumnKind::kBytea:
-      return pd::ValueClass::kBlob;
-    default:
-      return pd::ValueClass::kText;
-  }
-}
-
-pd::Support SupportFor(ColumnKind kind, pd::Op op) {
-  if (op == pd::Op::kIsNull || op == pd::Op::kIsNotNull) return pd::Support::kExact;
-  if (op == pd::Op::kLike) {
-    return kind == ColumnKind::kText || kind == ColumnKind::kTextCast || kind == ColumnKind::kInt
-               ? pd::Support::kSuperset
-               : pd::Support::kNo;
-  }
-  if (kind == ColumnKind::kFloat4 || kind == ColumnKind::kOpaque) return pd::Support::kNo;
-  return pd::Support::kExact;
-}
-
-// Whether the source can sort by a column exactly as SQLite orders the converted values.
-bool CanOrderBy(ColumnKind kind) {
-  return kind != ColumnKind::kFloat4 && kind != ColumnKind::kOpaque;
-}
-
-// The ORDER BY expression for a column: SQLite's order (NULLs lowest, bytewise text, NaN read as
-// NULL) spelled in PostgreSQL.
-std::string OrderSql(const std::string& column, ColumnKind kind, bool not_null, bool descending) {
-  std::string out;
-  switch (kind) {
-    case ColumnKind::kText:
-      out = column + " COLLATE \"C\"";
-      break;
-    case ColumnKind::kTextCast:
-      out = column + "::text COLLATE \"C\"";
-      break;
-    case ColumnKind::kFloat8:
-      out = "NULLIF(" + column + ", 'NaN'::float8)";
-      not_null = false;
-      break;
-    case ColumnKind::kNumeric:
-      out = "NULLIF(" + column + "::float8, 'NaN'::float8)";
-      not_null = false;
-      break;
-    default:
-      out = column;
-      break;
-  }
-  if (descending) out += " DESC";
-  // Without a NULLS clause on a NOT NULL column PostgreSQL can walk a plain index.
-  if (!not_null) out += descending ? " NULLS LAST" : " NULLS FIRST";
-  return out;
-}
-
-struct PgTable {
-  TableInfo info;
-  std::string relation;  // "schema"."relname"
-  std::vector<ColumnKind> kinds;
-  // How filters and ORDER BY name each column: the quoted name, or a cast of it (oid::int8,
-  // since oid has no operators against int8).
-  std::vector<std::string> exprs;
-  // An ordinary table or materialized view: each row has a ctid unique within the relation
-  // (not a partitioned table, whose partitions number their rows independently).
-  bool has_ctid = false;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Values.
-
-std::string FormatDouble(double d) {
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  return fmt::format("{}", d);  // shortest text that reads back as the same double
-}
-
-std::string HexBytea(const void* data, int size) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + 2 * static_cast<size_t>(size));
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  for (int i = 0; i < size; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A filter value after SQLite's affinity for the column has been applied.
-struct Operand {
-  pd::ValueClass value_class = pd::ValueClass::kNull;
-  bool is_int = false;
-  int64_t i = 0;
-  double d = 0;
-  std::string bytes;  // text or blob content
-};
-
-Operand Normalize(sqlite3_value* value, ColumnKind kind) {
-  Operand out;
-  sqlite3_value* owned = nullptr;
-  int type = sqlite3_value_type(value);
-  pd::ValueClass column_class = ClassOfKind(kind);
-  if (column_class == pd::ValueClass::kNumeric && type == SQLITE_TEXT) {
-    owned = sqlite3_value_dup(value);
-    if (owned != nullptr) {
-      type = sqlite3_value_numeric_type(owned);
-      value = owned;
-    }
-  }
-  if (column_class == pd::ValueClass::kText && (type == SQLITE_INTEGER || type == SQLITE_FLOAT)) {
-    type = SQLITE_TEXT;  // text affinity renders the number
-  }
-  switch (type) {
-    case SQLITE_INTEGER:
-      out.value_class = pd::ValueClass::kNumeric;
-      out.is_int = true;
-      out.i = sqlite3_value_int64(value);
-      out.d = static_cast<double>(out.i);
-      break;
-    case SQLITE_FLOAT:
-      out.d = sqlite3_value_double(value);
-      out.value_class = std::isnan(out.d) ? pd::ValueClass::kNull : pd::ValueClass::kNumeric;
-      break;
-    case SQLITE_TEXT: {
-      const unsigned char* text = sqlite3_value_text(value);
-      out.value_class = pd::ValueClass::kText;
-      out.bytes.assign(reinterpret_cast<const char*>(text), sqlite3_value_bytes(value));
-      break;
-    }
-    case SQLITE_BLOB:
-      out.value_class = pd::ValueClass::kBlob;
-      out.bytes.assign(static_cast<const char*>(sqlite3_value_blob(value)),
-                       sqlite3_value_bytes(value));
-      break;
-    default:
-      break;
-  }
-  sqlite3_value_free(owned);
-  return out;
-}
-
-// Rounds `d` with `round` into int64; -1/+1 when below/above the int64 range.
-int ToInt64(double d, double (*round)(double), int64_t* out) {
-  double r = round(d);
-  if (r < -9223372036854775808.0) return -1;
-  if (r >= 9223372036854775808.0) return 1;
-  *out = static_cast<int64_t>(r);
-  return 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building the remote query.
-
-struct RemoteQuery {
-  std::string sql;
-  std::vector<std::string> params;
-  bool matches_nothing = false;
-  int64_t limit = -1;      // pushed LIMIT, -1 when none
-  bool has_tail = false;   // a LIMIT or OFFSET clause was appended
-  bool selective = false;  // an equality or IN term was pushed
-
-  std::string NextParam(std::string value) {
-    params.push_back(std::move(value));
-    return "$" + std::to_string(params.size());
-  }
-};
-
-// Appends the translation of `column op value` to `where`, or marks the query as matching
-// nothing. Only called for (kind, op) pairs SupportFor() accepts.
-void AddComparison(const std::string& column, ColumnKind kind, pd::Op op, sqlite3_value* value,
-                   RemoteQuery* query, std::vector<std::string>* where) {
-  Operand v = Normalize(value, kind);
-  const pd::ValueClass column_class = ClassOfKind(kind);
-  if (v.value_class == pd::ValueClass::kNull) {
-    query->matches_nothing = true;
-    return;
-  }
-  if (v.value_class != column_class) {
-    if (pd::CrossClassComparison(op, column_class, v.value_class) == pd::ConstantOutcome::kNone) {
-      query->matches_nothing = true;
-    } else {
-      where->push_back(column + " IS NOT NULL");
-    }
-    return;
-  }
-  const char* sql_op = pd::ComparisonSql(op);
-  switch (kind) {
-    case ColumnKind::kInt: {
-      int64_t bound = v.i;
-      if (!v.is_int) {
-        double (*round)(double) = nullptr;
-        switch (op) {
-          case pd::Op::kEq:
-            if (std::floor(v.d) != v.d) {
-              query->matches_nothing = true;
-              return;
-            }
-            round = std::floor;
-            break;
-          case pd::Op::kLt:
-          case pd::Op::kGe:
-            round = std::ceil;
-            break;
-          default:  // <=, >
-            round = std::floor;
-            break;
-        }
-        int range = ToInt64(v.d, round, &bound);
-        if (range != 0) {
-          bool below = range < 0;
-          bool all = op == pd::Op::kEq                          ? false
-                     : (op == pd::Op::kLt || op == pd::Op::kLe) ? !below
-                                                                : below;
-          if (all) {
-            where->push_back(column + " IS NOT NULL");
-          } else {
-            query->matches_nothing = true;
-          }
-          return;
-        }
-      }
-      where->push_back(column + " " + sql_op + " " + query->NextParam(std::to_string(bound)) +
-                       "::int8");
-      return;
-    }
-    case ColumnKind::kBool:
-      where->push_back(column + "::int4 " + sql_op + " " +
-                       query->NextParam(v.is_int ? std::to_string(v.i) : FormatDouble(v.d)) +
-                       "::float8");
-      return;
-    case ColumnKind::kFloat8:
-    case ColumnKind::kNumeric:
-      where->push_back(column + (kind == ColumnKind::kNumeric ? "::float8 " : " ") + sql_op + " " +
-                       query->NextParam(v.is_int ? std::to_string(v.i) : FormatDouble(v.d)) +
-                       "::float8");
-      return;
-    case ColumnKind::kText:
-    case ColumnKind::kTextCast: {
-      std::string lhs = kind == ColumnKind::kText ? column : column + "::text";
-      pd::Op effective = op;
-      size_t nul = v.bytes.find('\0');
-      if (nul != std::string::npos) {
-        // PostgreSQL text holds no NUL: compare with the prefix before it instead.
-        v.bytes.resize(nul);
-        if (op == pd::Op::kEq) {
-          query->matches_nothing = true;
-          return;
-        }
-        if (op == pd::Op::kLt) effective = pd::Op::kLe;
-        if (op == pd::Op::kGe) effective = pd::Op::kGt;
-      }
-      if (effective != pd::Op::kEq) lhs += " COLLATE \"C\"";
-      where->push_back(lhs + " " + pd::ComparisonSql(effective) + " " +
-                       query->NextParam(std::move(v.bytes)) + "::text");
-      return;
-    }
-    case ColumnKind::kBytea:
-      where->push_back(
-          column + " " + sql_op + " " +
-          query->NextParam(HexBytea(v.bytes.data(), static_cast<int>(v.bytes.size()))) + "::bytea");
-      return;
-    default:
-      return;
-  }
-}
-
-Status AddIn(const std::string& column, ColumnKind kind, sqlite3_value* list, RemoteQuery* query,
-             std::vector<std::string>* where) {
-  std::vector<sqlite3_value*> values;
-  int rc = pd::CollectInValues(list, &values);
-  std::vector<std::string> items;
-  const pd::ValueClass column_class = ClassOfKind(kind);
-  for (sqlite3_value* value : values) {
-    Operand v = Normalize(value, kind);
-    if (v.value_class != column_class) continue;  // NULL or another class: never equal
-    switch (kind) {
-      case ColumnKind::kInt:
-        if (v.is_int) {
-          items.push_back(std::to_string(v.i));
-        } else if (std::floor(v.d) == v.d) {
-          int64_t i = 0;
-          if (ToInt64(v.d, std::floor, &i) == 0) items.push_back(std::to_string(i));
-        }
-        break;
-      case ColumnKind::kBool:
-      case ColumnKind::kFloat8:
-      case ColumnKind::kNumeric:
-        items.push_back(v.is_int ? std::to_string(v.i) : FormatDouble(v.d));
-        break;
-      case ColumnKind::kText:
-      case ColumnKind::kTextCast:
-        if (v.bytes.find('\0') == std::string::npos) items.push_back(std::move(v.bytes));
-        break;
-      case ColumnKind::kBytea:
-        items.push_back(HexBytea(v.bytes.data(), static_cast<int>(v.bytes.size())));
-        break;
-      default:
-        break;
-    }
-  }
-  pd::FreeValues(&values);
-  if (rc != SQLITE_OK) return InternalError("cannot read an IN list: {}", sqlite3_errstr(rc));
-  if (items.empty()) {
-    query->matches_nothing = true;
-    return OkStatus();
-  }
-  std::sort(items.begin(), items.end());
-  items.erase(std::unique(items.begin(), items.end()), items.end());
-  std::string param = query->NextParam(ArrayLiteral(items));
-  switch (kind) {
-    case ColumnKind::kInt:
-      where->push_back(column + " = ANY(" + param + "::int8[])");
-      break;
-    case ColumnKind::kBool:
-      where->push_back(column + "::int4 = ANY(" + param + "::float8[])");
-      break;
-    case ColumnKind::kFloat8:
-      where->push_back(column + " = ANY(" + param + "::float8[])");
-      break;
-    case ColumnKind::kNumeric:
-      where->push_back(column + "::float8 = ANY(" + param + "::float8[])");
-      break;
-    case ColumnKind::kText:
-      where->push_back(column + " = ANY(" + param + "::text[])");
-      break;
-    case ColumnKind::kTextCast:
-      where->push_back(column + "::text = ANY(" + param + "::text[])");
-      break;
-    case ColumnKind::kBytea:
-      where->push_back(column + " = ANY(" + param + "::bytea[])");
-      break;
-    default:
-      break;
-  }
-  return OkStatus();
-}
-
-// `sample_percent`, when not null, is the percentage for TABLESAMPLE SYSTEM (validated).
-Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value** argv,
-                  const double* sample_percent, RemoteQuery* query,
-                  std::vector<int>* result_column) {
-  std::string select = "SELECT ";
-  result_column->assign(table.info.columns.size(), -1);
-  int selected = 0;
-  for (size_t c = 0; c < table.info.columns.size(); ++c) {
-    if (!plan.UsesColumn(static_cast<int>(c))) continue;
-    if (selected > 0) select += ", ";
-    select += QuoteIdentifier(table.info.columns[c].name);
-    (*result_column)[c] = selected++;
-  }
-  if (table.info.stable_rowid) {
-    // The row's ctid, last: the rowid (see Rowid()).
-    select += std::string(selected > 0 ? ", " : "") + "ctid::text";
-    result_column->push_back(selected++);
-  }
-  select += " FROM " + table.relation;
-  if (sample_percent != nullptr) {
-    select +=
-        " TABLESAMPLE SYSTEM (" + query->NextParam(FormatDouble(*sample_percent)) + "::float8)";
-  }
-  std::vector<std::string> where;
-  std::string tail;
-  for (size_t i = 0; i < plan.terms.size() && !query->matches_nothing; ++i) {
-    const pd::Term& term = plan.terms[i];
-    std::string column;
-    ColumnKind kind = ColumnKind::kOpaque;
-    if (term.column >= 0) {
-      column = table.exprs[term.column];
-      kind = table.kinds[term.column];
-    }
-    switch (term.op) {
-      case pd::Op::kEq:
-      case pd::Op::kLt:
-      case pd::Op::kLe:
-      case pd::Op::kGt:
-      case pd::Op::kGe:
-        AddComparison(column, kind, term.op, argv[i], query, &where);
-        query->selective = query->selective || term.op == pd::Op::kEq;
-        break;
-      case pd::Op::kIsNull:
-        where.push_back(column + " IS NULL");
-        break;
-      case pd::Op::kIsNotNull:
-        where.push_back(column + " IS NOT NULL");
-        break;
-      case pd::Op::kIn:
-        RETURN_IF_ERROR(AddIn(column, kind, argv[i], query, &where));
-        query->selective = true;
-        break;
-      case pd::Op::kLike: {
-        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
-          query->matches_nothing = true;
-          break;
-        }
-        const unsigned char* text = sqlite3_value_text(argv[i]);
-        std::string pattern(reinterpret_cast<const char*>(text), sqlite3_value_bytes(argv[i]));
-        if (pattern.find('\0') != std::string::npos) break;  // SQLite re-checks; skip it
-        where.push_back((kind == ColumnKind::kText ? column : column + "::text") + " ILIKE " +
-                        query->NextParam(std::move(pattern)) + "::text ESCAPE ''");
-        break;
-      }
-      case pd::Op::kLimit: {
-        int64_t limit = sqlite3_value_int64(argv[i]);
-        if (limit >= 0) {
-          query->limit = limit;
-          tail += " LIMIT " + query->NextParam(std::to_string(limit)) + "::int8";
-          query->has_tail = true;
-        }
-        break;
-      }
-      case pd::Op::kOffset: {
-        int64_t offset = sqlite3_value_int64(argv[i]);
-        if (offset > 0) {
-          tail += " OFFSET " + query->NextParam(std::to_string(offset)) + "::int8";
-          query->has_tail = true;
-        }
-        break;
-      }
-    }
-  }
-  query->sql = std::move(select);
-  for (size_t i = 0; i < where.size(); ++i) {
-    query->sql += (i == 0 ? " WHERE " : " AND ") + where[i];
-  }
-  for (size_t i = 0; i < plan.order_by.size(); ++i) {
-    const pd::OrderTerm& order = plan.order_by[i];
-    query->sql += i == 0 ? " ORDER BY " : ", ";
-    query->sql +=
-        OrderSql(QuoteIdentifier(table.info.columns[order.column].name), table.kinds[order.column],
-                 table.info.columns[order.column].not_null, order.descending);
-  }
-  query->sql += tail;
-  return OkStatus();
-}
 
 // ---------------------------------------------------------------------------------------------
 // The source.
@@ -539,14 +55,16 @@ class PostgresSource : public Source {
   Result<PgTable> FindTable(const std::string& name);
   PgConnection& connection() { return *connection_; }
   int fetch_size() const { return fetch_size_; }
+  const ProbeCacheOptions& probe_cache() const { return probe_cache_; }
 
  private:
   PostgresSource(const std::string& name, ConnectOptions options, std::vector<std::string> schemas,
-                 int fetch_size)
+                 int fetch_size, ProbeCacheOptions probe_cache)
       : Source(name, "postgres"),
         options_(options),
         schemas_(std::move(schemas)),
         fetch_size_(fetch_size),
+        probe_cache_(probe_cache),
         connection_(std::make_unique<PgConnection>(name, std::move(options))) {}
 
   Status LoadCatalog();
@@ -554,6 +72,7 @@ class PostgresSource : public Source {
   ConnectOptions options_;  // password included: never printed
   std::vector<std::string> schemas_;
   int fetch_size_;
+  ProbeCacheOptions probe_cache_;
   std::unique_ptr<PgConnection> connection_;
   std::optional<std::vector<PgTable>> tables_;
 };
@@ -569,6 +88,8 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
   ASSIGN_OR_RETURN(options.statement_timeout_ms, config.GetInt("statement_timeout_ms", 30000));
   ASSIGN_OR_RETURN(options.connect_timeout_s, config.GetInt("connect_timeout_s", 10));
   ASSIGN_OR_RETURN(int64_t fetch_size, config.GetInt("fetch_size", 10000));
+  ASSIGN_OR_RETURN(int64_t probe_cache_mb, config.GetInt("probe_cache_mb", 64));
+  ASSIGN_OR_RETURN(int64_t probe_cache_after, config.GetInt("probe_cache_after", 0));
   ASSIGN_OR_RETURN(std::vector<std::string> schemas, config.GetList("schemas", {"public"}));
   int64_t port = std::atoll(options.port.c_str());
   if (port <= 0 || port > 65535 ||
@@ -588,11 +109,23 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
     return config.ErrorAt("fetch_size", StatusCode::kInvalidArgument,
                           "must be between 1 and 1000000");
   }
+  if (probe_cache_mb < 0 || probe_cache_mb > 4096) {
+    return config.ErrorAt("probe_cache_mb", StatusCode::kInvalidArgument,
+                          "must be between 0 (no cache) and 4096");
+  }
+  if (probe_cache_after < 0) {
+    return config.ErrorAt("probe_cache_after", StatusCode::kInvalidArgument,
+                          "must be 0 (automatic) or positive");
+  }
+  ProbeCacheOptions probe_cache;
+  probe_cache.cap_bytes = static_cast<size_t>(probe_cache_mb) << 20;
+  probe_cache.after = probe_cache_after;
   if (schemas.empty()) {
     return config.ErrorAt("schemas", StatusCode::kInvalidArgument, "expected at least one schema");
   }
-  auto source = std::unique_ptr<PostgresSource>(new PostgresSource(
-      config.name, std::move(options), std::move(schemas), static_cast<int>(fetch_size)));
+  auto source = std::unique_ptr<PostgresSource>(
+      new PostgresSource(config.name, std::move(options), std::move(schemas),
+                         static_cast<int>(fetch_size), probe_cache));
   RETURN_IF_ERROR(source->connection_->Connect());
   return std::unique_ptr<Source>(std::move(source));
 }
@@ -756,6 +289,17 @@ struct Cursor : sqlite3_vtab_cursor {
   sqlite3_int64 rowid = 0;
   std::vector<int> result_column;  // vtab column -> result column, or -1
   std::string bytes;               // scratch for bytea decoding
+
+  // Repeated lookups (see "Repeated lookups" in postgres_source.h). The cache lives as long as
+  // the cursor, which SQLite closes when the statement ends or is reset.
+  int64_t lookups = 0;                   // equality lookups this scan sent to the server
+  bool cache_tried = false;              // the table was read (or found too large) once
+  std::unique_ptr<ProbeCache> cache;     // its rows, when they fitted
+  int cache_key = -1;                    // the column the cache is keyed by
+  uint64_t cache_columns = 0;            // the columns it holds (ScanPlan::columns_used bits)
+  std::vector<int> cache_result_column;  // vtab column -> cache field, or -1
+  std::vector<uint64_t> matches;         // the current lookup's rows, when served from the cache
+  bool from_cache = false;
 };
 
 Vtab* VtabOf(sqlite3_vtab_cursor* cursor) { return static_cast<Vtab*>(cursor->pVtab); }
@@ -878,6 +422,102 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   return SQLITE_OK;
 }
 
+// The column a scan looks up by equality when the cache can answer it, else -1: one equality
+// term and nothing else pushed, on an integer or text/varchar column (whose parameter text and
+// output text are equal exactly when PostgreSQL's = is true), of a table with a row estimate.
+int CacheableKey(const Vtab* vtab, const pd::ScanPlan& plan, bool sampled,
+                 const RemoteQuery& query) {
+  const PgTable& table = vtab->table;
+  if (vtab->source->probe_cache().cap_bytes == 0 || sampled || table.info.row_estimate < 0 ||
+      plan.terms.size() != 1 || !plan.order_by.empty() || query.params.size() != 1) {
+    return -1;
+  }
+  const pd::Term& term = plan.terms[0];
+  if (term.op != pd::Op::kEq || term.column < 0 ||
+      term.column >= static_cast<int>(table.kinds.size())) {
+    return -1;
+  }
+  const ColumnKind kind = table.kinds[term.column];
+  return kind == ColumnKind::kInt || kind == ColumnKind::kText ? term.column : -1;
+}
+
+// Reads the columns `plan` uses (and the key) of the whole table into cursor->cache, within the
+// source's cap. Leaves no cache when the table does not fit, or when reading it failed alone in
+// its transaction (the lookups then go on one by one and report their own errors); a failure in
+// a transaction that other scans of the source share is the statement's error.
+int LoadCache(Vtab* vtab, Cursor* cursor, const pd::ScanPlan& plan, int key) {
+  cursor->cache_tried = true;
+  const PgTable& table = vtab->table;
+  const size_t cap = vtab->source->probe_cache().cap_bytes;
+  pd::ScanPlan whole;
+  whole.columns_used = plan.columns_used | (uint64_t{1} << std::min(key, 63));
+  RemoteQuery query;
+  std::vector<int> columns;
+  Status built = BuildQuery(table, whole, nullptr, nullptr, &query, &columns);
+  if (!built.ok()) {
+    SetVtabError(vtab, built.WithContext(vtab->source->name()));
+    return SQLITE_ERROR;
+  }
+  const int fields =
+      static_cast<int>(std::count_if(columns.begin(), columns.end(), [](int c) { return c >= 0; }));
+  // Each row takes at least its index entry and a length per field: a table whose estimate
+  // cannot fit is not read.
+  const int64_t estimate = table.info.row_estimate;
+  if (estimate > static_cast<int64_t>(cap) / (16 + 4 * fields)) return SQLITE_OK;
+  auto cache = std::make_unique<ProbeCache>(fields, columns[key]);
+  // A little over the estimate: the table may have grown since it was analyzed.
+  cache->Reserve(static_cast<size_t>(estimate + estimate / 16 + 64), cap);
+  PgConnection& connection = vtab->source->connection();
+  const bool shared = connection.open_portals() > 0;
+  Status failed;
+  Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
+  int rows = std::min(vtab->source->fetch_size(), kFirstFetchRows);
+  bool fits = true;
+  while (portal.ok() && fits) {
+    int asked = 0;
+    Result<PgResult> batch = connection.Fetch(*portal, rows, &asked);
+    if (!batch.ok()) {
+      failed = batch.status();
+      break;
+    }
+    const int got = PQntuples(batch->get());
+    if (got == asked && got > 0) {
+      size_t per_row = std::max<size_t>(1, PQresultMemorySize(batch->get()) / got);
+      int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
+      rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
+      connection.Prefetch(*portal, rows);
+    }
+    fits = cache->Add(batch->get(), cap);
+    if (got < asked) break;
+  }
+  if (portal.ok()) {
+    connection.ClosePortal(*portal);
+  } else {
+    failed = portal.status();
+  }
+  if (!failed.ok() && shared) {
+    SetVtabError(vtab, failed);
+    return SQLITE_ERROR;
+  }
+  if (!failed.ok() || !fits) return SQLITE_OK;
+  cache->Finish();
+  cursor->cache = std::move(cache);
+  cursor->cache_key = key;
+  cursor->cache_columns = whole.columns_used;
+  cursor->cache_result_column = std::move(columns);
+  return SQLITE_OK;
+}
+
+// Answers a lookup of `key_text` on cursor->cache_key from the cache.
+void ServeFromCache(Cursor* cursor, const std::string& key_text) {
+  cursor->matches.clear();
+  cursor->cache->Lookup(key_text, &cursor->matches);
+  cursor->from_cache = true;
+  cursor->result_column = cursor->cache_result_column;
+  cursor->batch_rows = static_cast<int>(cursor->matches.size());
+  cursor->eof = cursor->matches.empty();
+}
+
 int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc,
            sqlite3_value** argv) {
   Vtab* vtab = VtabOf(base);
@@ -889,6 +529,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     cursor->batch_rows = 0;
     cursor->rowid = 0;
     cursor->eof = true;
+    cursor->from_cache = false;
     Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
     std::optional<double> sample_percent;
     if ((idx_num & kSampleFlag) != 0 && argc > 0) {
@@ -915,6 +556,22 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
       return SQLITE_ERROR;
     }
     if (query.matches_nothing) return SQLITE_OK;
+    const int key = CacheableKey(vtab, *plan, sample_percent.has_value(), query);
+    if (key >= 0) {
+      const int64_t after =
+          vtab->source->probe_cache().after > 0
+              ? vtab->source->probe_cache().after
+              : std::max(kMinLookups, vtab->table.info.row_estimate / kRowsPerLookup);
+      if (!cursor->cache_tried && ++cursor->lookups > after) {
+        int rc = LoadCache(vtab, cursor, *plan, key);
+        if (rc != SQLITE_OK) return rc;
+      }
+      if (cursor->cache && cursor->cache_key == key &&
+          (plan->columns_used & ~cursor->cache_columns) == 0) {
+        ServeFromCache(cursor, query.params[0]);
+        return SQLITE_OK;
+      }
+    }
     PgConnection& connection = vtab->source->connection();
     const int fetch_size = vtab->source->fetch_size();
     auto run_once = [&](const std::string& sql, const std::vector<std::string>& params) {
@@ -972,24 +629,34 @@ int Next(sqlite3_vtab_cursor* base) {
 
 int Eof(sqlite3_vtab_cursor* cursor) { return static_cast<Cursor*>(cursor)->eof ? 1 : 0; }
 
+// The text of result field `column` (a vtab column, or the ctid after them) of the current row,
+// from the batch or the cache; false for NULL or a column not selected.
+bool FieldOf(const Cursor* cursor, int column, const char** text, int* size) {
+  if (column >= static_cast<int>(cursor->result_column.size()) ||
+      cursor->result_column[column] < 0 || cursor->row >= cursor->batch_rows) {
+    return false;
+  }
+  const int field = cursor->result_column[column];
+  if (cursor->from_cache) {
+    return cursor->cache->Value(cursor->matches[cursor->row], field, text, size);
+  }
+  if (!cursor->batch || PQgetisnull(cursor->batch.get(), cursor->row, field)) return false;
+  *text = PQgetvalue(cursor->batch.get(), cursor->row, field);
+  *size = PQgetlength(cursor->batch.get(), cursor->row, field);
+  return true;
+}
+
 int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
   auto* cursor = static_cast<Cursor*>(base);
   // Only table columns; the hidden sample column reads NULL (result_column may also hold the
   // ctid after the table's columns).
   const int columns = static_cast<int>(VtabOf(base)->table.info.columns.size());
-  if (column < 0 || column >= columns || column >= static_cast<int>(cursor->result_column.size()) ||
-      cursor->result_column[column] < 0 || !cursor->batch || cursor->row >= cursor->batch_rows) {
+  const char* text = nullptr;
+  int size = 0;
+  if (column < 0 || column >= columns || !FieldOf(cursor, column, &text, &size)) {
     sqlite3_result_null(context);
     return SQLITE_OK;
   }
-  PGresult* res = cursor->batch.get();
-  const int field = cursor->result_column[column];
-  if (PQgetisnull(res, cursor->row, field)) {
-    sqlite3_result_null(context);
-    return SQLITE_OK;
-  }
-  const char* text = PQgetvalue(res, cursor->row, field);
-  const int size = PQgetlength(res, cursor->row, field);
   switch (VtabOf(base)->table.kinds[column]) {
     case ColumnKind::kInt: {
       int64_t value = 0;
@@ -1009,7 +676,9 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
     case ColumnKind::kNumeric: {
       double value = 0;
       auto [end, ec] = std::from_chars(text, text + size, value);
-      if (ec != std::errc() || end != text + size) value = std::strtod(text, nullptr);
+      if (ec != std::errc() || end != text + size) {
+        value = std::strtod(std::string(text, static_cast<size_t>(size)).c_str(), nullptr);
+      }
       sqlite3_result_double(context, value);
       return SQLITE_OK;
     }
@@ -1023,7 +692,9 @@ int Column(sqlite3_vtab_cursor* base, sqlite3_context* context, int column) {
         sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
       } else {
         size_t length = 0;
-        unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &length);
+        const std::string terminated(text, static_cast<size_t>(size));
+        unsigned char* raw =
+            PQunescapeBytea(reinterpret_cast<const unsigned char*>(terminated.c_str()), &length);
         if (raw == nullptr) return SQLITE_NOMEM;
         sqlite3_result_blob64(context, raw, length, SQLITE_TRANSIENT);
         PQfreemem(raw);
@@ -1042,10 +713,14 @@ int Rowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
   auto* cursor = static_cast<Cursor*>(base);
   const size_t columns = VtabOf(base)->table.info.columns.size();
   *rowid = cursor->rowid;
-  if (cursor->result_column.size() > columns && cursor->batch && cursor->row < cursor->batch_rows) {
-    const char* text = PQgetvalue(cursor->batch.get(), cursor->row, cursor->result_column[columns]);
+  const char* text = nullptr;
+  int size = 0;
+  if (cursor->result_column.size() > columns &&
+      FieldOf(cursor, static_cast<int>(columns), &text, &size)) {
     unsigned long long block = 0, offset = 0;
-    if (std::sscanf(text, "(%llu,%llu)", &block, &offset) == 2) {
+    // The ctid's text is followed by a NUL in the batch, not in the cache.
+    if (std::sscanf(std::string(text, static_cast<size_t>(size)).c_str(), "(%llu,%llu)", &block,
+                    &offset) == 2) {
       *rowid = static_cast<sqlite3_int64>((block << 16) | (offset & 0xffff));
     }
   }
@@ -1080,6 +755,10 @@ KindSpec Kind() {
       {"statement_timeout_ms", false, false, false, "per-statement timeout (default 30000)"},
       {"connect_timeout_s", false, false, false, "connection timeout (default 10)"},
       {"fetch_size", false, false, false, "rows per FETCH while streaming (default 10000)"},
+      {"probe_cache_mb", false, false, false,
+       "memory cap of a table read once for repeated lookups (default 64; 0: never)"},
+      {"probe_cache_after", false, false, false,
+       "lookups of one scan before it reads the table once (default 0: automatic)"},
   };
   spec.open = [](const SourceConfig& config) { return PostgresSource::Open(config); };
   return spec;

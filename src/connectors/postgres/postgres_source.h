@@ -11,7 +11,9 @@
 // printed); sslmode (libpq's, default prefer); schemas (list, default [public]);
 // statement_timeout_ms (30000, applied to every statement, each FETCH included);
 // connect_timeout_s (10); fetch_size (most rows per FETCH, default 10000; a scan starts with 256
-// and then sizes batches by the measured row width so one batch stays near 8 MiB).
+// and then sizes batches by the measured row width so one batch stays near 8 MiB);
+// probe_cache_mb (64; 0 turns the cache off) and probe_cache_after (0: automatic), see
+// "Repeated lookups" below.
 //
 // open() connects at once: Unavailable naming host:port when the server cannot be reached,
 // Unauthenticated when it refuses the login (the message is PostgreSQL's, never the password),
@@ -81,6 +83,39 @@
 // consumed (so the server works while SQLite does): at most two batches per scan are in memory,
 // whatever the table size. Several cursors of one source (joins) share the connection and the
 // transaction (see pg_connection.h).
+//
+// Repeated lookups. SQLite joins by nested loops: the inner table of a join is looked up once
+// per outer row, through the same cursor (one per table and statement), each lookup a round
+// trip. SQLite tells a lookup nothing about the keys to come, so they cannot be batched; instead
+// a cursor whose lookups are a single equality (and nothing else pushed) on an integer column
+// (int2/int4/int8/oid) or a text/varchar column of a table or materialized view with a row
+// estimate reads that table once, after max(8, row estimate / 200) lookups (the round trips made
+// by then would have read about as many rows: BestIndex prices a round trip at 200 rows; the
+// option probe_cache_after sets the count instead), and answers its later lookups from memory.
+// It reads only the columns the statement uses plus the key, through a cursor as a scan does,
+// and keeps PostgreSQL's text output of each value, converted as a streamed row is.
+//   * Same rows: a lookup returns the rows whose key's text equals the parameter the server
+//     would have been sent, byte for byte, which for these types is PostgreSQL's = (integers in
+//     canonical decimal; text under the deterministic collation the pushdown assumes already).
+//     NULL keys are never found, as `= NULL` finds nothing; duplicate keys return every row;
+//     a value SQLite's affinity makes no key (7.5, 'abc' against an integer) matches nothing
+//     before the cache is asked, as before. SQLite applies its own filters above, as on any
+//     scan. Other types (numeric, float, dates, uuid...) and other shapes are looked up one
+//     by one, as before.
+//   * Per statement: the rows live in the cursor, which SQLite closes when the statement ends or
+//     is reset; the next statement (or the same one run again) reads the table again. Within
+//     one statement the rows are those of one snapshot, where lookups one by one would each see
+//     the latest committed data.
+//   * Bounded memory: the cache holds at most probe_cache_mb MiB (row data and index, counted as
+//     allocated), on top of the one or two FETCH batches a scan holds. A table whose estimate
+//     cannot fit is not read; one that overflows while being read is dropped at once and that
+//     cursor goes on with one lookup per round trip for the rest of the statement.
+//   * Errors: when reading the table fails and no other scan of the source is open, the cache is
+//     dropped and the lookups go on one by one (each reporting its own error, naming the
+//     source); when other scans share the transaction (which the failure aborts), the statement
+//     fails with the server's error, naming the source.
+// Not cached: lookups through the guard of a restricted principal (each of its scans is a new
+// inner statement, so a new cursor), views and keyless partitioned tables (no row estimate).
 //
 // Thread-safety: one connection per Source; use a Source from one thread at a time.
 

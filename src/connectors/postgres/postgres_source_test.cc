@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/postgres/pg_test_util.h"
 #include "connectors/source.h"
 
 namespace cairn::connectors::postgres {
@@ -22,75 +23,6 @@ namespace {
 
 const std::string kChinook =
     (std::filesystem::path(CAIRN_TEST_DATA) / "chinook.sqlite").lexically_normal().string();
-
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-// Skips the test when no test server is configured, unless CAIRN_REQUIRE_PG=1 (then it fails).
-#define REQUIRE_PG()                                                         \
-  do {                                                                       \
-    if (Env("CAIRN_TEST_PG_HOST").empty()) {                                 \
-      if (Env("CAIRN_REQUIRE_PG") == "1") {                                  \
-        FAIL() << "CAIRN_REQUIRE_PG=1 but CAIRN_TEST_PG_HOST is unset; run " \
-                  "scripts/pg.sh start && eval \"$(scripts/pg.sh env)\"";    \
-      }                                                                      \
-      GTEST_SKIP() << "no test PostgreSQL (CAIRN_TEST_PG_HOST unset)";       \
-    }                                                                        \
-  } while (0)
-
-OptionValue Scalar(const std::string& value) {
-  OptionValue option;
-  option.scalar = value;
-  option.mark = {"cairn.yaml", 4, 9};
-  return option;
-}
-
-SourceConfig PgConfig(const std::string& name, const std::vector<std::string>& schemas) {
-  SourceConfig config;
-  config.name = name;
-  config.kind = "postgres";
-  config.mark = {"cairn.yaml", 3, 3};
-  config.options["host"] = Scalar(Env("CAIRN_TEST_PG_HOST"));
-  config.options["port"] = Scalar(Env("CAIRN_TEST_PG_PORT"));
-  config.options["user"] = Scalar(Env("CAIRN_TEST_PG_USER"));
-  config.options["dbname"] = Scalar(Env("CAIRN_TEST_PG_DB"));
-  config.options["password"] = Scalar("${CAIRN_TEST_PG_PASSWORD}");
-  OptionValue list;
-  list.is_list = true;
-  list.list = schemas;
-  config.options["schemas"] = list;
-  return config;
-}
-
-// A direct libpq connection for fixtures.
-class Admin {
- public:
-  Admin() {
-    std::string conninfo =
-        "host=" + Env("CAIRN_TEST_PG_HOST") + " port=" + Env("CAIRN_TEST_PG_PORT") +
-        " user=" + Env("CAIRN_TEST_PG_USER") + " dbname=" + Env("CAIRN_TEST_PG_DB");
-    setenv("PGPASSWORD", Env("CAIRN_TEST_PG_PASSWORD").c_str(), 1);
-    conn_ = PQconnectdb(conninfo.c_str());
-  }
-  ~Admin() { PQfinish(conn_); }
-  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
-  std::string Exec(const std::string& sql) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    std::string out;
-    ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) out = PQgetvalue(result, 0, 0);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      out = "error: " + std::string(PQresultErrorMessage(result));
-    }
-    PQclear(result);
-    return out;
-  }
-
- private:
-  PGconn* conn_;
-};
 
 // Words whose order and case-folding differ between collations, with LIKE metacharacters.
 const std::vector<const char*> kWords = {
@@ -108,11 +40,8 @@ void EnsureFixtures() {
   if (done) return;
   Admin admin;
   ASSERT_TRUE(admin.ok());
-  ASSERT_EQ(admin.Exec("SELECT pg_advisory_lock(7406201)"), "");
-  struct Unlock {
-    Admin* admin;
-    ~Unlock() { admin->Exec("SELECT pg_advisory_unlock(7406201)"); }
-  } unlock{&admin};
+  AdvisoryLock lock(&admin, 7406201);
+  ASSERT_TRUE(lock.locked());
   if (admin.Exec("SELECT count(*) FROM chinook.\"Track\"") != "3503") {
     std::string script = std::string(CAIRN_SOURCE_DIR) + "/tests/fixtures/load_chinook_pg.sh '" +
                          kChinook + "' 2>/dev/null";
@@ -160,33 +89,6 @@ void EnsureFixtures() {
       std::to_string(kFixtureVersion) + ");";
   ASSERT_EQ(admin.Exec(setup), "");
   done = true;
-}
-
-std::string Query(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    return "prepare error: " + std::string(sqlite3_errmsg(db));
-  }
-  std::string out;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      if (i > 0) out += "|";
-      int type = sqlite3_column_type(stmt, i);
-      if (type == SQLITE_NULL) {
-        out += "∅";
-      } else if (type == SQLITE_BLOB) {
-        out += "4:x" + std::to_string(sqlite3_column_bytes(stmt, i));
-      } else {
-        out += std::to_string(type) + ":" +
-               reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-      }
-    }
-    out += "\n";
-  }
-  if (rc != SQLITE_DONE) out += "step error: " + std::string(sqlite3_errmsg(db));
-  sqlite3_finalize(stmt);
-  return out;
 }
 
 int64_t MaxRssKiB() {
@@ -248,13 +150,8 @@ class PostgresSourceTest : public ::testing::Test {
   // Runs `sql` with {s} replaced by `a` and then by `b`; expects identical, error-free rows.
   void ExpectSame(const std::string& sql, const std::string& a = "pg",
                   const std::string& b = "lite") {
-    auto render = [&](const std::string& schema) {
-      std::string out = sql;
-      for (size_t pos; (pos = out.find("{s}")) != std::string::npos;) out.replace(pos, 3, schema);
-      return out;
-    };
-    std::string remote = Query(db_, render(a));
-    std::string local = Query(db_, render(b));
+    std::string remote = Query(db_, WithSchema(sql, a));
+    std::string local = Query(db_, WithSchema(sql, b));
     EXPECT_EQ(remote, local) << sql;
     EXPECT_EQ(remote.find("error"), std::string::npos) << remote;
   }
@@ -584,21 +481,6 @@ TEST_F(PostgresSourceTest, JoinsOpenSeveralCursorsOnOneConnection) {
   ExpectSame("SELECT count(*), sum(Bytes) FROM {s}.Track WHERE MediaTypeId = 1", "narrow", "lite");
   ExpectSame("SELECT count(*), sum(Bytes) FROM {s}.Track WHERE MediaTypeId IN (1, 2)", "narrow",
              "lite");
-}
-
-// Returns the server log written since `offset`.
-std::string ReadLogFrom(std::streamoff offset) {
-  std::ifstream in(Env("CAIRN_TEST_PG_LOG"));
-  in.seekg(offset);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::streamoff LogSize() {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(Env("CAIRN_TEST_PG_LOG"), ec);
-  return ec ? 0 : static_cast<std::streamoff>(size);
 }
 
 TEST_F(PostgresSourceTest, FiltersReachTheServerAsParameters) {
