@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ledger/ledger_store.h"
+#include "store/sqlite_errors.h"
 
 namespace cairn::ledger::internal {
 namespace {
@@ -22,22 +23,11 @@ constexpr char kChunkQuery[] =
     "SELECT seq, time, principal, action, subject, input_digest, result_digest, label, decision, "
     "ingress, leaf_hash FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq";
 
-// Maps the last error of `db` like StateDb does; `what` says what the ledger was doing.
+// Maps the last error of `db` (store::SqliteStatusCode); `what` says what the ledger was doing.
 Status SqliteError(sqlite3* db, std::string_view what) {
   const int rc = sqlite3_extended_errcode(db);
   const std::string message = fmt::format("ledger: {}: {}", what, sqlite3_errmsg(db));
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      return Status(StatusCode::kAlreadyExists, message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status(StatusCode::kUnavailable, message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, message);
-    default:
-      return Status(StatusCode::kInternal, message);
-  }
+  return Status(store::SqliteStatusCode(rc), message);
 }
 
 Result<Statement> Prepare(sqlite3* db, const char* sql) {

@@ -1,3 +1,4 @@
+#include "store/sqlite_errors.h"
 #include "store/state_db.h"
 
 namespace cairn::store {
@@ -68,21 +69,7 @@ SqliteStateDb::~SqliteStateDb() { sqlite3_close_v2(db_); }
 Status SqliteStateDb::Error(int rc, const std::string& sql) const {
   std::string message = fmt::format("state database {}: {} (in: {})", path_.string(),
                                     sqlite3_errmsg(db_), StatementHead(sql));
-  switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Status(StatusCode::kAlreadyExists, message);
-      }
-      return Status(StatusCode::kInvalidArgument, message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status(StatusCode::kUnavailable, message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, message);
-    default:
-      return Status(StatusCode::kInternal, message);
-  }
+  return Status(SqliteStatusCode(rc), message);
 }
 
 Result<sqlite3_stmt*> SqliteStateDb::Prepare(const std::string& sql,

@@ -1,9 +1,12 @@
 #include "store/state_db.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <random>
+
+#include "store/sqlite_errors.h"
 
 namespace cairn::store {
 namespace {
@@ -70,6 +73,22 @@ TEST(StateDbTest, ErrorsMapToCodes) {
   EXPECT_EQ((*db)->Exec("INSERT INTO t (name) VALUES (?)", {"a"}).status().code(),
             StatusCode::kAlreadyExists);
   EXPECT_EQ((*db)->Exec("SELEC").status().code(), StatusCode::kInternal);
+}
+
+// The one mapping every SQLite file of Cairn uses (state, ledger, outbox).
+TEST(StateDbTest, SqliteResultCodesMapToStatusCodes) {
+  EXPECT_EQ(SqliteStatusCode(SQLITE_CONSTRAINT_UNIQUE), StatusCode::kAlreadyExists);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_CONSTRAINT_PRIMARYKEY), StatusCode::kAlreadyExists);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_CONSTRAINT_NOTNULL), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_CONSTRAINT_CHECK), StatusCode::kInvalidArgument);
+  for (int rc : {SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED, SQLITE_CANTOPEN,
+                 SQLITE_IOERR_FSYNC, SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM}) {
+    EXPECT_EQ(SqliteStatusCode(rc), StatusCode::kUnavailable) << sqlite3_errstr(rc);
+  }
+  EXPECT_EQ(SqliteStatusCode(SQLITE_CORRUPT), StatusCode::kDataLoss);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_NOTADB), StatusCode::kDataLoss);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_ERROR), StatusCode::kInternal);
+  EXPECT_EQ(SqliteStatusCode(SQLITE_MISUSE), StatusCode::kInternal);
 }
 
 TEST(StateDbTest, TransactionRollsBackOnError) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "net/http_client.h"
+#include "store/sqlite_errors.h"
 
 namespace cairn::workflow {
 namespace {
@@ -30,21 +31,7 @@ using Stmt = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 Status SqliteError(const std::filesystem::path& path, sqlite3* db, int rc, std::string_view doing) {
   std::string message = fmt::format("outbox {}: {}: {}", path.string(), doing,
                                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return Status(StatusCode::kUnavailable, message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, message);
-    default:
-      return Status(StatusCode::kInternal, message);
-  }
+  return Status(store::SqliteStatusCode(rc), message);
 }
 
 Status Exec(const std::filesystem::path& path, sqlite3* db, const char* sql) {
