@@ -88,7 +88,7 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
   ASSIGN_OR_RETURN(options.statement_timeout_ms, config.GetInt("statement_timeout_ms", 30000));
   ASSIGN_OR_RETURN(options.connect_timeout_s, config.GetInt("connect_timeout_s", 10));
   ASSIGN_OR_RETURN(int64_t fetch_size, config.GetInt("fetch_size", 10000));
-  ASSIGN_OR_RETURN(int64_t probe_cache_mb, config.GetInt("probe_cache_mb", 64));
+  ASSIGN_OR_RETURN(int64_t probe_cache_mb, config.GetInt("probe_cache_mb", 0));
   ASSIGN_OR_RETURN(int64_t probe_cache_after, config.GetInt("probe_cache_after", 0));
   ASSIGN_OR_RETURN(std::vector<std::string> schemas, config.GetList("schemas", {"public"}));
   int64_t port = std::atoll(options.port.c_str());
@@ -116,6 +116,11 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
   if (probe_cache_after < 0) {
     return config.ErrorAt("probe_cache_after", StatusCode::kInvalidArgument,
                           "must be 0 (automatic) or positive");
+  }
+  if (probe_cache_after > 0 && probe_cache_mb == 0) {
+    return config.ErrorAt(
+        "probe_cache_after", StatusCode::kInvalidArgument,
+        "needs probe_cache_mb (the cap in MiB): the probe cache is off by default");
   }
   ProbeCacheOptions probe_cache;
   probe_cache.cap_bytes = static_cast<size_t>(probe_cache_mb) << 20;
@@ -756,7 +761,7 @@ KindSpec Kind() {
       {"connect_timeout_s", false, false, false, "connection timeout (default 10)"},
       {"fetch_size", false, false, false, "rows per FETCH while streaming (default 10000)"},
       {"probe_cache_mb", false, false, false,
-       "memory cap of a table read once for repeated lookups (default 64; 0: never)"},
+       "memory cap of a table read once for repeated lookups (default 0: off; e.g. 64)"},
       {"probe_cache_after", false, false, false,
        "lookups of one scan before it reads the table once (default 0: automatic)"},
   };

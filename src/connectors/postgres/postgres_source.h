@@ -12,8 +12,8 @@
 // statement_timeout_ms (30000, applied to every statement, each FETCH included);
 // connect_timeout_s (10); fetch_size (most rows per FETCH, default 10000; a scan starts with 256
 // and then sizes batches by the measured row width so one batch stays near 8 MiB);
-// probe_cache_mb (64; 0 turns the cache off) and probe_cache_after (0: automatic), see
-// "Repeated lookups" below.
+// probe_cache_mb (0, the default: off; the cache's cap in MiB when on) and probe_cache_after
+// (0: automatic; needs probe_cache_mb), see "Repeated lookups" below.
 //
 // open() connects at once: Unavailable naming host:port when the server cannot be reached,
 // Unauthenticated when it refuses the login (the message is PostgreSQL's, never the password),
@@ -86,8 +86,10 @@
 //
 // Repeated lookups. SQLite joins by nested loops: the inner table of a join is looked up once
 // per outer row, through the same cursor (one per table and statement), each lookup a round
-// trip. SQLite tells a lookup nothing about the keys to come, so they cannot be batched; instead
-// a cursor whose lookups are a single equality (and nothing else pushed) on an integer column
+// trip. SQLite tells a lookup nothing about the keys to come, so they cannot be batched. With
+// probe_cache_mb set (it is off by default: reading the table trades rows sent and memory for
+// round trips, which measured about even on bench/cairn_bench.cc's join: bench/RESULTS.md), a
+// cursor whose lookups are a single equality (and nothing else pushed) on an integer column
 // (int2/int4/int8/oid) or a text/varchar column of a table or materialized view with a row
 // estimate reads that table once, after max(8, row estimate / 200) lookups (the round trips made
 // by then would have read about as many rows: BestIndex prices a round trip at 200 rows; the

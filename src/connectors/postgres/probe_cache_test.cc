@@ -118,7 +118,7 @@ class ProbeCacheTest : public ::testing::Test {
     if (HasFatalFailure()) return;
     ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
     // c: reads a table after 4 lookups; r: one statement per lookup, as before the cache.
-    Attach("c", {{"probe_cache_after", "4"}});
+    Attach("c", {{"probe_cache_after", "4"}, {"probe_cache_mb", "64"}});
     Attach("r", {{"probe_cache_mb", "0"}});
     if (HasFatalFailure()) return;
     // The outer side, local: keys with NULLs, duplicates, keys that match nothing, a text and a
@@ -275,7 +275,8 @@ TEST_F(ProbeCacheTest, AnErrorWhileReadingNamesTheSource) {
   // As a role that row-level security applies to: a lookup of any id but 150 succeeds, reading
   // the whole table raises at row 150.
   setenv("CAIRN_PROBE_READER_PW", "probe-reader-pw", 1);
-  Attach("reader", {{"probe_cache_after", "4"}}, "cairn_probe_reader", "CAIRN_PROBE_READER_PW");
+  Attach("reader", {{"probe_cache_after", "4"}, {"probe_cache_mb", "64"}}, "cairn_probe_reader",
+         "CAIRN_PROBE_READER_PW");
   Attach("reader_rows", {{"probe_cache_mb", "0"}}, "cairn_probe_reader", "CAIRN_PROBE_READER_PW");
   if (HasFatalFailure()) return;
   // The outer side streams from the same source, so reading fails inside the transaction the
@@ -326,7 +327,10 @@ TEST_F(ProbeCacheTest, NoRowsAreKeptAcrossStatements) {
 
 TEST(ProbeCacheOptionsTest, BadValuesAreInvalidArgument) {
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"probe_cache_mb", "-1"}, {"probe_cache_mb", "5000"}, {"probe_cache_after", "-2"}}) {
+           {"probe_cache_mb", "-1"},
+           {"probe_cache_mb", "5000"},
+           {"probe_cache_after", "-2"},
+           {"probe_cache_after", "4"}}) {  // without probe_cache_mb: the cache is off
     SourceConfig config = PgConfig("pg", {"public"});
     config.options["host"] = Scalar("127.0.0.1");
     config.options["port"] = Scalar("1");
