@@ -25,6 +25,14 @@ std::string UnquoteIdentifier(const std::string& text) {
 }
 
 Result<const TableInfo*> Source::FindTableInfo(const std::string& name, bool exact) {
+  if (!index_built_ && DescribesOneTable()) {
+    if (auto it = described_.find(name); it != described_.end()) return it->second.get();
+    ASSIGN_OR_RETURN(std::optional<TableInfo> info, DescribeTable(name));
+    if (!info || (exact && info->name != name)) return nullptr;
+    std::unique_ptr<TableInfo>& slot = described_[info->name];
+    if (slot == nullptr) slot = std::make_unique<TableInfo>(std::move(*info));
+    return slot.get();
+  }
   if (!index_built_) {
     ASSIGN_OR_RETURN(indexed_, Tables());
     for (size_t i = 0; i < indexed_.size(); ++i) {
@@ -45,30 +53,47 @@ Result<const TableInfo*> Source::FindTableInfo(const std::string& name, bool exa
   return nullptr;
 }
 
-Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
-                    const std::string& module_name) {
-  ASSIGN_OR_RETURN(std::vector<TableInfo> tables, source->Tables());
+namespace {
+
+// Runs one statement of attaching `source`; Unavailable naming the source if it fails.
+Status ExecForSource(sqlite3* db, const Source* source, const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errmsg(db);
+    sqlite3_free(error);
+    return UnavailableError("source '{}': {}", source->name(), message);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status AttachSourceSchema(sqlite3* db, Source* source, const std::string& schema,
+                          const std::string& module_name) {
   int rc = sqlite3_create_module_v2(db, module_name.c_str(), source->Module(), source, nullptr);
   if (rc != SQLITE_OK) {
     return InternalError("source '{}': cannot register its module: {}", source->name(),
                          sqlite3_errmsg(db));
   }
-  auto exec = [&](const std::string& sql) -> Status {
-    char* error = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-      std::string message = error ? error : sqlite3_errmsg(db);
-      sqlite3_free(error);
-      return UnavailableError("source '{}': {}", source->name(), message);
-    }
-    return OkStatus();
-  };
-  RETURN_IF_ERROR(exec("ATTACH ':memory:' AS " + QuoteIdentifier(schema)));
+  return ExecForSource(db, source, "ATTACH ':memory:' AS " + QuoteIdentifier(schema));
+}
+
+Status CreateSourceTable(sqlite3* db, Source* source, const std::string& schema,
+                         const std::string& module_name, const std::string& table) {
+  return ExecForSource(db, source,
+                       "CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." +
+                           QuoteIdentifier(table) + " USING " + module_name + "(" +
+                           QuoteIdentifier(table) + ")");
+}
+
+Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
+                    const std::string& module_name) {
+  ASSIGN_OR_RETURN(std::vector<TableInfo> tables, source->Tables());
+  RETURN_IF_ERROR(AttachSourceSchema(db, source, schema, module_name));
   for (const TableInfo& table : tables) {
-    Status status =
-        exec("CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." + QuoteIdentifier(table.name) +
-             " USING " + module_name + "(" + QuoteIdentifier(table.name) + ")");
+    Status status = CreateSourceTable(db, source, schema, module_name, table.name);
     if (!status.ok()) {
-      (void)exec("DETACH " + QuoteIdentifier(schema));
+      (void)ExecForSource(db, source, "DETACH " + QuoteIdentifier(schema));
       return status;
     }
   }

@@ -13,6 +13,7 @@
 //   CREATE VIRTUAL TABLE "tos"."containers" USING cairn_src_<n>("containers");   -- per table
 //
 // so the module's xCreate/xConnect receive the Source* as pAux and the table name as argv[3].
+// The engine creates each table when a statement first names it, not at attach time.
 // Modules must implement xCreate == xConnect (the schema lives only in memory), must never
 // write to the source, and must report errors through zErrMsg prefixed with the source name.
 // Exceptions never cross the module's C callbacks.
@@ -24,6 +25,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -95,6 +97,16 @@ class Source {
  protected:
   Source(std::string name, std::string kind) : name_(std::move(name)), kind_(std::move(kind)) {}
 
+  // Whether DescribeTable() can describe one table without Tables() describing them all; then
+  // FindTableInfo() uses it until Tables() has been read. For kinds where listing costs much
+  // per table (a SQLite file of 10,000 tables takes seconds to describe whole).
+  virtual bool DescribesOneTable() const { return false; }
+  // The table Tables() would list as exactly `name`, else the one it would find
+  // case-insensitively; nullopt when there is none.
+  virtual Result<std::optional<TableInfo>> DescribeTable(const std::string& /*name*/) {
+    return std::optional<TableInfo>();
+  }
+
  private:
   std::string name_;
   std::string kind_;
@@ -102,6 +114,8 @@ class Source {
   std::unordered_map<std::string, size_t> by_name_;        // name -> index in indexed_
   std::unordered_map<std::string, size_t> by_lower_name_;  // lower-cased name -> first such
   bool index_built_ = false;
+  // Tables described one at a time (DescribeTable), by name, before Tables() was read.
+  std::unordered_map<std::string, std::unique_ptr<TableInfo>> described_;
 };
 
 // Attaches `source` to `db` as schema `schema` (see the top of this file): registers its module
@@ -110,6 +124,15 @@ class Source {
 // Callers that enforce read-only (the engine) must allow these statements explicitly.
 Status AttachSource(sqlite3* db, Source* source, const std::string& schema,
                     const std::string& module_name);
+
+// AttachSource in two steps, for callers that create tables only when first used (a source of
+// 10,000 tables costs seconds to create whole): AttachSourceSchema registers the module and
+// attaches the empty schema; CreateSourceTable creates one virtual table `schema`.`table` of it
+// (`table` as Tables() names it). Errors as AttachSource's; neither undoes the other.
+Status AttachSourceSchema(sqlite3* db, Source* source, const std::string& schema,
+                          const std::string& module_name);
+Status CreateSourceTable(sqlite3* db, Source* source, const std::string& schema,
+                         const std::string& module_name, const std::string& table);
 
 // Reports `status` from a module callback: sets vtab->zErrMsg to "[Code] message" (the engine
 // turns the bracketed code back into a StatusCode) and returns SQLITE_ERROR. Connectors use it

@@ -18,6 +18,8 @@ using internal::kNoSuchTable;
 using internal::Lower;
 
 constexpr int kProgressOps = 1000;
+// Re-runs of a statement whose pragma functions asked for tables not created yet.
+constexpr int kLazyRetries = 8;
 // Raw (connector) tables of a restricted session: main."cairn/<source>/<table>".
 constexpr std::string_view kRawPrefix = "cairn/";
 
@@ -301,6 +303,7 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       }
     }
   }
+  if (self->WantsCreation(action, a, b, db)) return SQLITE_DENY;
   switch (action) {
     case SQLITE_READ: {
       // Reads of the session's own schemas (main, temp) are not source reads.
@@ -402,6 +405,62 @@ bool Session::IsGuardTable(const std::string& lower_name) const {
   return false;
 }
 
+bool Session::WantsCreation(int action, const char* a, const char* b, const char* db) {
+  if (action == SQLITE_PRAGMA && b != nullptr && *b != '\0') {
+    // Introspection of a table not created yet (PRAGMA src.table_info(t), or the same from
+    // pragma_table_info('t', 'src') as it runs) would find nothing: create it, then retry.
+    const std::string name = Lower(a ? a : "");
+    if (name != "table_info" && name != "table_xinfo" && name != "index_list" &&
+        name != "foreign_key_list") {
+      return false;
+    }
+    if (db != nullptr && *db != '\0') {
+      if (!IsAttached(db) || Creatable(db, b) == nullptr) return false;
+      wanted_tables_.emplace_back(db, b);
+      return true;
+    }
+    // Unqualified: the first attached source (in SQLite's search order) that has it.
+    for (int i = 2; const char* schema = sqlite3_db_name(db_, i); ++i) {
+      if (!IsAttached(schema)) continue;
+      if (Creatable(schema, b) == nullptr) continue;
+      wanted_tables_.emplace_back(schema, b);
+      return true;
+    }
+    return false;
+  }
+  // Restricted principals read no schema table.
+  if (restricted_ || (action != SQLITE_READ && action != SQLITE_PRAGMA)) return false;
+  const std::string table = Lower(a ? a : "");
+  // (SQLite's own read of the schema table's ROWID, when a table-valued function is first used,
+  // lists nothing.)
+  const bool lists_schema =
+      (action == SQLITE_READ && (table == "sqlite_master" || table == "sqlite_schema") &&
+       (b == nullptr || std::string_view(b) != "ROWID")) ||
+      (action == SQLITE_PRAGMA && table == "table_list");
+  if (!lists_schema) return false;
+  // An administrator listing a source's schema sees every table of it, as before tables were
+  // created on first use.
+  std::vector<std::string> sources;
+  if (db != nullptr && *db != '\0') {
+    if (IsAttached(db)) sources.emplace_back(db);
+  } else if (action == SQLITE_PRAGMA) {
+    sources = attached_;  // PRAGMA table_list lists every schema
+  }
+  bool wanted = false;
+  for (const std::string& source : sources) {
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) continue;
+    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
+    if (!tables.ok() || created_[source].size() >= tables->size()) continue;
+    if (std::find(wanted_sources_.begin(), wanted_sources_.end(), source) ==
+        wanted_sources_.end()) {
+      wanted_sources_.push_back(source);
+    }
+    wanted = true;
+  }
+  return wanted;
+}
+
 void Session::set_mask_key(const std::string& key) {
   mask_key_ = key;
   RegisterMaskFunctions(db_, mask_key_);
@@ -423,6 +482,8 @@ int Session::PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::s
 Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
   std::vector<std::string> pinned;  // sources attached for this statement
   policy_denial_.clear();
+  wanted_tables_.clear();
+  wanted_sources_.clear();
   while (true) {
     denial_.clear();
     reads_.clear();
@@ -449,6 +510,11 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
       return stmt;
     }
     std::string message = sqlite3_errmsg(db_);
+    if (!wanted_tables_.empty() || !wanted_sources_.empty()) {
+      // The authorizer stopped the statement for tables to create first.
+      ASSIGN_OR_RETURN(bool created, CreateWanted());
+      if (created) continue;
+    }
     if (restricted_ && !policy_denial_.empty() && denial_.rfind(kNoSuchTable, 0) == 0) {
       return NotFoundError("{}", denial_);
     }
@@ -471,6 +537,12 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
         schema = schema.substr(1, schema.size() - 2);
       }
       lookup = std::string(kNoSuchTable) + schema + ".?";
+    }
+    if (message.rfind(kNoSuchTable, 0) == 0) {
+      // A table of an attached source that is not created yet.
+      ASSIGN_OR_RETURN(bool created,
+                       CreateReferenced(message.substr(kNoSuchTable.size()), &pinned));
+      if (created) continue;
     }
     ASSIGN_OR_RETURN(std::string source, SourceToAttach(lookup, pinned));
     if (source.empty()) {
@@ -581,7 +653,25 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   std::vector<std::string> names;
   for (int i = 0; i < column_count; ++i) names.emplace_back(sqlite3_column_name(stmt, i));
 
+  wanted_tables_.clear();
+  wanted_sources_.clear();
   int rc = sqlite3_step(stmt);
+  // A pragma function names its table only in an argument (pragma_table_info('t', 'src')),
+  // found when it runs: create the table and run the statement again (no row went out yet).
+  // Beyond a few such rounds, whole sources are created, so the next round finds them all.
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE &&
+      (!wanted_tables_.empty() || !wanted_sources_.empty()) && lazy_retries_ < kLazyRetries) {
+    guard.reset();
+    if (lazy_retries_ + 1 == kLazyRetries) {
+      for (const auto& wanted : wanted_tables_) wanted_sources_.push_back(wanted.first);
+    }
+    ASSIGN_OR_RETURN(bool created, CreateWanted());
+    (void)created;  // the next round stops here again only while there is more to create
+    ++lazy_retries_;
+    Status again = Run(sql, sink, stats, options);
+    --lazy_retries_;
+    return again;
+  }
   // A pragma function names its schema only in an argument (pragma_table_info('t', 'tos')),
   // found when it runs: attach that source and run the statement again (no row went out yet).
   if (rc != SQLITE_ROW && rc != SQLITE_DONE && run_retries_ < 3) {
@@ -629,6 +719,14 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   }
   if (rc != SQLITE_DONE) {
     std::string message = sqlite3_errmsg(db_);
+    if (!wanted_tables_.empty() || !wanted_sources_.empty()) {
+      // Rows went out before a pragma function asked for a table not created yet: create the
+      // whole source, so that the statement succeeds when run again.
+      for (const auto& wanted : wanted_tables_) wanted_sources_.push_back(wanted.first);
+      RETURN_IF_ERROR(CreateWanted().status());
+      return UnavailableError(
+          "the statement introspected tables that were opened only while it ran; run it again");
+    }
     switch (interrupt_) {
       case Interrupt::kTime:
         return DeadlineExceededError("the query ran longer than {} ms (limits.timeout_ms)",

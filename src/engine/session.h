@@ -14,11 +14,13 @@
 // kPermissionDenied, whatever the SQL text looks like. Extension loading is disabled on the
 // connection as well.
 //
-// Sources are attached on demand: SQLite allows only SQLITE_LIMIT_ATTACHED (10 in Debian's
-// build) attached databases per connection, so a statement that names `src.table` of a source
-// not attached yet is retried after attaching it, evicting the least recently used source
-// that the statement does not need. A catalog can therefore hold any number of sources; one
-// statement can touch at most 10 of them.
+// Sources are attached on demand, and a source's tables are created on first reference (a
+// statement naming `src.t`, or introspecting it with PRAGMA src.table_info(t)), so a source of
+// 10,000 tables costs the first query no more than one of ten. SQLite allows only
+// SQLITE_LIMIT_ATTACHED (10 in Debian's build) attached databases per connection, so a
+// statement that names `src.table` of a source not attached yet is retried after attaching it,
+// evicting the least recently used source that the statement does not need. A catalog can
+// therefore hold any number of sources; one statement can touch at most 10 of them.
 //
 // Limits per query (from Config::limits, overridable per call): a row cap
 // (kResourceExhausted), a time cap checked by a progress handler (kDeadlineExceeded), and a
@@ -205,6 +207,10 @@ class Session : private GuardHost {
   // empty). For filtering context (search hits, join paths, recipes) by what the principal sees.
   bool CanSee(const std::string& source, const std::string& table, const std::string& column = "");
 
+  // How many tables' virtual tables this session has created (a table is created on its first
+  // reference, once per attachment of its source). For tests and diagnostics.
+  int64_t tables_created() const { return tables_created_; }
+
  private:
   Session(Catalog* catalog, Principal principal, sqlite3* db);
 
@@ -221,9 +227,31 @@ class Session : private GuardHost {
   // How the principal sees a source table; nullopt when not at all (restricted sessions).
   std::optional<TableAccess> AccessTo(const std::string& source,
                                       const connectors::TableInfo& table);
-  // Attaches a source for a restricted principal: raw tables in main, guard tables in the
-  // source's schema. FailedPrecondition when a policy expression does not compile.
-  Status AttachGuarded(connectors::Source* source, const std::string& module);
+  // Creates one table of an attached source for a restricted principal: its raw table in main
+  // and its guard table in the source's schema. FailedPrecondition when a policy expression
+  // does not compile or reads another table; nothing stays created then.
+  Status CreateGuarded(connectors::Source* source, const connectors::TableInfo& table);
+  // Tables are created on first reference, not when their source is attached (a source may
+  // have 10,000 tables). The table of attached `source` that `table` names (case-insensitively)
+  // if it is not created yet and the principal may see it; null otherwise.
+  const connectors::TableInfo* Creatable(const std::string& source, const std::string& table);
+  // Creates `table` of attached `source` (the guarded pair for a restricted principal).
+  Status CreateTable(const std::string& source, const connectors::TableInfo& table);
+  // Creates every table of attached `source` the principal may see (for statements that list
+  // a schema, such as an administrator's `src.sqlite_master`).
+  Status CreateAllTables(const std::string& source);
+  // For SQLite's "no such table: <name>": creates the table if an attached source has it
+  // (unqualified: the first such source in SQLite's search order) and pins that source.
+  Result<bool> CreateReferenced(const std::string& name, std::vector<std::string>* pinned);
+  // Creates what the authorizer found a statement needs (wanted_tables_, wanted_sources_);
+  // false when that was nothing new.
+  Result<bool> CreateWanted();
+  // Notes in wanted_* what an introspection pragma or schema read needs created; true if it
+  // must be retried after creating it.
+  bool WantsCreation(int action, const char* a, const char* b, const char* db);
+  bool IsAttached(const std::string& source) const;
+  // The name under which `source`'s module is registered on the connection.
+  std::string ModuleName(const std::string& source) const;
   // The name of a source table's raw (connector) table in main, for a restricted session.
   std::string RawName(const std::string& source, const std::string& table) const;
   // The connector's description of a table (all columns), case-insensitive lookup.
@@ -255,6 +283,15 @@ class Session : private GuardHost {
   sqlite3* db_;
   // Attached sources, most recently used last.
   std::vector<std::string> attached_;
+  // The tables created so far per attached source, as the source names them.
+  std::map<std::string, std::set<std::string>> created_;
+  int64_t tables_created_ = 0;
+  // What the authorizer found the statement being compiled or run needs created: tables
+  // (source, table) named by introspection pragmas, and whole sources whose schema it lists.
+  std::vector<std::pair<std::string, std::string>> wanted_tables_;
+  std::vector<std::string> wanted_sources_;
+  // Nested Run() calls after creating tables a running statement asked for.
+  int lazy_retries_ = 0;
   // True while the session itself runs ATTACH/CREATE VIRTUAL TABLE.
   bool internal_ = false;
   // Why the authorizer denied the last statement (for the error message).

@@ -15,21 +15,16 @@ using internal::Lower;
 
 Status Session::Detach(const std::string& source) {
   if (restricted_) {
-    // The raw tables of the source live in main.
-    Result<connectors::Source*> opened = catalog_->Open(source);
-    if (opened.ok()) {
-      Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
-      if (tables.ok()) {
-        for (const auto& table : *tables) {
-          RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
-                                       connectors::QuoteIdentifier(RawName(source, table.name))));
-        }
-      }
+    // The raw tables of the source live in main: drop those this session created.
+    for (const std::string& table : created_[source]) {
+      RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
+                                   connectors::QuoteIdentifier(RawName(source, table))));
     }
     for (auto it = guard_by_name_.begin(); it != guard_by_name_.end();) {
       it = it->second->source == source ? guard_by_name_.erase(it) : std::next(it);
     }
   }
+  created_.erase(source);
   RETURN_IF_ERROR(ExecInternal("DETACH " + connectors::QuoteIdentifier(source)));
   attached_.erase(std::remove(attached_.begin(), attached_.end(), source), attached_.end());
   return OkStatus();
@@ -50,18 +45,110 @@ Status Session::Attach(const std::string& source, const std::vector<std::string>
     RETURN_IF_ERROR(Detach(*victim));
   }
   ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
-  const std::string module = "cairn_src_" + std::to_string(catalog_->IndexOf(source));
-  if (restricted_) {
-    RETURN_IF_ERROR(AttachGuarded(opened, module));
-    attached_.push_back(source);
-    return OkStatus();
-  }
+  // The schema starts empty: each table is created when a statement first names it
+  // (CreateTable), so attaching costs the same for 10 tables as for 10,000.
   internal_ = true;
-  Status status = connectors::AttachSource(db_, opened, source, module);
+  Status status = connectors::AttachSourceSchema(db_, opened, source, ModuleName(source));
   internal_ = false;
   RETURN_IF_ERROR(status);
   attached_.push_back(source);
+  created_[source];
   return OkStatus();
+}
+
+std::string Session::ModuleName(const std::string& source) const {
+  return "cairn_src_" + std::to_string(catalog_->IndexOf(source));
+}
+
+bool Session::IsAttached(const std::string& source) const {
+  return std::find(attached_.begin(), attached_.end(), source) != attached_.end();
+}
+
+const connectors::TableInfo* Session::Creatable(const std::string& source,
+                                                const std::string& table) {
+  if (!IsAttached(source)) return nullptr;
+  Result<connectors::Source*> opened = catalog_->Open(source);
+  if (!opened.ok()) return nullptr;
+  Result<const connectors::TableInfo*> info = (*opened)->FindTableInfo(table, false);
+  if (!info.ok() || *info == nullptr) return nullptr;
+  if (created_[source].count((*info)->name) > 0) return nullptr;
+  // A hidden table is never created: it reads as unknown.
+  if (restricted_ && !AccessTo(source, **info)) return nullptr;
+  return *info;
+}
+
+Status Session::CreateTable(const std::string& source, const connectors::TableInfo& table) {
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  if (restricted_) {
+    RETURN_IF_ERROR(CreateGuarded(opened, table));
+  } else {
+    internal_ = true;
+    Status status =
+        connectors::CreateSourceTable(db_, opened, source, ModuleName(source), table.name);
+    internal_ = false;
+    RETURN_IF_ERROR(status);
+  }
+  created_[source].insert(table.name);
+  ++tables_created_;
+  return OkStatus();
+}
+
+Status Session::CreateAllTables(const std::string& source) {
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, opened->Tables());
+  for (const connectors::TableInfo& table : tables) {
+    if (Creatable(source, table.name) == nullptr) continue;
+    RETURN_IF_ERROR(CreateTable(source, table));
+  }
+  return OkStatus();
+}
+
+Result<bool> Session::CreateReferenced(const std::string& name, std::vector<std::string>* pinned) {
+  auto create = [&](const std::string& source, const connectors::TableInfo& table) -> Status {
+    RETURN_IF_ERROR(CreateTable(source, table));
+    if (std::find(pinned->begin(), pinned->end(), source) == pinned->end()) {
+      pinned->push_back(source);
+    }
+    return OkStatus();
+  };
+  size_t dot = name.find('.');
+  if (dot != std::string::npos) {
+    const std::string schema = Lower(name.substr(0, dot));
+    for (const std::string& source : attached_) {
+      if (Lower(source) != schema) continue;
+      const connectors::TableInfo* table = Creatable(source, name.substr(dot + 1));
+      if (table == nullptr) return false;
+      RETURN_IF_ERROR(create(source, *table));
+      return true;
+    }
+    return false;
+  }
+  // An unqualified table SQLite did not find: the first attached source (in SQLite's search
+  // order) that has it, as if every table of the attached sources existed.
+  for (int i = 2; const char* schema = sqlite3_db_name(db_, i); ++i) {
+    if (!IsAttached(schema)) continue;
+    const std::string source = schema;
+    const connectors::TableInfo* table = Creatable(source, name);
+    if (table == nullptr) continue;
+    RETURN_IF_ERROR(create(source, *table));
+    return true;
+  }
+  return false;
+}
+
+Result<bool> Session::CreateWanted() {
+  std::vector<std::pair<std::string, std::string>> tables;
+  std::swap(tables, wanted_tables_);
+  std::vector<std::string> sources;
+  std::swap(sources, wanted_sources_);
+  const int64_t before = tables_created_;
+  for (const auto& [source, table] : tables) {
+    if (const connectors::TableInfo* info = Creatable(source, table)) {
+      RETURN_IF_ERROR(CreateTable(source, *info));
+    }
+  }
+  for (const std::string& source : sources) RETURN_IF_ERROR(CreateAllTables(source));
+  return tables_created_ > before;
 }
 
 std::optional<TableAccess> Session::AccessTo(const std::string& source,
@@ -79,91 +166,90 @@ std::optional<TableAccess> Session::AccessTo(const std::string& source,
   return policy_->Table(principal_, source, table);
 }
 
-Status Session::AttachGuarded(connectors::Source* source, const std::string& module) {
-  ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, source->Tables());
+Status Session::CreateGuarded(connectors::Source* source, const connectors::TableInfo& table) {
   const std::string& name = source->name();
   const std::string schema = connectors::QuoteIdentifier(name);
-  if (sqlite3_create_module_v2(db_, module.c_str(), source->Module(), source, nullptr) !=
-      SQLITE_OK) {
-    return InternalError("source '{}': cannot register its module: {}", name, sqlite3_errmsg(db_));
-  }
+  const std::string raw = RawName(name, table.name);
   auto fail = [&](Status status) {
-    (void)Detach(name);
+    (void)ExecInternal("DROP TABLE IF EXISTS main." + connectors::QuoteIdentifier(raw));
     return status;
   };
-  RETURN_IF_ERROR(ExecInternal("ATTACH ':memory:' AS " + schema));
-  for (const connectors::TableInfo& table : tables) {
-    Status created = ExecInternal(
-        "CREATE VIRTUAL TABLE main." + connectors::QuoteIdentifier(RawName(name, table.name)) +
-        " USING " + module + "(" + connectors::QuoteIdentifier(table.name) + ")");
-    if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
+  std::optional<TableAccess> access = AccessTo(name, table);
+  if (!access) return NotFoundError("source '{}' has no table '{}'", name, table.name);
+  Status created =
+      ExecInternal("CREATE VIRTUAL TABLE main." + connectors::QuoteIdentifier(raw) + " USING " +
+                   ModuleName(name) + "(" + connectors::QuoteIdentifier(table.name) + ")");
+  if (!created.ok()) return fail(UnavailableError("source '{}': {}", name, created.message()));
+  auto guard = std::make_unique<GuardTable>();
+  guard->source = name;
+  guard->table = table.name;
+  guard->raw = raw;
+  guard->visible = table;
+  guard->visible.columns.clear();
+  for (const ColumnAccess& column : access->columns) {
+    auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                           [&](const auto& c) { return c.name == column.name; });
+    if (it == table.columns.end()) {
+      return fail(FailedPreconditionError("policy for {}.{}: no column '{}' in the source", name,
+                                          table.name, column.name));
+    }
+    connectors::ColumnInfo info = *it;
+    if (!column.mask.empty()) {
+      info.type = "";
+      info.primary_key = false;
+    }
+    guard->visible.columns.push_back(info);
   }
-  for (const connectors::TableInfo& table : tables) {
-    const std::string raw = RawName(name, table.name);
-    std::optional<TableAccess> access = AccessTo(name, table);
-    if (!access) continue;
-    auto guard = std::make_unique<GuardTable>();
-    guard->source = name;
-    guard->table = table.name;
-    guard->raw = raw;
-    guard->visible = table;
-    guard->visible.columns.clear();
-    for (const ColumnAccess& column : access->columns) {
-      auto it = std::find_if(table.columns.begin(), table.columns.end(),
-                             [&](const auto& c) { return c.name == column.name; });
-      if (it == table.columns.end()) {
-        return fail(FailedPreconditionError("policy for {}.{}: no column '{}' in the source", name,
-                                            table.name, column.name));
-      }
-      connectors::ColumnInfo info = *it;
-      if (!column.mask.empty()) {
-        info.type = "";
-        info.primary_key = false;
-      }
-      guard->visible.columns.push_back(info);
-    }
-    // Rows keep the raw table's identity (see DeclareVtabSql): its rowid when stable, else its
-    // key, but only a key whose every column is visible in clear identifies a guard row.
-    bool whole_key = true;
-    for (const auto& c : table.columns) {
-      if (!c.primary_key) continue;
-      auto it = std::find_if(guard->visible.columns.begin(), guard->visible.columns.end(),
-                             [&](const auto& v) { return v.name == c.name; });
-      whole_key = whole_key && it != guard->visible.columns.end() && it->primary_key;
-    }
-    if (!whole_key) {
-      for (auto& c : guard->visible.columns) c.primary_key = false;
-    }
-    guard->access = std::move(*access);
-    // The policy's expressions must compile and read only this table.
-    std::vector<ColumnRead> reads;
-    internal_reads_ = &reads;
-    sqlite3_stmt* check = nullptr;
-    std::string error;
-    int rc = PrepareInternal(GuardCheckSql(*guard), &check, &error);
-    internal_reads_ = nullptr;
-    sqlite3_finalize(check);
-    const std::string rules = fmt::format("{}", fmt::join(guard->access.rules, ", "));
-    if (rc != SQLITE_OK) {
-      return fail(FailedPreconditionError("the policy for {}.{} ({}) does not compile: {}", name,
-                                          table.name, rules, error));
-    }
-    for (const ColumnRead& read : reads) {
-      if (read.source != "main" || read.table != raw) {
-        return fail(FailedPreconditionError(
-            "the policy for {}.{} ({}) may use only that table's columns and principal "
-            "attributes; it reads {}",
-            name, table.name, rules, read.table));
-      }
-    }
-    const int id = static_cast<int>(guards_.size());
-    guard_by_name_[name + "\t" + table.name] = guard.get();
-    guards_.push_back(std::move(guard));
-    Status guarded = ExecInternal("CREATE VIRTUAL TABLE " + schema + "." +
-                                  connectors::QuoteIdentifier(table.name) + " USING cairn_guard(" +
-                                  std::to_string(id) + ")");
-    if (!guarded.ok()) return fail(guarded);
+  // Rows keep the raw table's identity (see DeclareVtabSql): its rowid when stable, else its
+  // key, but only a key whose every column is visible in clear identifies a guard row.
+  bool whole_key = true;
+  for (const auto& c : table.columns) {
+    if (!c.primary_key) continue;
+    auto it = std::find_if(guard->visible.columns.begin(), guard->visible.columns.end(),
+                           [&](const auto& v) { return v.name == c.name; });
+    whole_key = whole_key && it != guard->visible.columns.end() && it->primary_key;
   }
+  if (!whole_key) {
+    for (auto& c : guard->visible.columns) c.primary_key = false;
+  }
+  guard->access = std::move(*access);
+  // The policy's expressions must compile and read only this table.
+  std::vector<ColumnRead> reads;
+  internal_reads_ = &reads;
+  sqlite3_stmt* check = nullptr;
+  std::string error;
+  int rc = PrepareInternal(GuardCheckSql(*guard), &check, &error);
+  internal_reads_ = nullptr;
+  sqlite3_finalize(check);
+  const std::string rules = fmt::format("{}", fmt::join(guard->access.rules, ", "));
+  auto reads_another = [&](const std::string& other) {
+    return fail(FailedPreconditionError(
+        "the policy for {}.{} ({}) may use only that table's columns and principal "
+        "attributes; it reads {}",
+        name, table.name, rules, other));
+  };
+  // Only this table exists for certain (others are created on first reference): an unknown
+  // table is another table, which a policy may not read whether it exists or not.
+  if (rc != SQLITE_OK && error.rfind(kNoSuchTable, 0) == 0) {
+    return reads_another(error.substr(kNoSuchTable.size()));
+  }
+  if (rc != SQLITE_OK) {
+    return fail(FailedPreconditionError("the policy for {}.{} ({}) does not compile: {}", name,
+                                        table.name, rules, error));
+  }
+  for (const ColumnRead& read : reads) {
+    if (read.source != "main" || read.table != raw) return reads_another(read.table);
+  }
+  const int id = static_cast<int>(guards_.size());
+  guards_.push_back(std::move(guard));
+  Status guarded = ExecInternal("CREATE VIRTUAL TABLE " + schema + "." +
+                                connectors::QuoteIdentifier(table.name) + " USING cairn_guard(" +
+                                std::to_string(id) + ")");
+  if (!guarded.ok()) {
+    guards_.pop_back();
+    return fail(guarded);
+  }
+  guard_by_name_[name + "\t" + table.name] = guards_.back().get();
   return OkStatus();
 }
 
@@ -171,31 +257,33 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
                                             const std::vector<std::string>& pinned) {
   if (message.rfind(kNoSuchTable, 0) != 0) return std::string();
   std::string name = message.substr(kNoSuchTable.size());
-  auto is_attached = [&](const std::string& s) {
-    return std::find(attached_.begin(), attached_.end(), s) != attached_.end();
+  // Whether the principal may see the table named `table` in `source` (found by lookup, not by
+  // listing: a source may have 10,000 tables).
+  auto visible_table = [&](const std::string& source, const std::string& table) {
+    Result<connectors::Source*> opened = catalog_->Open(source);
+    if (!opened.ok()) return false;
+    Result<const connectors::TableInfo*> info = (*opened)->FindTableInfo(table, false);
+    if (!info.ok() || *info == nullptr) return false;
+    return !restricted_ || AccessTo(source, **info).has_value();
   };
-  // Whether the principal may see a table named `table` in `source` (any table when empty).
-  auto visible = [&](const std::string& source, const std::string& table) {
+  // Whether the principal may see any table of `source`.
+  auto visible_any = [&](const std::string& source) {
     if (!restricted_) return true;
     Result<connectors::Source*> opened = catalog_->Open(source);
     if (!opened.ok()) return false;
     Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
     if (!tables.ok()) return false;
-    for (const auto& info : *tables) {
-      if ((table.empty() || Lower(info.name) == Lower(table)) && AccessTo(source, info)) {
-        return true;
-      }
-    }
-    return false;
+    return std::any_of(tables->begin(), tables->end(),
+                       [&](const auto& info) { return AccessTo(source, info).has_value(); });
   };
   size_t dot = name.find('.');
   if (dot != std::string::npos) {
     std::string schema = name.substr(0, dot);
     for (const std::string& source : catalog_->SourceNames()) {
       if (Lower(source) == Lower(schema)) {
-        if (is_attached(source)) return std::string();
+        if (IsAttached(source)) return std::string();
         // A source in which the principal sees nothing is not attached: it does not exist.
-        if (!visible(source, "")) {
+        if (!visible_table(source, name.substr(dot + 1)) && !visible_any(source)) {
           policy_denial_ = fmt::format("no grant on any table of source '{}'", source);
           return std::string();
         }
@@ -207,18 +295,10 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
   // An unqualified table: attach the one source that has it, if exactly one does.
   std::vector<std::string> matches;
   for (const std::string& source : catalog_->SourceNames()) {
-    if (is_attached(source) || std::find(pinned.begin(), pinned.end(), source) != pinned.end()) {
+    if (IsAttached(source) || std::find(pinned.begin(), pinned.end(), source) != pinned.end()) {
       continue;
     }
-    Result<connectors::Source*> opened = catalog_->Open(source);
-    if (!opened.ok()) continue;
-    Result<std::vector<connectors::TableInfo>> tables = (*opened)->Tables();
-    if (!tables.ok()) continue;
-    for (const auto& table : *tables) {
-      if (Lower(table.name) == Lower(name) && visible(source, table.name)) {
-        matches.push_back(source);
-      }
-    }
+    if (visible_table(source, name)) matches.push_back(source);
   }
   if (matches.size() > 1) {
     std::string list;

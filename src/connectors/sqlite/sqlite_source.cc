@@ -76,6 +76,11 @@ class SqliteSource : public Source {
   Status ReadForeignKeys(TableInfo* info);
   Result<TableInfo> Describe(const std::string& table, const std::string& type, bool has_stat1,
                              bool count_rows);
+  // Whether the file has sqlite_stat1, and whether tables are small enough to count rows.
+  bool HasStat1();
+  bool CountsRows() const;
+  bool DescribesOneTable() const override { return true; }
+  Result<std::optional<TableInfo>> DescribeTable(const std::string& name) override;
 
   std::filesystem::path path_;
   sqlite3* db_;  // owned
@@ -253,6 +258,52 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
   return info;
 }
 
+bool SqliteSource::HasStat1() {
+  Statement stat;
+  return stat.Prepare(db_, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'") ==
+             SQLITE_OK &&
+         sqlite3_step(stat.get()) == SQLITE_ROW;
+}
+
+bool SqliteSource::CountsRows() const {
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path_, ec);
+  return !ec && size <= kCountRowsUpToBytes;
+}
+
+Result<std::optional<TableInfo>> SqliteSource::DescribeTable(const std::string& name) {
+  // As Tables() would list it: the exact name first, else the first case-insensitive match in
+  // name order; foreign keys naming their tables as listed.
+  Statement find;
+  if (find.Prepare(db_,
+                   "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND "
+                   "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name = ?1 COLLATE NOCASE "
+                   "ORDER BY name <> ?1, name LIMIT 1") != SQLITE_OK) {
+    return UnavailableError("{}", Error("cannot list tables"));
+  }
+  sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(find.get());
+  if (rc == SQLITE_DONE) return std::optional<TableInfo>();
+  if (rc != SQLITE_ROW) return UnavailableError("{}", Error("cannot list tables"));
+  const std::string table = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 0));
+  const std::string type = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 1));
+  Result<TableInfo> info = Describe(table, type, HasStat1(), CountsRows());
+  if (!info.ok()) return std::optional<TableInfo>();  // opaque: Tables() skips it too
+  for (ForeignKey& key : info->foreign_keys) {
+    Statement ref;
+    if (ref.Prepare(db_,
+                    "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND "
+                    "name = ?1 COLLATE NOCASE ORDER BY name DESC LIMIT 1") != SQLITE_OK) {
+      return UnavailableError("{}", Error("cannot list tables"));
+    }
+    sqlite3_bind_text(ref.get(), 1, key.ref_table.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(ref.get()) == SQLITE_ROW) {
+      key.ref_table = reinterpret_cast<const char*>(sqlite3_column_text(ref.get(), 0));
+    }
+  }
+  return std::optional<TableInfo>(std::move(*info));
+}
+
 Result<std::vector<TableInfo>> SqliteSource::Tables() {
   if (tables_) return *tables_;
   Statement list;
@@ -268,16 +319,8 @@ Result<std::vector<TableInfo>> SqliteSource::Tables() {
                        reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
   }
   if (rc != SQLITE_DONE) return UnavailableError("{}", Error("cannot list tables"));
-  bool has_stat1 = false;
-  {
-    Statement stat;
-    has_stat1 =
-        stat.Prepare(db_, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'") == SQLITE_OK &&
-        sqlite3_step(stat.get()) == SQLITE_ROW;
-  }
-  std::error_code ec;
-  uintmax_t size = std::filesystem::file_size(path_, ec);
-  bool count_rows = !ec && size <= kCountRowsUpToBytes;
+  const bool has_stat1 = HasStat1();
+  const bool count_rows = CountsRows();
   std::vector<TableInfo> tables;
   for (const auto& [table, type] : names) {
     Result<TableInfo> info = Describe(table, type, has_stat1, count_rows);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -315,6 +316,49 @@ TEST(SqliteSourceOpenTest, SourceIsReadOnly) {
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM w.t", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(Query(db, "SELECT * FROM w.t"), "1:1|3:x\n");
   sqlite3_close(db);
+}
+
+// A table looked up before Tables() was read is described alone (a file of 10,000 tables takes
+// seconds to describe whole), exactly as Tables() describes it.
+TEST(SqliteSourceLookupTest, OneTableIsDescribedAsTheListDescribesIt) {
+  for (const std::string& path : {kChinook, kNorthwind}) {
+    std::unique_ptr<Source> listed = OpenOrDie("db", path);
+    Result<std::vector<TableInfo>> tables = listed->Tables();
+    ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+    for (const TableInfo& want : *tables) {
+      for (bool exact : {true, false}) {
+        std::unique_ptr<Source> alone = OpenOrDie("db", path);
+        std::string name = want.name;
+        if (!exact) {
+          for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        Result<const TableInfo*> found = alone->FindTableInfo(name, exact);
+        ASSERT_TRUE(found.ok()) << found.status().ToString();
+        ASSERT_NE(*found, nullptr) << path << ": " << name;
+        const TableInfo& got = **found;
+        EXPECT_EQ(got.name, want.name);
+        EXPECT_EQ(got.kind, want.kind);
+        EXPECT_EQ(got.row_estimate, want.row_estimate) << want.name;
+        EXPECT_EQ(got.stable_rowid, want.stable_rowid) << want.name;
+        EXPECT_EQ(got.foreign_keys, want.foreign_keys) << want.name;
+        ASSERT_EQ(got.columns.size(), want.columns.size()) << want.name;
+        for (size_t i = 0; i < want.columns.size(); ++i) {
+          EXPECT_EQ(got.columns[i].name, want.columns[i].name);
+          EXPECT_EQ(got.columns[i].type, want.columns[i].type);
+          EXPECT_EQ(got.columns[i].source_type, want.columns[i].source_type);
+          EXPECT_EQ(got.columns[i].not_null, want.columns[i].not_null);
+          EXPECT_EQ(got.columns[i].primary_key, want.columns[i].primary_key);
+        }
+      }
+    }
+    std::unique_ptr<Source> alone = OpenOrDie("db", path);
+    Result<const TableInfo*> missing = alone->FindTableInfo("no such table", false);
+    ASSERT_TRUE(missing.ok());
+    EXPECT_EQ(*missing, nullptr);
+    missing = alone->FindTableInfo("sqlite_master", false);
+    ASSERT_TRUE(missing.ok());
+    EXPECT_EQ(*missing, nullptr);
+  }
 }
 
 }  // namespace
