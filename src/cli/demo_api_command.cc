@@ -4,7 +4,7 @@
 //   GET /v1/delivery-orders?page=N&per_page=M[&container_no=X]
 //     200 {"data": [{"do_number", "bl_number", "container_no", "consignee_name", "issued_at",
 //                    "valid_until"}, ...], "page": N, "per_page": M, "total": T}
-//     in file order; page starts at 1 (default 1), per_page in [1, 500] (default 100); a page
+//     in file order; page in [1, 1000000] (default 1), per_page in [1, 500] (default 100); a page
 //     past the end has an empty "data". container_no keeps only that container's orders.
 //   anything else: 404; a bad page or per_page: 400 (JSON error bodies).
 // Each request is logged to stderr as "demo-api: GET <target> -> <status> (<n> rows)".
@@ -27,6 +27,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr int64_t kDefaultPerPage = 100;
 constexpr int64_t kMaxPerPage = 500;
+constexpr int64_t kMaxPage = 1'000'000;  // so (page - 1) * per_page cannot overflow
 
 // The rows of `path` as JSON objects keyed by the header; an empty field is null.
 Result<std::vector<Json>> ReadCsvObjects(const std::filesystem::path& path) {
@@ -82,11 +83,11 @@ server::HttpResponse ServeOrders(const std::vector<Json>& orders,
     return server::HttpResponse::Error(405, "method_not_allowed", "only GET");
   }
   int64_t page = 1, per_page = kDefaultPerPage;
-  if (!PositiveParam(request, "page", 1, &page) ||
+  if (!PositiveParam(request, "page", 1, &page) || page > kMaxPage ||
       !PositiveParam(request, "per_page", kDefaultPerPage, &per_page) || per_page > kMaxPerPage) {
     return server::HttpResponse::Error(
         400, "invalid_argument",
-        fmt::format("page must be >= 1 and per_page in [1, {}]", kMaxPerPage));
+        fmt::format("page must be in [1, {}] and per_page in [1, {}]", kMaxPage, kMaxPerPage));
   }
   const auto filter = request.query.find("container_no");
   Json data = Json::array();

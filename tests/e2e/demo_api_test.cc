@@ -52,6 +52,13 @@ TEST_F(DemoApiTest, DeliveryOrdersFromTheApiJoinTheTerminalsContainers) {
       e2e::HttpSend("GET", api.port(), "/v1/delivery-orders?per_page=0", {}, "", &reply, &error))
       << error;
   EXPECT_EQ(reply.status, 400) << reply.body;
+  for (const std::string bad : {"page=0", "page=x", "page=99999999999999999999", "page=9000000000",
+                                "per_page=501", "per_page=-1"}) {
+    ASSERT_TRUE(
+        e2e::HttpSend("GET", api.port(), "/v1/delivery-orders?" + bad, {}, "", &reply, &error))
+        << error;
+    EXPECT_EQ(reply.status, 400) << bad << ": " << reply.body;
+  }
   ASSERT_TRUE(e2e::HttpSend("GET", api.port(), "/v1/nothing", {}, "", &reply, &error)) << error;
   EXPECT_EQ(reply.status, 404) << reply.body;
 
