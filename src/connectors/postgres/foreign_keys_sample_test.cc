@@ -11,46 +11,15 @@
 #include <sstream>
 #include <string>
 
+#include "connectors/postgres/pg_test_util.h"
 #include "connectors/postgres/postgres_source.h"
 #include "connectors/source.h"
 
 namespace cairn::connectors::postgres {
 namespace {
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-#define REQUIRE_PG()                                                                    \
-  do {                                                                                  \
-    if (Env("CAIRN_TEST_PG_HOST").empty()) {                                            \
-      if (Env("CAIRN_REQUIRE_PG") == "1") FAIL() << "CAIRN_REQUIRE_PG=1 but no server"; \
-      GTEST_SKIP() << "no test PostgreSQL (CAIRN_TEST_PG_HOST unset)";                  \
-    }                                                                                   \
-  } while (0)
-
-OptionValue Scalar(const std::string& value) {
-  OptionValue option;
-  option.scalar = value;
-  return option;
-}
-
-SourceConfig ChinookConfig() {
-  SourceConfig config;
-  config.name = "pg";
-  config.kind = "postgres";
-  config.options["host"] = Scalar(Env("CAIRN_TEST_PG_HOST"));
-  config.options["port"] = Scalar(Env("CAIRN_TEST_PG_PORT"));
-  config.options["user"] = Scalar(Env("CAIRN_TEST_PG_USER"));
-  config.options["dbname"] = Scalar(Env("CAIRN_TEST_PG_DB"));
-  config.options["password"] = Scalar("${CAIRN_TEST_PG_PASSWORD}");
-  OptionValue list;
-  list.is_list = true;
-  list.list = {"chinook"};
-  config.options["schemas"] = list;
-  return config;
-}
+// Chinook as loaded by tests/fixtures/load_chinook_pg.sh (schema chinook).
+SourceConfig ChinookConfig() { return PgConfig("pg", {"chinook"}); }
 
 class PgKeysAndSampleTest : public ::testing::Test {
  protected:
