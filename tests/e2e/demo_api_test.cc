@@ -106,6 +106,13 @@ TEST_F(DemoApiTest, DeliveryOrdersFromTheApiJoinTheTerminalsContainers) {
   EXPECT_NE(log.find("container_no=" + container), std::string::npos) << log;
   EXPECT_NE(log.find("page=2"), std::string::npos) << log;
 
+  // A second API on the same port cannot listen, and says where.
+  e2e::Outcome taken =
+      Cairn({"demo", "serve-api", "--port", std::to_string(api.port()), "--dir", dir_.string()});
+  EXPECT_EQ(taken.exit_code, 6) << taken.out << taken.err;
+  EXPECT_NE(taken.err.find("127.0.0.1:" + std::to_string(api.port())), std::string::npos)
+      << taken.err;
+
   EXPECT_EQ(api.Stop(&error), 0) << error;
 }
 
