@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <system_error>
 
@@ -346,9 +347,152 @@ Result<std::vector<TableInfo>> SqliteSource::Tables() {
 // ---------------------------------------------------------------------------------------------
 // The virtual table.
 
+// The source statement for one scan plan: its SQL, where each vtab column comes from, and which
+// argument (or IN-list value) binds each `?`.
+struct Scan {
+  std::string sql;
+  std::vector<int> result_column;  // vtab column -> statement column, or -1
+  int rowid_column = -1;
+  struct Bind {
+    int arg = 0;     // argv index
+    int value = -1;  // index into the IN values collected from argv[arg], or -1 for argv[arg]
+  };
+  std::vector<Bind> binds;
+  bool empty = false;  // an IN list without values: nothing can match
+};
+
+// Builds the scan for `plan`. IN lists are expanded from argv (one `?` per value, appended to
+// *in_values); a plan without IN terms gives the same Scan whatever the arguments.
+Result<Scan> BuildScan(const TableInfo& table, const pd::ScanPlan& plan, sqlite3_value** argv,
+                       std::vector<std::vector<sqlite3_value*>>* in_values) {
+  Scan scan;
+  std::string& sql = scan.sql;
+  sql = "SELECT ";
+  scan.result_column.assign(table.columns.size(), -1);
+  int selected = 0;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (!plan.UsesColumn(static_cast<int>(c))) continue;
+    if (selected > 0) sql += ", ";
+    sql += QuoteIdentifier(table.columns[c].name);
+    scan.result_column[c] = selected++;
+  }
+  if (table.stable_rowid) {
+    sql += std::string(selected > 0 ? ", " : "") + RowidName(table);
+    scan.rowid_column = selected++;
+  }
+  if (selected == 0) sql += "1";
+  sql += " FROM " + QuoteIdentifier(table.name);
+  std::string where;
+  std::string tail;
+  in_values->assign(plan.terms.size(), {});
+  for (size_t i = 0; i < plan.terms.size(); ++i) {
+    const int arg = static_cast<int>(i);
+    const pd::Term& term = plan.terms[i];
+    std::string column =
+        term.column >= 0 ? QuoteIdentifier(table.columns[term.column].name) : std::string();
+    std::string clause;
+    switch (term.op) {
+      case pd::Op::kEq:
+      case pd::Op::kLt:
+      case pd::Op::kLe:
+      case pd::Op::kGt:
+      case pd::Op::kGe:
+        clause = column + " COLLATE BINARY " + pd::ComparisonSql(term.op) + " ?";
+        scan.binds.push_back({arg});
+        break;
+      case pd::Op::kIsNull:
+        clause = column + " IS NULL";
+        break;
+      case pd::Op::kIsNotNull:
+        clause = column + " IS NOT NULL";
+        break;
+      case pd::Op::kLike:
+        clause = column + " LIKE ?";
+        scan.binds.push_back({arg});
+        break;
+      case pd::Op::kIn: {
+        std::vector<sqlite3_value*>& values = (*in_values)[i];
+        int rc = pd::CollectInValues(argv[i], &values);
+        if (rc != SQLITE_OK) return InternalError("collecting an IN list (SQLite code {})", rc);
+        if (values.empty()) {
+          scan.empty = true;
+          break;
+        }
+        clause = column + " COLLATE BINARY IN (";
+        for (size_t k = 0; k < values.size(); ++k) {
+          clause += k == 0 ? "?" : ", ?";
+          scan.binds.push_back({arg, static_cast<int>(k)});
+        }
+        clause += ")";
+        break;
+      }
+      case pd::Op::kLimit:
+        tail += " LIMIT ?";
+        scan.binds.push_back({arg});
+        break;
+      case pd::Op::kOffset:
+        if (tail.empty()) tail = " LIMIT -1";
+        tail += " OFFSET ?";
+        scan.binds.push_back({arg});
+        break;
+    }
+    if (!clause.empty()) where += (where.empty() ? " WHERE " : " AND ") + clause;
+  }
+  std::string order;
+  for (const pd::OrderTerm& term : plan.order_by) {
+    order += order.empty() ? " ORDER BY " : ", ";
+    order += QuoteIdentifier(table.columns[term.column].name) + " COLLATE BINARY";
+    if (term.descending) order += " DESC";
+  }
+  sql += where + order + tail;
+  return scan;
+}
+
+bool HasIn(const pd::ScanPlan& plan) {
+  return std::any_of(plan.terms.begin(), plan.terms.end(),
+                     [](const pd::Term& term) { return term.op == pd::Op::kIn; });
+}
+
+// Statements a closed cursor left behind, for the next cursor that needs the same SQL: each
+// query of a session opens new cursors, and compiling the source's statement again cost as
+// much as running a point lookup (≈ 4 µs of 30; bench/RESULTS.md, "Policy enforcement").
+constexpr size_t kIdleStatements = 4;
+constexpr size_t kMaxScans = 64;
+
 struct Vtab : sqlite3_vtab {
   SqliteSource* source = nullptr;
   TableInfo table;
+  // Reset statements with their SQL, most recently used last; at most kIdleStatements.
+  std::vector<std::pair<std::string, sqlite3_stmt*>> idle;
+  // Scans of plans without IN lists, by idxStr; cleared when it reaches kMaxScans.
+  std::map<std::string, Scan, std::less<>> scans;
+
+  ~Vtab() {
+    for (auto& [sql, stmt] : idle) sqlite3_finalize(stmt);
+  }
+
+  // Takes back a cursor's statement (resetting it, so it holds no read transaction).
+  void Keep(std::string sql, sqlite3_stmt* stmt) {
+    if (stmt == nullptr) return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (idle.size() >= kIdleStatements) {
+      sqlite3_finalize(idle.front().second);
+      idle.erase(idle.begin());
+    }
+    idle.emplace_back(std::move(sql), stmt);
+  }
+
+  // An idle statement compiled from `sql`, or nullptr.
+  sqlite3_stmt* Take(const std::string& sql) {
+    for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
+      if (it->first != sql) continue;
+      sqlite3_stmt* stmt = it->second;
+      idle.erase(std::next(it).base());
+      return stmt;
+    }
+    return nullptr;
+  }
 };
 
 struct Cursor : sqlite3_vtab_cursor {
@@ -427,8 +571,11 @@ int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
   return SQLITE_OK;
 }
 
-int Close(sqlite3_vtab_cursor* cursor) {
-  delete static_cast<Cursor*>(cursor);
+int Close(sqlite3_vtab_cursor* base) {
+  auto* cursor = static_cast<Cursor*>(base);
+  VtabOf(base)->Keep(std::move(cursor->sql), cursor->stmt);
+  cursor->stmt = nullptr;
+  delete cursor;
   return SQLITE_OK;
 }
 
@@ -462,112 +609,68 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
     cursor->empty = false;
     cursor->row = 0;
     if (cursor->stmt != nullptr) sqlite3_reset(cursor->stmt);
-    Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
-    if (!plan.ok() || static_cast<int>(plan->terms.size()) != argc) {
-      SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
-      return SQLITE_ERROR;
-    }
-    const TableInfo& table = vtab->table;
-    std::string sql = "SELECT ";
-    cursor->result_column.assign(table.columns.size(), -1);
-    int selected = 0;
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-      if (!plan->UsesColumn(static_cast<int>(c))) continue;
-      if (selected > 0) sql += ", ";
-      sql += QuoteIdentifier(table.columns[c].name);
-      cursor->result_column[c] = selected++;
-    }
-    cursor->rowid_column = -1;
-    if (table.stable_rowid) {
-      sql += std::string(selected > 0 ? ", " : "") + RowidName(table);
-      cursor->rowid_column = selected++;
-    }
-    if (selected == 0) sql += "1";
-    sql += " FROM " + QuoteIdentifier(table.name);
-    std::vector<sqlite3_value*> binds;
-    std::vector<sqlite3_value*> in_values;  // owned copies
+    std::vector<std::vector<sqlite3_value*>> in_values;
     struct FreeOnExit {
-      std::vector<sqlite3_value*>* values;
-      ~FreeOnExit() { pd::FreeValues(values); }
-    } free_on_exit{&in_values};
-    std::string where;
-    std::string tail;
-    for (int i = 0; i < argc; ++i) {
-      const pd::Term& term = plan->terms[i];
-      std::string column =
-          term.column >= 0 ? QuoteIdentifier(table.columns[term.column].name) : std::string();
-      std::string clause;
-      switch (term.op) {
-        case pd::Op::kEq:
-        case pd::Op::kLt:
-        case pd::Op::kLe:
-        case pd::Op::kGt:
-        case pd::Op::kGe:
-          clause = column + " COLLATE BINARY " + pd::ComparisonSql(term.op) + " ?";
-          binds.push_back(argv[i]);
-          break;
-        case pd::Op::kIsNull:
-          clause = column + " IS NULL";
-          break;
-        case pd::Op::kIsNotNull:
-          clause = column + " IS NOT NULL";
-          break;
-        case pd::Op::kLike:
-          clause = column + " LIKE ?";
-          binds.push_back(argv[i]);
-          break;
-        case pd::Op::kIn: {
-          size_t first = in_values.size();
-          int rc = pd::CollectInValues(argv[i], &in_values);
-          if (rc != SQLITE_OK) return rc;
-          if (in_values.size() == first) {
-            cursor->empty = true;
-            break;
-          }
-          clause = column + " COLLATE BINARY IN (";
-          for (size_t k = first; k < in_values.size(); ++k) {
-            clause += k == first ? "?" : ", ?";
-            binds.push_back(in_values[k]);
-          }
-          clause += ")";
-          break;
-        }
-        case pd::Op::kLimit:
-          tail += " LIMIT ?";
-          binds.push_back(argv[i]);
-          break;
-        case pd::Op::kOffset:
-          if (tail.empty()) tail = " LIMIT -1";
-          tail += " OFFSET ?";
-          binds.push_back(argv[i]);
-          break;
+      std::vector<std::vector<sqlite3_value*>>* lists;
+      ~FreeOnExit() {
+        for (auto& list : *lists) pd::FreeValues(&list);
       }
-      if (!clause.empty()) where += (where.empty() ? " WHERE " : " AND ") + clause;
+    } free_on_exit{&in_values};
+    // A plan without IN lists builds the same statement every time: built once per vtab.
+    const std::string_view idx = idx_str ? idx_str : "";
+    const Scan* scan = nullptr;
+    std::optional<Scan> built;
+    if (auto it = vtab->scans.find(idx); it != vtab->scans.end()) {
+      scan = &it->second;
+    } else {
+      Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
+      if (!plan.ok() || static_cast<int>(plan->terms.size()) != argc) {
+        SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
+        return SQLITE_ERROR;
+      }
+      Result<Scan> made = BuildScan(vtab->table, *plan, argv, &in_values);
+      if (!made.ok()) {
+        SetVtabError(vtab, vtab->source->name() + ": " + made.status().message());
+        return SQLITE_ERROR;
+      }
+      if (HasIn(*plan)) {
+        built = std::move(*made);
+        scan = &*built;
+      } else {
+        if (vtab->scans.size() >= kMaxScans) vtab->scans.clear();
+        scan = &vtab->scans.emplace(std::string(idx), std::move(*made)).first->second;
+      }
     }
-    if (cursor->empty) return SQLITE_OK;
-    std::string order;
-    for (const pd::OrderTerm& term : plan->order_by) {
-      order += order.empty() ? " ORDER BY " : ", ";
-      order += QuoteIdentifier(table.columns[term.column].name) + " COLLATE BINARY";
-      if (term.descending) order += " DESC";
+    if (scan->empty) {
+      cursor->empty = true;
+      return SQLITE_OK;
     }
-    sql += where + order + tail;
+    cursor->result_column = scan->result_column;
+    cursor->rowid_column = scan->rowid_column;
+    const TableInfo& table = vtab->table;
     sqlite3* db = vtab->source->db();
-    if (cursor->stmt == nullptr || sql != cursor->sql) {
-      sqlite3_finalize(cursor->stmt);
-      cursor->stmt = nullptr;
+    if (cursor->stmt == nullptr || scan->sql != cursor->sql) {
+      vtab->Keep(std::move(cursor->sql), cursor->stmt);
       cursor->sql.clear();
-      if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
+      cursor->stmt = vtab->Take(scan->sql);
+      if (cursor->stmt == nullptr &&
+          sqlite3_prepare_v3(db, scan->sql.c_str(), static_cast<int>(scan->sql.size()),
                              SQLITE_PREPARE_PERSISTENT, &cursor->stmt, nullptr) != SQLITE_OK) {
         SetVtabError(vtab, vtab->source->Error("querying '" + table.name + "'"));
         return SQLITE_ERROR;
       }
-      cursor->sql = std::move(sql);
+      cursor->sql = scan->sql;
     } else {
       sqlite3_clear_bindings(cursor->stmt);
     }
-    for (size_t b = 0; b < binds.size(); ++b) {
-      if (sqlite3_bind_value(cursor->stmt, static_cast<int>(b + 1), binds[b]) != SQLITE_OK) {
+    for (size_t b = 0; b < scan->binds.size(); ++b) {
+      const Scan::Bind& bind = scan->binds[b];
+      if (bind.arg >= argc) {
+        SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
+        return SQLITE_ERROR;
+      }
+      sqlite3_value* value = bind.value < 0 ? argv[bind.arg] : in_values[bind.arg][bind.value];
+      if (sqlite3_bind_value(cursor->stmt, static_cast<int>(b + 1), value) != SQLITE_OK) {
         SetVtabError(vtab, vtab->source->Error("binding a value for '" + table.name + "'"));
         return SQLITE_ERROR;
       }

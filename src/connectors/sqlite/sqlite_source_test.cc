@@ -267,6 +267,40 @@ TEST_F(SqliteSourceTest, JoinsOfOneSource) {
       "ORDER BY 3 DESC LIMIT 10");
 }
 
+// Scans keep their statements and plans between cursors (per virtual table): more distinct
+// plans than are kept, the same plan on two cursors at once, and IN lists of changing sizes
+// under one plan still give the direct rows.
+TEST_F(SqliteSourceTest, ReusedStatementsAndPlansGiveTheDirectRows) {
+  const std::vector<std::string> columns = {"Name",  "AlbumId",   "Composer", "Milliseconds",
+                                            "Bytes", "UnitPrice", "GenreId"};
+  for (int round = 0; round < 2; ++round) {
+    // 2^7 column subsets x 2 filters: far more plans than a table keeps.
+    for (int mask = 1; mask < (1 << 7); ++mask) {
+      std::string select;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (mask & (1 << c)) select += (select.empty() ? "" : ", ") + columns[c];
+      }
+      ExpectSame("SELECT " + select +
+                 " FROM {m}.Track WHERE TrackId = " + std::to_string(mask * 7 + round));
+      ExpectSame("SELECT " + select + " FROM {m}.Track WHERE AlbumId >= " + std::to_string(mask) +
+                 " ORDER BY TrackId LIMIT 3");
+    }
+  }
+  // One plan on two cursors at once, nested: each needs its own statement.
+  ExpectSame(
+      "SELECT a.TrackId, b.TrackId FROM {m}.Track a JOIN {m}.Track b ON b.TrackId = a.TrackId + "
+      "1 WHERE a.TrackId <= 40 ORDER BY 1");
+  ExpectSame(
+      "SELECT a.TrackId, (SELECT b.Name FROM {m}.Track b WHERE b.TrackId = a.TrackId) FROM "
+      "{m}.Track a WHERE a.AlbumId = 3 ORDER BY 1");
+  for (int n = 0; n <= 6; ++n) {
+    std::string list;
+    for (int k = 0; k < n; ++k) list += (k ? ", " : "") + std::to_string(k * 11 + 1);
+    ExpectSame("SELECT TrackId, Name FROM {m}.Track WHERE TrackId IN (" + list +
+               ") ORDER BY TrackId");
+  }
+}
+
 TEST_F(SqliteSourceTest, PlanShowsPushedTerms) {
   std::string plan = Query(db_, "EXPLAIN QUERY PLAN SELECT * FROM music.Track WHERE TrackId = 5");
   EXPECT_NE(plan.find("VIRTUAL TABLE INDEX 1:"), std::string::npos) << plan;
