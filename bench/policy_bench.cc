@@ -37,9 +37,16 @@ int Main(int argc, char** argv) {
   int rows = 200'000;
   int rounds = 7;
   const int queries = 5'000;
+  // --only admin|restricted runs one side alone (for perf and strace), reporting nothing.
+  std::string only;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--rows") rows = std::atoi(argv[i + 1]);
     if (std::string(argv[i]) == "--rounds") rounds = std::atoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--only") only = argv[i + 1];
+  }
+  if (!only.empty() && only != "admin" && only != "restricted") {
+    std::fprintf(stderr, "--only: expected admin or restricted, got '%s'\n", only.c_str());
+    return 2;
   }
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("cairn-policy-bench-" + std::to_string(getpid()));
@@ -115,6 +122,11 @@ masks:
       }
       return micros / static_cast<double>(sql.size());
     };
+    if (!only.empty()) {
+      engine::Session* session = only == "admin" ? admin_session : restricted;
+      for (int r = 0; r <= rounds; ++r) run(session);
+      return;
+    }
     run(admin_session);  // warm up both (attach, caches)
     run(restricted);
     std::vector<double> base, guarded;

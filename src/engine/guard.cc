@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <new>
-#include <optional>
 
 #include "connectors/common/vtab.h"
 
@@ -31,7 +30,12 @@ struct Vtab : sqlite3_vtab {
   // Compiled inner statements not in use, by plan key; a cursor takes one for each scan, so two
   // cursors on one table (a self-join) never share a statement.
   std::map<std::string, std::vector<Inner>> pool;
+  // Scan plans decoded from idxStr, by idxStr (a new cursor per statement would otherwise
+  // decode the same plan again); cleared when it reaches kMaxPlans.
+  std::map<std::string, pd::ScanPlan, std::less<>> plans;
 };
+
+constexpr size_t kMaxPlans = 64;
 
 struct Cursor : sqlite3_vtab_cursor {
   Inner inner;
@@ -177,18 +181,19 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
   auto* vtab = static_cast<Vtab*>(cursor->pVtab);
   return connectors::Guard(vtab, [&] {
     // The plan key: idxStr, plus the size of each IN list (one parameter per value).
-    std::string key = idx_str ? idx_str : "";
-    const pd::ScanPlan* plan = cursor->inner.stmt != nullptr ? &cursor->inner.plan : nullptr;
-    std::optional<pd::ScanPlan> decoded;
-    if (plan == nullptr || cursor->key.compare(0, key.size(), key) != 0) {
+    const std::string_view idx = idx_str ? idx_str : "";
+    auto found = vtab->plans.find(idx);
+    if (found == vtab->plans.end()) {
       Result<pd::ScanPlan> parsed = pd::ScanPlan::Decode(idx_str);
       if (!parsed.ok()) {
         connectors::SetVtabError(vtab, parsed.status().message());
         return SQLITE_ERROR;
       }
-      decoded = std::move(*parsed);
-      plan = &*decoded;
+      if (vtab->plans.size() >= kMaxPlans) vtab->plans.clear();
+      found = vtab->plans.emplace(std::string(idx), std::move(*parsed)).first;
     }
+    const pd::ScanPlan* plan = &found->second;
+    std::string key(idx);
     if (static_cast<int>(plan->terms.size()) > argc) {
       connectors::SetVtabError(vtab, "cairn_guard: scan plan and arguments disagree");
       return SQLITE_ERROR;
@@ -211,7 +216,7 @@ int Filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc, sqlite
     }
 
     if (cursor->inner.stmt == nullptr || cursor->key != key) {
-      const pd::ScanPlan wanted = *plan;
+      const pd::ScanPlan& wanted = *plan;  // in vtab->plans, which Release leaves alone
       Release(vtab, cursor);
       auto& free = vtab->pool[key];
       if (!free.empty()) {
@@ -313,16 +318,28 @@ void MaskLast(sqlite3_context* context, int, sqlite3_value** argv) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
   const int size = sqlite3_value_bytes(argv[0]);
   const int64_t keep = std::max<int64_t>(0, sqlite3_value_int64(argv[1]));
-  // Count characters (UTF-8 lead bytes), keep the last `keep` of them.
-  std::vector<int> starts;
-  for (int i = 0; i < size; ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
-  }
-  const int64_t chars = static_cast<int64_t>(starts.size());
+  // Characters are UTF-8 lead bytes; the last `keep` of them stay, each other one becomes '*'.
+  int64_t chars = 0;
+  for (int i = 0; i < size; ++i) chars += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
   const int64_t hidden = std::max<int64_t>(0, chars - keep);
-  std::string out(static_cast<size_t>(hidden), '*');
-  if (hidden < chars) out.append(text + starts[static_cast<size_t>(hidden)], text + size);
-  sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  int tail = size;  // the byte where the kept characters start
+  if (hidden < chars) {
+    int64_t seen = 0;
+    for (int i = 0; i < size; ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+      if (seen++ == hidden) {
+        tail = i;
+        break;
+      }
+    }
+  }
+  const int64_t length = hidden + (size - tail);
+  auto* out = static_cast<char*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(length) + 1));
+  if (out == nullptr) return sqlite3_result_error_nomem(context);
+  std::fill(out, out + hidden, '*');
+  std::copy(text + tail, text + size, out + hidden);
+  sqlite3_result_text64(context, out, static_cast<sqlite3_uint64>(length), sqlite3_free,
+                        SQLITE_UTF8);
 }
 
 void MaskYear(sqlite3_context* context, int, sqlite3_value** argv) {

@@ -32,7 +32,6 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-
 #include <string>
 #include <vector>
 
@@ -50,6 +49,9 @@ struct GuardTable {
   // column is declared without a type, since its values are whatever the mask returns.
   connectors::TableInfo visible;
   TableAccess access;
+  // The policy's label of each visible column (at the index of access.columns), filled by the
+  // session on first use: a session's policy does not change (set_policy).
+  std::vector<Label> labels;
 };
 
 // What a guard table needs from the session that owns it.

@@ -6,6 +6,8 @@
 #include "engine/guard.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "engine/session.h"
 
@@ -271,6 +273,83 @@ TEST_F(GuardTest, NoPolicyMeansDefaultDenyForEveryoneButTheAdministrator) {
   EXPECT_EQ(session->Tables("c").status().code(), StatusCode::kNotFound);
   auto admin = std::move(Session::Open(catalog_.get(), Principal::Admin())).value();
   EXPECT_TRUE(admin->QueryAll("SELECT count(*) FROM c.Employee").ok());
+}
+
+// The mask helpers on a plain connection.
+class MaskFunctionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
+    ASSERT_EQ(RegisterMaskFunctions(db_, key_), SQLITE_OK);
+  }
+  void TearDown() override { sqlite3_close(db_); }
+
+  // The first column of the one row `sql` returns, as text ("NULL" for NULL).
+  std::string One(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW) << sql;
+    std::string out = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+                          ? "NULL"
+                          : reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+  // The first 16 hex digits of HMAC-SHA-256(key, message), by OpenSSL's one-shot HMAC().
+  static std::string Reference(const std::string& key, const std::string& message) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+    std::string hex;
+    for (int i = 0; i < 8; ++i) hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+  }
+
+  std::string key_ = "an installation key";
+  sqlite3* db_ = nullptr;
+};
+
+TEST_F(MaskFunctionsTest, LastKeepsTheLastCharactersOfUtf8Text) {
+  EXPECT_EQ(One("SELECT cairn_mask_last('DE89370400440532013000', 4)"), "******************3000");
+  // 8 characters, 10 bytes: the stars replace characters, not bytes.
+  EXPECT_EQ(One("SELECT cairn_mask_last('Zoë Ünal', 3)"), "*****nal");
+  EXPECT_EQ(One("SELECT cairn_mask_last('Zoë Ünal', 6)"), "**ë Ünal");
+  EXPECT_EQ(One("SELECT cairn_mask_last('Zoë', 0)"), "***");
+  EXPECT_EQ(One("SELECT cairn_mask_last('Zoë', -2)"), "***");
+  EXPECT_EQ(One("SELECT cairn_mask_last('Zoë', 10)"), "Zoë");
+  EXPECT_EQ(One("SELECT cairn_mask_last('', 4)"), "");
+  EXPECT_EQ(One("SELECT cairn_mask_last(1234567, 2)"), "*****67");
+  EXPECT_EQ(One("SELECT cairn_mask_last(NULL, 4)"), "NULL");
+}
+
+TEST_F(MaskFunctionsTest, HashIsHmacSha256OfTheTypeTagAndTheBytes) {
+  // SQLite's type codes tag the value: 1 integer, 2 real, 3 text, 4 blob.
+  EXPECT_EQ(One("SELECT cairn_mask_hash('alice@example.com')"),
+            Reference(key_, "3alice@example.com"));
+  EXPECT_EQ(One("SELECT cairn_mask_hash(42)"), Reference(key_, "142"));
+  EXPECT_EQ(One("SELECT cairn_mask_hash('42')"), Reference(key_, "342"));
+  EXPECT_EQ(One("SELECT cairn_mask_hash('')"), Reference(key_, "3"));
+  EXPECT_EQ(One("SELECT cairn_mask_hash(NULL)"), "NULL");
+  // A value longer than SHA-256's block, and the same value twice (the context is reused).
+  const std::string long_value(300, 'x');
+  EXPECT_EQ(One("SELECT cairn_mask_hash('" + long_value + "')"), Reference(key_, "3" + long_value));
+  EXPECT_EQ(One("SELECT cairn_mask_hash('" + long_value + "')"), Reference(key_, "3" + long_value));
+}
+
+TEST(KeyedHashTest, KeysLongerThanABlockAreHashedFirst) {
+  const std::string key(100, 'k');
+  KeyedHash hash(key);
+  const std::string message = "a message";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  uint64_t expected = 0;
+  for (int i = 0; i < 8; ++i) expected = (expected << 8) | digest[i];
+  EXPECT_EQ(hash.First64(message.data(), message.size()), expected);
+  EXPECT_EQ(hash.First64(message.data(), message.size()), expected);
 }
 
 }  // namespace

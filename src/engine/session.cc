@@ -258,9 +258,14 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
     // A restricted principal names only guard tables: the connectors' raw tables live in
     // `main`, and no schema table (whose rows name every table) is readable.
     if (action == SQLITE_READ) {
-      const std::string table = Lower(a ? a : "");
-      const bool schema_table = table == "sqlite_master" || table == "sqlite_schema" ||
-                                table == "sqlite_temp_master" || table == "sqlite_temp_schema";
+      // Runs for every column a statement names: compares without copying the name.
+      const char* table = a ? a : "";
+      auto is = [&](const char* word) { return sqlite3_stricmp(table, word) == 0; };
+      auto starts = [&](std::string_view prefix) {
+        return sqlite3_strnicmp(table, prefix.data(), static_cast<int>(prefix.size())) == 0;
+      };
+      const bool schema_table = is("sqlite_master") || is("sqlite_schema") ||
+                                is("sqlite_temp_master") || is("sqlite_temp_schema");
       // SQLite itself reads the schema table's ROWID when a table-valued function is first
       // used; that read returns NULL. A statement naming the table also reports a read without
       // a column, which is denied.
@@ -269,25 +274,28 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       // readable: json_each/json_tree and the pragma functions (checked as PRAGMA). Raw tables,
       // schema tables, sqlite_stmt (whose rows hold the guard's SQL), dbstat and the like are not.
       const bool in_main = db == nullptr || std::string_view(db) == "main";
-      const bool allowed_function =
-          table == "json_each" || table == "json_tree" || table.rfind("pragma_", 0) == 0;
-      // A read without a column and without a schema is SQLite naming what a FROM clause
-      // scans: a guard table, or a common table expression or subquery (count(*) over a CTE),
-      // whose own reads are reported with their schema and judged here like any other. Among
-      // unqualified names only the raw tables (prefixed) and SQLite's eponymous virtual tables
-      // (dbstat, sqlite_stmt, ...) live in main.
-      const bool names_a_from_item =
-          db == nullptr && (b == nullptr || *b == '\0') && !self->eponymous_.contains(table);
-      if (schema_table || table.rfind(kRawPrefix, 0) == 0 ||
-          (in_main && !allowed_function && !names_a_from_item && !self->IsGuardTable(table))) {
-        if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(a ? a : "");
-        self->policy_denial_ = "read of the internal table " + std::string(a ? a : "");
+      const bool allowed_function = is("json_each") || is("json_tree") || starts("pragma_");
+      bool denied = schema_table || starts(kRawPrefix);
+      if (!denied && in_main && !allowed_function) {
+        // A read without a column and without a schema is SQLite naming what a FROM clause
+        // scans: a guard table, or a common table expression or subquery (count(*) over a
+        // CTE), whose own reads are reported with their schema and judged here like any other.
+        // Among unqualified names only the raw tables (prefixed) and SQLite's eponymous
+        // virtual tables (dbstat, sqlite_stmt, ...) live in main.
+        const std::string lower = Lower(table);
+        const bool names_a_from_item =
+            db == nullptr && (b == nullptr || *b == '\0') && !self->eponymous_.contains(lower);
+        denied = !names_a_from_item && !self->IsGuardTable(lower);
+      }
+      if (denied) {
+        if (self->denial_.empty()) self->denial_ = "no such table: " + std::string(table);
+        self->policy_denial_ = "read of the internal table " + std::string(table);
         return SQLITE_DENY;
       }
     }
     if (action == SQLITE_FUNCTION) {
       // The mask helpers run only inside the guard: called by a user they would test guesses.
-      if (Lower(b ? b : "").rfind("cairn_mask_", 0) == 0) {
+      if (b != nullptr && sqlite3_strnicmp(b, "cairn_mask_", 11) == 0) {
         if (self->denial_.empty()) self->denial_ = DescribeAction(action, a, b, db);
         return SQLITE_DENY;
       }
@@ -308,9 +316,12 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
     case SQLITE_READ: {
       // Reads of the session's own schemas (main, temp) are not source reads.
       if (db != nullptr && std::string_view(db) != "main" && std::string_view(db) != "temp") {
-        ColumnRead read{db, a ? a : "", b ? b : ""};
-        if (std::find(self->reads_.begin(), self->reads_.end(), read) == self->reads_.end()) {
-          self->reads_.push_back(std::move(read));
+        const std::string_view table = a ? a : "", column = b ? b : "";
+        auto same = [&](const ColumnRead& r) {
+          return r.column == column && r.table == table && r.source == db;
+        };
+        if (std::find_if(self->reads_.begin(), self->reads_.end(), same) == self->reads_.end()) {
+          self->reads_.push_back(ColumnRead{db, std::string(table), std::string(column)});
         }
       }
       return SQLITE_OK;
@@ -319,8 +330,11 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_FUNCTION: {
-      std::string name = Lower(b ? b : "");
-      if (name != "load_extension" && name != "fts3_tokenizer") return SQLITE_OK;
+      const char* name = b ? b : "";
+      if (sqlite3_stricmp(name, "load_extension") != 0 &&
+          sqlite3_stricmp(name, "fts3_tokenizer") != 0) {
+        return SQLITE_OK;
+      }
       break;
     }
     case SQLITE_PRAGMA: {
@@ -592,30 +606,57 @@ void Session::NoteHiddenColumn(const std::string& message) {
 }
 
 void Session::Classify(Label* label, std::vector<std::string>* rules) const {
+  // Runs for every statement: no allocation per read beyond the rules it adds.
   *label = Label::kPublic;
-  std::set<std::string> seen;
+  auto add_rule = [&](const std::string& rule) {
+    if (!rule.empty() && std::find(rules->begin(), rules->end(), rule) == rules->end()) {
+      rules->push_back(rule);
+    }
+  };
+  GuardTable* guard = nullptr;
+  const ColumnRead* guard_read = nullptr;  // the read `guard` was looked up for
   for (const ColumnRead& read : reads_) {
-    Label read_label = Label::kPublic;
-    const GuardTable* guard = nullptr;
-    if (restricted_) {
+    if (restricted_ && (guard_read == nullptr || guard_read->source != read.source ||
+                        guard_read->table != read.table)) {
+      guard_read = &read;
+      guard = nullptr;
       auto it = guard_by_name_.find(read.source + "\t" + read.table);
       if (it != guard_by_name_.end()) guard = it->second;
-    }
-    bool reveals = true;
-    if (guard != nullptr) {
-      for (const std::string& rule : guard->access.rules) {
-        if (seen.insert(rule).second) rules->push_back(rule);
-      }
-      for (const ColumnAccess& column : guard->access.columns) {
-        if (column.name != read.column || column.mask.empty()) continue;
-        reveals = column.mask_reveals;
-        if (seen.insert(column.rule).second && !column.rule.empty()) rules->push_back(column.rule);
+      if (guard != nullptr) {
+        for (const std::string& rule : guard->access.rules) add_rule(rule);
+        if (guard->labels.size() != guard->access.columns.size()) FillLabels(guard);
       }
     }
-    if (policy_ != nullptr && reveals) {
-      read_label = policy_->ColumnLabel(read.source, read.table, read.column);
+    if (guard == nullptr) {
+      if (policy_ != nullptr) {
+        *label = std::max(*label, policy_->ColumnLabel(read.source, read.table, read.column));
+      }
+      continue;
+    }
+    const auto& columns = guard->access.columns;
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const ColumnAccess& c) { return c.name == read.column; });
+    Label read_label = Label::kPublic;
+    if (column == columns.end()) {
+      // A read of the whole table (no column), or a name SQLite spelled otherwise.
+      if (policy_ != nullptr)
+        read_label = policy_->ColumnLabel(read.source, read.table, read.column);
+    } else {
+      if (!column->mask.empty()) add_rule(column->rule);
+      if (column->mask.empty() || column->mask_reveals) {
+        read_label = guard->labels[static_cast<size_t>(column - columns.begin())];
+      }
     }
     *label = std::max(*label, read_label);
+  }
+}
+
+void Session::FillLabels(GuardTable* guard) const {
+  guard->labels.clear();
+  for (const ColumnAccess& column : guard->access.columns) {
+    guard->labels.push_back(policy_ != nullptr
+                                ? policy_->ColumnLabel(guard->source, guard->table, column.name)
+                                : Label::kPublic);
   }
 }
 
@@ -635,7 +676,7 @@ Status Session::Run(std::string_view sql, RowSink* sink, QueryStats* stats,
   Classify(&label, &rules);
   if (stats != nullptr) {
     stats->label = label;
-    stats->rules = rules;
+    stats->rules = std::move(rules);
     stats->reads = reads_;
   }
   if (!options.destination.empty()) {

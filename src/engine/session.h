@@ -260,6 +260,8 @@ class Session : private GuardHost {
   void NoteHiddenColumn(const std::string& message);
   // The label and rules of the statement just compiled (from reads_).
   void Classify(Label* label, std::vector<std::string>* rules) const;
+  // Fills guard->labels from the policy.
+  void FillLabels(GuardTable* guard) const;
   // Compiles exactly one statement, attaching sources on demand.
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
   // Attaches `source`; evicts the least recently used attached source not in `pinned`.
@@ -302,7 +304,7 @@ class Session : private GuardHost {
   bool restricted_ = false;
   // Guard tables by id (the module argument), and by "source\ttable".
   std::vector<std::unique_ptr<GuardTable>> guards_;
-  std::map<std::string, const GuardTable*> guard_by_name_;
+  std::map<std::string, GuardTable*> guard_by_name_;
   // Why the last statement was denied by policy, for the ledger (the caller sees NotFound).
   std::string policy_denial_;
   // Nested Run() calls after attaching a source a running statement asked for.
