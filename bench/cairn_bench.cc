@@ -33,11 +33,16 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kItems = 1'000'000;
-constexpr int64_t kCsvTargetBytes = 100ll << 20;
-constexpr int kOrders = 20'000;
-constexpr int kCustomers = 10'000;
-constexpr int kLookups = 2'000;
+// The data's sizes; --small shrinks them for ctest's smoke run (bench_smoke.federation), whose
+// figures mean nothing beyond "every case still runs and agrees".
+struct Sizes {
+  int64_t items = 1'000'000;
+  int64_t csv_bytes = 100ll << 20;
+  int orders = 20'000;
+  int customers = 10'000;
+  int lookups = 2'000;
+};
+Sizes sizes;
 
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
@@ -83,8 +88,8 @@ double Median(std::vector<double> values) {
 void PreparePostgres() {
   PGconn* conn = ConnectPg();
   PGresult* result = PQexec(conn, "SELECT count(*) FROM bench.items");
-  bool ready =
-      PQresultStatus(result) == PGRES_TUPLES_OK && std::atoll(PQgetvalue(result, 0, 0)) == kItems;
+  bool ready = PQresultStatus(result) == PGRES_TUPLES_OK &&
+               std::atoll(PQgetvalue(result, 0, 0)) == sizes.items;
   PQclear(result);
   if (!ready) {
     PgExec(conn, "DROP SCHEMA IF EXISTS bench CASCADE");
@@ -93,7 +98,7 @@ void PreparePostgres() {
            "CREATE TABLE bench.items AS SELECT g::bigint AS id, md5(g::text) AS name, "
            "(g % 100)::int AS qty, ((g % 1000) / 10.0)::float8 AS price "
            "FROM generate_series(1, " +
-               std::to_string(kItems) + ") g");
+               std::to_string(sizes.items) + ") g");
     PgExec(conn, "ALTER TABLE bench.items ADD PRIMARY KEY (id)");
     PgExec(conn, "VACUUM ANALYZE bench.items");
   }
@@ -110,11 +115,11 @@ uint64_t Next(uint64_t* state) {  // splitmix64: deterministic data
 void WriteCsv(const fs::path& dir) {
   fs::create_directories(dir / "csv");
   const fs::path big = dir / "csv" / "big.csv";
-  if (!fs::exists(big) || fs::file_size(big) < static_cast<uintmax_t>(kCsvTargetBytes)) {
+  if (!fs::exists(big) || fs::file_size(big) < static_cast<uintmax_t>(sizes.csv_bytes)) {
     FILE* out = std::fopen(big.c_str(), "w");
     std::fputs("id,name,qty,price,note\n", out);
     uint64_t state = 1;
-    for (int64_t id = 1; std::ftell(out) < kCsvTargetBytes; ++id) {
+    for (int64_t id = 1; std::ftell(out) < sizes.csv_bytes; ++id) {
       uint64_t r = Next(&state);
       std::fprintf(
           out, "%lld,item %llu,%llu,%llu.%02llu,\"note, with comma %llu\"\n",
@@ -127,7 +132,7 @@ void WriteCsv(const fs::path& dir) {
   FILE* customers = std::fopen((dir / "csv" / "customers.csv").c_str(), "w");
   std::fputs("customer_id,name,country\n", customers);
   const char* countries[] = {"NL", "DE", "BE", "FR", "GB", "US", "CN", "SG"};
-  for (int id = 1; id <= kCustomers; ++id) {
+  for (int id = 1; id <= sizes.customers; ++id) {
     std::fprintf(customers, "%d,Customer %d,%s\n", id, id, countries[id % 8]);
   }
   std::fclose(customers);
@@ -145,11 +150,11 @@ void WriteSqlite(const fs::path& dir) {
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO orders VALUES (?, ?, ?, ?)", -1, &insert, nullptr);
   uint64_t state = 7;
-  for (int id = 1; id <= kOrders; ++id) {
+  for (int id = 1; id <= sizes.orders; ++id) {
     uint64_t r = Next(&state);
     sqlite3_bind_int(insert, 1, id);
-    sqlite3_bind_int64(insert, 2, static_cast<int64_t>(r % kItems) + 1);
-    sqlite3_bind_int(insert, 3, static_cast<int>((r >> 20) % kCustomers) + 1);
+    sqlite3_bind_int64(insert, 2, static_cast<int64_t>(r % sizes.items) + 1);
+    sqlite3_bind_int(insert, 3, static_cast<int>((r >> 20) % sizes.customers) + 1);
     sqlite3_bind_int(insert, 4, static_cast<int>((r >> 40) % 20) + 1);
     sqlite3_step(insert);
     sqlite3_reset(insert);
@@ -304,19 +309,19 @@ Row PointLookup(const fs::path& dir, int rounds) {
   (void)(*session)->QueryAll("SELECT * FROM pg.items WHERE id = 1");
   for (int round = 0; round < rounds; ++round) {
     auto start = Clock::now();
-    for (int i = 0; i < kLookups; ++i) {
-      std::string id = std::to_string(Next(&state) % kItems + 1);
+    for (int i = 0; i < sizes.lookups; ++i) {
+      std::string id = std::to_string(Next(&state) % sizes.items + 1);
       const char* params[] = {id.c_str()};
       PGresult* r = PQexecPrepared(conn, "lookup", 1, params, nullptr, nullptr, 0);
       if (PQntuples(r) != 1) std::exit(1);
       PQclear(r);
     }
     base_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() /
-                      kLookups);
+                      sizes.lookups);
     start = Clock::now();
-    for (int i = 0; i < kLookups; ++i) {
+    for (int i = 0; i < sizes.lookups; ++i) {
       std::string sql = "SELECT id, name, qty, price FROM pg.items WHERE id = " +
-                        std::to_string(Next(&state) % kItems + 1);
+                        std::to_string(Next(&state) % sizes.items + 1);
       auto result = (*session)->QueryAll(sql);
       if (!result.ok() || result->rows.size() != 1) {
         std::cerr << "lookup failed: " << result.status().ToString() << "\n";
@@ -324,7 +329,7 @@ Row PointLookup(const fs::path& dir, int rounds) {
       }
     }
     cairn_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() /
-                       kLookups);
+                       sizes.lookups);
   }
   PQfinish(conn);
   double b = Median(base_us), c = Median(cairn_us);
@@ -565,10 +570,33 @@ int Main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "cairn-bench";
   int rounds = 5;
   std::string only;  // "join": only the cross-source join
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
+  bool small = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--small") small = true;
+    if (i + 1 == args.size()) continue;
     if (args[i] == "--dir") dir = args[i + 1];
     if (args[i] == "--rounds") rounds = std::atoi(args[i + 1].c_str());
     if (args[i] == "--only") only = args[i + 1];
+  }
+  const char* pg_host = std::getenv("CAIRN_TEST_PG_HOST");
+  if (pg_host == nullptr || *pg_host == '\0') {
+    std::cerr << "cairn_bench: needs a PostgreSQL: run bench/run.sh, or eval \"$(scripts/pg.sh "
+                 "env)\"\n";
+    // 77: skipped (ctest's smoke run), unless the caller requires PostgreSQL (scripts/test.sh).
+    const char* require = std::getenv("CAIRN_REQUIRE_PG");
+    return require == nullptr || *require == '\0' ? 77 : 2;
+  }
+  std::string small_db;
+  const std::string test_db = Env("CAIRN_TEST_PG_DB");
+  if (small) {
+    sizes = Sizes{20'000, 2ll << 20, 2'000, 1'000, 200};
+    // A database of its own, dropped at the end: the smoke run shares the test server with
+    // tests that list its schemas, and must not replace a full-size bench.items.
+    small_db = "cairn_bench_small_" + std::to_string(getpid());
+    PGconn* conn = ConnectPg();
+    PgExec(conn, "CREATE DATABASE " + small_db);
+    PQfinish(conn);
+    ::setenv("CAIRN_TEST_PG_DB", small_db.c_str(), 1);
   }
   fs::create_directories(dir);
   std::cerr << "preparing data in " << dir << " ...\n";
@@ -597,10 +625,22 @@ int Main(int argc, char** argv) {
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::cout << "Run " << date << " on " << Machine() << "; medians of " << rounds
             << " rounds; PostgreSQL 15 on loopback.\n\n";
+  if (small) {
+    std::cout << "--small: every size shrunk (" << sizes.items << " items, " << sizes.orders
+              << " orders, a " << (sizes.csv_bytes >> 20)
+              << " MiB CSV file); the labels below give the full sizes and the figures mean "
+                 "nothing.\n\n";
+  }
   std::cout << "| case | baseline | Cairn | ratio | goal | note |\n|---|---|---|---|---|---|\n";
   for (const Row& row : rows) {
     std::cout << "| " << row.name << " | " << row.baseline << " | " << row.cairn << " | "
               << row.ratio << " | " << row.goal << " | " << row.note << " |\n";
+  }
+  if (!small_db.empty()) {
+    ::setenv("CAIRN_TEST_PG_DB", test_db.c_str(), 1);
+    PGconn* conn = ConnectPg();
+    PgExec(conn, "DROP DATABASE " + small_db + " WITH (FORCE)");
+    PQfinish(conn);
   }
   return 0;
 }
