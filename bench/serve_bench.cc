@@ -497,15 +497,11 @@ enum class Door { kRest, kMcp };
 
 struct PhaseResult {
   std::string name;
-  int clients = 0;
-  double seconds = 0;
-  uint64_t requests = 0;
-  uint64_t errors = 0;
-  uint64_t hits = 0;
-  int reconnects = 0;
+  int clients = 0, reconnects = 0;
+  uint64_t requests = 0, errors = 0, hits = 0;
   Summary latency;
   std::vector<std::string> error_samples;
-  double load_before = 0, load_after = 0;
+  double seconds = 0, load_before = 0, load_after = 0;
   double rps() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
 
@@ -568,6 +564,14 @@ PhaseResult RunPhase(const std::string& name, Door door, int port, const std::st
       mine.reserve(static_cast<size_t>(seconds * 2000 / clients + 1000));
       uint64_t errors = 0, hits = 0;
       std::vector<std::string> samples;
+      // An agent that thinks pauses an exponential time (mean think_ms) before each call, the first
+      // too: the clients start as in the steady state, not as one burst of `clients` requests.
+      std::exponential_distribution<double> pause(think_ms > 0 ? 1.0 / think_ms : 1.0);
+      auto think = [&] {
+        if (think_ms > 0)
+          std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(pause(rng)));
+      };
+      think();
       while (Clock::now() < deadline) {
         const std::string request = next_request();
         const auto start = Clock::now();
@@ -583,11 +587,7 @@ PhaseResult RunPhase(const std::string& name, Door door, int port, const std::st
         } else {
           hits += Count(response.body, "\"ref\":");
         }
-        if (think_ms > 0) {
-          // Exponential pauses (mean think_ms): an agent that thinks between calls.
-          std::exponential_distribution<double> pause(1.0 / think_ms);
-          std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(pause(rng)));
-        }
+        think();
       }
       std::lock_guard lock(mu);
       result.errors += errors;
