@@ -224,6 +224,9 @@ class Session : private GuardHost {
   // Whether a (lower-case) table name is one of this session's guard tables; unqualified reads
   // of those are reported with no schema.
   bool IsGuardTable(const std::string& lower_name) const;
+  // False when the policy refuses `table` of `source` by its name alone (AccessPolicy::MayGrant):
+  // no need to describe it.
+  bool MayGrant(const std::string& source, const std::string& table) const;
   // How the principal sees a source table; nullopt when not at all (restricted sessions).
   std::optional<TableAccess> AccessTo(const std::string& source,
                                       const connectors::TableInfo& table);

@@ -66,7 +66,7 @@ bool Session::IsAttached(const std::string& source) const {
 
 const connectors::TableInfo* Session::Creatable(const std::string& source,
                                                 const std::string& table) {
-  if (!IsAttached(source)) return nullptr;
+  if (!IsAttached(source) || !MayGrant(source, table)) return nullptr;
   Result<connectors::Source*> opened = catalog_->Open(source);
   if (!opened.ok()) return nullptr;
   Result<const connectors::TableInfo*> info = (*opened)->FindTableInfo(table, false);
@@ -149,6 +149,11 @@ Result<bool> Session::CreateWanted() {
   }
   for (const std::string& source : sources) RETURN_IF_ERROR(CreateAllTables(source));
   return tables_created_ > before;
+}
+
+bool Session::MayGrant(const std::string& source, const std::string& table) const {
+  if (!restricted_) return true;
+  return policy_ != nullptr && policy_->MayGrant(principal_, source, table);
 }
 
 std::optional<TableAccess> Session::AccessTo(const std::string& source,
@@ -260,6 +265,7 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
   // Whether the principal may see the table named `table` in `source` (found by lookup, not by
   // listing: a source may have 10,000 tables).
   auto visible_table = [&](const std::string& source, const std::string& table) {
+    if (!MayGrant(source, table)) return false;
     Result<connectors::Source*> opened = catalog_->Open(source);
     if (!opened.ok()) return false;
     Result<const connectors::TableInfo*> info = (*opened)->FindTableInfo(table, false);
@@ -403,6 +409,7 @@ Result<connectors::TableInfo> Session::Describe(const std::string& source,
 bool Session::CanSee(const std::string& source, const std::string& table,
                      const std::string& column) {
   if (!restricted_) return true;
+  if (!MayGrant(source, table)) return false;
   Result<connectors::TableInfo> raw = RawTable(source, table);
   if (!raw.ok()) return false;
   std::optional<TableAccess> access = AccessTo(source, *raw);

@@ -480,6 +480,15 @@ std::optional<engine::TableAccess> Policy::Table(const engine::Principal& princi
   return access;
 }
 
+bool Policy::MayGrant(const engine::Principal& principal, const std::string& source,
+                      const std::string& table) const {
+  // The grants Table() matches, compared the same way (case-insensitively).
+  return std::any_of(grants_.begin(), grants_.end(), [&](const Grant& grant) {
+    return SameName(grant.source, source) && AnyRole(principal, grant.roles) &&
+           (grant.tables.empty() || Contains(grant.tables, table));
+  });
+}
+
 engine::Label Policy::ColumnLabel(const std::string& source, const std::string& table,
                                   const std::string& column) const {
   const std::string table_key = Lower(source + "." + table);

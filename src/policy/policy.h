@@ -117,6 +117,8 @@ class Policy : public engine::AccessPolicy {
   std::optional<engine::TableAccess> Table(const engine::Principal& principal,
                                            const std::string& source,
                                            const connectors::TableInfo& table) const override;
+  bool MayGrant(const engine::Principal& principal, const std::string& source,
+                const std::string& table) const override;
   engine::Label ColumnLabel(const std::string& source, const std::string& table,
                             const std::string& column) const override;
   Status CheckFlow(const engine::Principal& principal, engine::Label label, const std::string& sink,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "ledger/merkle.h"
 #include "policy/declassify.h"
 #include "store/pg_testing.h"
@@ -106,6 +108,26 @@ TEST(PolicyTest, GrantsAddUpAcrossRolesAndDefaultIsDeny) {
   EXPECT_FALSE(policy->Table(nobody, "tos", Containers()));
   EXPECT_TRUE(policy->Unrestricted(Principal::Admin()));
   EXPECT_FALSE(policy->Unrestricted(op));
+}
+
+TEST(PolicyTest, MayGrantRefusesByNameExactlyWhatTableRefuses) {
+  auto policy = Parsed();
+  Principal op{"op", {"operator"}, {{"terminal", "T2"}}};
+  Principal nobody{"x", {}, {}};
+  for (const Principal& p : {op, nobody}) {
+    for (const auto& table : {Containers(), Invoices()}) {
+      for (const char* source : {"tos", "TOS", "finance", "elsewhere"}) {
+        const bool granted = policy->Table(p, source, table).has_value();
+        EXPECT_EQ(policy->MayGrant(p, source, table.name), granted)
+            << p.id << " " << source << "." << table.name;
+        // Names compare case-insensitively, as in Table().
+        std::string upper = table.name;
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        EXPECT_EQ(policy->MayGrant(p, source, upper), granted) << upper;
+      }
+    }
+  }
+  EXPECT_FALSE(policy->MayGrant(op, "tos", "no_such_table_granted"));
 }
 
 TEST(PolicyTest, FiltersThatApplyAreAllAnded) {
