@@ -639,8 +639,9 @@ void Session::Classify(Label* label, std::vector<std::string>* rules) const {
     Label read_label = Label::kPublic;
     if (column == columns.end()) {
       // A read of the whole table (no column), or a name SQLite spelled otherwise.
-      if (policy_ != nullptr)
+      if (policy_ != nullptr) {
         read_label = policy_->ColumnLabel(read.source, read.table, read.column);
+      }
     } else {
       if (!column->mask.empty()) add_rule(column->rule);
       if (column->mask.empty() || column->mask_reveals) {
