@@ -1,7 +1,15 @@
 #include "service/state_copy.h"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -356,6 +364,49 @@ Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
     return OkStatus();
   }));
   return report;
+}
+
+// The installation's key for hash masks (.cairn/mask.key, 32 random bytes, mode 0600), so a
+// masked value hashes the same in every session (joins and comparisons on hashed columns
+// work across queries) while nobody without the file can hash guesses offline. Created whole
+// or not at all: the key is written to a file of its own and linked into place, so a process
+// or worker reading it at the same time never sees it empty (creating it in place let a
+// concurrent reader find 0 bytes: DataLoss on the first requests of `cairn serve`).
+Result<std::string> LoadOrCreateMaskKey(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (in) {
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != 32) {
+      return DataLossError(
+          "{}: expected 32 bytes, found {} (delete it to make a new key; "
+          "hashed values will change)",
+          file.string(), key.size());
+    }
+    return key;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("cannot draw random bytes");
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  std::string temp = file.string() + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) return UnavailableError("{}: cannot create: {}", temp, std::strerror(errno));
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, bytes, sizeof(bytes)) == static_cast<ssize_t>(sizeof(bytes)) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    ::unlink(temp.c_str());
+    return UnavailableError("{}: cannot write", temp);
+  }
+  const int linked = ::link(temp.c_str(), file.c_str());
+  const int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (linked != 0) {
+    if (link_errno == EEXIST) return LoadOrCreateMaskKey(file);  // created concurrently
+    return UnavailableError("{}: cannot create: {}", file.string(), std::strerror(link_errno));
+  }
+  return std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
 }
 
 Result<std::string> SharedMaskKey(store::StateDb* db) {

@@ -20,6 +20,7 @@
 // Thread-safety: none (one thread, its own connections).
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +50,11 @@ Status CheckEmptyTarget(store::StateDb* to);
 
 Result<CopyReport> CopyState(store::SqliteStateDb* from, store::StateDb* to,
                              const std::string& mask_key);
+
+// The installation's mask key in a file (.cairn/mask.key, 32 bytes, mode 0600), created on
+// first use whole or not at all, so concurrent first uses agree on one key. DataLoss when the
+// file holds anything but 32 bytes.
+Result<std::string> LoadOrCreateMaskKey(const std::filesystem::path& file);
 
 // The installation's mask key kept in a PostgreSQL state (created on first use, the same for
 // every node). 32 bytes.

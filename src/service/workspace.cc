@@ -17,36 +17,6 @@ namespace cairn::service {
 
 namespace {
 
-// The installation's key for hash masks (.cairn/mask.key, 32 random bytes, mode 0600), so a
-// masked value hashes the same in every session (joins and comparisons on hashed columns
-// work across queries) while nobody without the file can hash guesses offline.
-Result<std::string> LoadOrCreateMaskKey(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (in) {
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (key.size() != 32) {
-      return DataLossError(
-          "{}: expected 32 bytes, found {} (delete it to make a new key; "
-          "hashed values will change)",
-          file.string(), key.size());
-    }
-    return key;
-  }
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("cannot draw random bytes");
-  std::filesystem::create_directories(file.parent_path());
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return LoadOrCreateMaskKey(file);  // created concurrently
-    return UnavailableError("{}: cannot create: {}", file.string(), std::strerror(errno));
-  }
-  const bool written =
-      ::write(fd, bytes, sizeof(bytes)) == static_cast<ssize_t>(sizeof(bytes)) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return UnavailableError("{}: cannot write", file.string());
-  return std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
-}
-
 // The cache key of a principal's sessions: everything the policy decides by.
 std::string SessionKey(const engine::Principal& principal, std::string_view ingress) {
   std::string key = principal.id;
