@@ -275,6 +275,17 @@ TEST_F(GuardTest, NoPolicyMeansDefaultDenyForEveryoneButTheAdministrator) {
   EXPECT_TRUE(admin->QueryAll("SELECT count(*) FROM c.Employee").ok());
 }
 
+// The first 8 bytes of HMAC-SHA-256(key, message), big-endian, by OpenSSL's one-shot HMAC().
+uint64_t ReferenceFirst64(const std::string& key, const std::string& message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | digest[i];
+  return value;
+}
+
 // The mask helpers on a plain connection.
 class MaskFunctionsTest : public ::testing::Test {
  protected:
@@ -296,15 +307,8 @@ class MaskFunctionsTest : public ::testing::Test {
     return out;
   }
 
-  // The first 16 hex digits of HMAC-SHA-256(key, message), by OpenSSL's one-shot HMAC().
   static std::string Reference(const std::string& key, const std::string& message) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-    std::string hex;
-    for (int i = 0; i < 8; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return hex;
+    return fmt::format("{:016x}", ReferenceFirst64(key, message));
   }
 
   std::string key_ = "an installation key";
@@ -342,12 +346,7 @@ TEST(KeyedHashTest, KeysLongerThanABlockAreHashedFirst) {
   const std::string key(100, 'k');
   KeyedHash hash(key);
   const std::string message = "a message";
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  uint64_t expected = 0;
-  for (int i = 0; i < 8; ++i) expected = (expected << 8) | digest[i];
+  const uint64_t expected = ReferenceFirst64(key, message);
   EXPECT_EQ(hash.First64(message.data(), message.size()), expected);
   EXPECT_EQ(hash.First64(message.data(), message.size()), expected);
 }
