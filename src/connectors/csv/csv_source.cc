@@ -353,6 +353,10 @@ struct CsvCursor : sqlite3_vtab_cursor {
   size_t next_match = 0;
   int filter_column = -1;
   std::unordered_set<std::string> filter_keys;
+  // The index this scan's first probe on `probed_column` found (checked against the file then);
+  // kept across xFilter calls so that later probes neither lock nor stat.
+  std::shared_ptr<const ColumnIndex> probed_index;
+  size_t probed_column = 0;
 
   void Reset() {
     reader.reset();
@@ -570,11 +574,18 @@ int XFilter(sqlite3_vtab_cursor* base, int idx_num, const char*, int argc, sqlit
       int keys_rc = CollectProbeKeys(argv[0], (idx_num & kInListBit) != 0, &keys);
       if (keys_rc != SQLITE_OK) return keys_rc;
       if (keys.empty()) return SQLITE_DONE;  // NULL (or BLOB) probes: `=` holds for no row
+      if (cursor->probed_index != nullptr && cursor->probed_column == column) {
+        cursor->matches = cursor->probed_index->Lookup(keys);
+        cursor->index = cursor->probed_index;
+        return SQLITE_OK;
+      }
       Result<std::shared_ptr<const ColumnIndex>> index = vtab->source->Index(vtab->table, column);
       if (index.ok()) {
         cursor->spec = vtab->source->SpecFor(vtab->table);
         cursor->matches = (*index)->Lookup(keys);
         cursor->index = std::move(index).value();
+        cursor->probed_index = cursor->index;
+        cursor->probed_column = column;
         return SQLITE_OK;
       }
       if (index.status().code() != StatusCode::kResourceExhausted) {

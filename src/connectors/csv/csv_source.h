@@ -66,9 +66,10 @@
 //     results are exactly those of a full scan. `= NULL` finds nothing. A comparison under a
 //     collation other than BINARY is not offered.
 //   * Lifetime: indexes belong to the Source, shared by every connection and cursor on it, and
-//     live as long as it does (each keeps its file open). Each use compares the file's size,
-//     modification time and inode with those at the build and rebuilds the index when they
-//     differ.
+//     live as long as it does (each keeps its file open). A scan's first probe compares the
+//     file's size, modification time and inode with those at the build and rebuilds the index
+//     when they differ; the scan's later probes (the inner side of one join, one statement) use
+//     the index that probe found, as a full scan reads the file it opened.
 //   * Errors: a malformed record anywhere in the file fails the query that builds the index, with
 //     the message a scan gives ("customs: declarations.csv:17: column 6: expected 5 fields, found
 //     6"), even when the matching rows come before it.
