@@ -1,8 +1,34 @@
 #include "connectors/source.h"
 
 #include <cctype>
+#include <mutex>
+#include <unordered_map>
 
 namespace cairn::connectors {
+namespace {
+
+std::mutex lookup_keys_mutex;
+std::unordered_map<sqlite3*, LookupKeys*>& LookupKeysByDb() {
+  static auto* by_db = new std::unordered_map<sqlite3*, LookupKeys*>();
+  return *by_db;
+}
+
+}  // namespace
+
+void SetLookupKeys(sqlite3* db, LookupKeys* keys) {
+  std::lock_guard<std::mutex> lock(lookup_keys_mutex);
+  if (keys == nullptr) {
+    LookupKeysByDb().erase(db);
+  } else {
+    LookupKeysByDb()[db] = keys;
+  }
+}
+
+LookupKeys* LookupKeysOf(sqlite3* db) {
+  std::lock_guard<std::mutex> lock(lookup_keys_mutex);
+  auto it = LookupKeysByDb().find(db);
+  return it == LookupKeysByDb().end() ? nullptr : it->second;
+}
 
 std::string QuoteIdentifier(const std::string& name) {
   std::string out = "\"";

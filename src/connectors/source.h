@@ -24,6 +24,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +118,33 @@ class Source {
   // Tables described one at a time (DescribeTable), by name, before Tables() was read.
   std::unordered_map<std::string, std::unique_ptr<TableInfo>> described_;
 };
+
+// Batched lookups. SQLite joins by nested loops: the inner table of a join is looked up once per
+// outer row, and a lookup learns nothing of the keys to come. A connector whose lookups cost a
+// round trip each (postgres) may ask the engine that runs the connection for them in advance and
+// fetch them in batches. The engine registers itself per connection (SetLookupKeys); a
+// connector finds it through the sqlite3* its xConnect received (LookupKeysOf).
+class LookupKeys {
+ public:
+  virtual ~LookupKeys() = default;
+  // The values argument `arg` of the running statement's xFilter calls on `vtab` with plan
+  // `idx_str` will take, when the engine can tell them: calls `each` once per distinct non-NULL
+  // value (its sqlite3_value is valid during the call only) and returns true. Returns false
+  // when it cannot tell (the argument is not a column read from another table of the
+  // statement, the session enforces a policy, more than `max_keys` values, an error) or when
+  // `each` returned false (stop), possibly after some calls to `each`, whose values the caller
+  // then discards. The values may be a superset of the lookups to come (rows that other terms
+  // of the statement drop still give their key): a connector must still answer any other key by
+  // itself, and answer these exactly.
+  virtual bool ForEachKey(sqlite3_vtab* vtab, const char* idx_str, int arg, size_t max_keys,
+                          const std::function<bool(sqlite3_value*)>& each) = 0;
+};
+
+// Registers `keys` for connection `db`; null unregisters it. The engine registers each of its
+// connections for as long as it is open.
+void SetLookupKeys(sqlite3* db, LookupKeys* keys);
+// The LookupKeys registered for `db`, or null.
+LookupKeys* LookupKeysOf(sqlite3* db);
 
 // Attaches `source` to `db` as schema `schema` (see the top of this file): registers its module
 // as `module_name` (unique per connection), attaches an in-memory database and creates one

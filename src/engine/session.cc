@@ -231,6 +231,7 @@ Result<std::unique_ptr<Session>> Session::Open(Catalog* catalog, Principal princ
   }
   sqlite3_finalize(modules);
   sqlite3_set_authorizer(db, &Session::Authorize, session.get());
+  connectors::SetLookupKeys(db, session.get());
   sqlite3_progress_handler(db, kProgressOps, &Session::Progress, session.get());
   return session;
 }
@@ -243,7 +244,10 @@ Session::Session(Catalog* catalog, Principal principal, sqlite3* db)
   restricted_ = !principal_.HasRole("admin");
 }
 
-Session::~Session() { sqlite3_close_v2(db_); }
+Session::~Session() {
+  connectors::SetLookupKeys(db_, nullptr);
+  sqlite3_close_v2(db_);
+}
 
 int Session::Authorize(void* self_ptr, int action, const char* a, const char* b, const char* db,
                        const char* /*trigger*/) {

@@ -139,7 +139,7 @@ struct SourceStatus {
   int tables = -1;       // -1 when unknown
 };
 
-class Session : private GuardHost {
+class Session : private GuardHost, private connectors::LookupKeys {
  public:
   // Opens an in-memory SQLite connection for `principal` over `catalog`. No source is opened
   // yet. Internal if SQLite cannot be initialised.
@@ -221,6 +221,10 @@ class Session : private GuardHost {
   int PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::string* error) override;
   int StepInternal(sqlite3_stmt* stmt) override;
   int64_t RowIdentity(int64_t raw) override;
+  // connectors::LookupKeys (engine/lookup_keys.cc): the keys of a join's lookups, read ahead
+  // from the outer table's column the running statement's plan takes them from.
+  bool ForEachKey(sqlite3_vtab* vtab, const char* idx_str, int arg, size_t max_keys,
+                  const std::function<bool(sqlite3_value*)>& each) override;
   // Whether a (lower-case) table name is one of this session's guard tables; unqualified reads
   // of those are reported with no schema.
   bool IsGuardTable(const std::string& lower_name) const;

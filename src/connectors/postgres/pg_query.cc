@@ -475,4 +475,45 @@ Status BuildQuery(const PgTable& table, const pd::ScanPlan& plan, sqlite3_value*
   return OkStatus();
 }
 
+bool LookupKeyText(ColumnKind kind, sqlite3_value* value, std::string* text) {
+  Operand v = Normalize(value, kind);
+  switch (kind) {
+    case ColumnKind::kInt: {
+      // As AddComparison's equality: an integer, or a real that is one within int64's range.
+      if (v.value_class != pd::ValueClass::kNumeric) return false;
+      int64_t i = v.i;
+      if (!v.is_int && (std::floor(v.d) != v.d || ToInt64(v.d, std::floor, &i) != 0)) {
+        return false;
+      }
+      *text = std::to_string(i);
+      return true;
+    }
+    case ColumnKind::kText:
+      if (v.value_class != pd::ValueClass::kText || v.bytes.find('\0') != std::string::npos) {
+        return false;
+      }
+      *text = std::move(v.bytes);
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status BuildKeysQuery(const PgTable& table, uint64_t columns_used, int key,
+                      const std::vector<std::string>& keys, RemoteQuery* query,
+                      std::vector<int>* result_column) {
+  const ColumnKind kind = table.kinds[key];
+  if (kind != ColumnKind::kInt && kind != ColumnKind::kText) {
+    return InternalError("a batched lookup on a column that is neither integer nor text");
+  }
+  pd::ScanPlan plan;
+  plan.columns_used = columns_used | (uint64_t{1} << std::min(key, 63));
+  RETURN_IF_ERROR(BuildQuery(table, plan, nullptr, nullptr, query, result_column));
+  const std::string param = query->NextParam(ArrayLiteral(keys));
+  query->sql += " WHERE " + table.exprs[key] + " = ANY(" + param +
+                (kind == ColumnKind::kInt ? "::int8[])" : "::text[])");
+  query->selective = true;
+  return OkStatus();
+}
+
 }  // namespace cairn::connectors::postgres

@@ -71,4 +71,20 @@ Status BuildQuery(const PgTable& table, const pushdown::ScanPlan& plan, sqlite3_
                   const double* sample_percent, RemoteQuery* query,
                   std::vector<int>* result_column);
 
+// Batched lookups (see "Batched lookups" in postgres_source.h), for an integer (kInt) or text
+// (kText) key column only.
+//
+// The parameter text an equality lookup of `value` on a column of `kind` sends: what BuildQuery
+// puts in RemoteQuery::params for the term `column = value`. False when that lookup matches
+// nothing (NULL, a value of another class after SQLite's affinity, a non-integral real against an
+// integer column, text with a NUL).
+bool LookupKeyText(ColumnKind kind, sqlite3_value* value, std::string* text);
+
+// The remote SELECT of the columns `columns_used` (ScanPlan::columns_used bits) and column `key`
+// of every row whose `key` equals one of `keys` (texts as LookupKeyText gives them): one
+// `= ANY($1)` array parameter. `result_column` as in BuildQuery.
+Status BuildKeysQuery(const PgTable& table, uint64_t columns_used, int key,
+                      const std::vector<std::string>& keys, RemoteQuery* query,
+                      std::vector<int>* result_column);
+
 }  // namespace cairn::connectors::postgres

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -156,6 +157,23 @@ inline std::streamoff LogSize() {
   std::error_code ec;
   auto size = std::filesystem::file_size(Env("CAIRN_TEST_PG_LOG"), ec);
   return ec ? 0 : static_cast<std::streamoff>(size);
+}
+
+// Statements the server logged since `offset` whose text contains `needle` (and `also`):
+// log_statement=all logs each statement and each execution of a prepared one on a "LOG:" line.
+inline int CountStatements(std::streamoff offset, const std::string& needle,
+                           const std::string& also = "") {
+  usleep(200000);  // the server writes its log asynchronously
+  std::istringstream lines(ReadLogFrom(offset));
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if ((line.find("LOG:  statement: ") != std::string::npos ||
+         line.find("LOG:  execute ") != std::string::npos) &&
+        line.find(needle) != std::string::npos && line.find(also) != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
 }
 
 }  // namespace cairn::connectors::postgres

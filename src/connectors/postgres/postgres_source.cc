@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <unordered_set>
 
 #include "connectors/common/pushdown.h"
 #include "connectors/common/vtab.h"
@@ -28,6 +29,11 @@ constexpr int kFirstFetchRows = 256;
 // (BestIndex's cost model prices a round trip at 200 rows).
 constexpr int64_t kMinLookups = 8;
 constexpr int64_t kRowsPerLookup = 200;
+// Batched lookups: after kBatchAfter lookups a scan asks the engine for the keys to come; at most
+// kMaxBatchKeys of them, sent kKeysPerStatement to a statement.
+constexpr int64_t kBatchAfter = 8;
+constexpr size_t kMaxBatchKeys = 1'000'000;
+constexpr size_t kKeysPerStatement = 10'000;
 
 // The hidden column through which a statement asks for a TABLESAMPLE (see the header), and the
 // idxNum bit that tells xFilter its value is the last argument.
@@ -90,6 +96,7 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
   ASSIGN_OR_RETURN(int64_t fetch_size, config.GetInt("fetch_size", 10000));
   ASSIGN_OR_RETURN(int64_t probe_cache_mb, config.GetInt("probe_cache_mb", 0));
   ASSIGN_OR_RETURN(int64_t probe_cache_after, config.GetInt("probe_cache_after", 0));
+  ASSIGN_OR_RETURN(int64_t batch_lookups_mb, config.GetInt("batch_lookups_mb", 64));
   ASSIGN_OR_RETURN(std::vector<std::string> schemas, config.GetList("schemas", {"public"}));
   int64_t port = std::atoll(options.port.c_str());
   if (port <= 0 || port > 65535 ||
@@ -122,9 +129,14 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
         "probe_cache_after", StatusCode::kInvalidArgument,
         "needs probe_cache_mb (the cap in MiB): the probe cache is off by default");
   }
+  if (batch_lookups_mb < 0 || batch_lookups_mb > 4096) {
+    return config.ErrorAt("batch_lookups_mb", StatusCode::kInvalidArgument,
+                          "must be between 0 (no batched lookups) and 4096");
+  }
   ProbeCacheOptions probe_cache;
   probe_cache.cap_bytes = static_cast<size_t>(probe_cache_mb) << 20;
   probe_cache.after = probe_cache_after;
+  probe_cache.batch_cap_bytes = static_cast<size_t>(batch_lookups_mb) << 20;
   if (schemas.empty()) {
     return config.ErrorAt("schemas", StatusCode::kInvalidArgument, "expected at least one schema");
   }
@@ -281,6 +293,7 @@ Result<PgTable> PostgresSource::FindTable(const std::string& table) {
 
 struct Vtab : sqlite3_vtab {
   PostgresSource* source = nullptr;
+  sqlite3* db = nullptr;  // the connection, whose engine may announce a join's keys
   PgTable table;
 };
 
@@ -303,8 +316,17 @@ struct Cursor : sqlite3_vtab_cursor {
   int cache_key = -1;                    // the column the cache is keyed by
   uint64_t cache_columns = 0;            // the columns it holds (ScanPlan::columns_used bits)
   std::vector<int> cache_result_column;  // vtab column -> cache field, or -1
-  std::vector<uint64_t> matches;         // the current lookup's rows, when served from the cache
-  bool from_cache = false;
+  // Batched lookups (see "Batched lookups" in postgres_source.h): the rows of the keys the
+  // engine announced, fetched in batches; any other key is looked up by itself.
+  int64_t batch_lookups = 0;                   // lookups before the keys were asked for
+  bool keys_tried = false;                     // the keys were asked for (or refused) once
+  std::unique_ptr<ProbeCache> keyed;           // the rows of `keyed_keys`
+  std::unordered_set<std::string> keyed_keys;  // every key whose rows `keyed` holds
+  int keyed_key = -1;
+  uint64_t keyed_columns = 0;
+  std::vector<int> keyed_result_column;
+  std::vector<uint64_t> matches;        // the current lookup's rows, when served from a cache
+  const ProbeCache* serving = nullptr;  // that cache, or null when rows come from the server
 };
 
 Vtab* VtabOf(sqlite3_vtab_cursor* cursor) { return static_cast<Vtab*>(cursor->pVtab); }
@@ -338,6 +360,7 @@ int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
     }
     auto vtab = std::make_unique<Vtab>();
     vtab->source = source;
+    vtab->db = db;
     vtab->table = std::move(*table);
     *out = vtab.release();
     return SQLITE_OK;
@@ -427,14 +450,12 @@ int FetchBatch(Vtab* vtab, Cursor* cursor) {
   return SQLITE_OK;
 }
 
-// The column a scan looks up by equality when the cache can answer it, else -1: one equality
-// term and nothing else pushed, on an integer or text/varchar column (whose parameter text and
-// output text are equal exactly when PostgreSQL's = is true), of a table with a row estimate.
-int CacheableKey(const Vtab* vtab, const pd::ScanPlan& plan, bool sampled,
-                 const RemoteQuery& query) {
+// The column a scan looks up by equality when a cache can answer it, else -1: one equality term
+// and nothing else pushed, on an integer or text/varchar column (whose parameter text and output
+// text are equal exactly when PostgreSQL's = is true).
+int LookupKey(const Vtab* vtab, const pd::ScanPlan& plan, bool sampled, const RemoteQuery& query) {
   const PgTable& table = vtab->table;
-  if (vtab->source->probe_cache().cap_bytes == 0 || sampled || table.info.row_estimate < 0 ||
-      plan.terms.size() != 1 || !plan.order_by.empty() || query.params.size() != 1) {
+  if (sampled || plan.terms.size() != 1 || !plan.order_by.empty() || query.params.size() != 1) {
     return -1;
   }
   const pd::Term& term = plan.terms[0];
@@ -444,6 +465,39 @@ int CacheableKey(const Vtab* vtab, const pd::ScanPlan& plan, bool sampled,
   }
   const ColumnKind kind = table.kinds[term.column];
   return kind == ColumnKind::kInt || kind == ColumnKind::kText ? term.column : -1;
+}
+
+// Streams the rows of `query` into `cache` through a cursor, within `cap` bytes. False when they
+// do not fit, or when the server fails (*failed then says why).
+bool FillCache(Vtab* vtab, const RemoteQuery& query, ProbeCache* cache, size_t cap,
+               Status* failed) {
+  PgConnection& connection = vtab->source->connection();
+  Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
+  int rows = std::min(vtab->source->fetch_size(), kFirstFetchRows);
+  bool fits = true;
+  while (portal.ok() && fits) {
+    int asked = 0;
+    Result<PgResult> batch = connection.Fetch(*portal, rows, &asked);
+    if (!batch.ok()) {
+      *failed = batch.status();
+      break;
+    }
+    const int got = PQntuples(batch->get());
+    if (got == asked && got > 0) {
+      size_t per_row = std::max<size_t>(1, PQresultMemorySize(batch->get()) / got);
+      int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
+      rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
+      connection.Prefetch(*portal, rows);
+    }
+    fits = cache->Add(batch->get(), cap);
+    if (got < asked) break;
+  }
+  if (portal.ok()) {
+    connection.ClosePortal(*portal);
+  } else {
+    *failed = portal.status();
+  }
+  return fits && failed->ok();
 }
 
 // Reads the columns `plan` uses (and the key) of the whole table into cursor->cache, within the
@@ -472,39 +526,14 @@ int LoadCache(Vtab* vtab, Cursor* cursor, const pd::ScanPlan& plan, int key) {
   auto cache = std::make_unique<ProbeCache>(fields, columns[key]);
   // A little over the estimate: the table may have grown since it was analyzed.
   cache->Reserve(static_cast<size_t>(estimate + estimate / 16 + 64), cap);
-  PgConnection& connection = vtab->source->connection();
-  const bool shared = connection.open_portals() > 0;
+  const bool shared = vtab->source->connection().open_portals() > 0;
   Status failed;
-  Result<std::string> portal = connection.OpenPortal(query.sql, query.params);
-  int rows = std::min(vtab->source->fetch_size(), kFirstFetchRows);
-  bool fits = true;
-  while (portal.ok() && fits) {
-    int asked = 0;
-    Result<PgResult> batch = connection.Fetch(*portal, rows, &asked);
-    if (!batch.ok()) {
-      failed = batch.status();
-      break;
-    }
-    const int got = PQntuples(batch->get());
-    if (got == asked && got > 0) {
-      size_t per_row = std::max<size_t>(1, PQresultMemorySize(batch->get()) / got);
-      int fit = static_cast<int>(std::min<size_t>(kTargetBatchBytes / per_row, 1u << 30));
-      rows = std::clamp(fit, kMinFetchRows, vtab->source->fetch_size());
-      connection.Prefetch(*portal, rows);
-    }
-    fits = cache->Add(batch->get(), cap);
-    if (got < asked) break;
-  }
-  if (portal.ok()) {
-    connection.ClosePortal(*portal);
-  } else {
-    failed = portal.status();
-  }
+  const bool filled = FillCache(vtab, query, cache.get(), cap, &failed);
   if (!failed.ok() && shared) {
     SetVtabError(vtab, failed);
     return SQLITE_ERROR;
   }
-  if (!failed.ok() || !fits) return SQLITE_OK;
+  if (!filled) return SQLITE_OK;
   cache->Finish();
   cursor->cache = std::move(cache);
   cursor->cache_key = key;
@@ -513,12 +542,78 @@ int LoadCache(Vtab* vtab, Cursor* cursor, const pd::ScanPlan& plan, int key) {
   return SQLITE_OK;
 }
 
-// Answers a lookup of `key_text` on cursor->cache_key from the cache.
-void ServeFromCache(Cursor* cursor, const std::string& key_text) {
+// Asks the engine for the keys the running statement will look this scan up by (on `key`, the
+// single argument of plan `idx_str`) and fetches their rows, kKeysPerStatement keys to a
+// statement, into cursor->keyed, within the source's batch cap (the keys counted in it too).
+// Leaves nothing when the engine cannot tell the keys, when they or their rows do not fit, or
+// when fetching failed alone in its transaction; a failure in a transaction that other scans of
+// the source share is the statement's error.
+int LoadKeys(Vtab* vtab, Cursor* cursor, const pd::ScanPlan& plan, int key, const char* idx_str) {
+  cursor->keys_tried = true;
+  LookupKeys* engine = LookupKeysOf(vtab->db);
+  if (engine == nullptr) return SQLITE_OK;
+  const size_t cap = vtab->source->probe_cache().batch_cap_bytes;
+  const ColumnKind kind = vtab->table.kinds[key];
+  std::vector<std::string> keys;
+  std::unordered_set<std::string> distinct;
+  size_t key_bytes = 0;
+  bool fits = true;
+  const bool told = engine->ForEachKey(vtab, idx_str, 0, kMaxBatchKeys, [&](sqlite3_value* value) {
+    std::string text;
+    if (!LookupKeyText(kind, value, &text) || distinct.contains(text)) return true;
+    // The key twice (list and set) with their strings' and the set's overhead.
+    key_bytes += 2 * (sizeof(std::string) + (text.size() > 15 ? text.size() + 1 : 0)) + 16;
+    fits = key_bytes < cap / 2;
+    distinct.insert(text);
+    keys.push_back(std::move(text));
+    return fits;  // over half the cap: stop
+  });
+  if (!told || !fits || keys.empty()) return SQLITE_OK;
+  std::unique_ptr<ProbeCache> cache;
+  std::vector<int> columns;
+  const bool shared = vtab->source->connection().open_portals() > 0;
+  Status failed;
+  bool filled = true;
+  for (size_t first = 0; first < keys.size() && filled; first += kKeysPerStatement) {
+    const size_t last = std::min(keys.size(), first + kKeysPerStatement);
+    RemoteQuery query;
+    Status built =
+        BuildKeysQuery(vtab->table, plan.columns_used, key,
+                       std::vector<std::string>(keys.begin() + static_cast<std::ptrdiff_t>(first),
+                                                keys.begin() + static_cast<std::ptrdiff_t>(last)),
+                       &query, &columns);
+    if (!built.ok()) {
+      SetVtabError(vtab, built.WithContext(vtab->source->name()));
+      return SQLITE_ERROR;
+    }
+    if (cache == nullptr) {
+      const int fields = static_cast<int>(
+          std::count_if(columns.begin(), columns.end(), [](int c) { return c >= 0; }));
+      cache = std::make_unique<ProbeCache>(fields, columns[key]);
+    }
+    filled = FillCache(vtab, query, cache.get(), cap - key_bytes, &failed);
+  }
+  if (!failed.ok() && shared) {
+    SetVtabError(vtab, failed);
+    return SQLITE_ERROR;
+  }
+  if (!filled || cache == nullptr) return SQLITE_OK;  // over the cap, or failed alone
+  cache->Finish();
+  cursor->keyed = std::move(cache);
+  cursor->keyed_keys = std::move(distinct);
+  cursor->keyed_key = key;
+  cursor->keyed_columns = plan.columns_used | (uint64_t{1} << std::min(key, 63));
+  cursor->keyed_result_column = std::move(columns);
+  return SQLITE_OK;
+}
+
+// Answers a lookup of `key_text` from `cache`, whose fields `result_column` maps.
+void ServeFromCache(Cursor* cursor, const ProbeCache* cache, const std::vector<int>& result_column,
+                    const std::string& key_text) {
   cursor->matches.clear();
-  cursor->cache->Lookup(key_text, &cursor->matches);
-  cursor->from_cache = true;
-  cursor->result_column = cursor->cache_result_column;
+  cache->Lookup(key_text, &cursor->matches);
+  cursor->serving = cache;
+  cursor->result_column = result_column;
   cursor->batch_rows = static_cast<int>(cursor->matches.size());
   cursor->eof = cursor->matches.empty();
 }
@@ -534,7 +629,7 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
     cursor->batch_rows = 0;
     cursor->rowid = 0;
     cursor->eof = true;
-    cursor->from_cache = false;
+    cursor->serving = nullptr;
     Result<pd::ScanPlan> plan = pd::ScanPlan::Decode(idx_str);
     std::optional<double> sample_percent;
     if ((idx_num & kSampleFlag) != 0 && argc > 0) {
@@ -553,6 +648,21 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
       SetVtabError(vtab, vtab->source->name() + ": internal error: bad scan plan");
       return SQLITE_ERROR;
     }
+    if (cursor->keyed && !sample_percent && argc == 1 && plan->terms.size() == 1 &&
+        plan->order_by.empty() && plan->terms[0].op == pd::Op::kEq &&
+        plan->terms[0].column == cursor->keyed_key &&
+        (plan->columns_used & ~cursor->keyed_columns) == 0) {
+      // A lookup on the batched key: answered without building its remote query (LookupKeyText
+      // gives the parameter BuildQuery would send; false where that query matches nothing).
+      std::string key_text;
+      if (!LookupKeyText(vtab->table.kinds[cursor->keyed_key], argv[0], &key_text)) {
+        return SQLITE_OK;
+      }
+      if (cursor->keyed_keys.contains(key_text)) {
+        ServeFromCache(cursor, cursor->keyed.get(), cursor->keyed_result_column, key_text);
+        return SQLITE_OK;
+      }
+    }
     RemoteQuery query;
     Status built = BuildQuery(vtab->table, *plan, argv, sample_percent ? &*sample_percent : nullptr,
                               &query, &cursor->result_column);
@@ -561,19 +671,31 @@ int Filter(sqlite3_vtab_cursor* base, int idx_num, const char* idx_str, int argc
       return SQLITE_ERROR;
     }
     if (query.matches_nothing) return SQLITE_OK;
-    const int key = CacheableKey(vtab, *plan, sample_percent.has_value(), query);
-    if (key >= 0) {
+    const int key = LookupKey(vtab, *plan, sample_percent.has_value(), query);
+    const ProbeCacheOptions& caches = vtab->source->probe_cache();
+    if (key >= 0 && caches.batch_cap_bytes > 0) {
+      if (!cursor->keys_tried && ++cursor->batch_lookups > kBatchAfter) {
+        int rc = LoadKeys(vtab, cursor, *plan, key, idx_str);
+        if (rc != SQLITE_OK) return rc;
+      }
+      if (cursor->keyed && cursor->keyed_key == key &&
+          (plan->columns_used & ~cursor->keyed_columns) == 0 &&
+          cursor->keyed_keys.contains(query.params[0])) {
+        ServeFromCache(cursor, cursor->keyed.get(), cursor->keyed_result_column, query.params[0]);
+        return SQLITE_OK;
+      }
+    }
+    if (key >= 0 && caches.cap_bytes > 0 && vtab->table.info.row_estimate >= 0) {
       const int64_t after =
-          vtab->source->probe_cache().after > 0
-              ? vtab->source->probe_cache().after
-              : std::max(kMinLookups, vtab->table.info.row_estimate / kRowsPerLookup);
+          caches.after > 0 ? caches.after
+                           : std::max(kMinLookups, vtab->table.info.row_estimate / kRowsPerLookup);
       if (!cursor->cache_tried && ++cursor->lookups > after) {
         int rc = LoadCache(vtab, cursor, *plan, key);
         if (rc != SQLITE_OK) return rc;
       }
       if (cursor->cache && cursor->cache_key == key &&
           (plan->columns_used & ~cursor->cache_columns) == 0) {
-        ServeFromCache(cursor, query.params[0]);
+        ServeFromCache(cursor, cursor->cache.get(), cursor->cache_result_column, query.params[0]);
         return SQLITE_OK;
       }
     }
@@ -642,8 +764,8 @@ bool FieldOf(const Cursor* cursor, int column, const char** text, int* size) {
     return false;
   }
   const int field = cursor->result_column[column];
-  if (cursor->from_cache) {
-    return cursor->cache->Value(cursor->matches[cursor->row], field, text, size);
+  if (cursor->serving != nullptr) {
+    return cursor->serving->Value(cursor->matches[cursor->row], field, text, size);
   }
   if (!cursor->batch || PQgetisnull(cursor->batch.get(), cursor->row, field)) return false;
   *text = PQgetvalue(cursor->batch.get(), cursor->row, field);
@@ -764,6 +886,8 @@ KindSpec Kind() {
        "memory cap of a table read once for repeated lookups (default 0: off; e.g. 64)"},
       {"probe_cache_after", false, false, false,
        "lookups of one scan before it reads the table once (default 0: automatic)"},
+      {"batch_lookups_mb", false, false, false,
+       "memory cap of a join's lookups fetched in batches (default 64; 0: one by one)"},
   };
   spec.open = [](const SourceConfig& config) { return PostgresSource::Open(config); };
   return spec;

@@ -12,8 +12,9 @@
 // statement_timeout_ms (30000, applied to every statement, each FETCH included);
 // connect_timeout_s (10); fetch_size (most rows per FETCH, default 10000; a scan starts with 256
 // and then sizes batches by the measured row width so one batch stays near 8 MiB);
-// probe_cache_mb (0, the default: off; the cache's cap in MiB when on) and probe_cache_after
-// (0: automatic; needs probe_cache_mb), see "Repeated lookups" below.
+// batch_lookups_mb (64, the default; 0: off), see "Batched lookups" below; probe_cache_mb (0,
+// the default: off; the cache's cap in MiB when on) and probe_cache_after (0: automatic; needs
+// probe_cache_mb), see "Repeated lookups" below.
 //
 // open() connects at once: Unavailable naming host:port when the server cannot be reached,
 // Unauthenticated when it refuses the login (the message is PostgreSQL's, never the password),
@@ -84,10 +85,30 @@
 // whatever the table size. Several cursors of one source (joins) share the connection and the
 // transaction (see pg_connection.h).
 //
-// Repeated lookups. SQLite joins by nested loops: the inner table of a join is looked up once
-// per outer row, through the same cursor (one per table and statement), each lookup a round
-// trip. SQLite tells a lookup nothing about the keys to come, so they cannot be batched. With
-// probe_cache_mb set (it is off by default: reading the table trades rows sent and memory for
+// Batched lookups (on by default). SQLite joins by nested loops: the inner table of a join is
+// looked up once per outer row, through the same cursor (one per table and statement), each
+// lookup a round trip, and SQLite tells a lookup nothing about the keys to come. The engine that
+// runs the connection can (connectors::LookupKeys in source.h; engine/lookup_keys.cc): when the
+// lookup's key is a plain column of another table of the statement, it reads that column's
+// distinct values ahead. So a cursor whose lookups are a single equality (and nothing else
+// pushed) on an integer (int2/int4/int8/oid) or text/varchar column asks for them after 8
+// lookups, fetches the rows of those keys with `WHERE key = ANY($1)` statements of 10,000 keys
+// each (through a cursor, in batches as a scan), and answers each later lookup of one of those
+// keys from memory; any other key is looked up by itself, as before.
+//   * Same rows: a key in the set returns exactly the rows whose key equals it (the cache's
+//     byte equality of PostgreSQL's text, as for "Repeated lookups" below), none when it has
+//     none; the set may hold keys that are never looked up (outer rows that other terms drop).
+//   * Per statement and snapshot: the rows live in the cursor, fetched once per statement.
+//   * Bounded memory: the keys and their rows take at most batch_lookups_mb MiB (default 64);
+//     the engine gives at most 1,000,000 keys. Over either, the batch is dropped and the lookups
+//     go on one by one for the rest of the statement; a failure while fetching behaves as one
+//     while reading the table below.
+//   * When the engine cannot tell the keys (the key is an expression, the outer side a subquery,
+//     a restricted principal's guard in between, a raw SQLite connection without the engine),
+//     nothing changes.
+//
+// Repeated lookups. Without batched lookups (batch_lookups_mb: 0, or keys the engine cannot
+// tell), each lookup is a round trip. With probe_cache_mb set (it is off by default: reading the table trades rows sent and memory for
 // round trips, which measured about even on bench/cairn_bench.cc's join: bench/RESULTS.md), a
 // cursor whose lookups are a single equality (and nothing else pushed) on an integer column
 // (int2/int4/int8/oid) or a text/varchar column of a table or materialized view with a row

@@ -26,10 +26,12 @@
 
 namespace cairn::connectors::postgres {
 
-// The source options probe_cache_mb and probe_cache_after (see postgres_source.h).
+// The source options probe_cache_mb, probe_cache_after and batch_lookups_mb (see
+// postgres_source.h).
 struct ProbeCacheOptions {
-  size_t cap_bytes = size_t{64} << 20;  // 0: never build a cache
-  int64_t after = 0;                    // lookups before a scan reads its table; 0: automatic
+  size_t cap_bytes = size_t{64} << 20;        // 0: never build a cache
+  int64_t after = 0;                          // lookups before a scan reads its table; 0: automatic
+  size_t batch_cap_bytes = size_t{64} << 20;  // rows of announced keys; 0: no batched lookups
 };
 
 class ProbeCache {

@@ -94,22 +94,6 @@ void EnsureFixtures() {
   done = true;
 }
 
-// Statements the server logged since `offset` whose text contains `needle` (log_statement=all
-// logs each statement and each execution of a prepared one on a "LOG:" line).
-int CountStatements(std::streamoff offset, const std::string& needle) {
-  usleep(200000);  // the server writes its log asynchronously
-  std::istringstream lines(ReadLogFrom(offset));
-  int count = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if ((line.find("LOG:  statement: ") != std::string::npos ||
-         line.find("LOG:  execute ") != std::string::npos) &&
-        line.find(needle) != std::string::npos) {
-      ++count;
-    }
-  }
-  return count;
-}
-
 class ProbeCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
