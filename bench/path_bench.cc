@@ -11,6 +11,8 @@
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
+//   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
+//                 line each, to compare the answers of two builds
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -441,7 +443,16 @@ struct Options {
   std::vector<JoinSet> sets = {JoinSet::kDeclared, JoinSet::kInferred};
   int synthetic_tables = 0;  // > 0: the generated-catalog latency run instead
   int max_alternatives = 3;
+  fs::path dump;  // non-empty: every query's answer, one line each
 };
+
+// One line of --dump: the query's tables, then the plan as JSON or the error.
+void DumpAnswer(std::ostream* out, const std::vector<TableRef>& tables,
+                const Result<context::JoinPlan>& plan) {
+  if (out == nullptr) return;
+  for (const TableRef& table : tables) *out << table.ToString() << " ";
+  *out << "-> " << (plan.ok() ? plan->ToJson().dump() : plan.status().ToString()) << "\n";
+}
 
 // One gold join question that can be evaluated.
 struct Question {
@@ -472,7 +483,7 @@ std::string Rate(int part, int whole) {
 }
 
 Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Question>& questions,
-                    std::map<std::string, std::optional<Database>>& databases) {
+                    std::map<std::string, std::optional<Database>>& databases, std::ostream* dump) {
   Evaluation result;
   std::map<std::string, std::optional<context::JoinGraph>> graphs;
   int misses_shown = 0;
@@ -509,6 +520,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     auto plan = context::FindJoinPlan(*it->second, question.tables);
     result.latencies_us.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    DumpAnswer(dump, question.tables, plan);
     if (!plan.ok()) {
       for (Tally* tally : tallies) ++tally->no_path;
       if (misses_shown < options.show_misses) {
@@ -551,7 +563,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
 // referencing 1 to 3 earlier tables of its source (half declared, half inferred with scores in
 // [0.6, 1], one in 50 composite), plus one cross-source inferred join per 30 tables. Queries
 // draw 2 to 4 tables from one source (one in 5 from two sources). Fixed seed.
-int RunSynthetic(int table_count, int queries, int max_alternatives) {
+int RunSynthetic(int table_count, int queries, int max_alternatives, std::ostream* dump) {
   std::mt19937_64 random(6346);
   auto uniform = [&](int n) { return static_cast<int>(random() % static_cast<uint64_t>(n)); };
   const int kPerSource = 100;
@@ -621,6 +633,7 @@ int RunSynthetic(int table_count, int queries, int max_alternatives) {
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
             .count());
     if (!plan.ok()) ++failed;
+    DumpAnswer(dump, tables, plan);
   }
   std::cout << fmt::format(
       "Path search on a generated catalog: {} tables in {} sources, {} joins; JoinStore::List() "
@@ -715,8 +728,11 @@ int Run(const Options& options) {
   int skipped_total = 0;
   for (const auto& [skip, count] : skipped) skipped_total += count;
   std::vector<std::pair<JoinSet, Evaluation>> evaluations;
+  std::ofstream dump;
+  if (!options.dump.empty()) dump.open(options.dump);
   for (JoinSet set : options.sets) {
-    evaluations.emplace_back(set, Evaluate(options, set, questions, databases));
+    evaluations.emplace_back(
+        set, Evaluate(options, set, questions, databases, dump.is_open() ? &dump : nullptr));
   }
 
   std::set<std::string> db_ids;
@@ -802,6 +818,8 @@ int main(int argc, char** argv) {
       options.synthetic_tables = std::atoi(argv[++i]);
     } else if (arg == "--alternatives" && i + 1 < argc) {
       options.max_alternatives = std::atoi(argv[++i]);
+    } else if (arg == "--dump" && i + 1 < argc) {
+      options.dump = argv[++i];
     } else if (arg == "--per-db") {
       options.per_db = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
@@ -819,12 +837,16 @@ int main(int argc, char** argv) {
       }
     } else {
       std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
-                   "[--per-db] [--show-misses N] [--synthetic TABLES [--alternatives N]]\n";
+                   "[--per-db] [--show-misses N] [--synthetic TABLES [--alternatives N]] "
+                   "[--dump FILE]\n";
       return 2;
     }
   }
   if (options.synthetic_tables > 0) {
-    return cairn::bench::RunSynthetic(options.synthetic_tables, 1000, options.max_alternatives);
+    std::ofstream dump;
+    if (!options.dump.empty()) dump.open(options.dump);
+    return cairn::bench::RunSynthetic(options.synthetic_tables, 1000, options.max_alternatives,
+                                      dump.is_open() ? &dump : nullptr);
   }
   return cairn::bench::Run(options);
 }
