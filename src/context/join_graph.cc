@@ -107,14 +107,19 @@ JoinGraph JoinGraph::Build(const std::vector<Join>& joins, const EdgeWeights& we
                      bool x_named = SameNames(x.join), y_named = SameNames(y.join);
                      return std::tie(x.cost, y_named) < std::tie(y.cost, x_named);
                    });
-  graph.arcs_.resize(graph.tables_.size());
   for (size_t index = 0; index < graph.edges_.size(); ++index) {
     const JoinEdge& edge = graph.edges_[index];
     int e = static_cast<int>(index);
     graph.incident_[edge.a].push_back(e);
     graph.incident_[edge.b].push_back(e);
-    graph.arcs_[edge.a].push_back({edge.b, e, edge.cost});
-    graph.arcs_[edge.b].push_back({edge.a, e, edge.cost});
+  }
+  graph.arc_begin_.push_back(0);
+  for (size_t node = 0; node < graph.tables_.size(); ++node) {
+    for (int e : graph.incident_[node]) {
+      const JoinEdge& edge = graph.edges_[e];
+      graph.arcs_.push_back({edge.Other(static_cast<int>(node)), e, edge.cost});
+    }
+    graph.arc_begin_.push_back(static_cast<int>(graph.arcs_.size()));
   }
   return graph;
 }

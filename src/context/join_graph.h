@@ -26,6 +26,7 @@
 // Thread-safety: immutable after Build(); const methods may be called from any thread.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,8 +81,11 @@ class JoinGraph {
   const std::vector<JoinEdge>& edges() const { return edges_; }
   // Indexes into edges() of the edges touching `node`, in edge order.
   const std::vector<int>& incident(int node) const { return incident_[node]; }
-  // The same edges as arcs leaving `node`, in the same order.
-  const std::vector<JoinArc>& arcs(int node) const { return arcs_[node]; }
+  // The same edges as arcs leaving `node`, in the same order (all nodes' arcs lie in one array,
+  // so that a search walks contiguous memory).
+  std::span<const JoinArc> arcs(int node) const {
+    return {arcs_.data() + arc_begin_[node], arcs_.data() + arc_begin_[node + 1]};
+  }
   // The joins given to Build() except rejected ones, in input order (for drawing: includes
   // self-joins and joins below the minimum score).
   const std::vector<Join>& all_joins() const { return all_joins_; }
@@ -99,7 +103,8 @@ class JoinGraph {
   std::vector<TableRef> tables_;
   std::vector<JoinEdge> edges_;
   std::vector<std::vector<int>> incident_;
-  std::vector<std::vector<JoinArc>> arcs_;
+  std::vector<JoinArc> arcs_;   // by node, then in edge order
+  std::vector<int> arc_begin_;  // node i's arcs are [arc_begin_[i], arc_begin_[i + 1])
   std::vector<Join> all_joins_;
 };
 
