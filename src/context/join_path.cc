@@ -6,94 +6,23 @@
 #include <cctype>
 #include <functional>
 #include <limits>
-#include <queue>
+#include <optional>
 #include <set>
+
+#include "context/internal/shortest_paths.h"
 
 namespace cairn::context {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
-constexpr double kEpsilon = 1e-9;
-
-// What one search may not use (a few edges and nodes at most).
-struct Bans {
-  std::vector<int> edges;
-  std::vector<int> nodes;
-
-  bool Edge(int e) const { return std::find(edges.begin(), edges.end(), e) != edges.end(); }
-  bool Node(int n) const { return std::find(nodes.begin(), nodes.end(), n) != nodes.end(); }
-};
-
-// The state of one Dijkstra run, reused across runs: only the nodes a run touched are reset, so
-// a search that stops early costs what it explored, not the size of the graph.
-struct ShortestPaths {
-  explicit ShortestPaths(size_t nodes)
-      : distance(nodes, kInfinity), parent_edge(nodes, -1), done(nodes, 0) {}
-
-  std::vector<double> distance;
-  std::vector<int> parent_edge;  // -1 at a source or when unreached
-  std::vector<char> done;
-  std::vector<int> touched;
-};
-
-// Dijkstra from every node in `sources` at distance 0, until a node for which `stop` is true is
-// settled (its distance and path are then final), or everything reachable within `limit` is.
-// With a `heuristic` (a lower bound of each node's remaining distance to the goal that is
-// consistent, e.g. exact distances in a graph with fewer bans; infinity prunes the node), the
-// search is A*: nodes are settled in order of distance + heuristic. Ties go to the lower node
-// index and to the edge seen first, so the result is deterministic.
-void Dijkstra(const JoinGraph& graph, const std::vector<int>& sources, const Bans& bans,
-              const std::function<bool(int)>& stop, ShortestPaths* paths, double limit = kInfinity,
-              const std::vector<double>* heuristic = nullptr) {
-  for (int node : paths->touched) {
-    paths->distance[node] = kInfinity;
-    paths->parent_edge[node] = -1;
-    paths->done[node] = 0;
-  }
-  paths->touched.clear();
-  auto h = [&](int node) { return heuristic == nullptr ? 0.0 : (*heuristic)[node]; };
-  using Item = std::pair<double, int>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
-  for (int source : sources) {
-    paths->distance[source] = 0;
-    paths->touched.push_back(source);
-    if (h(source) != kInfinity) queue.push({h(source), source});
-  }
-  while (!queue.empty()) {
-    int node = queue.top().second;
-    queue.pop();
-    if (paths->done[node]) continue;
-    paths->done[node] = 1;
-    if (stop(node)) return;
-    double distance = paths->distance[node];
-    for (const JoinArc& arc : graph.arcs(node)) {
-      int e = arc.edge, next = arc.to;
-      if (!bans.edges.empty() && bans.Edge(e)) continue;
-      if (paths->done[next] || (!bans.nodes.empty() && bans.Node(next))) continue;
-      double candidate = distance + arc.cost;
-      double remaining = h(next);
-      if (remaining == kInfinity || candidate + remaining > limit + kEpsilon) continue;
-      if (candidate < paths->distance[next] - kEpsilon) {
-        if (paths->distance[next] == kInfinity) paths->touched.push_back(next);
-        paths->distance[next] = candidate;
-        paths->parent_edge[next] = e;
-        queue.push({candidate + remaining, next});
-      }
-    }
-  }
-}
-
-// The edges from a source of `paths` to `target`, in order from the source.
-std::vector<int> WalkBack(const JoinGraph& graph, const ShortestPaths& paths, int target) {
-  std::vector<int> edges;
-  for (int node = target; paths.parent_edge[node] >= 0;) {
-    int e = paths.parent_edge[node];
-    edges.push_back(e);
-    node = graph.edges()[e].Other(node);
-  }
-  std::reverse(edges.begin(), edges.end());
-  return edges;
-}
+using internal::Bans;
+using internal::Dijkstra;
+using internal::GreedyNodes;
+using internal::GrowingSearch;
+using internal::kEpsilon;
+using internal::kInfinity;
+using internal::ShortestPaths;
+using internal::TowardsNearest;
+using internal::WalkBack;
 
 double CostOf(const JoinGraph& graph, const std::vector<int>& edges) {
   double cost = 0;
@@ -155,10 +84,10 @@ Path MakePath(const JoinGraph& graph, int start, std::vector<int> edges) {
   return path;
 }
 
-// `to_target`: every node's distance to `target` without bans (infinity beyond max_cost), which
-// guides the spur searches (A*).
+// `to_target`: the search from `target` without bans, whose exact distances guide the spur
+// searches (A*).
 std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const Path& best,
-                           int count, double max_cost, const std::vector<double>& to_target,
+                           int count, double max_cost, GrowingSearch* to_target,
                            ShortestPaths* paths) {
   std::vector<Path> found = {best};
   std::vector<Path> pool;
@@ -183,9 +112,10 @@ std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const 
         }
       }
       for (size_t j = 0; j < i; ++j) bans.nodes.push_back(last.nodes[j]);
+      double limit = max_cost - CostOf(graph, root);
       Dijkstra(
-          graph, {spur}, bans, [&](int node) { return node == target; }, paths,
-          max_cost - CostOf(graph, root), &to_target);
+          graph, {spur}, bans, [&](int node) { return node == target; }, paths, limit,
+          TowardsNearest({to_target}, limit));
       if (paths->distance[target] == kInfinity) continue;
       std::vector<int> edges = root;
       for (int e : WalkBack(graph, *paths, target)) edges.push_back(e);
@@ -206,41 +136,62 @@ std::vector<Path> YenPaths(const JoinGraph& graph, int start, int target, const 
 // ---- Three or more tables: the shortest-path heuristic for Steiner trees. ----
 
 // Minimum spanning tree (Prim) of the subgraph induced by `nodes`, avoiding banned edges, then
-// repeated pruning of leaves that are not terminals. `nodes` must be connected in it.
+// repeated pruning of leaves that are not terminals. `nodes` must be connected in it. Prim grows
+// from the lowest node and adds the cheapest edge leaving the tree (the lower edge index among
+// equal costs); pruning removes the first edge, in the order added, that ends in such a leaf.
 std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes,
                               const std::vector<int>& terminals, const Bans& bans) {
+  // Nodes by local index (in node order) and the induced edges with local endpoints, each once.
+  const std::vector<int> local(nodes.begin(), nodes.end());
+  auto local_index = [&](int node) {
+    auto it = std::lower_bound(local.begin(), local.end(), node);
+    return it != local.end() && *it == node ? static_cast<int>(it - local.begin()) : -1;
+  };
+  struct Induced {
+    int e, a, b;
+  };
+  std::vector<Induced> induced;
+  for (size_t i = 0; i < local.size(); ++i) {
+    for (int e : graph.incident(local[i])) {
+      const JoinEdge& edge = graph.edges()[e];
+      if (edge.a != local[i] || bans.Edge(e)) continue;  // each edge once, from its `a` side
+      int other = local_index(edge.b);
+      if (other >= 0) induced.push_back({e, static_cast<int>(i), other});
+    }
+  }
   std::vector<int> tree;
-  std::set<int> in_tree = {*nodes.begin()};
-  while (in_tree.size() < nodes.size()) {
-    int best = -1;
-    for (int node : in_tree) {
-      for (int e : graph.incident(node)) {
-        const JoinEdge& edge = graph.edges()[e];
-        int other = edge.Other(node);
-        if (bans.Edge(e) || nodes.count(other) == 0 || in_tree.count(other) > 0) continue;
-        if (best < 0 || edge.cost < graph.edges()[best].cost - kEpsilon ||
-            (edge.cost <= graph.edges()[best].cost + kEpsilon && e < best)) {
-          best = e;
-        }
+  std::vector<char> in_tree(local.size(), 0);
+  in_tree[0] = 1;
+  for (size_t added = 1; added < local.size(); ++added) {
+    const Induced* best = nullptr;
+    for (const Induced& edge : induced) {
+      if (in_tree[edge.a] == in_tree[edge.b]) continue;
+      double cost = graph.edges()[edge.e].cost, best_cost = best ? graph.edges()[best->e].cost : 0;
+      if (best == nullptr || cost < best_cost - kEpsilon ||
+          (cost <= best_cost + kEpsilon && edge.e < best->e)) {
+        best = &edge;
       }
     }
-    if (best < 0) break;  // cannot happen: the shortest paths connect `nodes`
-    tree.push_back(best);
-    in_tree.insert(graph.edges()[best].a);
-    in_tree.insert(graph.edges()[best].b);
+    if (best == nullptr) break;  // cannot happen: the shortest paths connect `nodes`
+    tree.push_back(best->e);
+    in_tree[best->a] = in_tree[best->b] = 1;
   }
-  std::set<int> keep(terminals.begin(), terminals.end());
+  std::vector<char> keep(local.size(), 0);
+  for (int terminal : terminals) {
+    int i = local_index(terminal);
+    if (i >= 0) keep[i] = 1;
+  }
+  std::vector<int> degree(local.size());
   for (bool pruned = true; pruned;) {
     pruned = false;
-    std::vector<int> degree(graph.tables().size(), 0);
+    std::fill(degree.begin(), degree.end(), 0);
     for (int e : tree) {
-      ++degree[graph.edges()[e].a];
-      ++degree[graph.edges()[e].b];
+      ++degree[local_index(graph.edges()[e].a)];
+      ++degree[local_index(graph.edges()[e].b)];
     }
     for (auto it = tree.begin(); it != tree.end(); ++it) {
-      const JoinEdge& edge = graph.edges()[*it];
-      if ((degree[edge.a] == 1 && keep.count(edge.a) == 0) ||
-          (degree[edge.b] == 1 && keep.count(edge.b) == 0)) {
+      int a = local_index(graph.edges()[*it].a), b = local_index(graph.edges()[*it].b);
+      if ((degree[a] == 1 && !keep[a]) || (degree[b] == 1 && !keep[b])) {
         tree.erase(it);
         pruned = true;
         break;
@@ -251,15 +202,26 @@ std::vector<int> SpanAndPrune(const JoinGraph& graph, const std::set<int>& nodes
   return tree;
 }
 
-// One run of the heuristic from terminals[start]. On a disconnected graph, sets `unreachable`
-// to a terminal that cannot be reached and returns nullopt. With `to_terminal` (each terminal's
-// distances without bans, infinity beyond `limit`), the searches are A* towards the terminals
-// not yet connected.
-std::optional<Candidate> ShortestPathHeuristic(
-    const JoinGraph& graph, const std::vector<int>& terminals, size_t start, const Bans& bans,
-    ShortestPaths* paths, int* unreachable, double limit = kInfinity,
-    const std::vector<std::vector<double>>* to_terminal = nullptr) {
-  std::vector<double> heuristic;
+// One run of the heuristic from terminals[start], without bans (see GreedyNodes).
+std::optional<Candidate> GreedyTree(const JoinGraph& graph, const std::vector<int>& terminals,
+                                    size_t start, std::vector<GrowingSearch>& searches,
+                                    std::vector<char>* in_tree, int* unreachable) {
+  std::optional<std::set<int>> nodes =
+      GreedyNodes(graph, terminals, start, searches, in_tree, unreachable);
+  if (!nodes) return std::nullopt;
+  Candidate candidate;
+  candidate.edges = SpanAndPrune(graph, *nodes, terminals, Bans());
+  candidate.cost = CostOf(graph, candidate.edges);
+  return candidate;
+}
+
+// One run of the heuristic from terminals[start] with `bans`: repeated A* searches from the tree
+// built so far towards the terminals not yet connected, guided by their searches (`searches`, as
+// for GreedyTree), never looking beyond `limit`. Nullopt when some terminal is not reached within
+// `limit`.
+std::optional<Candidate> BannedTree(const JoinGraph& graph, const std::vector<int>& terminals,
+                                    size_t start, const Bans& bans, double limit,
+                                    std::vector<GrowingSearch>& searches, ShortestPaths* paths) {
   std::set<int> nodes = {terminals[start]};
   std::vector<char> connected(terminals.size(), 0);
   connected[start] = 1;
@@ -275,23 +237,13 @@ std::optional<Candidate> ShortestPathHeuristic(
       }
       return false;
     };
-    if (to_terminal != nullptr) {
-      heuristic.assign(graph.tables().size(), kInfinity);
-      for (size_t t = 0; t < terminals.size(); ++t) {
-        if (connected[t]) continue;
-        for (size_t v = 0; v < heuristic.size(); ++v) {
-          heuristic[v] = std::min(heuristic[v], (*to_terminal)[t][v]);
-        }
-      }
+    std::vector<GrowingSearch*> targets;
+    for (size_t t = 0; t < terminals.size(); ++t) {
+      if (!connected[t]) targets.push_back(&searches[t]);
     }
     Dijkstra(graph, std::vector<int>(nodes.begin(), nodes.end()), bans, unconnected, paths, limit,
-             to_terminal != nullptr ? &heuristic : nullptr);
-    if (nearest < 0) {
-      for (size_t t = 0; t < terminals.size(); ++t) {
-        if (!connected[t]) *unreachable = terminals[t];
-      }
-      return std::nullopt;
-    }
+             TowardsNearest(std::move(targets), limit));
+    if (nearest < 0) return std::nullopt;
     connected[nearest] = 1;
     for (int e : WalkBack(graph, *paths, terminals[nearest])) {
       nodes.insert(graph.edges()[e].a);
@@ -495,41 +447,34 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     add(MakeCandidate(graph, path.edges));
     double max_cost = path.cost * (1 + options.alternative_margin);
     if (options.max_alternatives > 0) {
-      ShortestPaths to_target(graph.tables().size());
-      Dijkstra(
-          graph, {terminals[1]}, no_bans, [](int) { return false; }, &to_target, max_cost);
+      GrowingSearch to_target(graph, terminals[1]);
       for (Path& p :
            YenPaths(graph, terminals[0], terminals[1], path, std::max(options.max_alternatives, 3),
-                    max_cost, to_target.distance, &paths)) {
+                    max_cost, &to_target, &paths)) {
         add(MakeCandidate(graph, std::move(p.edges)));
       }
     }
   } else {
+    // One search from each terminal, grown on demand: the greedy runs from every start are read
+    // off them, and they guide the alternatives' searches.
+    std::vector<GrowingSearch> searches;
+    for (int terminal : terminals) searches.emplace_back(graph, terminal);
+    std::vector<char> in_tree(graph.tables().size(), 0);
     for (size_t start = 0; start < terminals.size(); ++start) {
       int unreachable = -1;
       std::optional<Candidate> tree =
-          ShortestPathHeuristic(graph, terminals, start, no_bans, &paths, &unreachable);
+          GreedyTree(graph, terminals, start, searches, &in_tree, &unreachable);
       if (!tree) return Disconnected(graph, terminals[start], unreachable);
       add(MakeCandidate(graph, std::move(tree->edges), start));
     }
     std::sort(found.begin(), found.end(), BetterCandidate);
     Candidate first = found.front();
     double limit = first.cost * (1 + options.alternative_margin);
-    std::vector<std::vector<double>> to_terminal;
-    if (options.max_alternatives > 0) {
-      for (int terminal : terminals) {
-        ShortestPaths from_terminal(graph.tables().size());
-        Dijkstra(
-            graph, {terminal}, no_bans, [](int) { return false; }, &from_terminal, limit);
-        to_terminal.push_back(std::move(from_terminal.distance));
-      }
-    }
     for (int e : options.max_alternatives > 0 ? first.edges : std::vector<int>()) {
       Bans bans;
       bans.edges.push_back(e);
-      int unreachable = -1;
-      std::optional<Candidate> tree = ShortestPathHeuristic(
-          graph, terminals, first.start, bans, &paths, &unreachable, limit, &to_terminal);
+      std::optional<Candidate> tree =
+          BannedTree(graph, terminals, first.start, bans, limit, searches, &paths);
       if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
   }

@@ -13,13 +13,19 @@
 //              tree of the graph induced by its tables and prune leaves that are not among the
 //              given tables. Run once from each given table; the cheapest result wins. Within
 //              2 (1 - 1/k) of the optimum for k tables, usually optimal on schema graphs.
+//              These runs do not search from the tree: one Dijkstra search from each given
+//              table, shared by all runs, tells which table is nearest to the tree (the one
+//              whose search reaches it first; among equal distances the lower node) and the
+//              path (that search's parent edges from the tree node it reaches first).
 //              Alternatives: the other distinct trees found from the other starts, and the
 //              trees found when one edge of the best tree is forbidden.
-// Cost of a search: every shortest-path search stops at its target; the alternatives' searches
-// are A* guided by exact distances to the tables still to reach and never look beyond the
-// alternatives' cost bound, so a query costs what its neighbourhood holds, not the graph's size
-// (bench/path_bench.cc --synthetic: p99 8 ms for two tables, 20-35 ms for three or four, in a
-// 10,000-table graph; set max_alternatives = 0 for the best tree alone).
+// Cost of a search: the searches from the given tables grow only as far as some run asks (to
+// the nearest tree, or as far as an A* bound needs); the alternatives' searches are A* guided by
+// exact distances to the tables still to reach, read off those same searches, and never look
+// beyond the alternatives' cost bound; the two-table search stops at its target. A query thus
+// costs what its neighbourhood holds, not the graph's size (bench/path_bench.cc --synthetic, a
+// 10,000-table graph: p99 3 ms for two tables, 5-6 ms for three or four, the slow ones
+// spanning two sources; set max_alternatives = 0 for the best tree alone).
 // Among trees of equal cost, the best is the one with more joins whose referencing table also
 // references another table of the tree (a star through an association table, e.g. doctor and
 // department through affiliated_with, rather than a chain through department.head), then the

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
+#include <set>
 
+#include "context/internal/shortest_paths.h"
 #include "context/join_graph.h"
 #include "context/join_store.h"
 #include "core/config.h"
@@ -271,6 +274,196 @@ TEST(JoinPathTest, AliasesAreShortUniqueAndNeverKeywords) {
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->best.aliases, (std::vector<std::string>{"il", "i", "i2", "o", "l"}));
   EXPECT_EQ(QuoteIdentifier("a\"b"), "\"a\"\"b\"");
+}
+
+TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
+  // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
+  // tree is the star through h1 and the one through h2 is an alternative.
+  std::vector<Join> joins = {Declared("a", "h2"), Declared("b", "h2"), Declared("c", "h2"),
+                             Declared("a", "h1"), Declared("b", "h1"), Declared("c", "h1")};
+  JoinGraph graph = GraphThroughStore(joins);
+  auto plan = FindJoinPlan(graph, {T("c"), T("a"), T("b")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(Tables(plan->best), (std::vector<std::string>{"c", "h1", "a", "b"}));
+  ASSERT_FALSE(plan->alternatives.empty());
+  EXPECT_EQ(Tables(plan->alternatives[0]), (std::vector<std::string>{"c", "h2", "a", "b"}));
+  // The same answer on every call, and whatever order the joins were stored in (only the
+  // joins' store ids differ then).
+  auto again = FindJoinPlan(graph, {T("c"), T("a"), T("b")});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->ToJson(), plan->ToJson());
+  std::reverse(joins.begin(), joins.end());
+  auto reversed = FindJoinPlan(GraphThroughStore(joins), {T("c"), T("a"), T("b")});
+  ASSERT_TRUE(reversed.ok());
+  EXPECT_EQ(reversed->best.sql, plan->best.sql);
+  ASSERT_EQ(reversed->alternatives.size(), plan->alternatives.size());
+  for (size_t i = 0; i < plan->alternatives.size(); ++i) {
+    EXPECT_EQ(reversed->alternatives[i].sql, plan->alternatives[i].sql);
+  }
+}
+
+// ---- The searches behind the heuristic (context/internal/shortest_paths.h). ----
+
+std::string Name(int i) { return "t" + std::to_string(1000 + i); }
+
+// A connected graph of `n` tables, each referencing one to three earlier ones; with `ties`,
+// joins cost 0.5 or 1.0 (many equal-cost paths), else scores are drawn so that no two paths cost
+// the same.
+JoinGraph RandomGraph(int n, uint64_t seed, bool ties) {
+  std::mt19937_64 random(seed);
+  std::vector<Join> joins;
+  for (int i = 1; i < n; ++i) {
+    std::set<int> targets;
+    for (int r = 0, count = 1 + static_cast<int>(random() % 3); r < count; ++r) {
+      targets.insert(static_cast<int>(random() % static_cast<uint64_t>(i)));
+    }
+    for (int target : targets) {
+      if (ties) {
+        joins.push_back(random() % 2 == 0 ? Declared(Name(i), Name(target))
+                                          : Inferred(Name(i), Name(target), 1.0));
+      } else {
+        double score = 0.5 + static_cast<double>(random() % 1000000) / 2000000.0;
+        joins.push_back(Inferred(Name(i), Name(target), score));
+      }
+    }
+  }
+  return JoinGraph::Build(joins);
+}
+
+using internal::Bans;
+using internal::GrowingSearch;
+using internal::kEpsilon;
+using internal::kInfinity;
+using internal::ShortestPaths;
+using internal::TowardsNearest;
+
+TEST(ShortestPathsTest, GrowingSearchGrownInPiecesEqualsOneFullRun) {
+  for (bool ties : {true, false}) {
+    JoinGraph graph = RandomGraph(300, 7, ties);
+    int n = static_cast<int>(graph.tables().size());
+    std::mt19937_64 random(11);
+    for (int source : {0, 17, 150, n - 1}) {
+      ShortestPaths full(graph.tables().size());
+      internal::Dijkstra(
+          graph, {source}, Bans(), [](int) { return false; }, &full);
+      GrowingSearch search(graph, source);
+      double radius = 0;
+      for (int piece = 0; piece < 20; ++piece) {
+        int node = static_cast<int>(random() % static_cast<uint64_t>(n));
+        double at_least = static_cast<double>(random() % 8);
+        if (search.Reach(node, at_least)) {
+          EXPECT_EQ(search.distance(node), full.distance[node]);
+        } else {
+          EXPECT_GE(search.radius(), at_least);  // the node is at least that far
+          EXPECT_GE(full.distance[node], search.radius());
+        }
+        EXPECT_GE(search.radius(), radius);  // never shrinks
+        radius = search.radius();
+      }
+      while (search.Step() >= 0) {
+      }
+      EXPECT_EQ(search.radius(), kInfinity);
+      for (int node = 0; node < n; ++node) {
+        ASSERT_TRUE(search.settled(node));
+        EXPECT_EQ(search.distance(node), full.distance[node]) << node;
+        EXPECT_EQ(search.parent_edge(node), full.parent_edge[node]) << node;
+      }
+    }
+  }
+}
+
+TEST(ShortestPathsTest, TowardsNearestIsTheExactBoundWithinTheLimit) {
+  JoinGraph graph = RandomGraph(200, 5, /*ties=*/true);
+  int n = static_cast<int>(graph.tables().size());
+  std::vector<int> targets = {3, 120, 199};
+  std::vector<GrowingSearch> searches;
+  std::vector<std::vector<double>> exact;
+  for (int target : targets) {
+    searches.emplace_back(graph, target);
+    ShortestPaths full(graph.tables().size());
+    internal::Dijkstra(
+        graph, {target}, Bans(), [](int) { return false; }, &full);
+    exact.push_back(full.distance);
+  }
+  const double limit = 3.0;
+  TowardsNearest bound({&searches[0], &searches[1], &searches[2]}, limit);
+  for (double walked : {0.0, 1.0, 2.5}) {
+    for (int node = 0; node < n; ++node) {
+      double nearest = std::min({exact[0][node], exact[1][node], exact[2][node]});
+      double expected = walked + nearest > limit + kEpsilon ? kInfinity : nearest;
+      EXPECT_EQ(bound(node, walked), expected) << node << " after " << walked;
+    }
+  }
+  // A* guided by it finds the same distances as plain Dijkstra, with an edge banned.
+  for (int source : {0, 50, 77}) {
+    Bans bans;
+    bans.edges.push_back(source);
+    ShortestPaths plain(graph.tables().size()), guided(graph.tables().size());
+    auto at_target = [&](int node) {
+      return std::find(targets.begin(), targets.end(), node) != targets.end();
+    };
+    internal::Dijkstra(graph, {source}, bans, at_target, &plain);
+    internal::Dijkstra(graph, {source}, bans, at_target, &guided, kInfinity,
+                       TowardsNearest({&searches[0], &searches[1], &searches[2]}, kInfinity));
+    double plain_best = kInfinity, guided_best = kInfinity;
+    for (int target : targets) {
+      if (plain.done[target]) plain_best = std::min(plain_best, plain.distance[target]);
+      if (guided.done[target]) guided_best = std::min(guided_best, guided.distance[target]);
+    }
+    EXPECT_NEAR(guided_best, plain_best, 1e-9) << source;
+  }
+}
+
+// The nodes of the shortest-path heuristic from one start, the plain way: Dijkstra from the tree
+// built so far until a terminal not yet in it is settled.
+std::set<int> SearchedGreedyNodes(const JoinGraph& graph, const std::vector<int>& terminals,
+                                  size_t start) {
+  std::set<int> nodes = {terminals[start]};
+  std::set<int> left(terminals.begin(), terminals.end());
+  left.erase(terminals[start]);
+  ShortestPaths paths(graph.tables().size());
+  while (!left.empty()) {
+    int reached = -1;
+    internal::Dijkstra(
+        graph, std::vector<int>(nodes.begin(), nodes.end()), Bans(),
+        [&](int node) { return left.count(node) > 0 ? (reached = node, true) : false; }, &paths);
+    EXPECT_GE(reached, 0);
+    if (reached < 0) break;
+    left.erase(reached);
+    for (int e : internal::WalkBack(graph, paths, reached)) {
+      nodes.insert(graph.edges()[e].a);
+      nodes.insert(graph.edges()[e].b);
+    }
+  }
+  return nodes;
+}
+
+TEST(ShortestPathsTest, GreedyNodesReadOffTheSearchesEqualTheSearchedOnes) {
+  // Without equal-cost paths the tree each start grows is unique, however it is found.
+  for (uint64_t seed : {1, 2, 3}) {
+    JoinGraph graph = RandomGraph(400, seed, /*ties=*/false);
+    std::mt19937_64 random(seed);
+    for (int query = 0; query < 10; ++query) {
+      std::set<int> chosen;
+      while (chosen.size() < static_cast<size_t>(3 + query % 2)) {
+        chosen.insert(static_cast<int>(random() % graph.tables().size()));
+      }
+      std::vector<int> terminals(chosen.begin(), chosen.end());
+      std::shuffle(terminals.begin(), terminals.end(), random);
+      std::vector<GrowingSearch> searches;
+      for (int terminal : terminals) searches.emplace_back(graph, terminal);
+      std::vector<char> in_tree(graph.tables().size(), 0);
+      for (size_t start = 0; start < terminals.size(); ++start) {
+        int unreachable = -1;
+        auto nodes =
+            internal::GreedyNodes(graph, terminals, start, searches, &in_tree, &unreachable);
+        ASSERT_TRUE(nodes.has_value());
+        EXPECT_EQ(*nodes, SearchedGreedyNodes(graph, terminals, start))
+            << "seed " << seed << " query " << query << " start " << start;
+      }
+      EXPECT_EQ(std::count(in_tree.begin(), in_tree.end(), 1), 0);
+    }
+  }
 }
 
 // ---- Real databases: declared foreign keys of Chinook and Northwind. ----
