@@ -1,7 +1,7 @@
 // cairn_fk_bench: join-inference quality against declared foreign keys.
 //
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
-//                  [--jobs N] [--per-db] [--show-errors]
+//                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
 //
 // For each database: a configuration with the file as one sqlite source, discovery with the
 // declared foreign keys NOT imported (DiscoveryOptions::import_declared_keys = false; declared
@@ -13,6 +13,14 @@
 // the same two columns as a gold pair, in either direction. Precision, recall and F1 per
 // database; in aggregate micro (over all pairs) and macro (mean of per-database F1 over the
 // databases that declare at least one foreign key). Prints Markdown.
+//
+// Held-out split (spider): every fifth database by name (bench/spider_split.h) is held out, the
+// others are the development split. The aggregate table always shows all, dev
+// and held-out; --per-db and --show-errors list only the databases of --split (default dev), so
+// that tuning looks at the development split's errors alone. --curve runs discovery once at a
+// threshold of 0.3 and reports precision, recall and F1 at thresholds 0.3 to 0.95 per split
+// (a join's score does not depend on the threshold it was found under: the threshold only
+// filters candidates).
 
 #include <sqlite3.h>
 
@@ -22,7 +30,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -35,6 +45,7 @@
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "spider_split.h"
 #include "store/state_db.h"
 
 namespace {
@@ -57,15 +68,45 @@ struct Db {
   std::string name;
   std::filesystem::path path;
   std::set<Pair> gold;
+  bool held_out = false;
 };
 
+// One database's discovery: every inferred column pair with its best score.
 struct Outcome {
   std::string name;
-  size_t gold = 0, inferred = 0, correct = 0;
+  bool held_out = false;
+  std::set<Pair> gold;
+  std::map<Pair, double> scored;
   double seconds = 0;
   std::string error;
+};
+
+// An outcome judged at one threshold.
+struct Judged {
+  size_t gold = 0, inferred = 0, correct = 0;
   std::vector<std::string> false_positives, misses;
 };
+
+Judged Judge(const Outcome& o, double threshold) {
+  Judged j;
+  j.gold = o.gold.size();
+  std::set<Pair> inferred;
+  for (const auto& [pair, score] : o.scored) {
+    if (score >= threshold) inferred.insert(pair);
+  }
+  j.inferred = inferred.size();
+  for (const auto& p : inferred) {
+    if (o.gold.count(p)) {
+      ++j.correct;
+    } else {
+      j.false_positives.push_back(p.first + " ~ " + p.second);
+    }
+  }
+  for (const auto& p : o.gold) {
+    if (!inferred.count(p)) j.misses.push_back(p.first + " ~ " + p.second);
+  }
+  return j;
+}
 
 std::set<Pair> GoldFromPragma(const std::filesystem::path& path, std::string* error) {
   std::set<Pair> gold;
@@ -107,7 +148,8 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows) {
   using namespace cairn;
   Outcome out;
   out.name = db.name;
-  out.gold = db.gold.size();
+  out.held_out = db.held_out;
+  out.gold = db.gold;
   auto start = std::chrono::steady_clock::now();
   std::string yaml = "version: 1\nsources:\n  db: {kind: sqlite, path: \"" +
                      std::filesystem::absolute(db.path).string() + "\"}\n";
@@ -143,43 +185,66 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows) {
     out.error = list.status().ToString();
     return out;
   }
-  std::set<Pair> inferred;
   for (const auto& j : *list) {
     if (j.kind != context::JoinKind::kInferred || j.score < threshold) continue;
     for (size_t i = 0; i < j.from.columns.size() && i < j.to.columns.size(); ++i) {
-      inferred.insert(MakePair(j.from.table, j.from.columns[i], j.to.table, j.to.columns[i]));
+      Pair pair = MakePair(j.from.table, j.from.columns[i], j.to.table, j.to.columns[i]);
+      double& best = out.scored.try_emplace(pair, j.score).first->second;
+      best = std::max(best, j.score);
     }
-  }
-  out.inferred = inferred.size();
-  for (const auto& p : inferred) {
-    if (db.gold.count(p)) {
-      ++out.correct;
-    } else {
-      out.false_positives.push_back(p.first + " ~ " + p.second);
-    }
-  }
-  for (const auto& p : db.gold) {
-    if (!inferred.count(p)) out.misses.push_back(p.first + " ~ " + p.second);
   }
   return out;
 }
+
+// --curve: discovery runs at this threshold, and the curve starts there.
+constexpr double kCurveFrom = 0.3;
 
 double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
 double F1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
 }  // namespace
 
+// Aggregate figures over `outcomes` at `threshold` for those `in` accepts.
+struct Totals {
+  size_t dbs = 0, gold = 0, inferred = 0, correct = 0, macro_n = 0;
+  double macro_f1 = 0, macro_p = 0, macro_r = 0, discovery = 0;
+};
+
+template <typename Accept>
+Totals Aggregate(const std::vector<Outcome>& outcomes, double threshold, Accept in) {
+  Totals t;
+  for (const auto& o : outcomes) {
+    if (!o.error.empty() || !in(o)) continue;
+    Judged j = Judge(o, threshold);
+    ++t.dbs;
+    t.gold += j.gold;
+    t.inferred += j.inferred;
+    t.correct += j.correct;
+    t.discovery += o.seconds;
+    if (j.gold > 0) {
+      double p = Ratio(j.correct, j.inferred), r = Ratio(j.correct, j.gold);
+      t.macro_p += p;
+      t.macro_r += r;
+      t.macro_f1 += F1(p, r);
+      ++t.macro_n;
+    }
+  }
+  return t;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
-                 "[--sample-rows N] [--jobs N] [--per-db] [--show-errors]\n";
+                 "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
+                 "[--split all|dev|held-out] [--curve]\n";
     return 2;
   }
   std::string dataset = argv[1];
-  double threshold = cairn::context::InferenceOptions().threshold;
-  int64_t sample_rows = 100'000;
+  double threshold = 0.6;
+  int64_t sample_rows = 100000;
   int jobs = 2;
-  bool per_db = false, show_errors = false;
+  bool per_db = false, show_errors = false, curve = false;
+  std::string split = "dev";
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) {
@@ -192,6 +257,14 @@ int main(int argc, char** argv) {
       per_db = true;
     } else if (arg == "--show-errors") {
       show_errors = true;
+    } else if (arg == "--curve") {
+      curve = true;
+    } else if (arg == "--split" && i + 1 < argc) {
+      split = argv[++i];
+      if (split != "all" && split != "dev" && split != "held-out") {
+        std::cerr << "cairn_fk_bench: --split takes all, dev or held-out, not " << split << "\n";
+        return 2;
+      }
     } else {
       std::cerr << "cairn_fk_bench: unknown argument " << arg << "\n";
       return 2;
@@ -227,6 +300,8 @@ int main(int argc, char** argv) {
       }
       dbs.push_back(std::move(db));
     }
+    const std::set<std::string> held_out = cairn::bench::SpiderHeldOut(spider / "database");
+    for (Db& db : dbs) db.held_out = held_out.count(db.name) > 0;
   } else {
     Db db;
     db.name = dataset;
@@ -251,7 +326,7 @@ int main(int argc, char** argv) {
   for (int t = 0; t < jobs; ++t) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < dbs.size(); i = next++) {
-        outcomes[i] = Run(dbs[i], threshold, sample_rows);
+        outcomes[i] = Run(dbs[i], curve ? std::min(threshold, kCurveFrom) : threshold, sample_rows);
       }
     });
   }
@@ -259,55 +334,81 @@ int main(int argc, char** argv) {
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  size_t gold = 0, inferred = 0, correct = 0, failed = 0, macro_n = 0;
-  double macro_f1 = 0, macro_p = 0, macro_r = 0, discovery = 0;
+  size_t failed = 0;
   for (const auto& o : outcomes) {
     if (!o.error.empty()) {
       ++failed;
       std::cerr << o.name << ": " << o.error << "\n";
-      continue;
-    }
-    gold += o.gold;
-    inferred += o.inferred;
-    correct += o.correct;
-    discovery += o.seconds;
-    if (o.gold > 0) {
-      double p = Ratio(o.correct, o.inferred), r = Ratio(o.correct, o.gold);
-      macro_p += p;
-      macro_r += r;
-      macro_f1 += F1(p, r);
-      ++macro_n;
     }
   }
+  auto in_split = [&](const Outcome& o) {
+    return split == "all" || (split == "held-out") == o.held_out;
+  };
   if (per_db) {
-    std::cout << "| database | gold FKs | inferred | correct | precision | recall | F1 | "
-                 "discovery s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    std::cout << "| database | split | gold FKs | inferred | correct | precision | recall | F1 | "
+                 "discovery s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& o : outcomes) {
-      if (!o.error.empty()) continue;
-      double p = Ratio(o.correct, o.inferred), r = Ratio(o.correct, o.gold);
-      std::printf("| %s | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f |\n", o.name.c_str(), o.gold,
-                  o.inferred, o.correct, p, r, F1(p, r), o.seconds);
+      if (!o.error.empty() || !in_split(o)) continue;
+      Judged j = Judge(o, threshold);
+      double p = Ratio(j.correct, j.inferred), r = Ratio(j.correct, j.gold);
+      std::printf("| %s | %s | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f |\n", o.name.c_str(),
+                  o.held_out ? "held-out" : "dev", j.gold, j.inferred, j.correct, p, r, F1(p, r),
+                  o.seconds);
     }
     std::cout << "\n";
   }
   if (show_errors) {
     for (const auto& o : outcomes) {
-      for (const auto& fp : o.false_positives) std::cout << "FP " << o.name << ": " << fp << "\n";
-      for (const auto& m : o.misses) std::cout << "FN " << o.name << ": " << m << "\n";
+      if (!o.error.empty() || !in_split(o)) continue;
+      Judged j = Judge(o, threshold);
+      for (const auto& fp : j.false_positives) std::cout << "FP " << o.name << ": " << fp << "\n";
+      for (const auto& m : j.misses) std::cout << "FN " << o.name << ": " << m << "\n";
     }
-    std::cout << "\n";
+    std::cout << "(errors listed for the " << split << " split)\n\n";
   }
-  double p = Ratio(correct, inferred), r = Ratio(correct, gold);
+  const bool splits = dataset == "spider";
+  struct Part {
+    std::string label;
+    std::function<bool(const Outcome&)> in;
+  };
+  std::vector<Part> parts = {{dataset, [](const Outcome&) { return true; }}};
+  if (splits) {
+    parts.push_back({dataset + " dev", [](const Outcome& o) { return !o.held_out; }});
+    parts.push_back(
+        {dataset + " held-out (every 5th by name)", [](const Outcome& o) { return o.held_out; }});
+  }
   std::cout << "| dataset | dbs | gold FKs | inferred | correct | precision | recall | F1 (micro) "
                "| F1 (macro) | discovery s (sum) | wall s |\n"
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  std::printf("| %s | %zu | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |\n",
-              dataset.c_str(), outcomes.size() - failed, gold, inferred, correct, p, r, F1(p, r),
-              macro_n ? macro_f1 / static_cast<double>(macro_n) : 0.0, discovery, wall);
+  for (const Part& part : parts) {
+    Totals t = Aggregate(outcomes, threshold, part.in);
+    double p = Ratio(t.correct, t.inferred), r = Ratio(t.correct, t.gold);
+    std::printf("| %s | %zu | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |\n",
+                part.label.c_str(), t.dbs, t.gold, t.inferred, t.correct, p, r, F1(p, r),
+                t.macro_n ? t.macro_f1 / static_cast<double>(t.macro_n) : 0.0, t.discovery, wall);
+  }
+  Totals all = Aggregate(outcomes, threshold, parts[0].in);
   std::printf(
       "\nthreshold %.2f; macro over %zu databases with declared FKs (mean precision %.3f, "
       "mean recall %.3f); %zu failed; pairs counted direction-insensitively.\n",
-      threshold, macro_n, macro_n ? macro_p / static_cast<double>(macro_n) : 0.0,
-      macro_n ? macro_r / static_cast<double>(macro_n) : 0.0, failed);
+      threshold, all.macro_n, all.macro_n ? all.macro_p / static_cast<double>(all.macro_n) : 0.0,
+      all.macro_n ? all.macro_r / static_cast<double>(all.macro_n) : 0.0, failed);
+  if (curve) {
+    std::cout << "\n| threshold |";
+    for (const Part& part : parts) std::cout << " " << part.label << ": P / R / F1 |";
+    std::cout << "\n|---:|";
+    for (size_t i = 0; i < parts.size(); ++i) std::cout << "---|";
+    std::cout << "\n";
+    for (int step = 0; kCurveFrom + 0.05 * step < 0.951; ++step) {
+      const double t = kCurveFrom + 0.05 * step;
+      std::printf("| %.2f |", t);
+      for (const Part& part : parts) {
+        Totals totals = Aggregate(outcomes, t, part.in);
+        double p = Ratio(totals.correct, totals.inferred), r = Ratio(totals.correct, totals.gold);
+        std::printf(" %.3f / %.3f / %.3f |", p, r, F1(p, r));
+      }
+      std::cout << "\n";
+    }
+  }
   return failed > 0 ? 1 : 0;
 }

@@ -9,10 +9,15 @@
 // measures discovery and path search together).
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
+//                    [--split dev|held-out|all]
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
 //   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
 //                 line each, to compare the answers of two builds
+//
+// Every fifth database by name is held out (spider_split.h): the tables report it apart from the
+// development split, and --show-misses shows only the misses of --split (default dev), so that
+// tuning looks at the development split alone.
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -39,6 +44,7 @@
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "spider_split.h"
 #include "store/state_db.h"
 
 namespace cairn::bench {
@@ -443,7 +449,9 @@ struct Options {
   std::vector<JoinSet> sets = {JoinSet::kDeclared, JoinSet::kInferred};
   int synthetic_tables = 0;  // > 0: the generated-catalog latency run instead
   int max_alternatives = 3;
-  fs::path dump;  // non-empty: every query's answer, one line each
+  fs::path dump;                   // non-empty: every query's answer, one line each
+  std::string split = "dev";       // whose misses --show-misses shows: dev, held-out or all
+  std::set<std::string> held_out;  // the held-out databases (spider_split.h)
 };
 
 // One line of --dump: the query's tables, then the plan as JSON or the error.
@@ -465,7 +473,8 @@ struct Question {
 struct Evaluation {
   Tally total;
   std::map<std::string, Tally> per_db;
-  std::map<std::string, Tally> per_size;  // "2", "3", "4+"
+  std::map<std::string, Tally> per_size;   // "2", "3", "4+"
+  std::map<std::string, Tally> per_split;  // "dev", "held-out"
   std::vector<double> latencies_us;
   double seconds = 0;  // building the graphs (discovery for the inferred set)
   int graph_failures = 0;
@@ -510,7 +519,10 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     std::string size = question.tables.size() >= 4 ? "4+" : std::to_string(question.tables.size());
-    Tally* tallies[] = {&result.total, &result.per_db[question.db_id], &result.per_size[size]};
+    const bool held_out = options.held_out.count(question.db_id) > 0;
+    Tally* tallies[] = {&result.total, &result.per_db[question.db_id], &result.per_size[size],
+                        &result.per_split[held_out ? "held-out" : "dev"]};
+    const bool show = options.split == "all" || (options.split == "held-out") == held_out;
     for (Tally* tally : tallies) ++tally->evaluated;
     if (!it->second) {
       for (Tally* tally : tallies) ++tally->no_path;
@@ -523,7 +535,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     DumpAnswer(dump, question.tables, plan);
     if (!plan.ok()) {
       for (Tally* tally : tallies) ++tally->no_path;
-      if (misses_shown < options.show_misses) {
+      if (show && misses_shown < options.show_misses) {
         ++misses_shown;
         std::cerr << "[" << question.db_id << "] " << plan.status().ToString() << "\n  "
                   << question.sql << "\n";
@@ -549,7 +561,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       tally->exact += exact;
       tally->exact_any += any;
     }
-    if (!exact && misses_shown < options.show_misses) {
+    if (!exact && show && misses_shown < options.show_misses) {
       ++misses_shown;
       std::cerr << "[" << question.db_id << "] " << (any ? "alternative" : "miss")
                 << "\n  gold: " << question.sql << "\n  path: " << plan->best.sql << "\n";
@@ -757,6 +769,17 @@ int Run(const Options& options) {
                              Rate(total.exact, total.evaluated), total.exact_any,
                              Rate(total.exact_any, total.evaluated), total.no_path);
   }
+  std::cout << "\n| joins used | databases | evaluated | exact match | exact in best or an "
+               "alternative | no path |\n|---|---|---:|---:|---:|---:|\n";
+  for (const auto& [set, evaluation] : evaluations) {
+    for (const auto& [split, tally] : evaluation.per_split) {
+      std::cout << fmt::format(
+          "| {} | {} | {} | {} ({}) | {} ({}) | {} |\n", JoinSetName(set),
+          split == "dev" ? "development (4 of 5 by name)" : "held out (every 5th by name)",
+          tally.evaluated, tally.exact, Rate(tally.exact, tally.evaluated), tally.exact_any,
+          Rate(tally.exact_any, tally.evaluated), tally.no_path);
+    }
+  }
   std::cout << "\n";
   for (const auto& [set, evaluation] : evaluations) {
     double macro = 0;
@@ -824,6 +847,12 @@ int main(int argc, char** argv) {
       options.per_db = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
       options.show_misses = std::atoi(argv[++i]);
+    } else if (arg == "--split" && i + 1 < argc) {
+      options.split = argv[++i];
+      if (options.split != "dev" && options.split != "held-out" && options.split != "all") {
+        std::cerr << "--split: dev, held-out or all\n";
+        return 2;
+      }
     } else if (arg == "--joins" && i + 1 < argc) {
       std::string sets = argv[++i];
       options.sets.clear();
@@ -837,8 +866,8 @@ int main(int argc, char** argv) {
       }
     } else {
       std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
-                   "[--per-db] [--show-misses N] [--synthetic TABLES [--alternatives N]] "
-                   "[--dump FILE]\n";
+                   "[--per-db] [--show-misses N] [--split dev|held-out|all] "
+                   "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }
   }
@@ -848,5 +877,6 @@ int main(int argc, char** argv) {
     return cairn::bench::RunSynthetic(options.synthetic_tables, 1000, options.max_alternatives,
                                       dump.is_open() ? &dump : nullptr);
   }
+  options.held_out = cairn::bench::SpiderHeldOut(options.data / "database");
   return cairn::bench::Run(options);
 }
