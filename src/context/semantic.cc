@@ -29,7 +29,9 @@ constexpr std::array<std::string_view, kSemanticTypeCount> kNames = {"unknown",
                                                                      "integer",
                                                                      "number",
                                                                      "text",
-                                                                     "binary"};
+                                                                     "binary",
+                                                                     "person_name",
+                                                                     "address"};
 
 // ISO 3166-1 alpha-2 and alpha-3 codes.
 constexpr std::string_view kAlpha2 =

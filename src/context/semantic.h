@@ -43,12 +43,15 @@ enum class SemanticType {
   kNumber,
   kText,  // other text
   kBinary,
+  kPersonName,  // names of people: full, given or family names
+  kAddress,     // street addresses (a street line, or a whole postal address)
 };
-constexpr int kSemanticTypeCount = 21;
+constexpr int kSemanticTypeCount = 23;
 
 // "identifier", "email", "phone", "date", "datetime", "money", "country_code",
 // "currency_code", "url", "uuid", "iban", "container_number", "imo_number", "boolean",
-// "category", "free_text", "integer", "number", "text", "binary", "unknown".
+// "category", "free_text", "integer", "number", "text", "binary", "person_name", "address",
+// "unknown".
 std::string_view SemanticTypeName(SemanticType type);
 bool SemanticTypeFromName(std::string_view name, SemanticType* type);
 
