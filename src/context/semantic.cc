@@ -5,6 +5,9 @@
 #include <cmath>
 #include <string>
 #include <unordered_set>
+#include <vector>
+
+#include "context/internal/word_set.h"
 
 namespace cairn::context {
 namespace {
@@ -71,20 +74,9 @@ constexpr std::string_view kCurrencies =
 
 const std::unordered_set<std::string_view>& CodeSet(std::string_view list) {
   // One set per list, built once.
-  static const auto build = [](std::string_view l) {
-    std::unordered_set<std::string_view> set;
-    size_t start = 0;
-    while (start < l.size()) {
-      size_t end = l.find(' ', start);
-      if (end == std::string_view::npos) end = l.size();
-      set.insert(l.substr(start, end - start));
-      start = end + 1;
-    }
-    return set;
-  };
-  static const std::unordered_set<std::string_view> a2 = build(kAlpha2);
-  static const std::unordered_set<std::string_view> a3 = build(kAlpha3);
-  static const std::unordered_set<std::string_view> cur = build(kCurrencies);
+  static const std::unordered_set<std::string_view> a2 = internal::WordSet(kAlpha2);
+  static const std::unordered_set<std::string_view> a3 = internal::WordSet(kAlpha3);
+  static const std::unordered_set<std::string_view> cur = internal::WordSet(kCurrencies);
   if (list.data() == kAlpha2.data()) return a2;
   if (list.data() == kAlpha3.data()) return a3;
   return cur;
@@ -245,8 +237,47 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
+bool IsTariffCode(std::string_view s) {
+  // Harmonized System codes as customs write them: 4 digits (heading), then groups of 2 (or a
+  // final group of 4) separated by periods: "8471.30", "8528.72.40", "0207.14.1000".
+  if (s.size() < 7 || !DigitsAt(s, 0, 4) || s[4] != '.') return false;
+  size_t i = 5;
+  while (true) {
+    size_t start = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    size_t group = i - start;
+    if (i == s.size()) return group == 2 || group == 4;
+    if (group != 2 || s[i] != '.') return false;
+    ++i;
+  }
+}
+
+bool IsSlashedDate(std::string_view s) {
+  // d/m/yyyy, mm/dd/yy, dd.mm.yyyy, dd-mm-yyyy: two groups of one or two digits, then two or
+  // four, with the same separator.
+  size_t i = 0;
+  char separator = 0;
+  for (int group = 0; group < 3; ++group) {
+    size_t start = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    size_t len = i - start;
+    if (group < 2) {
+      if (len < 1 || len > 2 || i >= s.size()) return false;
+      if (group == 0) separator = s[i];
+      if (s[i] != separator || (separator != '/' && separator != '.' && separator != '-')) {
+        return false;
+      }
+      ++i;
+    } else {
+      return (len == 2 || len == 4) && i == s.size();
+    }
+  }
+  return false;
+}
+
 bool IsPhone(std::string_view s) {
   if (s.size() < 7 || s.size() > 24) return false;
+  if (IsTariffCode(s) || IsSlashedDate(s)) return false;
   int digits = 0;
   bool separator = false;
   for (char c : s) {
@@ -338,6 +369,28 @@ uint32_t ClassifyText(std::string_view s) {
   return bits;
 }
 
+namespace {
+
+void AddTextShapes(std::string_view text, SemanticEvidence* e) {
+  if (IsPersonNameShape(text)) {
+    ++e->person_shape;
+    if (StartsWithGivenName(text)) ++e->given_names;
+  }
+  switch (ClassifyAddress(text)) {
+    case AddressShape::kStreet:
+      ++e->street_addresses;
+      break;
+    case AddressShape::kNumbered:
+      ++e->numbered_addresses;
+      break;
+    case AddressShape::kNone:
+      break;
+  }
+  if (text.size() >= 10 && text.size() <= 15 && AllDigits(text)) ++e->long_digit_strings;
+}
+
+}  // namespace
+
 void SemanticEvidence::Add(char type, std::string_view text, int64_t integer, double real) {
   ++non_null;
   uint32_t bits = 0;
@@ -351,8 +404,14 @@ void SemanticEvidence::Add(char type, std::string_view text, int64_t integer, do
       ++reals;
       if (std::isfinite(real) && real == std::trunc(real)) ++integral_reals;
       double cents = real * 100;
-      if (std::fabs(cents - std::round(cents)) < 1e-6 * std::max(1.0, std::fabs(cents)))
+      if (std::fabs(cents - std::round(cents)) < 1e-6 * std::max(1.0, std::fabs(cents))) {
         ++two_decimal_reals;
+        double dimes = real * 10;
+        if (std::fabs(dimes - std::round(dimes)) >= 1e-6 * std::max(1.0, std::fabs(dimes))) {
+          ++cent_reals;
+        }
+      }
+      if (real >= 0 && real <= 1) ++unit_interval_reals;
       break;
     }
     case 't':
@@ -360,6 +419,7 @@ void SemanticEvidence::Add(char type, std::string_view text, int64_t integer, do
       bits = ClassifyText(text);
       if (bits & (1u << static_cast<int>(SemanticType::kBoolean))) ++bool_like;
       if (text.size() > 30 && text.find(' ') != std::string_view::npos) ++multi_word;
+      AddTextShapes(text, this);
       break;
     default:
       ++blobs;
@@ -392,7 +452,75 @@ bool IdLikeName(std::string_view name) {
          EndsWith(n, "code") || EndsWith(n, "no") || EndsWith(n, "number") || EndsWith(n, "fk");
 }
 
+// Lower-cased words of a name: split at non-alphanumerics and at a lower-to-upper case change
+// ("HomePhone" -> home, phone; "payment_terms_days" -> payment, terms, days).
+std::vector<std::string> NameWords(std::string_view name) {
+  std::vector<std::string> words(1);
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (!IsAlnum(c) && static_cast<unsigned char>(c) < 0x80) {
+      if (!words.back().empty()) words.emplace_back();
+      continue;
+    }
+    if (i > 0 && std::isupper(static_cast<unsigned char>(c)) &&
+        std::islower(static_cast<unsigned char>(name[i - 1])) && !words.back().empty()) {
+      words.emplace_back();
+    }
+    words.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+bool HasWord(const std::vector<std::string>& words, std::initializer_list<std::string_view> any) {
+  for (const auto& w : words) {
+    for (std::string_view a : any) {
+      if (w == a) return true;
+    }
+  }
+  return false;
+}
+
+bool ContainsAny(const std::string& squashed, std::initializer_list<std::string_view> any) {
+  for (std::string_view a : any) {
+    if (squashed.find(a) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A unit that makes a number something other than an amount of money.
+bool UnitName(std::string_view name) {
+  return HasWord(NameWords(name),
+                 {"day",     "days",    "tage",   "tagen",   "week",    "weeks",   "wochen",
+                  "month",   "months",  "monate", "year",    "years",   "jahre",   "hour",
+                  "hours",   "stunden", "minute", "minutes", "minuten", "percent", "pct",
+                  "prozent", "rate",    "ratio",  "count",   "anzahl",  "qty",     "quantity",
+                  "menge",   "credits", "points", "punkte",  "score"});
+}
+
+bool PhoneName(std::string_view name) {
+  for (const auto& w : NameWords(name)) {
+    if (w == "tel" || w == "fax" || w == "mobile" || w == "handy" || w == "cell" ||
+        w.find("phone") != std::string::npos || w.find("telefon") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Words that name people's names outright.
+bool PersonNameName(std::string_view name) {
+  return ContainsAny(Squash(name), {"firstname", "lastname", "surname", "givenname", "familyname",
+                                    "middlename", "fullname", "contactname", "personname",
+                                    "vorname", "nachname", "familienname"});
+}
+
+bool AddressName(std::string_view name) {
+  return ContainsAny(Squash(name), {"address", "adresse", "anschrift", "street", "strasse"});
+}
+
 bool MoneyLikeName(std::string_view name) {
+  if (UnitName(name)) return false;
   std::string n = Squash(name);
   for (std::string_view w :
        {"price", "amount", "total", "cost", "fee", "salary", "revenue", "balance", "betrag",
@@ -400,6 +528,30 @@ bool MoneyLikeName(std::string_view name) {
     if (n.find(w) != std::string::npos) return true;
   }
   return false;
+}
+
+// Capitalised words, nearly all of them, and a reason to read them as people: a person-name
+// word in the column name, or enough common given names (fewer when the column is a "name").
+bool IsPersonNameColumn(const SemanticEvidence& e, std::string_view column_name) {
+  const double n = static_cast<double>(e.non_null);
+  if (e.texts / n < kSemanticMinFraction || e.person_shape / n < kSemanticMinFraction) {
+    return false;
+  }
+  const double given = e.given_names / n;
+  if (PersonNameName(column_name)) return true;
+  if (given >= 0.5) return true;
+  return Squash(column_name).find("name") != std::string::npos && given >= 0.2;
+}
+
+// Most values street-shaped, or an address word in the name and most values numbered or
+// street-shaped.
+bool IsAddressColumn(const SemanticEvidence& e, std::string_view column_name) {
+  const double n = static_cast<double>(e.non_null);
+  if (e.texts / n < kSemanticMinFraction) return false;
+  const double street = e.street_addresses / n;
+  const double shaped = (e.street_addresses + e.numbered_addresses) / n;
+  if (street >= 0.5 && shaped >= 0.8) return true;
+  return AddressName(column_name) && shaped >= 0.6;
 }
 
 }  // namespace
@@ -421,7 +573,12 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
   if (numeric >= kSemanticMinFraction) {
     if (fits(SemanticType::kImoNumber)) return SemanticType::kImoNumber;
     const bool fractions = e.reals > e.integral_reals;
-    if (fractions && (MoneyLikeName(column_name) || e.two_decimal_reals / n >= 0.99) &&
+    // Without a money word, amounts show cents: some values need the second decimal (142.5
+    // and 10.0 are weights and points), and they are not fractions of one (discounts, rates).
+    const bool cents = e.two_decimal_reals / n >= 0.99 &&
+                       e.cent_reals >= 0.2 * static_cast<double>(e.reals - e.integral_reals) &&
+                       e.unit_interval_reals / n < kSemanticMinFraction && !UnitName(column_name);
+    if (fractions && (MoneyLikeName(column_name) || cents) &&
         e.two_decimal_reals / n >= kSemanticMinFraction) {
       return SemanticType::kMoney;
     }
@@ -438,6 +595,11 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
                          SemanticType::kDatetime, SemanticType::kDate, SemanticType::kPhone}) {
     if (fits(t)) return t;
   }
+  if (!id_name && PhoneName(column_name) &&
+      (e.fits[static_cast<size_t>(SemanticType::kPhone)] + e.long_digit_strings) / n >=
+          kSemanticMinFraction) {
+    return SemanticType::kPhone;
+  }
   if (fits(SemanticType::kInteger)) {
     return primary_key || id_name ? SemanticType::kIdentifier : SemanticType::kInteger;
   }
@@ -452,6 +614,8 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
     return SemanticType::kCountryCode;
   }
   if (fits(SemanticType::kCurrencyCode)) return SemanticType::kCurrencyCode;
+  if (IsPersonNameColumn(e, column_name)) return SemanticType::kPersonName;
+  if (IsAddressColumn(e, column_name)) return SemanticType::kAddress;
   if (primary_key || (id_name && uniqueness >= 0.98)) return SemanticType::kIdentifier;
   if (e.multi_word / n >= 0.5) return SemanticType::kFreeText;
   if (distinct <= 50 && uniqueness <= 0.5) return SemanticType::kCategory;

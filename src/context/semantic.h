@@ -70,6 +70,26 @@ bool IsIsoDatetime(std::string_view text);    // YYYY-MM-DD[T ]HH:MM[:SS[.fff]][
 bool IsCountryCode(std::string_view text);    // ISO 3166-1 alpha-2 or alpha-3, upper case
 bool IsCurrencyCode(std::string_view text);   // ISO 4217, upper case
 bool IsDecimalAmount(std::string_view text);  // -?digits.dd
+bool IsTariffCode(std::string_view text);     // HS / tariff code: NNNN.NN[.NN[NN]]
+bool IsSlashedDate(std::string_view text);    // 07/01/1985, 1.2.99, 24-02-1971
+
+// Person names and street addresses (semantic_names.cc). A value alone rarely proves either:
+// the column decision combines these shapes with a list of common given names and the column
+// name (see DecideSemanticType).
+//
+// Capitalised words of letters (UTF-8 letters included), with apostrophes, hyphens, periods
+// and commas; no digits: "Maria Anders", "O'Neil, J.", "de Villota", "SMITH".
+bool IsPersonNameShape(std::string_view text);
+// The first word, or the first word after a comma, is a common given name ("Nancy Davolio",
+// "Davolio, Nancy"); case-insensitive, ASCII spellings.
+bool StartsWithGivenName(std::string_view text);
+enum class AddressShape {
+  kNone,
+  kNumbered,  // a number and a word ("Mataderos 2312", but also "New York 1")
+  kStreet,    // a street word with a number ("Obere Str. 57", "P.O. Box 555"), or ending the
+              // value ("Fauntleroy Circus")
+};
+AddressShape ClassifyAddress(std::string_view text);
 
 // Bit i set when the value fits SemanticType(i).
 uint32_t ClassifyText(std::string_view text);
@@ -81,11 +101,19 @@ struct SemanticEvidence {
   int64_t reals = 0;     // stored as REAL
   int64_t texts = 0;
   int64_t blobs = 0;
-  int64_t two_decimal_reals = 0;  // reals with at most two decimals
-  int64_t integral_reals = 0;     // reals without a fraction (1.0)
-  int64_t bool_like = 0;          // 0/1, true/false, yes/no, t/f, y/n
+  int64_t two_decimal_reals = 0;    // reals with at most two decimals
+  int64_t integral_reals = 0;       // reals without a fraction (1.0)
+  int64_t cent_reals = 0;           // reals that need exactly two decimals (0.99, not 0.5)
+  int64_t unit_interval_reals = 0;  // reals in [0, 1]
+  int64_t bool_like = 0;            // 0/1, true/false, yes/no, t/f, y/n
   std::array<int64_t, kSemanticTypeCount> fits{};
   int64_t multi_word = 0;  // text with a space and longer than 30 bytes
+  // Text evidence for person names, addresses and unformatted phone numbers.
+  int64_t person_shape = 0;        // IsPersonNameShape
+  int64_t given_names = 0;         // StartsWithGivenName
+  int64_t street_addresses = 0;    // AddressShape::kStreet
+  int64_t numbered_addresses = 0;  // AddressShape::kNumbered
+  int64_t long_digit_strings = 0;  // text of 10 to 15 digits (a phone number without separators)
 
   // Records one non-null value. `type` is the storage class ('i', 'r', 't', 'b').
   void Add(char type, std::string_view text, int64_t integer, double real);
@@ -93,6 +121,13 @@ struct SemanticEvidence {
 
 // Picks the semantic type from the evidence, the column's distinct count (estimated), its name
 // and whether it is a declared primary key.
+//
+// The column name is a hint, never enough alone: a person-name word ("first_name", "Vorname",
+// "surname") or a "name" with enough given names makes capitalised words person names; an
+// address word ("address", "Adresse", "street") lowers the share of street-shaped values an
+// address column needs; a phone word ("phone", "Telefon", "fax") makes strings of 10 to 15
+// digits phone numbers; a unit word ("days", "count", "percent", ...) keeps a money word
+// ("payment_terms_days") from making a number money.
 SemanticType DecideSemanticType(const SemanticEvidence& evidence, int64_t distinct,
                                 std::string_view column_name, bool primary_key);
 

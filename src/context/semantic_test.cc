@@ -106,6 +106,162 @@ TEST(DecideTest, NumbersIdentifiersAndMoney) {
   EXPECT_EQ(DecideSemanticType(flags, 2, "genre_id", false), SemanticType::kIdentifier);
 }
 
+TEST(ValidatorTest, TariffCodesAreNotPhones) {
+  EXPECT_TRUE(IsTariffCode("8528.72.40"));
+  EXPECT_TRUE(IsTariffCode("0207.14.10"));
+  EXPECT_TRUE(IsTariffCode("8471.30"));
+  EXPECT_TRUE(IsTariffCode("8471.30.1000"));
+  EXPECT_FALSE(IsTariffCode("8471.3"));
+  EXPECT_FALSE(IsTariffCode("8471.30."));
+  EXPECT_FALSE(IsTariffCode("847.130.00"));
+  EXPECT_FALSE(IsTariffCode("40.32.21.20"));
+  EXPECT_FALSE(IsTariffCode(""));
+  EXPECT_FALSE(IsPhone("8528.72.40"));
+  EXPECT_FALSE(IsPhone("0207.14.10"));
+  EXPECT_TRUE(IsPhone("40.32.21.20"));  // a French number written with periods
+  EXPECT_TRUE(IsPhone("030-0074321"));
+}
+
+TEST(ValidatorTest, SlashedDatesAreNotPhones) {
+  EXPECT_TRUE(IsSlashedDate("07/01/1985"));
+  EXPECT_TRUE(IsSlashedDate("1.2.99"));
+  EXPECT_TRUE(IsSlashedDate("24-02-1971"));
+  EXPECT_FALSE(IsSlashedDate("07/01-1985"));  // mixed separators
+  EXPECT_FALSE(IsSlashedDate("030-0074321"));
+  EXPECT_FALSE(IsSlashedDate("7/1"));
+  EXPECT_FALSE(IsSlashedDate("07/01/198"));
+  EXPECT_FALSE(IsSlashedDate(""));
+  EXPECT_FALSE(IsPhone("07/01/1985"));
+  EXPECT_FALSE(IsPhone("24.02.1971"));
+  EXPECT_TRUE(IsPhone("(5) 555-4729"));
+}
+
+TEST(ValidatorTest, PersonNameShapes) {
+  EXPECT_TRUE(IsPersonNameShape("Maria Anders"));
+  EXPECT_TRUE(IsPersonNameShape("O'Neil, J."));
+  EXPECT_TRUE(IsPersonNameShape("de Villota"));
+  EXPECT_TRUE(IsPersonNameShape("SMITH"));
+  EXPECT_TRUE(IsPersonNameShape("Gonçalves"));
+  EXPECT_TRUE(IsPersonNameShape("Jean-Luc"));
+  EXPECT_FALSE(IsPersonNameShape("smith"));     // nothing capitalised
+  EXPECT_FALSE(IsPersonNameShape("Room 101"));  // digits
+  EXPECT_FALSE(IsPersonNameShape("a@b.de"));    // other punctuation
+  EXPECT_FALSE(IsPersonNameShape(""));
+  EXPECT_FALSE(IsPersonNameShape(std::string(81, 'A')));
+  EXPECT_TRUE(StartsWithGivenName("Nancy Davolio"));
+  EXPECT_TRUE(StartsWithGivenName("Davolio, Nancy"));
+  EXPECT_TRUE(StartsWithGivenName("MARY"));
+  EXPECT_FALSE(StartsWithGivenName("Davolio"));
+  EXPECT_FALSE(StartsWithGivenName("Speedy Express"));
+  EXPECT_FALSE(StartsWithGivenName(""));
+}
+
+TEST(ValidatorTest, AddressShapes) {
+  EXPECT_EQ(ClassifyAddress("Obere Str. 57"), AddressShape::kStreet);
+  EXPECT_EQ(ClassifyAddress("Theodor-Heuss-Straße 34"), AddressShape::kStreet);
+  EXPECT_EQ(ClassifyAddress("11120 Jasper Ave NW"), AddressShape::kStreet);
+  EXPECT_EQ(ClassifyAddress("P.O. Box 555"), AddressShape::kStreet);
+  EXPECT_EQ(ClassifyAddress("Fauntleroy Circus"), AddressShape::kStreet);
+  EXPECT_EQ(ClassifyAddress("Mataderos 2312"), AddressShape::kNumbered);
+  EXPECT_EQ(ClassifyAddress("New York 1"), AddressShape::kNumbered);
+  EXPECT_EQ(ClassifyAddress("Berlin"), AddressShape::kNone);
+  EXPECT_EQ(ClassifyAddress("12345"), AddressShape::kNone);
+  EXPECT_EQ(ClassifyAddress(""), AddressShape::kNone);
+  EXPECT_EQ(ClassifyAddress("St. Helena"), AddressShape::kNone);  // a saint, not a street
+}
+
+TEST(DecideTest, TariffCodeColumnIsNotPhone) {
+  // The demo's customs declarations: HS codes repeat over the goods.
+  std::vector<std::string> codes;
+  for (int i = 0; i < 60; ++i) {
+    codes.push_back(i % 3 == 0 ? "8528.72.40" : i % 3 == 1 ? "0207.14.10" : "8471.30.00");
+  }
+  EXPECT_EQ(Decide(codes, "hs_code"), SemanticType::kCategory);
+  EXPECT_EQ(Decide(codes, "tariff"), SemanticType::kCategory);
+}
+
+TEST(DecideTest, DayCountsAreNotMoney) {
+  SemanticEvidence days;
+  for (int i = 0; i < 40; ++i) days.Add('i', i % 3 ? "30" : "14", i % 3 ? 30 : 14, 0);
+  EXPECT_EQ(DecideSemanticType(days, 2, "payment_terms_days", false), SemanticType::kInteger);
+  EXPECT_EQ(DecideSemanticType(days, 2, "PaymentTermsDays", false), SemanticType::kInteger);
+  EXPECT_EQ(DecideSemanticType(days, 2, "payment_count", false), SemanticType::kInteger);
+  // A money word without a unit still makes integral numbers money.
+  EXPECT_EQ(DecideSemanticType(days, 2, "payment", false), SemanticType::kMoney);
+  SemanticEvidence credits;
+  for (int i = 0; i < 40; ++i) credits.Add('i', std::to_string(i), i, 0);
+  EXPECT_EQ(DecideSemanticType(credits, 40, "total_credits", false), SemanticType::kInteger);
+  EXPECT_EQ(DecideSemanticType(credits, 40, "total", false), SemanticType::kMoney);
+}
+
+TEST(DecideTest, AmountsNeedCentsOrAMoneyWord) {
+  auto reals = [](std::initializer_list<double> values) {
+    SemanticEvidence e;
+    for (double v : values) e.Add('r', "", 0, v);
+    return e;
+  };
+  // Weights and points with at most one decimal are numbers; prices with cents are money.
+  EXPECT_EQ(DecideSemanticType(reals({142.5, 137.5, 140.0, 130.0}), 4, "gesamt", false),
+            SemanticType::kNumber);
+  EXPECT_EQ(DecideSemanticType(reals({12.99, 4.99, 0.99, 20.0}), 4, "c", false),
+            SemanticType::kMoney);
+  // Fractions of one (discounts, rates) are not money without a money word.
+  EXPECT_EQ(DecideSemanticType(reals({0.15, 0.25, 0.05, 0.1}), 4, "Discount", false),
+            SemanticType::kNumber);
+  // A unit word wins over the cents.
+  EXPECT_EQ(DecideSemanticType(reals({10.0, 8.25, 6.5, 3.14}), 4, "punkte", false),
+            SemanticType::kNumber);
+  EXPECT_EQ(DecideSemanticType(reals({10.0, 8.25, 6.5, 3.14}), 4, "price", false),
+            SemanticType::kMoney);
+}
+
+TEST(DecideTest, PhoneNumbersWithoutSeparatorsNeedAPhoneName) {
+  std::vector<std::string> numbers = {"14033335568", "6172235589", "28303384290", "491271355190",
+                                      "44224380125"};
+  EXPECT_EQ(Decide(numbers, "telefon"), SemanticType::kPhone);
+  EXPECT_EQ(Decide(numbers, "HomePhone"), SemanticType::kPhone);
+  EXPECT_EQ(Decide(numbers, "kundentelefon"), SemanticType::kPhone);
+  EXPECT_EQ(Decide(numbers, "quantity"), SemanticType::kInteger);
+  EXPECT_EQ(Decide(numbers, "phone_id"), SemanticType::kIdentifier);
+  EXPECT_EQ(Decide(numbers, "hotel"), SemanticType::kInteger);  // "tel" inside a word
+  EXPECT_EQ(Decide({"12345", "67890", "13579"}, "phone"), SemanticType::kInteger);  // too short
+}
+
+TEST(DecideTest, PersonNames) {
+  EXPECT_EQ(Decide({"Geovany", "Jailyn", "Ericka", "Vergie", "Reba"}, "vorname"),
+            SemanticType::kPersonName);
+  EXPECT_EQ(Decide({"Homenick", "Gerlach", "Greenholt", "Nicolas"}, "LastName"),
+            SemanticType::kPersonName);
+  std::vector<std::string> contacts = {"Maria Anders",       "Ana Trujillo", "Thomas Hardy",
+                                       "Christina Berglund", "Hanna Moos",   "Frédérique Citeaux"};
+  EXPECT_EQ(Decide(contacts, "ContactName"), SemanticType::kPersonName);
+  EXPECT_EQ(Decide(contacts, "c"), SemanticType::kPersonName);  // given names suffice
+  // Capitalised words that are not people.
+  std::vector<std::string> companies = {"Speedy Express", "United Package", "Federal Shipping",
+                                        "Exotic Liquids", "Tokyo Traders",  "Pavlova Ltd."};
+  EXPECT_NE(Decide(companies, "CompanyName"), SemanticType::kPersonName);
+  std::vector<std::string> cities = {"Berlin", "London", "Madrid", "Lisboa", "Graz", "Sevilla"};
+  EXPECT_NE(Decide(cities, "City"), SemanticType::kPersonName);
+  // A person-name column name does not make numbers or codes names.
+  EXPECT_NE(Decide({"A1", "B2", "C3"}, "first_name"), SemanticType::kPersonName);
+}
+
+TEST(DecideTest, Addresses) {
+  std::vector<std::string> streets = {"Obere Str. 57",   "Avda. de la Constitución 2222",
+                                      "120 Hanover Sq.", "Kirchgasse 6",
+                                      "P.O. Box 555",    "Walserweg 21"};
+  EXPECT_EQ(Decide(streets, "c"), SemanticType::kAddress);
+  std::vector<std::string> numbered = {"660 Shea Crescent", "254 Ottilie Junction",
+                                       "88271 Barrows Union", "14034 Kohler Drive",
+                                       "3374 Sarina Manor"};
+  EXPECT_EQ(Decide(numbered, "adresse"), SemanticType::kAddress);
+  // Numbers and words without an address name or street words are not addresses.
+  std::vector<std::string> lines = {"Terminal handling, 5 container(s)", "Reefer power, 4 day(s)",
+                                    "Storage, 12 day(s)", "New York 1", "Export handling 2"};
+  EXPECT_NE(Decide(lines, "description"), SemanticType::kAddress);
+  EXPECT_NE(Decide({"Berlin", "Hamburg", "Bremen"}, "address"), SemanticType::kAddress);
+}
+
 TEST(SemanticTypeNameTest, RoundTrips) {
   for (int i = 0; i < kSemanticTypeCount; ++i) {
     SemanticType t = static_cast<SemanticType>(i), back;
