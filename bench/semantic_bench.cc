@@ -199,11 +199,12 @@ void PrintSplit(const std::string& split, const std::vector<Label>& labels) {
     auto t = static_cast<SemanticType>(i);
     if (labelled[t] == 0 && predicted[t] == 0) continue;
     double p = Ratio(correct[t], predicted[t]), r = Ratio(correct[t], labelled[t]);
-    std::string precision = predicted[t] ? std::to_string(p).substr(0, 5) : "-";
-    std::string recall = labelled[t] ? std::to_string(r).substr(0, 5) : "-";
+    char precision[16] = "-", recall[16] = "-";
+    if (predicted[t] > 0) std::snprintf(precision, sizeof precision, "%.3f", p);
+    if (labelled[t] > 0) std::snprintf(recall, sizeof recall, "%.3f", r);
     std::printf("| %s%s | %d | %d | %d | %s | %s | %.3f |\n",
                 std::string(cairn::context::SemanticTypeName(t)).c_str(), FeedsLabels(t) ? "*" : "",
-                labelled[t], predicted[t], correct[t], precision.c_str(), recall.c_str(),
+                labelled[t], predicted[t], correct[t], precision, recall,
                 p + r > 0 ? 2 * p * r / (p + r) : 0.0);
   }
   std::printf("\n");
