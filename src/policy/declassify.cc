@@ -195,7 +195,10 @@ Result<std::map<std::string, Label>> Declassifications::Confirmed() const {
 std::optional<engine::Label> ProposeLabel(std::string_view semantic_type,
                                           std::string_view column_name) {
   if (semantic_type == "iban") return Label::kRestricted;
-  if (semantic_type == "email" || semantic_type == "phone") return Label::kConfidential;
+  if (semantic_type == "email" || semantic_type == "phone" || semantic_type == "person_name" ||
+      semantic_type == "address") {
+    return Label::kConfidential;
+  }
   const std::string name = Lower(column_name);
   auto has = [&](std::string_view part) { return name.find(part) != std::string::npos; };
   if (has("iban") || has("password") || has("secret") || has("ssn") || has("passport") ||

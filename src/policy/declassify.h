@@ -74,7 +74,9 @@ class Declassifications {
 };
 
 // The label a column's semantic type (as context names them: "email", "iban", ...) or its name
-// (first_name, contact_name, ...) suggests; nullopt when neither suggests one.
+// (first_name, contact_name, ...) suggests; nullopt when neither suggests one. By type: iban
+// restricted; email, phone, person_name and address confidential; money internal. A name that
+// suggests a higher label than the type wins (a "salary" typed money is confidential).
 std::optional<engine::Label> ProposeLabel(std::string_view semantic_type,
                                           std::string_view column_name);
 

@@ -287,6 +287,18 @@ TEST_P(PolicyStateTest, LabelProposalsAreConfirmedByAnAdministrator) {
   EXPECT_EQ(ProposeLabel("email", "contact"), Label::kConfidential);
   EXPECT_EQ(ProposeLabel("text", "FirstName"), Label::kConfidential);
   EXPECT_EQ(ProposeLabel("category", "status"), std::nullopt);
+  // The person-name and address types label columns whatever their names.
+  EXPECT_EQ(ProposeLabel("person_name", "gouverneur"), Label::kConfidential);
+  EXPECT_EQ(ProposeLabel("address", "zeile_1"), Label::kConfidential);
+  EXPECT_EQ(ProposeLabel("phone", "kundentelefon"), Label::kConfidential);
+  // The name heuristics still apply to other types, and raise money above internal.
+  EXPECT_EQ(ProposeLabel("text", "ShipAddress"), Label::kConfidential);
+  EXPECT_EQ(ProposeLabel("money", "salary"), Label::kConfidential);
+  EXPECT_EQ(ProposeLabel("money", "amount"), Label::kInternal);
+  EXPECT_EQ(ProposeLabel("iban", "contact_name"), Label::kRestricted);
+  // A category or day count is not labelled because of its type.
+  EXPECT_EQ(ProposeLabel("category", "hs_code"), std::nullopt);
+  EXPECT_EQ(ProposeLabel("integer", "payment_terms_days"), std::nullopt);
 }
 
 TEST_P(PolicyStateTest, DeclassificationsListInOrderAndVersionsAreNotedOnce) {
