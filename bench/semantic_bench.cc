@@ -12,8 +12,8 @@
 // join inference off), and the semantic type stored in the catalog is compared with the label.
 // Prints, per split, a Markdown table of precision, recall and F1 per type (types that feed
 // label proposals marked with *), the accuracy over all columns, and with --show-errors every
-// wrong column. Exits non-zero when a dataset fails to open or profile, or a labelled column is
-// missing from the catalog.
+// wrong column. Exits non-zero when the labels file is malformed or selects nothing, a dataset
+// fails to open or profile, or a labelled column is missing from the catalog.
 
 #include <unistd.h>
 
@@ -247,6 +247,10 @@ int main(int argc, char** argv) {
     if ((split == "both" || l.split == split) && l.dataset.rfind(only, 0) == 0) {
       labels.push_back(std::move(l));
     }
+  }
+  if (labels.empty()) {
+    std::cerr << "cairn_semantic_bench: no labelled column selected\n";
+    return 3;
   }
   std::map<std::string, std::vector<Label*>> by_dataset;
   for (Label& l : labels) by_dataset[l.dataset].push_back(&l);
