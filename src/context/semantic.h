@@ -43,6 +43,8 @@ enum class SemanticType {
   kNumber,
   kText,  // other text
   kBinary,
+  // Decided per column (DecideSemanticType) from text shapes that SemanticEvidence counts;
+  // ClassifyText never sets their bits.
   kPersonName,  // names of people: full, given or family names
   kAddress,     // street addresses (a street line, or a whole postal address)
 };
