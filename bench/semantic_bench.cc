@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/csv/csv_reader.h"
 #include "context/catalog_store.h"
 #include "context/discovery.h"
 #include "context/semantic.h"
@@ -47,53 +48,38 @@ struct Label {
   SemanticType got = SemanticType::kUnknown;
 };
 
-// RFC 4180 fields of one line (quotes doubled inside quoted fields; no embedded newlines).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
+// Reads the labels with the CSV connector's reader (RFC 4180, errors naming file:line).
 bool ReadLabels(const std::filesystem::path& path, std::vector<Label>* labels, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
-    *error = "cannot read " + path.string();
+  using cairn::connectors::csv::CsvReader;
+  auto input = cairn::connectors::csv::OpenFileInput(path);
+  if (!input.ok()) {
+    *error = input.status().ToString();
     return false;
   }
-  std::string line;
-  std::getline(in, line);
-  if (line != "dataset,source,table,column,type,split") {
-    *error = path.string() + ": unexpected header '" + line + "'";
+  CsvReader reader(std::move(input).value(), path.string(), CsvReader::Options());
+  auto fields = [&] {
+    std::vector<std::string> f;
+    for (size_t i = 0; i < reader.field_count(); ++i) f.emplace_back(reader.field(i));
+    return f;
+  };
+  cairn::Result<bool> read = reader.Next();
+  if (!read.ok() || !*read ||
+      fields() !=
+          std::vector<std::string>{"dataset", "source", "table", "column", "type", "split"}) {
+    *error = read.ok() ? path.string() +
+                             ": expected the header "
+                             "dataset,source,table,column,type,split"
+                       : read.status().ToString();
     return false;
   }
-  int number = 1;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty()) continue;
-    std::vector<std::string> f = SplitCsv(line);
+  while ((read = reader.Next()).ok() && *read) {
+    std::vector<std::string> f = fields();
+    if (f.size() == 1 && f[0].empty()) continue;  // a blank line
     Label l;
     if (f.size() != 6 || !cairn::context::SemanticTypeFromName(f[4], &l.expected) ||
         (f[5] != "dev" && f[5] != "held-out")) {
-      *error = path.string() + ":" + std::to_string(number) + ": bad row '" + line + "'";
+      *error = path.string() + ":" + std::to_string(reader.record_line()) +
+               ": expected dataset,source,table,column,<a semantic type>,dev|held-out";
       return false;
     }
     l.dataset = f[0];
@@ -102,6 +88,10 @@ bool ReadLabels(const std::filesystem::path& path, std::vector<Label>* labels, s
     l.column = f[3];
     l.split = f[5];
     labels->push_back(std::move(l));
+  }
+  if (!read.ok()) {
+    *error = read.status().ToString();
+    return false;
   }
   return true;
 }
