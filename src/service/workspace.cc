@@ -106,6 +106,10 @@ Result<policy::Declassifications*> Workspace::Declassifications() {
 Result<policy::Policy*> Workspace::Policy(const engine::Principal& acting,
                                           std::string_view ingress) {
   if (policy_ == nullptr) {
+    // The file's stamp before reading it: a file replaced while this loads (and ledgers) then
+    // differs from the stamp and is reloaded at the next check. Taken after, it would match the
+    // new file while the old one is in force, and the change would never be seen.
+    const std::string stamp = PolicyFileStamp();
     ASSIGN_OR_RETURN(policy::Declassifications * store, Declassifications());
     ASSIGN_OR_RETURN(std::unique_ptr<policy::Policy> loaded,
                      policy::Policy::Load(config().policy_file));
@@ -125,7 +129,7 @@ Result<policy::Policy*> Workspace::Policy(const engine::Principal& acting,
           "allow: in force from now"));
     }
     policy_ = std::move(loaded);
-    policy_file_stamp_ = PolicyFileStamp();
+    policy_file_stamp_ = stamp;
     policy_checked_ = std::chrono::steady_clock::now();
   }
   return policy_.get();
@@ -157,10 +161,11 @@ Status Workspace::RefreshPolicy(const engine::Principal& acting, std::string_vie
   // Load the new policy beside the old one: a broken file keeps the old one in force (and says
   // so in the log of the caller), never a mix.
   std::unique_ptr<policy::Policy> old = std::move(policy_);
+  const std::string stamp = PolicyFileStamp();  // before the load, as in Policy()
   Result<policy::Policy*> loaded = Policy(acting, ingress);
   if (!loaded.ok()) {
     policy_ = std::move(old);
-    policy_file_stamp_ = PolicyFileStamp();  // do not retry a broken file every request
+    policy_file_stamp_ = stamp;  // do not retry a broken file every request
     return loaded.status();
   }
   sessions_.clear();  // they were bound to the old policy
