@@ -8,7 +8,8 @@
 // path search), and the joins discovery infers with those keys ignored ("inferred by discovery":
 // measures discovery and path search together).
 //
-//   cairn_path_bench [--data DIR] [--joins declared|inferred|both] [--per-db] [--show-misses N]
+//   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
+//   [--show-misses N]
 //                    [--split dev|held-out|all]
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
@@ -364,11 +365,13 @@ std::optional<Database> LoadDatabase(const fs::path& dir, const std::string& db_
   return db;
 }
 
-// The joins discovery infers for one database, its declared foreign keys ignored (as
-// cairn_fk_bench does): a source named `db_id`, profiled through a Session into an in-memory
-// state database; its JoinStore's joins (inferred only) become the graph.
+// The joins discovery finds for one database: a source named `db_id`, profiled through a
+// Session into an in-memory state database; its JoinStore's joins become the graph. Without
+// `declared`, its declared foreign keys are ignored (as cairn_fk_bench does) and the joins are
+// inferred only; with it, they are imported as `cairn discover` does and inference adds the
+// rest.
 Result<context::JoinGraph> InferredGraph(const fs::path& dir, const std::string& db_id,
-                                         const std::vector<TableRef>& tables) {
+                                         const std::vector<TableRef>& tables, bool declared) {
   std::string yaml = "version: 1\nsources:\n  " + db_id + ": {kind: sqlite, path: \"" +
                      fs::absolute(dir / db_id / (db_id + ".sqlite")).string() + "\"}\n";
   ASSIGN_OR_RETURN(Config config, ParseConfig(yaml, "/tmp/cairn_path_bench/cairn.yaml"));
@@ -376,7 +379,7 @@ Result<context::JoinGraph> InferredGraph(const fs::path& dir, const std::string&
   ASSIGN_OR_RETURN(auto session, engine::Session::Open(catalog.get(), engine::Principal::Admin()));
   ASSIGN_OR_RETURN(auto state, store::StateDb::Open(":memory:"));
   context::DiscoveryOptions options;
-  options.import_declared_keys = false;
+  options.import_declared_keys = declared;
   ASSIGN_OR_RETURN(context::DiscoveryReport report,
                    context::Discover(session.get(), state.get(), options));
   (void)report;
@@ -436,10 +439,18 @@ std::optional<double> GoldCost(const context::JoinGraph& graph, const std::vecto
   return cost;
 }
 
-enum class JoinSet { kDeclared, kInferred };
+enum class JoinSet { kDeclared, kInferred, kCombined };
 
 const char* JoinSetName(JoinSet set) {
-  return set == JoinSet::kDeclared ? "declared FKs" : "inferred by discovery";
+  switch (set) {
+    case JoinSet::kDeclared:
+      return "declared FKs";
+    case JoinSet::kInferred:
+      return "inferred by discovery";
+    case JoinSet::kCombined:
+      return "declared + inferred";
+  }
+  return "";
 }
 
 struct Options {
@@ -485,6 +496,10 @@ struct Evaluation {
   int gold_in_graph_exact = 0;
   int gold_in_graph_cheaper = 0;
   int gold_in_graph_costlier = 0;
+  // Best trees that left a pass-through table out (a join of kind kImplied), and how many of
+  // them match exactly.
+  int implied = 0;
+  int implied_exact = 0;
 };
 
 std::string Rate(int part, int whole) {
@@ -504,8 +519,8 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       if (set == JoinSet::kDeclared) {
         it->second = db.graph;
       } else {
-        Result<context::JoinGraph> graph =
-            InferredGraph(options.data / "database", question.db_id, db.tables);
+        Result<context::JoinGraph> graph = InferredGraph(options.data / "database", question.db_id,
+                                                         db.tables, set == JoinSet::kCombined);
         if (graph.ok()) {
           it->second = std::move(*graph);
         } else {
@@ -543,6 +558,11 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       continue;
     }
     bool exact = PlanPairs(plan->best) == question.gold;
+    if (std::any_of(plan->best.joins.begin(), plan->best.joins.end(),
+                    [](const Join& j) { return j.kind == context::JoinKind::kImplied; })) {
+      ++result.implied;
+      if (exact) ++result.implied_exact;
+    }
     if (std::optional<double> gold_cost = GoldCost(*it->second, question.tables, question.gold)) {
       ++result.gold_in_graph;
       if (exact) {
@@ -798,7 +818,8 @@ int Run(const Options& options) {
         "exact-match rates {:.1f} % over {} databases; path search per query median {:.0f} µs, "
         "p99 {:.0f} µs. Gold joins all in the graph: {} queries, {} exact ({}); of the others "
         "{} got a cheaper tree (gold uses more or costlier joins), {} a costlier one (the "
-        "heuristic missed), the rest an equal-cost one.\n",
+        "heuristic missed), the rest an equal-cost one. Best trees that left a pass-through "
+        "table out: {}, {} of them exact.\n",
         JoinSetName(set), evaluation.joins, evaluation.seconds,
         evaluation.graph_failures > 0
             ? fmt::format(" ({} databases failed discovery)", evaluation.graph_failures)
@@ -806,7 +827,8 @@ int Run(const Options& options) {
         100 * macro, evaluation.per_db.size(), percentile(0.5), percentile(0.99),
         evaluation.gold_in_graph, evaluation.gold_in_graph_exact,
         Rate(evaluation.gold_in_graph_exact, evaluation.gold_in_graph),
-        evaluation.gold_in_graph_cheaper, evaluation.gold_in_graph_costlier);
+        evaluation.gold_in_graph_cheaper, evaluation.gold_in_graph_costlier, evaluation.implied,
+        evaluation.implied_exact);
   }
   std::cout << "\n| skipped because | queries |\n|---|---:|\n";
   for (const auto& [skip, count] : skipped) {
@@ -856,18 +878,21 @@ int main(int argc, char** argv) {
     } else if (arg == "--joins" && i + 1 < argc) {
       std::string sets = argv[++i];
       options.sets.clear();
-      if (sets == "declared" || sets == "both")
+      if (sets == "declared" || sets == "both" || sets == "all")
         options.sets.push_back(cairn::bench::JoinSet::kDeclared);
-      if (sets == "inferred" || sets == "both")
+      if (sets == "inferred" || sets == "both" || sets == "all")
         options.sets.push_back(cairn::bench::JoinSet::kInferred);
+      if (sets == "combined" || sets == "all")
+        options.sets.push_back(cairn::bench::JoinSet::kCombined);
       if (options.sets.empty()) {
         std::cerr << "--joins: declared, inferred or both\n";
         return 2;
       }
     } else {
-      std::cerr << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|both] "
-                   "[--per-db] [--show-misses N] [--split dev|held-out|all] "
-                   "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
+      std::cerr
+          << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
+             "[--per-db] [--show-misses N] [--split dev|held-out|all] "
+             "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }
   }

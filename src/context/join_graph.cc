@@ -75,6 +75,7 @@ std::optional<double> JoinGraph::EdgeCost(const Join& join, const EdgeWeights& w
       return weights.inferred_base + (1.0 - score) * weights.inferred_slope;
     }
     case JoinKind::kRejected:
+    case JoinKind::kImplied:  // made by join paths, never an input
       return std::nullopt;
   }
   return std::nullopt;

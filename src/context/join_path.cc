@@ -6,6 +6,7 @@
 #include <cctype>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -304,14 +305,117 @@ std::vector<std::string> MakeAliases(const std::vector<TableRef>& tables) {
   return aliases;
 }
 
+// An implied join costs what the two joins it replaces cost, less this.
+constexpr double kImpliedDiscount = 0.01;
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Drops pass-through tables (join_path.h, "Pass-through tables"): a table that is not given and
+// whose joins in the tree all use one of its columns is left out, and its neighbours are joined
+// directly on the columns they joined it on, as joins of kind kImplied.
+std::vector<JoinEdge> Shortcut(const JoinGraph& graph, const std::vector<int>& terminals,
+                               const std::vector<int>& tree) {
+  std::vector<JoinEdge> edges;
+  for (int e : tree) edges.push_back(graph.edges()[e]);
+  auto columns_at = [](const JoinEdge& edge, int node) -> const std::vector<std::string>& {
+    return edge.a == node ? edge.join.from.columns : edge.join.to.columns;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::map<int, std::vector<size_t>> incident;
+    for (size_t i = 0; i < edges.size(); ++i) {
+      incident[edges[i].a].push_back(i);
+      incident[edges[i].b].push_back(i);
+    }
+    for (const auto& [node, at] : incident) {
+      if (at.size() < 2 || std::find(terminals.begin(), terminals.end(), node) != terminals.end()) {
+        continue;
+      }
+      // A column of `node` that every one of its joins in the tree uses.
+      std::optional<std::string> shared;
+      for (const std::string& column : columns_at(edges[at[0]], node)) {
+        bool everywhere = true;
+        for (size_t i : at) {
+          const std::vector<std::string>& columns = columns_at(edges[i], node);
+          everywhere =
+              everywhere && std::any_of(columns.begin(), columns.end(), [&](const std::string& c) {
+                return EqualsIgnoringCase(c, column);
+              });
+        }
+        if (everywhere) {
+          shared = column;
+          break;
+        }
+      }
+      if (!shared) continue;
+      // Each neighbour's column paired with the shared one. A neighbour that `node` references
+      // holds a key: it becomes the referenced side.
+      struct End {
+        int node;
+        std::string column;
+        bool key;
+        JoinEdge edge;
+      };
+      std::vector<End> ends;
+      for (size_t i : at) {
+        const JoinEdge& edge = edges[i];
+        const std::vector<std::string>& mine = columns_at(edge, node);
+        const std::vector<std::string>& theirs =
+            edge.a == node ? edge.join.to.columns : edge.join.from.columns;
+        for (size_t c = 0; c < mine.size(); ++c) {
+          if (EqualsIgnoringCase(mine[c], *shared)) {
+            ends.push_back({edge.Other(node), theirs[c], edge.a == node, edge});
+            break;
+          }
+        }
+      }
+      std::stable_partition(ends.begin(), ends.end(), [](const End& e) { return e.key; });
+      std::vector<JoinEdge> kept;
+      for (size_t i = 0; i < edges.size(); ++i) {
+        if (std::find(at.begin(), at.end(), i) == at.end()) kept.push_back(std::move(edges[i]));
+      }
+      const TableRef& through = graph.tables()[node];
+      for (size_t i = 1; i < ends.size(); ++i) {
+        Join join;
+        const TableRef& from = graph.tables()[ends[i].node];
+        const TableRef& to = graph.tables()[ends[0].node];
+        join.from = {from.source, from.table, {ends[i].column}};
+        join.to = {to.source, to.table, {ends[0].column}};
+        join.kind = JoinKind::kImplied;
+        join.score = 1;
+        for (const End* end : {&ends[0], &ends[i]}) {
+          if (end->edge.join.kind == JoinKind::kInferred) {
+            join.score = std::min(join.score, end->edge.join.score);
+          }
+        }
+        join.evidence = {{"implied", true},
+                         {"through", through.ToString() + "." + *shared},
+                         {"joins", nlohmann::json::array(
+                                       {ends[0].edge.join.ToJson(), ends[i].edge.join.ToJson()})}};
+        double cost = ends[0].edge.cost + ends[i].edge.cost - kImpliedDiscount;
+        kept.push_back({ends[i].node, ends[0].node, cost, std::move(join)});
+      }
+      edges = std::move(kept);
+      changed = true;
+      break;
+    }
+  }
+  return edges;
+}
+
 // Orders the tree from terminals[0] so that the given tables are joined in the order given as far
 // as the tree allows: each step adds the tree edge, among those touching the tables joined so far,
 // behind which lies the earliest given table. Then renders it.
 JoinTree MakeTree(const JoinGraph& graph, const std::vector<int>& terminals,
-                  const std::vector<int>& edges) {
+                  const std::vector<JoinEdge>& edges) {
   JoinTree tree;
   std::vector<int> order = {terminals[0]};
-  std::vector<int> via;  // via[i] brings in order[i + 1]
+  std::vector<size_t> via;  // edges[via[i]] brings in order[i + 1]
   std::vector<char> used(edges.size(), 0);
   auto joined = [&](int node) {
     return std::find(order.begin(), order.end(), node) != order.end();
@@ -321,7 +425,7 @@ JoinTree MakeTree(const JoinGraph& graph, const std::vector<int>& terminals,
   std::function<size_t(int, int)> earliest = [&](int node, int from) {
     size_t position = std::find(terminals.begin(), terminals.end(), node) - terminals.begin();
     for (size_t i = 0; i < edges.size(); ++i) {
-      const JoinEdge& edge = graph.edges()[edges[i]];
+      const JoinEdge& edge = edges[i];
       if (used[i] || (edge.a != node && edge.b != node)) continue;
       int next = edge.Other(node);
       if (next == from || joined(next)) continue;
@@ -332,7 +436,7 @@ JoinTree MakeTree(const JoinGraph& graph, const std::vector<int>& terminals,
   while (via.size() < edges.size()) {
     size_t pick = edges.size(), pick_position = 0;
     for (size_t i = 0; i < edges.size(); ++i) {
-      const JoinEdge& edge = graph.edges()[edges[i]];
+      const JoinEdge& edge = edges[i];
       if (used[i] || joined(edge.a) == joined(edge.b)) continue;
       int next = joined(edge.a) ? edge.b : edge.a;
       size_t position = earliest(next, edge.Other(next));
@@ -343,16 +447,16 @@ JoinTree MakeTree(const JoinGraph& graph, const std::vector<int>& terminals,
     }
     if (pick == edges.size()) break;  // cannot happen: `edges` form a tree over the terminals
     used[pick] = 1;
-    const JoinEdge& edge = graph.edges()[edges[pick]];
+    const JoinEdge& edge = edges[pick];
     order.push_back(joined(edge.a) ? edge.b : edge.a);
-    via.push_back(edges[pick]);
+    via.push_back(pick);
   }
   for (int node : order) tree.tables.push_back(graph.tables()[node]);
   tree.aliases = MakeAliases(tree.tables);
   tree.sql = fmt::format("SELECT *\nFROM {}.{} AS {}", QuoteIdentifier(tree.tables[0].source),
                          QuoteIdentifier(tree.tables[0].table), tree.aliases[0]);
   for (size_t i = 0; i < via.size(); ++i) {
-    const JoinEdge& edge = graph.edges()[via[i]];
+    const JoinEdge& edge = edges[via[i]];
     tree.joins.push_back(edge.join);
     tree.cost += edge.cost;
     size_t added = i + 1;
@@ -488,9 +592,21 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     }
   }
   JoinPlan plan;
-  plan.best = MakeTree(graph, terminals, best.edges);
+  auto render = [&](const Candidate& candidate) {
+    if (options.drop_pass_through) {
+      return MakeTree(graph, terminals, Shortcut(graph, terminals, candidate.edges));
+    }
+    std::vector<JoinEdge> edges;
+    for (int e : candidate.edges) edges.push_back(graph.edges()[e]);
+    return MakeTree(graph, terminals, edges);
+  };
+  plan.best = render(best);
   for (const Candidate& alternative : alternatives) {
-    plan.alternatives.push_back(MakeTree(graph, terminals, alternative.edges));
+    // Trees that differ only in the tables left out read alike: listed once.
+    JoinTree tree = render(alternative);
+    bool seen = tree.sql == plan.best.sql;
+    for (const JoinTree& other : plan.alternatives) seen = seen || other.sql == tree.sql;
+    if (!seen) plan.alternatives.push_back(std::move(tree));
   }
   return plan;
 }

@@ -30,6 +30,18 @@
 // references another table of the tree (a star through an association table, e.g. doctor and
 // department through affiliated_with, rather than a chain through department.head), then the
 // one with earlier edges (see the tie rules of join_graph.h).
+// Pass-through tables: a table the search added (not a given one) whose joins in the tree all use
+// the same one of its columns only passes that value on: orders.customer_id -> customers.id <-
+// invoices.customer_id, or attendance.(student_id, course_id) -> registrations.(student_id,
+// course_id) -> courses.course_id. It is left out, and its neighbours are joined directly on the
+// columns they joined it on (orders.customer_id = invoices.customer_id; attendance.course_id =
+// courses.course_id), as joins of kind kImplied whose evidence names the table left out and the
+// two joins, whose score is the lower inferred score of the two (1 when neither is inferred), and
+// which cost what the two joins cost less 0.01. A neighbour that the left-out table references is
+// the referenced side. The rows are those of the longer join as far as the keys hold (every
+// passed value exists in the left-out table), and without the duplicates a non-unique middle
+// column would add. This is applied to the trees after the search, so it never changes which
+// tree is best. Off with PathOptions::drop_pass_through = false.
 // Alternatives are the other distinct edge sets whose cost is at most
 // best * (1 + alternative_margin), best first, at most max_alternatives of them; none when the
 // choice is clear.
@@ -60,6 +72,8 @@ struct PathOptions {
   int max_alternatives = 3;
   // Alternatives cost at most best * (1 + alternative_margin).
   double alternative_margin = 0.25;
+  // Leave pass-through tables out (see "Pass-through tables" above).
+  bool drop_pass_through = true;
 };
 
 // One connecting tree of joins.

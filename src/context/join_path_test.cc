@@ -61,6 +61,13 @@ JoinGraph GraphThroughStore(const std::vector<Join>& joins,
   return JoinGraph::Build(*list);
 }
 
+// The search's own trees, pass-through tables kept.
+PathOptions Literal() {
+  PathOptions options;
+  options.drop_pass_through = false;
+  return options;
+}
+
 std::vector<std::string> Tables(const JoinTree& tree) {
   std::vector<std::string> out;
   for (const auto& t : tree.tables) out.push_back(t.table);
@@ -174,13 +181,13 @@ TEST(JoinPathTest, SteinerTreesForThreeAndFourTables) {
                              Inferred("a", "x", 0.5), Inferred("b", "x", 0.5),
                              Inferred("c", "x", 0.5)};
   JoinGraph graph = GraphThroughStore(joins);
-  auto three = FindJoinPlan(graph, {T("a"), T("b"), T("c")});
+  auto three = FindJoinPlan(graph, {T("a"), T("b"), T("c")}, Literal());
   ASSERT_TRUE(three.ok()) << three.status().ToString();
   EXPECT_EQ(Tables(three->best), (std::vector<std::string>{"a", "hub", "b", "c"}));
   EXPECT_DOUBLE_EQ(three->best.cost, 1.5);
   EXPECT_TRUE(three->alternatives.empty());  // the detour over x costs 6
 
-  auto four = FindJoinPlan(graph, {T("d"), T("a"), T("b"), T("c")});
+  auto four = FindJoinPlan(graph, {T("d"), T("a"), T("b"), T("c")}, Literal());
   ASSERT_TRUE(four.ok());
   EXPECT_EQ(four->best.joins.size(), 4u);
   EXPECT_DOUBLE_EQ(four->best.cost, 2.0);
@@ -190,7 +197,7 @@ TEST(JoinPathTest, SteinerTreesForThreeAndFourTables) {
   auto ordered = FindJoinPlan(graph, {T("hub"), T("d"), T("a"), T("c")});
   ASSERT_TRUE(ordered.ok());
   EXPECT_EQ(Tables(ordered->best), (std::vector<std::string>{"hub", "d", "a", "c"}));
-  auto through = FindJoinPlan(graph, {T("a"), T("d"), T("b")});
+  auto through = FindJoinPlan(graph, {T("a"), T("d"), T("b")}, Literal());
   ASSERT_TRUE(through.ok());
   EXPECT_EQ(Tables(through->best), (std::vector<std::string>{"a", "hub", "d", "b"}));
 
@@ -232,7 +239,7 @@ TEST(JoinPathTest, EqualCostPathsAreAlternatives) {
   JoinGraph hubs =
       GraphThroughStore({Declared("a", "h1"), Declared("b", "h1"), Declared("c", "h1"),
                          Declared("a", "h2"), Declared("b", "h2"), Declared("c", "h2")});
-  auto three = FindJoinPlan(hubs, {T("a"), T("b"), T("c")});
+  auto three = FindJoinPlan(hubs, {T("a"), T("b"), T("c")}, Literal());
   ASSERT_TRUE(three.ok());
   EXPECT_DOUBLE_EQ(three->best.cost, 1.5);
   ASSERT_FALSE(three->alternatives.empty());
@@ -276,24 +283,89 @@ TEST(JoinPathTest, AliasesAreShortUniqueAndNeverKeywords) {
   EXPECT_EQ(QuoteIdentifier("a\"b"), "\"a\"\"b\"");
 }
 
+TEST(JoinPathTest, PassThroughTablesAreLeftOut) {
+  // Two tables that reference one key: joined directly on their columns.
+  Join orders = MakeJoin("orders", {"customer_id"}, "customers", {"id"}, JoinKind::kDeclared);
+  Join invoices =
+      MakeJoin("invoices", {"cust"}, "customers", {"id"}, JoinKind::kInferred, /*score=*/0.8);
+  JoinGraph siblings = GraphThroughStore({orders, invoices});
+  auto plan = FindJoinPlan(siblings, {T("orders"), T("invoices")});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->best.sql,
+            "SELECT *\nFROM \"s\".\"orders\" AS o\n"
+            "JOIN \"s\".\"invoices\" AS i ON i.\"cust\" = o.\"customer_id\"");
+  ASSERT_EQ(plan->best.joins.size(), 1u);
+  const Join& implied = plan->best.joins[0];
+  EXPECT_EQ(implied.kind, JoinKind::kImplied);
+  EXPECT_EQ(JoinKindName(implied.kind), "implied");
+  EXPECT_DOUBLE_EQ(implied.score, 0.8);  // the lower inferred score
+  EXPECT_EQ(implied.evidence["through"], "s.customers.id");
+  EXPECT_EQ(implied.evidence["joins"].size(), 2u);
+  // Its cost: the two joins' (0.5 + 1.4) less 0.01.
+  EXPECT_NEAR(plan->best.cost, 1.89, 1e-9);
+  auto literal = FindJoinPlan(siblings, {T("orders"), T("invoices")}, Literal());
+  ASSERT_TRUE(literal.ok());
+  EXPECT_EQ(Tables(literal->best), (std::vector<std::string>{"orders", "customers", "invoices"}));
+  // A given table is never left out.
+  auto given = FindJoinPlan(siblings, {T("orders"), T("customers"), T("invoices")});
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(given->best.tables.size(), 3u);
+  for (const Join& join : given->best.joins) EXPECT_NE(join.kind, JoinKind::kImplied);
+
+  // A composite key passed on upwards: attendance -> registrations (student_id, course_id) ->
+  // courses (course_id). The referenced key of the chain stays the referenced side.
+  JoinGraph chain = GraphThroughStore(
+      {MakeJoin("attendance", {"student_id", "course_id"}, "registrations",
+                {"student_id", "course_id"}, JoinKind::kDeclared),
+       MakeJoin("registrations", {"course_id"}, "courses", {"course_id"}, JoinKind::kDeclared),
+       MakeJoin("registrations", {"student_id"}, "students", {"student_id"}, JoinKind::kDeclared)});
+  auto up = FindJoinPlan(chain, {T("courses"), T("attendance")});
+  ASSERT_TRUE(up.ok());
+  EXPECT_EQ(up->best.sql,
+            "SELECT *\nFROM \"s\".\"courses\" AS c\n"
+            "JOIN \"s\".\"attendance\" AS a ON a.\"course_id\" = c.\"course_id\"");
+  EXPECT_EQ(up->best.joins[0].from.table, "attendance");
+  EXPECT_EQ(up->best.joins[0].to.table, "courses");
+  // Three tables around the key: a star on the first neighbour; no table left over.
+  JoinGraph star = GraphThroughStore(
+      {Declared("a", "hub"), Declared("b", "hub"), Declared("c", "hub"), Declared("d", "hub")});
+  auto three = FindJoinPlan(star, {T("a"), T("b"), T("c")});
+  ASSERT_TRUE(three.ok());
+  EXPECT_EQ(Tables(three->best), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_NEAR(three->best.cost, 2 * (1.0 - 0.01), 1e-9);
+
+  // Not left out: a middle table joined on two of its columns (a -> x.x_id, x.b_id -> b), or
+  // passing a value through two different columns of a chain (students -> registrations ->
+  // courses takes student_id in and course_id out).
+  JoinGraph middle = GraphThroughStore(
+      {Declared("a", "x"), MakeJoin("x", {"b_id"}, "b", {"b_id"}, JoinKind::kDeclared)});
+  auto kept = FindJoinPlan(middle, {T("a"), T("b")});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(Tables(kept->best), (std::vector<std::string>{"a", "x", "b"}));
+  auto across = FindJoinPlan(chain, {T("students"), T("courses")});
+  ASSERT_TRUE(across.ok());
+  EXPECT_EQ(Tables(across->best),
+            (std::vector<std::string>{"students", "registrations", "courses"}));
+}
+
 TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
   // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
   // tree is the star through h1 and the one through h2 is an alternative.
   std::vector<Join> joins = {Declared("a", "h2"), Declared("b", "h2"), Declared("c", "h2"),
                              Declared("a", "h1"), Declared("b", "h1"), Declared("c", "h1")};
   JoinGraph graph = GraphThroughStore(joins);
-  auto plan = FindJoinPlan(graph, {T("c"), T("a"), T("b")});
+  auto plan = FindJoinPlan(graph, {T("c"), T("a"), T("b")}, Literal());
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(Tables(plan->best), (std::vector<std::string>{"c", "h1", "a", "b"}));
   ASSERT_FALSE(plan->alternatives.empty());
   EXPECT_EQ(Tables(plan->alternatives[0]), (std::vector<std::string>{"c", "h2", "a", "b"}));
   // The same answer on every call, and whatever order the joins were stored in (only the
   // joins' store ids differ then).
-  auto again = FindJoinPlan(graph, {T("c"), T("a"), T("b")});
+  auto again = FindJoinPlan(graph, {T("c"), T("a"), T("b")}, Literal());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->ToJson(), plan->ToJson());
   std::reverse(joins.begin(), joins.end());
-  auto reversed = FindJoinPlan(GraphThroughStore(joins), {T("c"), T("a"), T("b")});
+  auto reversed = FindJoinPlan(GraphThroughStore(joins), {T("c"), T("a"), T("b")}, Literal());
   ASSERT_TRUE(reversed.ok());
   EXPECT_EQ(reversed->best.sql, plan->best.sql);
   ASSERT_EQ(reversed->alternatives.size(), plan->alternatives.size());
@@ -580,6 +652,30 @@ TEST_F(RealDataTest, NorthwindOrderDetailsIsQuoted) {
   // The two databases share no join.
   auto apart = FindJoinPlan(graph_, {{"chinook", "Track"}, {"northwind", "Orders"}});
   EXPECT_EQ(apart.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(RealDataTest, PassThroughTablesKeepTheRows) {
+  // PlaylistTrack and InvoiceLine both reference Track.TrackId: joined directly, with the rows
+  // of the join through Track (TrackId is its key and every reference resolves).
+  JoinTree direct = Best({"PlaylistTrack", "InvoiceLine"});
+  EXPECT_EQ(direct.sql,
+            "SELECT *\nFROM \"chinook\".\"PlaylistTrack\" AS pt\n"
+            "JOIN \"chinook\".\"InvoiceLine\" AS il ON il.\"TrackId\" = pt.\"TrackId\"");
+  auto literal =
+      FindJoinPlan(graph_, {{"chinook", "PlaylistTrack"}, {"chinook", "InvoiceLine"}}, Literal());
+  ASSERT_TRUE(literal.ok());
+  EXPECT_EQ(literal->best.tables.size(), 3u);
+  int64_t rows = CountRows(direct.sql);
+  EXPECT_GT(rows, 0);
+  EXPECT_EQ(rows, CountRows(literal->best.sql));
+  // Northwind: Orders and Employees' territories pass EmployeeID through Employees.
+  JoinTree northwind = Best({"Orders", "EmployeeTerritories"});
+  ASSERT_EQ(northwind.joins.size(), 1u);
+  EXPECT_EQ(northwind.joins[0].kind, JoinKind::kImplied);
+  auto through = FindJoinPlan(
+      graph_, {{"northwind", "Orders"}, {"northwind", "EmployeeTerritories"}}, Literal());
+  ASSERT_TRUE(through.ok());
+  EXPECT_EQ(CountRows(northwind.sql), CountRows(through->best.sql));
 }
 
 }  // namespace

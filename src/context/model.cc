@@ -6,8 +6,8 @@ namespace cairn::context {
 namespace {
 
 constexpr std::array<std::string_view, 3> kProvenanceNames = {"discovered", "declared", "stated"};
-constexpr std::array<std::string_view, 4> kJoinKindNames = {"declared", "inferred", "confirmed",
-                                                            "rejected"};
+constexpr std::array<std::string_view, 5> kJoinKindNames = {"declared", "inferred", "confirmed",
+                                                            "rejected", "implied"};
 
 }  // namespace
 

@@ -47,8 +47,10 @@ enum class JoinKind {
   kInferred,   // proposed by join inference, with a score and evidence
   kConfirmed,  // stated true by a principal; survives re-discovery
   kRejected,   // stated false by a principal; survives re-discovery and is never used for paths
+  kImplied,    // derived by the join graph from a chain of joins on one column; never stored
 };
-std::string_view JoinKindName(JoinKind kind);  // "declared", "inferred", "confirmed", "rejected"
+// "declared", "inferred", "confirmed", "rejected", "implied"
+std::string_view JoinKindName(JoinKind kind);
 bool JoinKindFromName(std::string_view name, JoinKind* kind);
 
 // A join between two tables: `from` is the referencing side (the foreign key), `to` the

@@ -96,15 +96,17 @@ Json ComponentSchemas() {
   s["JoinSide"] =
       Object({{"source", Type("string")}, {"table", Type("string")}, {"columns", Strings()}},
              {"source", "table", "columns"});
-  s["Join"] = Object(
-      {{"id", Type("integer")},
-       {"from", Ref("JoinSide")},
-       {"to", Ref("JoinSide")},
-       {"kind", {{"type", "string"}, {"enum", {"declared", "inferred", "confirmed", "rejected"}}}},
-       {"score", Type("number")},
-       {"evidence", Type("object")},
-       {"stated_by", Type("string")}},
-      {"id", "from", "to", "kind", "score"}, "`from` references `to` (the foreign key side first)");
+  s["Join"] = Object({{"id", Type("integer")},
+                      {"from", Ref("JoinSide")},
+                      {"to", Ref("JoinSide")},
+                      {"kind",
+                       {{"type", "string"},
+                        {"enum", {"declared", "inferred", "confirmed", "rejected", "implied"}}}},
+                      {"score", Type("number")},
+                      {"evidence", Type("object")},
+                      {"stated_by", Type("string")}},
+                     {"id", "from", "to", "kind", "score"},
+                     "`from` references `to` (the foreign key side first)");
   s["JoinList"] = Object({{"joins", ArrayOf(Ref("Join"))}}, {"joins"});
   s["JoinTreeTable"] =
       Object({{"source", Type("string")}, {"table", Type("string")}, {"alias", Type("string")}},
