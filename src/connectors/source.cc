@@ -50,6 +50,12 @@ std::string UnquoteIdentifier(const std::string& text) {
   return out;
 }
 
+Result<std::optional<TableInfo>> Source::CurrentTable(const std::string& name) {
+  ASSIGN_OR_RETURN(const TableInfo* info, FindTableInfo(name, /*exact=*/false));
+  if (info == nullptr) return std::optional<TableInfo>();
+  return std::optional<TableInfo>(*info);
+}
+
 Result<const TableInfo*> Source::FindTableInfo(const std::string& name, bool exact) {
   if (!index_built_ && DescribesOneTable()) {
     if (auto it = described_.find(name); it != described_.end()) return it->second.get();

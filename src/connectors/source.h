@@ -92,6 +92,13 @@ class Source {
   // so a lookup in a source of 10,000 tables neither copies nor scans the list.
   Result<const TableInfo*> FindTableInfo(const std::string& name, bool exact = true);
 
+  // The table `name` (exactly, else case-insensitively, as FindTableInfo) as the source holds it
+  // now: read again instead of from Tables()'s cache, for checks that must see a change made
+  // since (a remembered recipe's freshness). nullopt when the source has no such table now.
+  // Never changes what Tables() and the virtual tables report. The default reads the cache:
+  // for kinds whose tables are fixed by the configuration or read afresh anyway.
+  virtual Result<std::optional<TableInfo>> CurrentTable(const std::string& name);
+
   // The SQLite module; xCreate/xConnect receive `this` as pAux. Static storage duration.
   virtual const sqlite3_module* Module() const = 0;
 

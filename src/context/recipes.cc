@@ -133,28 +133,33 @@ std::string ObjectsText(const Recipe& recipe) {
   return text;
 }
 
-// Caches each source's tables for one verification round.
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Reads each used table as its source holds it now (Session::CurrentTable), once per
+// verification round.
 class SchemaCache {
  public:
   explicit SchemaCache(engine::Session* session) : session_(session) {}
 
-  // The table, nullptr when the source has no such table (case-insensitive), or the error
+  // The table, nullptr when the source has no such table now (case-insensitive), or the error
   // reading the source.
   Result<const connectors::TableInfo*> Find(const std::string& source, const std::string& table) {
-    auto it = sources_.find(source);
-    if (it == sources_.end()) {
-      it = sources_.emplace(source, session_->Tables(source)).first;
-    }
+    auto key = std::make_pair(source, Lower(table));
+    auto it = tables_.find(key);
+    if (it == tables_.end()) it = tables_.emplace(key, session_->CurrentTable(source, table)).first;
     if (!it->second.ok()) return it->second.status();
-    for (const auto& info : *it->second) {
-      if (SameName(info.name, table)) return &info;
-    }
-    return static_cast<const connectors::TableInfo*>(nullptr);
+    if (!it->second->has_value()) return static_cast<const connectors::TableInfo*>(nullptr);
+    return &**it->second;
   }
 
  private:
   engine::Session* session_;
-  std::map<std::string, Result<std::vector<connectors::TableInfo>>> sources_;
+  std::map<std::pair<std::string, std::string>, Result<std::optional<connectors::TableInfo>>>
+      tables_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "context/state_testing.h"
@@ -24,6 +25,8 @@ class RecipesTest : public StateEngineTest {
     dir_ = fs::temp_directory_path() / ("cairn-recipes-" + std::to_string(rd()));
     fs::create_directories(dir_);
     fs::copy_file(kData + "/chinook.sqlite", dir_ / "chinook.sqlite");
+    fs::create_directories(dir_ / "files");
+    std::ofstream(dir_ / "files" / "holds.csv") << "id,released_at\n1,2026-01-02\n2,2026-02-03\n";
     db_ = OpenState(dir_ / "state.sqlite");
     ASSERT_NE(db_, nullptr);
     auto recipes = RecipeStore::Open(db_.get());
@@ -40,9 +43,10 @@ class RecipesTest : public StateEngineTest {
   // A new catalog and session, as a later `cairn` invocation would see the source.
   void Reopen() {
     session_.reset();
-    auto config = ParseConfig("sources:\n  music:\n    kind: sqlite\n    path: " +
-                                  (dir_ / "chinook.sqlite").string() + "\n",
-                              dir_ / "cairn.yaml");
+    auto config = ParseConfig(
+        "sources:\n  music:\n    kind: sqlite\n    path: " + (dir_ / "chinook.sqlite").string() +
+            "\n  files:\n    kind: csv\n    path: " + (dir_ / "files").string() + "\n",
+        dir_ / "cairn.yaml");
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     auto catalog = engine::Catalog::Create(*config);
     ASSERT_TRUE(catalog.ok());
@@ -52,8 +56,9 @@ class RecipesTest : public StateEngineTest {
     session_ = std::move(session).value();
   }
 
-  // Changes the source file directly (the source is read-only through Cairn).
-  void Alter(const std::string& sql) {
+  // Changes the source file directly (the source is read-only through Cairn), then opens a new
+  // session unless `reopen` is false (a running server's session that lives on).
+  void Alter(const std::string& sql, bool reopen = true) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ / "chinook.sqlite").c_str(), &raw), SQLITE_OK);
     char* error = nullptr;
@@ -61,7 +66,7 @@ class RecipesTest : public StateEngineTest {
     EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
     sqlite3_free(error);
     sqlite3_close(raw);
-    Reopen();
+    if (reopen) Reopen();
   }
 
   int64_t RecipeCount() {
@@ -208,6 +213,46 @@ TEST_P(RecipesTest, RenamedColumnMakesItStale) {
   // Renamed back: fresh again.
   Alter("ALTER TABLE Customer RENAME COLUMN Surname TO LastName");
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+}
+
+// A session opened before the change (as a running `cairn serve` or `cairn mcp` keeps its
+// sessions) sees it too: freshness reads the sources now, not the session's cached schema.
+TEST_P(RecipesTest, ASessionOpenAcrossTheChangeSeesIt) {
+  auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(recipe.ok());
+  auto holds = recipes_->Remember(session_.get(), "release dates of holds",
+                                  "SELECT id, released_at FROM files.holds", "");
+  ASSERT_TRUE(holds.ok()) << holds.status().ToString();
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+  EXPECT_EQ(recipes_->Check(session_.get(), holds->id)->freshness, Freshness::kFresh);
+
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname", /*reopen=*/false);
+  auto matches = recipes_->Recall(session_.get(), "top customers", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kStale);
+  EXPECT_NE((*matches)[0].recipe.stale_reason.find("music.Customer.LastName"), std::string::npos);
+  EXPECT_EQ(recipes_->Run(session_.get(), recipe->id, nullptr).code(),
+            StatusCode::kFailedPrecondition);
+  Alter("ALTER TABLE Customer RENAME COLUMN Surname TO LastName", /*reopen=*/false);
+  EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
+
+  // A CSV file whose header changed.
+  std::ofstream(dir_ / "files" / "holds.csv") << "id,lifted_at\n1,2026-01-02\n2,2026-02-03\n";
+  auto checked = recipes_->Check(session_.get(), holds->id);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(checked->freshness, Freshness::kStale);
+  EXPECT_NE(checked->stale_reason.find("files.holds.released_at"), std::string::npos)
+      << checked->stale_reason;
+  // Removed: the table is gone. Back: fresh again.
+  fs::rename(dir_ / "files" / "holds.csv", dir_ / "holds.csv.bak");
+  checked = recipes_->Check(session_.get(), holds->id);
+  ASSERT_TRUE(checked.ok());
+  EXPECT_EQ(checked->freshness, Freshness::kStale);
+  EXPECT_NE(checked->stale_reason.find("files.holds no longer exists"), std::string::npos)
+      << checked->stale_reason;
+  std::ofstream(dir_ / "files" / "holds.csv") << "id,released_at\n1,2026-01-02\n";
+  EXPECT_EQ(recipes_->Check(session_.get(), holds->id)->freshness, Freshness::kFresh);
 }
 
 TEST_P(RecipesTest, DroppedColumnOrTableMakesItStale) {

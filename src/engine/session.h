@@ -199,6 +199,13 @@ class Session : private GuardHost, private connectors::LookupKeys {
   // NotFound for an unknown source, or one in which the principal may see nothing.
   Result<std::vector<connectors::TableInfo>> Tables(const std::string& source);
 
+  // One table as the source holds it now (connectors::Source::CurrentTable: read again, not
+  // from the cache that Tables() and queries use), as the principal sees it; nullopt when the
+  // source has no such table now or the principal may not see it. Errors: NotFound for an
+  // unknown source; the source's when it cannot be read.
+  Result<std::optional<connectors::TableInfo>> CurrentTable(const std::string& source,
+                                                            const std::string& table);
+
   // One table, as the principal sees it. NotFound naming the source or table (the same for a
   // table that exists but is not granted).
   Result<connectors::TableInfo> Describe(const std::string& source, const std::string& table);
@@ -234,6 +241,10 @@ class Session : private GuardHost, private connectors::LookupKeys {
   // How the principal sees a source table; nullopt when not at all (restricted sessions).
   std::optional<TableAccess> AccessTo(const std::string& source,
                                       const connectors::TableInfo& table);
+  // `table` with only what the principal may see of it (granted columns, keys over them, no row
+  // count under a row filter); nullopt when it may not see the table.
+  std::optional<connectors::TableInfo> Visible(const std::string& source,
+                                               const connectors::TableInfo& table);
   // Creates one table of an attached source for a restricted principal: its raw table in main
   // and its guard table in the source's schema. FailedPrecondition when a policy expression
   // does not compile or reads another table; nothing stays created then.

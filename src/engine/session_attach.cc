@@ -354,6 +354,32 @@ std::vector<SourceStatus> Session::Sources() {
   return out;
 }
 
+std::optional<connectors::TableInfo> Session::Visible(const std::string& source,
+                                                      const connectors::TableInfo& table) {
+  std::optional<TableAccess> access = AccessTo(source, table);
+  if (!access) return std::nullopt;
+  connectors::TableInfo visible = table;
+  visible.columns.clear();
+  visible.foreign_keys.clear();
+  // The source's row count would tell how many rows a filter hides.
+  if (!access->row_filter.empty()) visible.row_estimate = -1;
+  for (const ColumnAccess& column : access->columns) {
+    for (const auto& c : table.columns) {
+      if (c.name == column.name) visible.columns.push_back(c);
+    }
+  }
+  // A declared key shows only when every column on this side is visible.
+  for (const auto& fk : table.foreign_keys) {
+    bool shown = true;
+    for (const auto& col : fk.columns) {
+      shown = shown && std::any_of(access->columns.begin(), access->columns.end(),
+                                   [&](const ColumnAccess& c) { return c.name == col; });
+    }
+    if (shown) visible.foreign_keys.push_back(fk);
+  }
+  return visible;
+}
+
 Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& source) {
   if (!restricted_) {
     ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
@@ -367,31 +393,23 @@ Result<std::vector<connectors::TableInfo>> Session::Tables(const std::string& so
   ASSIGN_OR_RETURN(std::vector<connectors::TableInfo> tables, (*opened)->Tables());
   std::vector<connectors::TableInfo> out;
   for (const auto& table : tables) {
-    std::optional<TableAccess> access = AccessTo(source, table);
-    if (!access) continue;
-    connectors::TableInfo visible = table;
-    visible.columns.clear();
-    visible.foreign_keys.clear();
-    // The source's row count would tell how many rows a filter hides.
-    if (!access->row_filter.empty()) visible.row_estimate = -1;
-    for (const ColumnAccess& column : access->columns) {
-      for (const auto& c : table.columns) {
-        if (c.name == column.name) visible.columns.push_back(c);
-      }
+    if (std::optional<connectors::TableInfo> visible = Visible(source, table)) {
+      out.push_back(std::move(*visible));
     }
-    // A declared key shows only when every column on this side is visible.
-    for (const auto& fk : table.foreign_keys) {
-      bool shown = true;
-      for (const auto& col : fk.columns) {
-        shown = shown && std::any_of(access->columns.begin(), access->columns.end(),
-                                     [&](const ColumnAccess& c) { return c.name == col; });
-      }
-      if (shown) visible.foreign_keys.push_back(fk);
-    }
-    out.push_back(std::move(visible));
   }
   if (out.empty()) return unknown;
   return out;
+}
+
+Result<std::optional<connectors::TableInfo>> Session::CurrentTable(const std::string& source,
+                                                                   const std::string& table) {
+  if (restricted_ && catalog_->IndexOf(source) < 0) {
+    return NotFoundError("no such source '{}'", source);
+  }
+  ASSIGN_OR_RETURN(connectors::Source * opened, catalog_->Open(source));
+  ASSIGN_OR_RETURN(std::optional<connectors::TableInfo> current, opened->CurrentTable(table));
+  if (!current || !restricted_) return current;
+  return Visible(source, *current);
 }
 
 Result<connectors::TableInfo> Session::Describe(const std::string& source,

@@ -91,6 +91,31 @@ class CsvSource : public Source {
     return out;
   }
 
+  // The file for `name` found in the directory now and its header and types inferred again,
+  // unless the file is unchanged (size and modification time) since the last call.
+  Result<std::optional<TableInfo>> CurrentTable(const std::string& name) override {
+    ASSIGN_OR_RETURN(std::vector<fs::path> files, CsvFiles());
+    std::optional<fs::path> found;
+    for (const fs::path& path : files) {
+      const std::string stem = path.stem().string();
+      if (stem == name) {
+        found = path;
+        break;
+      }
+      if (!found && AsciiLower(stem) == AsciiLower(name)) found = path;
+    }
+    if (!found) return std::optional<TableInfo>();
+    ASSIGN_OR_RETURN(FileSignature signature, StatFile(*found));
+    auto cached = current_.find(found->string());
+    if (cached != current_.end() && cached->second.first == signature) {
+      return std::optional<TableInfo>(cached->second.second);
+    }
+    ASSIGN_OR_RETURN(CsvTable table,
+                     InferTable(*found, found->filename().string(), found->stem().string()));
+    current_[found->string()] = {signature, table.info};
+    return std::optional<TableInfo>(std::move(table.info));
+  }
+
   const sqlite3_module* Module() const override;
 
   const CsvOptions& options() const { return options_; }
@@ -185,21 +210,7 @@ class CsvSource : public Source {
   }
 
   Result<std::vector<CsvTable>> LoadTables() const {
-    RETURN_IF_ERROR(CheckDirectory());
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec)) {
-      std::error_code type_ec;
-      if (!it->is_regular_file(type_ec) || !HasCsvExtension(it->path())) continue;
-      files.push_back(it->path());
-    }
-    if (ec) {
-      return UnavailableError("{}: cannot list {}: {}", name(), options_.dir.string(),
-                              ec.message());
-    }
-    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-      return a.filename().string() < b.filename().string();
-    });
+    ASSIGN_OR_RETURN(std::vector<fs::path> files, CsvFiles());
     std::map<std::string, std::string> seen;  // lower-cased table name -> file name
     std::vector<CsvTable> tables;
     for (const fs::path& path : files) {
@@ -216,6 +227,26 @@ class CsvSource : public Source {
       tables.push_back(std::move(table));
     }
     return tables;
+  }
+
+  // The directory's CSV files, by file name.
+  Result<std::vector<fs::path>> CsvFiles() const {
+    RETURN_IF_ERROR(CheckDirectory());
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_regular_file(type_ec) || !HasCsvExtension(it->path())) continue;
+      files.push_back(it->path());
+    }
+    if (ec) {
+      return UnavailableError("{}: cannot list {}: {}", name(), options_.dir.string(),
+                              ec.message());
+    }
+    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+      return a.filename().string() < b.filename().string();
+    });
+    return files;
   }
 
   Result<CsvTable> InferTable(const fs::path& path, const std::string& file_name,
@@ -325,6 +356,8 @@ class CsvSource : public Source {
 
   CsvOptions options_;
   std::optional<std::vector<CsvTable>> tables_;
+  // CurrentTable()'s last reading of each file, by path.
+  std::map<std::string, std::pair<FileSignature, TableInfo>> current_;
   std::mutex indexes_mutex_;  // guards indexes_
   // (table name, 0-based column) -> its index. Built indexes are immutable and shared with the
   // cursors reading them, so a rebuild never pulls one from under a running query.

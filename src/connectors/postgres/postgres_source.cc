@@ -1,6 +1,7 @@
 #include "connectors/postgres/postgres_source.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,13 @@
 
 namespace cairn::connectors::postgres {
 namespace {
+
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
 
 namespace pd = ::cairn::connectors::pushdown;
 
@@ -56,6 +64,8 @@ class PostgresSource : public Source {
   }
   Status Check() override;
   Result<std::vector<TableInfo>> Tables() override;
+  // The catalog read again (every table of the schemas: one query), and `name` found in it.
+  Result<std::optional<TableInfo>> CurrentTable(const std::string& name) override;
   const sqlite3_module* Module() const override;
 
   Result<PgTable> FindTable(const std::string& name);
@@ -74,6 +84,7 @@ class PostgresSource : public Source {
         connection_(std::make_unique<PgConnection>(name, std::move(options))) {}
 
   Status LoadCatalog();
+  Result<std::vector<PgTable>> ReadCatalog();
 
   ConnectOptions options_;  // password included: never printed
   std::vector<std::string> schemas_;
@@ -154,6 +165,23 @@ Status PostgresSource::Check() {
 }
 
 Status PostgresSource::LoadCatalog() {
+  ASSIGN_OR_RETURN(std::vector<PgTable> tables, ReadCatalog());
+  tables_ = std::move(tables);
+  return OkStatus();
+}
+
+Result<std::optional<TableInfo>> PostgresSource::CurrentTable(const std::string& name) {
+  ASSIGN_OR_RETURN(std::vector<PgTable> tables, ReadCatalog());
+  const PgTable* found = nullptr;
+  for (const PgTable& table : tables) {
+    if (table.info.name == name) return std::optional<TableInfo>(table.info);
+    if (found == nullptr && EqualsIgnoringAsciiCase(table.info.name, name)) found = &table;
+  }
+  if (found == nullptr) return std::optional<TableInfo>();
+  return std::optional<TableInfo>(found->info);
+}
+
+Result<std::vector<PgTable>> PostgresSource::ReadCatalog() {
   const std::string schema_array = ArrayLiteral(schemas_);
   ASSIGN_OR_RETURN(PgResult found,
                    connection_->Query("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = "
@@ -268,8 +296,7 @@ Status PostgresSource::LoadCatalog() {
                                    [](const ColumnInfo& c) { return c.primary_key; });
     table.info.stable_rowid = table.has_ctid && !keyed;
   }
-  tables_ = std::move(tables);
-  return OkStatus();
+  return tables;
 }
 
 Result<std::vector<TableInfo>> PostgresSource::Tables() {

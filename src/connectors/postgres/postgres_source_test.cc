@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -559,6 +560,53 @@ TEST_F(PostgresSourceTest, RemoteErrorsCarryTheSourceName) {
                         "42P01)"),
             std::string::npos)
       << result;
+}
+
+// CurrentTable reads the catalog again; Tables() and the attached tables keep their reading.
+TEST_F(PostgresSourceTest, CurrentTableReadsTheCatalogAgain) {
+  Admin admin;
+  const std::string table = "current_" + std::to_string(getpid());
+  ASSERT_EQ(admin.Exec("SET client_min_messages = warning; DROP TABLE IF EXISTS cairn_pgtest." +
+                       table + "; CREATE TABLE cairn_pgtest." + table +
+                       " (id int PRIMARY KEY, released_at date)"),
+            "");
+  AttachTestSchema();
+  auto column_names = [](const TableInfo& info) {
+    std::vector<std::string> names;
+    for (const ColumnInfo& column : info.columns) names.push_back(column.name);
+    return names;
+  };
+  Result<const TableInfo*> listed = test_->FindTableInfo(table);
+  ASSERT_TRUE(listed.ok() && *listed != nullptr);
+  EXPECT_EQ(column_names(**listed), (std::vector<std::string>{"id", "released_at"}));
+
+  ASSERT_EQ(
+      admin.Exec("ALTER TABLE cairn_pgtest." + table + " RENAME COLUMN released_at TO lifted_at"),
+      "");
+  Result<std::optional<TableInfo>> now = test_->CurrentTable(table);
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  ASSERT_TRUE(now->has_value());
+  EXPECT_EQ(column_names(**now), (std::vector<std::string>{"id", "lifted_at"}));
+  EXPECT_TRUE((*now)->columns[0].primary_key);
+  // Found case-insensitively, as FindTableInfo(name, false) would.
+  std::string upper = table;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  now = test_->CurrentTable(upper);
+  ASSERT_TRUE(now.ok() && now->has_value());
+  EXPECT_EQ((*now)->name, table);
+  // The cached listing is unchanged.
+  Result<std::vector<TableInfo>> tables = test_->Tables();
+  ASSERT_TRUE(tables.ok());
+  for (const TableInfo& info : *tables) {
+    if (info.name == table) {
+      EXPECT_EQ(column_names(info), (std::vector<std::string>{"id", "released_at"}));
+    }
+  }
+
+  ASSERT_EQ(admin.Exec("DROP TABLE cairn_pgtest." + table), "");
+  now = test_->CurrentTable(table);
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  EXPECT_FALSE(now->has_value());
 }
 
 TEST_F(PostgresSourceTest, ErrorMidStreamEndsTheScanAndLeavesTheSourceUsable) {

@@ -59,6 +59,10 @@ class SqliteSource : public Source {
   std::string Location() const override { return "sqlite:" + path_.string(); }
   Status Check() override;
   Result<std::vector<TableInfo>> Tables() override;
+  // Read from the file's schema now (SQLite re-reads it when another connection changed it).
+  Result<std::optional<TableInfo>> CurrentTable(const std::string& name) override {
+    return DescribeTable(name);
+  }
   const sqlite3_module* Module() const override;
 
   sqlite3* db() const { return db_; }
