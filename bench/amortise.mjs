@@ -597,18 +597,20 @@ const reworded = [['same words', 'warm', 'q'], ['reworded, domain words kept', '
 for (const [name, pass] of reworded) {
   console.log(`| ${name} | ${at1(last[pass].ranks)} / ${n} | ${atK(last[pass].ranks)} / ${n} |`);
 }
-// A reworded pass as an agent would pay for it: a miss costs the recall, then a cold
-// exploration of that question (the cold pass's mean calls and bytes per question, same round).
+// A reworded pass as an agent would pay for it: a miss costs what the pass spent on it (the
+// recall, and the run of whatever recipe came first), then a cold exploration less its recall
+// (the cold pass's mean calls and bytes per question, same round).
 for (const [name, pass, key] of reworded.slice(1)) {
   const missed = questions.map((x, i) => [x, last[pass].ranks[i]]).filter(([, r]) => r !== 0);
   if (missed.length > 0) {
-    console.log(`\n${name}, not first (rank of the right recipe, -1 not recalled): ` +
+    console.log(`\n${name}, not first (rank of the right recipe, -1 not in the top ${limit}): ` +
       missed.map(([x, r]) => `"${x[key]}" ${r}`).join('; '));
   }
   const misses = (r) => r[pass].ranks.filter((x) => x !== 0).length;
   const calls = med((r) => r[pass].figures.calls +
     misses(r) * (r.cold.figures.calls / n - 1));
-  const bytes = med((r) => r[pass].figures.bytes + misses(r) * r.cold.figures.bytes / n);
+  const bytes = med((r) => r[pass].figures.bytes + misses(r) *
+    (r.cold.figures.bytes - r.cold.figures.bytesByTool.recall_recipes) / n);
   console.log(`${name}, misses explored cold (estimate): ${calls.toFixed(0)} calls ` +
     `(cold / this ${ratio(med((r) => r.cold.figures.calls), calls)}), ${kib(bytes)} ` +
     `(${ratio(med((r) => r.cold.figures.bytes), bytes)})`);
