@@ -366,6 +366,36 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   Json recalled = Call(*protocol, "recall_recipes", {{"question", "ships at the port"}});
   ASSERT_EQ(recalled["result"]["isError"], false) << recalled.dump();
   EXPECT_GE(recalled["result"]["structuredContent"]["data"]["recipes"].size(), 1u);
+  // Brief by default: what an agent needs to choose and reuse a recipe.
+  const Json& brief = recalled["result"]["structuredContent"]["data"]["recipes"][0];
+  EXPECT_EQ(brief["id"], id);
+  EXPECT_EQ(brief["sql"], "SELECT count(*) FROM port.ships");
+  EXPECT_EQ(brief["freshness"], "fresh");
+  EXPECT_EQ(brief["servable"], true);
+  EXPECT_EQ(brief["tables"], Json::array({"port.ships"}));
+  EXPECT_FALSE(brief.contains("columns"));
+  EXPECT_FALSE(recalled["result"]["structuredContent"]["data"].contains("answer"));
+  Json full =
+      Call(*protocol, "recall_recipes", {{"question", "ships at the port"}, {"detail", "full"}});
+  const Json& detailed = full["result"]["structuredContent"]["data"]["recipes"][0];
+  ASSERT_TRUE(detailed.contains("columns")) << full.dump();
+  EXPECT_EQ(detailed["tables"][0]["source"], "port");
+  EXPECT_TRUE(detailed["tables"][0].contains("fingerprint"));
+  // run: the first recipe's answer in the same call, labelled as run_query labels it.
+  Json answered =
+      Call(*protocol, "recall_recipes", {{"question", "ships at the port"}, {"run", true}});
+  ASSERT_EQ(answered["result"]["isError"], false) << answered.dump();
+  const Json& answer = answered["result"]["structuredContent"]["data"]["answer"];
+  EXPECT_EQ(answer["recipe_id"], id);
+  EXPECT_EQ(answer["rows"], Json::array({Json::array({2})}));
+  EXPECT_EQ(answered["result"]["structuredContent"]["label"], answer["label"]);
+  // Nothing recalled: nothing run. A bad detail is refused by the schema.
+  Json none = Call(*protocol, "recall_recipes", {{"question", "zebra crossings"}, {"run", true}});
+  ASSERT_EQ(none["result"]["isError"], false) << none.dump();
+  EXPECT_TRUE(none["result"]["structuredContent"]["data"]["recipes"].empty());
+  EXPECT_FALSE(none["result"]["structuredContent"]["data"].contains("answer"));
+  Json bad = Call(*protocol, "recall_recipes", {{"question", "ships"}, {"detail", "some"}});
+  EXPECT_NE(bad.dump().find("must be one of"), std::string::npos) << bad.dump();
   auto read = protocol->Handle(
       Request(9, "resources/read", {{"uri", "cairn://recipe/" + std::to_string(id)}}), *api_);
   ASSERT_TRUE(read && read->contains("result")) << read->dump();

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/common.h"
 #include "server/mcp_internal.h"
 #include "service/workflow_api.h"
 
@@ -85,6 +86,23 @@ int64_t IntArg(const Json& args, const char* name, int64_t fallback) {
 
 std::string StrArg(const Json& args, const char* name) {
   return args.contains(name) ? args[name].get<std::string>() : std::string();
+}
+
+// A recalled recipe as recall_recipes lists it by default: what an agent needs to choose and
+// reuse it (RecipeToJson's fields less the read columns, fingerprints and provenance), its
+// tables as "source.table".
+Json BriefRecipe(const Json& recipe) {
+  Json brief = Json::object();
+  for (const char* key : {"id", "question", "sql", "note", "freshness", "servable", "stale_reason",
+                          "reuse_count", "score"}) {
+    if (recipe.contains(key)) brief[key] = recipe[key];
+  }
+  Json tables = Json::array();
+  for (const Json& table : recipe.value("tables", Json::array())) {
+    tables.push_back(table.value("source", "") + "." + table.value("table", ""));
+  }
+  brief["tables"] = std::move(tables);
+  return brief;
 }
 
 bool IsLabel(const std::string& label) {
@@ -187,19 +205,62 @@ std::vector<Tool> MakeTools() {
              return page;
            }});
 
-  tools.push_back(
-      Tool{"recall_recipes", "Recall recipes",
-           "Find remembered recipes (a question and the SQL that answered it) similar to your "
-           "question, best first, each with its freshness (whether the tables it reads changed). "
-           "Call this first: reuse a fresh recipe with run_query instead of rediscovering.",
-           Input({{"question", Str(1, 2000, "Your question, in words")},
-                  {"limit", Int(1, 50, 5, "How many recipes at most")}},
-                 {"question"}),
-           Shape({{"recipes", kArrayOfObjects}}, {"recipes"}), true, true,
-           [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
-             return api.Recall(caller, StrArg(args, "question"),
-                               static_cast<int>(IntArg(args, "limit", 5)));
-           }});
+  tools.push_back(Tool{
+      "recall_recipes", "Recall recipes",
+      "Find remembered recipes (a question and the SQL that answered it) similar to your "
+      "question, best first, each with its freshness (whether the tables it reads changed). "
+      "Call this first: reuse a fresh recipe instead of rediscovering. With run: true the first "
+      "recipe, when it is servable (fresh), is also run and its first page returned as answer "
+      "(as run_query returns it, with recipe_id): check that its question is yours. detail: "
+      "brief (default) lists each recipe's id, question, sql, note, freshness, servable, "
+      "stale_reason, tables, reuse_count and score; full adds the columns it reads, the tables' "
+      "schema fingerprints, who stated it and when.",
+      Input({{"question", Str(1, 2000, "Your question, in words")},
+             {"limit", Int(1, 50, 5, "How many recipes at most")},
+             {"run",
+              {{"type", "boolean"},
+               {"default", false},
+               {"description", "Also run the first recipe when it is servable"}}},
+             {"detail",
+              {{"type", "string"},
+               {"enum", {"brief", "full"}},
+               {"default", "brief"},
+               {"description", "How much of each recipe to return"}}}},
+            {"question"}),
+      Shape({{"recipes", kArrayOfObjects}, {"answer", {{"type", "object"}}}}, {"recipes"}), true,
+      true,
+      [](const Json& args, const service::Caller& caller, service::Api& api,
+         std::string* label) -> Result<Json> {
+        ASSIGN_OR_RETURN(Json out, api.Recall(caller, StrArg(args, "question"),
+                                              static_cast<int>(IntArg(args, "limit", 5))));
+        Json& recipes = out["recipes"];
+        if (StrArg(args, "detail") != "full") {
+          for (Json& recipe : recipes) recipe = BriefRecipe(recipe);
+        }
+        const bool run = args.contains("run") && args["run"].get<bool>();
+        if (run && !recipes.empty() && recipes[0].value("servable", false)) {
+          service::QueryRequest request;
+          request.sql = recipes[0]["sql"].get<std::string>();
+          request.limit = service::kDefaultPageRows;
+          Result<Json> page = api.Query(caller, request);
+          if (!page.ok()) {
+            // The recipes stay useful when their first one cannot be run now.
+            out["answer"] = {{"recipe_id", recipes[0]["id"]},
+                             {"error",
+                              {{"code", std::string(ErrorCode(page.status().code()))},
+                               {"message", page.status().message()}}}};
+            return out;
+          }
+          // As run_query: a page without a known label is treated as the most sensitive.
+          *label = page->contains("label") && (*page)["label"].is_string()
+                       ? (*page)["label"].get<std::string>()
+                       : "restricted";
+          if (!IsLabel(*label)) *label = "restricted";
+          (*page)["recipe_id"] = recipes[0]["id"];
+          out["answer"] = std::move(*page);
+        }
+        return out;
+      }});
 
   tools.push_back(
       Tool{"remember_recipe", "Remember a recipe",
