@@ -88,6 +88,19 @@ std::string StrArg(const Json& args, const char* name) {
   return args.contains(name) ? args[name].get<std::string>() : std::string();
 }
 
+bool IsLabel(const std::string& label) {
+  return label == "public" || label == "internal" || label == "confidential" ||
+         label == "restricted";
+}
+
+// The label of a page of rows (Api::Query); a page without a known label is treated as the most
+// sensitive.
+std::string PageLabel(const Json& page) {
+  if (!page.contains("label") || !page["label"].is_string()) return "restricted";
+  std::string label = page["label"].get<std::string>();
+  return IsLabel(label) ? label : "restricted";
+}
+
 // A recalled recipe as recall_recipes lists it by default: what an agent needs to choose and
 // reuse it (RecipeToJson's fields less the read columns, fingerprints and provenance), its
 // tables as "source.table".
@@ -103,11 +116,6 @@ Json BriefRecipe(const Json& recipe) {
   }
   brief["tables"] = std::move(tables);
   return brief;
-}
-
-bool IsLabel(const std::string& label) {
-  return label == "public" || label == "internal" || label == "confidential" ||
-         label == "restricted";
 }
 
 std::vector<Tool> MakeTools() {
@@ -197,11 +205,7 @@ std::vector<Tool> MakeTools() {
              request.limit = IntArg(args, "limit", service::kDefaultPageRows);
              request.cursor = StrArg(args, "cursor");
              ASSIGN_OR_RETURN(Json page, api.Query(caller, request));
-             // A page without a known label is treated as the most sensitive.
-             *label = page.contains("label") && page["label"].is_string()
-                          ? page["label"].get<std::string>()
-                          : "restricted";
-             if (!IsLabel(*label)) *label = "restricted";
+             *label = PageLabel(page);
              return page;
            }});
 
@@ -251,11 +255,7 @@ std::vector<Tool> MakeTools() {
                                {"message", page.status().message()}}}};
             return out;
           }
-          // As run_query: a page without a known label is treated as the most sensitive.
-          *label = page->contains("label") && (*page)["label"].is_string()
-                       ? (*page)["label"].get<std::string>()
-                       : "restricted";
-          if (!IsLabel(*label)) *label = "restricted";
+          *label = PageLabel(*page);
           (*page)["recipe_id"] = recipes[0]["id"];
           out["answer"] = std::move(*page);
         }
