@@ -9,8 +9,11 @@
 // measures discovery and path search together).
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
-//   [--show-misses N]
-//                    [--split dev|held-out|all]
+//                    [--show-misses N] [--split dev|held-out|all] [--hints]
+//   --joins combined: declared keys imported and the rest inferred, as `cairn discover` does
+//   --hints: the columns each query names outside its FROM clauses (select list, WHERE...) are
+//            given to the path finder (PathOptions::named_columns), which prefers, among trees
+//            of equal cost, the one joining over them
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
 //   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
@@ -462,6 +465,7 @@ struct Options {
   int max_alternatives = 3;
   fs::path dump;                   // non-empty: every query's answer, one line each
   std::string split = "dev";       // whose misses --show-misses shows: dev, held-out or all
+  bool hints = false;              // give the path finder the columns the query names
   std::set<std::string> held_out;  // the held-out databases (spider_split.h)
 };
 
@@ -473,12 +477,56 @@ void DumpAnswer(std::ostream* out, const std::vector<TableRef>& tables,
   *out << "-> " << (plan.ok() ? plan->ToJson().dump() : plan.status().ToString()) << "\n";
 }
 
+// The qualified column references (alias.column) of `tokens` outside every FROM clause, at any
+// depth (a FROM clause runs from FROM to the next WHERE, GROUP, ORDER, HAVING, LIMIT, UNION,
+// INTERSECT, EXCEPT or the parenthesis closing its level), whose qualifier names a table of the
+// top-level FROM: the columns the question asks for or filters on, never its join conditions.
+std::vector<context::PathOptions::NamedColumn> NamedColumns(
+    const std::vector<Token>& tokens, const std::map<std::string, TableRef>& ref_of) {
+  static const std::set<std::string> kEnds = {"where", "group", "order",  "having",
+                                              "limit", "union", "except", "intersect"};
+  std::vector<context::PathOptions::NamedColumn> named;
+  std::vector<int> from_depths;  // depths at which a FROM clause is open
+  int depth = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& token = tokens[i];
+    if (token.kind == TokenKind::kSymbol && token.text == "(") {
+      ++depth;
+      continue;
+    }
+    if (token.kind == TokenKind::kSymbol && token.text == ")") {
+      while (!from_depths.empty() && from_depths.back() >= depth) from_depths.pop_back();
+      --depth;
+      continue;
+    }
+    if (token.kind == TokenKind::kWord && token.lower == "from") {
+      from_depths.push_back(depth);
+      continue;
+    }
+    if (token.kind == TokenKind::kWord && kEnds.count(token.lower) > 0) {
+      while (!from_depths.empty() && from_depths.back() >= depth) from_depths.pop_back();
+      continue;
+    }
+    const bool in_from = !from_depths.empty() && from_depths.back() == depth;
+    if (in_from || token.kind != TokenKind::kWord || i + 2 >= tokens.size()) continue;
+    if (tokens[i + 1].text != "." || tokens[i + 2].kind != TokenKind::kWord) continue;
+    auto ref = ref_of.find(token.lower);
+    if (ref == ref_of.end()) continue;
+    named.push_back({ref->second, tokens[i + 2].text});
+    i += 2;
+  }
+  return named;
+}
+
 // One gold join question that can be evaluated.
 struct Question {
   std::string db_id;
   std::string sql;
   std::vector<TableRef> tables;
   std::set<Pair> gold;
+  // Columns the query names outside every FROM clause (select list, WHERE, GROUP BY...), given
+  // to the path finder with --hints.
+  std::vector<context::PathOptions::NamedColumn> named;
 };
 
 struct Evaluation {
@@ -544,7 +592,9 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       continue;
     }
     auto t0 = std::chrono::steady_clock::now();
-    auto plan = context::FindJoinPlan(*it->second, question.tables);
+    context::PathOptions path_options;
+    if (options.hints) path_options.named_columns = question.named;
+    auto plan = context::FindJoinPlan(*it->second, question.tables, path_options);
     result.latencies_us.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     DumpAnswer(dump, question.tables, plan);
@@ -718,6 +768,7 @@ int Run(const Options& options) {
       }
       const Database& db = *it->second;
       std::map<std::string, std::string> table_of;  // alias or table (lowercased) -> table
+      std::map<std::string, TableRef> ref_of;       // the same, to the table itself
       for (size_t t = 0; skip == Skip::kNone && t < from.tables.size(); ++t) {
         auto found = db.by_lower.find(Lower(from.tables[t]));
         if (found == db.by_lower.end()) {
@@ -732,6 +783,8 @@ int Run(const Options& options) {
         question.tables.push_back(ref);
         table_of[from.aliases[t]] = Lower(found->second);
         table_of[Lower(found->second)] = Lower(found->second);
+        ref_of[from.aliases[t]] = ref;
+        ref_of[Lower(found->second)] = ref;
       }
       for (const auto& [left, right] : from.conditions) {
         if (skip != Skip::kNone) break;
@@ -747,6 +800,7 @@ int Run(const Options& options) {
         ++skipped[skip];
         continue;
       }
+      question.named = NamedColumns(Tokenize(question.sql), ref_of);
       questions.push_back(std::move(question));
     }
   }
@@ -867,6 +921,8 @@ int main(int argc, char** argv) {
       options.dump = argv[++i];
     } else if (arg == "--per-db") {
       options.per_db = true;
+    } else if (arg == "--hints") {
+      options.hints = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
       options.show_misses = std::atoi(argv[++i]);
     } else if (arg == "--split" && i + 1 < argc) {
@@ -891,7 +947,7 @@ int main(int argc, char** argv) {
     } else {
       std::cerr
           << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
-             "[--per-db] [--show-misses N] [--split dev|held-out|all] "
+             "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints] "
              "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }

@@ -42,6 +42,7 @@ struct Candidate {
   double cost = 0;
   size_t start = 0;  // the terminal the heuristic started from (3+ tables)
   int linked = 0;    // edges whose referencing table references another table of the tree too
+  int named = 0;     // edges over a column of PathOptions::named_columns
 };
 
 Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t start = 0) {
@@ -58,12 +59,38 @@ Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t s
   return candidate;
 }
 
-// Cheaper first; among equal costs, the tree whose tables hang off shared referencing tables
-// (an association table that references both ends, rather than a chain through a role column),
-// then the earlier edges.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// How many of `edges` join over a column the question names.
+int NamedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
+  auto named = [&](const JoinSide& side) {
+    for (const std::string& column : side.columns) {
+      for (const PathOptions::NamedColumn& n : options.named_columns) {
+        if (n.table == side.table_ref() && EqualsIgnoringCase(n.column, column)) return true;
+      }
+    }
+    return false;
+  };
+  int count = 0;
+  for (int e : edges) {
+    const Join& join = graph.edges()[e].join;
+    if (named(join.from) || named(join.to)) ++count;
+  }
+  return count;
+}
+
+// Cheaper first; among equal costs, the tree with more joins over named columns, then the one
+// whose tables hang off shared referencing tables (an association table that references both
+// ends, rather than a chain through a role column), then the earlier edges.
 bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.cost < y.cost - kEpsilon) return true;
   if (y.cost < x.cost - kEpsilon) return false;
+  if (x.named != y.named) return x.named > y.named;
   if (x.linked != y.linked) return x.linked > y.linked;
   return x.edges < y.edges;
 }
@@ -307,13 +334,6 @@ std::vector<std::string> MakeAliases(const std::vector<TableRef>& tables) {
 
 // An implied join costs what the two joins it replaces cost, less this.
 constexpr double kImpliedDiscount = 0.01;
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Drops pass-through tables (join_path.h, "Pass-through tables"): a table that is not given and
 // whose joins in the tree all use one of its columns is left out, and its neighbours are joined
@@ -581,6 +601,10 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
           BannedTree(graph, terminals, first.start, bans, limit, searches, &paths);
       if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
+  }
+  if (!options.named_columns.empty()) {
+    for (Candidate& candidate : found)
+      candidate.named = NamedJoins(graph, candidate.edges, options);
   }
   std::sort(found.begin(), found.end(), BetterCandidate);
   const Candidate& best = found.front();

@@ -26,7 +26,8 @@
 // costs what its neighbourhood holds, not the graph's size (bench/path_bench.cc --synthetic, a
 // 10,000-table graph: p99 3 ms for two tables, 5-6 ms for three or four, the slow ones
 // spanning two sources; set max_alternatives = 0 for the best tree alone).
-// Among trees of equal cost, the best is the one with more joins whose referencing table also
+// Among trees of equal cost, the best is the one with more joins over columns the question names
+// (PathOptions::named_columns), then the one with more joins whose referencing table also
 // references another table of the tree (a star through an association table, e.g. doctor and
 // department through affiliated_with, rather than a chain through department.head), then the
 // one with earlier edges (see the tie rules of join_graph.h).
@@ -74,6 +75,15 @@ struct PathOptions {
   double alternative_margin = 0.25;
   // Leave pass-through tables out (see "Pass-through tables" above).
   bool drop_pass_through = true;
+  // Columns the question or its recipe names (e.g. a selected or filtered column): among trees
+  // of equal cost, the one with more joins over these columns wins (a role column such as
+  // destination_airport_id over origin_airport_id when the question names the destination).
+  // Matched case-insensitively; never makes a costlier tree win.
+  struct NamedColumn {
+    TableRef table;
+    std::string column;
+  };
+  std::vector<NamedColumn> named_columns;
 };
 
 // One connecting tree of joins.

@@ -348,6 +348,42 @@ TEST(JoinPathTest, PassThroughTablesAreLeftOut) {
             (std::vector<std::string>{"students", "registrations", "courses"}));
 }
 
+TEST(JoinPathTest, NamedColumnsBreakTiesNeverCost) {
+  // Two equally cheap joins between flights and airports: the one over the named column wins.
+  JoinGraph graph = GraphThroughStore(
+      {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kDeclared)});
+  auto unnamed = FindJoinPlan(graph, {T("airports"), T("flights")});
+  ASSERT_TRUE(unnamed.ok());
+  ASSERT_EQ(unnamed->best.joins.size(), 1u);
+  for (const std::string column : {"destination", "ORIGIN"}) {
+    PathOptions options;
+    options.named_columns = {{T("flights"), column}};
+    auto plan = FindJoinPlan(graph, {T("airports"), T("flights")}, options);
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(plan->best.joins.size(), 1u);
+    std::string lower = column;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(plan->best.joins[0].from.columns[0], lower);
+    ASSERT_EQ(plan->alternatives.size(), 1u);  // the other role stays an alternative
+  }
+  // A named column of another table, or one no join uses, changes nothing.
+  PathOptions elsewhere;
+  elsewhere.named_columns = {{T("airports"), "destination"}, {T("flights"), "carrier"}};
+  auto same = FindJoinPlan(graph, {T("airports"), T("flights")}, elsewhere);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->best.sql, unnamed->best.sql);
+  // Never a costlier tree: a cheap declared join beats a named inferred one.
+  JoinGraph costly = GraphThroughStore(
+      {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kInferred, 0.9)});
+  PathOptions named;
+  named.named_columns = {{T("flights"), "destination"}};
+  auto cheap = FindJoinPlan(costly, {T("airports"), T("flights")}, named);
+  ASSERT_TRUE(cheap.ok());
+  EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");
+}
+
 TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
   // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
   // tree is the star through h1 and the one through h2 is an alternative.

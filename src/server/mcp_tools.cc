@@ -162,13 +162,21 @@ std::vector<Tool> MakeTools() {
       "find_join_path", "Find a join path",
       "Find how to join 2 to 8 tables over the joins Cairn knows (declared, confirmed or "
       "inferred) and get ready-to-run SQL with the join conditions. Tables are named "
-      "\"source.table\". Use it before writing SQL over several tables, then run_query.",
+      "\"source.table\". Use it before writing SQL over several tables, then run_query. Name "
+      "in columns the columns your question is about (\"source.table.column\"): when two ways "
+      "to join cost the same, the one over those columns wins (e.g. the destination airport "
+      "rather than the origin).",
       Input({{"tables",
               {{"type", "array"},
                {"items", Str(1, 512, "A table as \"source.table\"")},
                {"minItems", 2},
                {"maxItems", 8},
-               {"description", "The tables to connect, as \"source.table\""}}}},
+               {"description", "The tables to connect, as \"source.table\""}}},
+             {"columns",
+              {{"type", "array"},
+               {"items", Str(3, 1024, "A column as \"source.table.column\"")},
+               {"maxItems", 32},
+               {"description", "Columns the question names, of the given tables"}}}},
             {"tables"}),
       Shape(
           {{"sql", {{"type", "string"}}}, {"tables", kArrayOfObjects}, {"joins", kArrayOfObjects}},
@@ -177,7 +185,11 @@ std::vector<Tool> MakeTools() {
       [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
         std::vector<std::string> tables;
         for (const Json& t : args["tables"]) tables.push_back(t.get<std::string>());
-        return api.Path(caller, tables);
+        std::vector<std::string> columns;
+        if (args.contains("columns")) {
+          for (const Json& c : args["columns"]) columns.push_back(c.get<std::string>());
+        }
+        return api.Path(caller, tables, columns);
       }});
 
   tools.push_back(

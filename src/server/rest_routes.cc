@@ -62,11 +62,15 @@ Result<Json> PathGet(RestCall& call) {
   if (tables.size() < 2) {
     return InvalidArgumentError("parameter 'tables' needs at least two tables (tables=a,b)");
   }
-  return call.api.Path(call.caller, tables);
+  return call.api.Path(call.caller, tables, ListParam(call.request, "columns"));
 }
 
 Result<Json> PathPost(RestCall& call) {
-  return call.api.Path(call.caller, call.body["tables"].get<std::vector<std::string>>());
+  std::vector<std::string> columns;
+  if (call.body.contains("columns")) {
+    columns = call.body["columns"].get<std::vector<std::string>>();
+  }
+  return call.api.Path(call.caller, call.body["tables"].get<std::vector<std::string>>(), columns);
 }
 
 Result<Json> Graph(RestCall& call) { return call.api.Graph(call.caller); }
@@ -250,7 +254,11 @@ std::vector<RestRoute> BuildRoutes() {
     RestParam tables = QueryParam("tables", ParamType::kStringList, kRequired,
                                   "Two or more tables, \"source.table\" or an unambiguous "
                                   "\"table\", comma-separated");
-    r.back().params = {tables};
+    RestParam columns = QueryParam("columns", ParamType::kStringList, kOptional,
+                                   "Columns the question names, \"table.column\", "
+                                   "comma-separated: among equally cheap trees the one joining "
+                                   "over them wins");
+    r.back().params = {tables, columns};
   }
   r.push_back(Make("POST", "/api/v1/path", "findJoinPath", "context",
                    "The cheapest join tree connecting tables, written as SQL", &PathPost,
@@ -260,7 +268,13 @@ std::vector<RestRoute> BuildRoutes() {
                      {{"type", "array"},
                       {"minItems", 2},
                       {"items", StringSchema()},
-                      {"description", "\"source.table\" or an unambiguous \"table\""}}}},
+                      {"description", "\"source.table\" or an unambiguous \"table\""}}},
+                    {"columns",
+                     {{"type", "array"},
+                      {"items", StringSchema()},
+                      {"description",
+                       "Columns the question names, \"table.column\": among equally cheap "
+                       "trees the one joining over them wins"}}}},
                    {"tables"});
   r.push_back(Make("GET", "/api/v1/graph", "getJoinGraph", "context",
                    "The join graph over the tables the caller may see", &Graph, "JoinGraph"));

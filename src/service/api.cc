@@ -561,7 +561,8 @@ Result<Json> Api::SetJoinVerdict(const Caller& caller, int64_t id, const std::st
   return Json(updated.ToJson());
 }
 
-Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tables) {
+Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tables,
+                       const std::vector<std::string>& columns) {
   if (tables.size() < 2) {
     return InvalidArgumentError("tables: a join path needs at least two tables, got {}",
                                 tables.size());
@@ -600,7 +601,20 @@ Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tab
       graph = &extended;
     }
   }
-  Result<context::JoinPlan> plan = context::FindJoinPlan(*graph, refs);
+  context::PathOptions options;
+  for (const auto& name : columns) {
+    // The table part is everything before the last dot, resolved as a table name is.
+    const size_t dot = name.rfind('.');
+    Result<context::TableRef> table = dot == std::string::npos || dot + 1 == name.size()
+                                          ? Result<context::TableRef>(NotFoundError("no table"))
+                                          : context::ResolveTableName(name.substr(0, dot), refs);
+    if (!table.ok()) {
+      return fail(InvalidArgumentError(
+          "columns: '{}' must be \"table.column\" of one of the given tables", name));
+    }
+    options.named_columns.push_back({*table, name.substr(dot + 1)});
+  }
+  Result<context::JoinPlan> plan = context::FindJoinPlan(*graph, refs, options);
   if (!plan.ok()) {
     // Every table is a node of the graph now: NotFound means they are not connected.
     if (plan.status().code() == StatusCode::kNotFound) {

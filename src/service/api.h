@@ -83,8 +83,12 @@ class Api {
   Result<Json> SetJoinVerdict(const Caller& caller, int64_t id, const std::string& verdict);
   // JoinPlan::ToJson() connecting `tables` ("source.table" or unambiguous "table"), over the
   // joins the caller may see. NotFound for an unknown table; FailedPrecondition if they are not
-  // connected.
-  Result<Json> Path(const Caller& caller, const std::vector<std::string>& tables);
+  // connected. `columns` ("table.column" or "source.table.column", the table one of `tables`) are
+  // the columns the question names: among equally cheap trees the one joining over them wins
+  // (PathOptions::named_columns). InvalidArgument for a column not of the form or not of a
+  // given table.
+  Result<Json> Path(const Caller& caller, const std::vector<std::string>& tables,
+                    const std::vector<std::string>& columns = {});
   // Runs request.sql through the caller's session and returns one page:
   // {"columns":[...],"rows":[[...]...],"offset","row_count","has_more","next_cursor" (string,
   //  or null when no row follows),"truncated" (the byte cap cut the page),"label","rules":[...]}.

@@ -234,6 +234,17 @@ TEST_F(ApiTest, PathOverVisibleJoins) {
   auto one = api_->Path(admin_, {"tos.containers"});
   EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(one.status().message(), HasSubstr("tables"));
+  // Named columns of the given tables are accepted ("table.column" or with the source); others
+  // are refused, naming the item.
+  auto named = api_->Path(admin_, {"tos.containers", "customs.holds"},
+                          {"tos.containers.container_no", "holds.released_at"});
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ((*named)["sql"], (*path)["sql"]);
+  for (const std::string bad : {"containers", "finance.customers.name", "tos.containers."}) {
+    auto refused = api_->Path(admin_, {"tos.containers", "customs.holds"}, {bad});
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(refused.status().message(), HasSubstr("'" + bad + "'"));
+  }
 
   // Only joins whose both sides the bot may see.
   auto joins = api_->Joins(bot_);
