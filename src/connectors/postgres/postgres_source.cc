@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -64,7 +65,7 @@ class PostgresSource : public Source {
   }
   Status Check() override;
   Result<std::vector<TableInfo>> Tables() override;
-  // The catalog read again (every table of the schemas: one query), and `name` found in it.
+  // See kCurrentCatalogFor in the header.
   Result<std::optional<TableInfo>> CurrentTable(const std::string& name) override;
   const sqlite3_module* Module() const override;
 
@@ -92,6 +93,9 @@ class PostgresSource : public Source {
   ProbeCacheOptions probe_cache_;
   std::unique_ptr<PgConnection> connection_;
   std::optional<std::vector<PgTable>> tables_;
+  // CurrentTable()'s last reading of the catalog, and when it was read.
+  std::vector<PgTable> current_;
+  std::optional<std::chrono::steady_clock::time_point> current_at_;
 };
 
 Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config) {
@@ -171,9 +175,13 @@ Status PostgresSource::LoadCatalog() {
 }
 
 Result<std::optional<TableInfo>> PostgresSource::CurrentTable(const std::string& name) {
-  ASSIGN_OR_RETURN(std::vector<PgTable> tables, ReadCatalog());
+  const auto now = std::chrono::steady_clock::now();
+  if (!current_at_ || now - *current_at_ >= kCurrentCatalogFor) {
+    ASSIGN_OR_RETURN(current_, ReadCatalog());
+    current_at_ = now;
+  }
   const PgTable* found = nullptr;
-  for (const PgTable& table : tables) {
+  for (const PgTable& table : current_) {
     if (table.info.name == name) return std::optional<TableInfo>(table.info);
     if (found == nullptr && EqualsIgnoringAsciiCase(table.info.name, name)) found = &table;
   }

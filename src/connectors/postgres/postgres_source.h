@@ -108,15 +108,16 @@
 //     nothing changes.
 //
 // Repeated lookups. Without batched lookups (batch_lookups_mb: 0, or keys the engine cannot
-// tell), each lookup is a round trip. With probe_cache_mb set (it is off by default: reading the table trades rows sent and memory for
-// round trips, which measured about even on bench/cairn_bench.cc's join: bench/RESULTS.md), a
-// cursor whose lookups are a single equality (and nothing else pushed) on an integer column
-// (int2/int4/int8/oid) or a text/varchar column of a table or materialized view with a row
-// estimate reads that table once, after max(8, row estimate / 200) lookups (the round trips made
-// by then would have read about as many rows: BestIndex prices a round trip at 200 rows; the
-// option probe_cache_after sets the count instead), and answers its later lookups from memory.
-// It reads only the columns the statement uses plus the key, through a cursor as a scan does,
-// and keeps PostgreSQL's text output of each value, converted as a streamed row is.
+// tell), each lookup is a round trip. With probe_cache_mb set (it is off by default: reading the
+// table trades rows sent and memory for round trips, which measured about even on
+// bench/cairn_bench.cc's join: bench/RESULTS.md), a cursor whose lookups are a single equality (and
+// nothing else pushed) on an integer column (int2/int4/int8/oid) or a text/varchar column of a
+// table or materialized view with a row estimate reads that table once, after max(8, row estimate /
+// 200) lookups (the round trips made by then would have read about as many rows: BestIndex prices a
+// round trip at 200 rows; the option probe_cache_after sets the count instead), and answers its
+// later lookups from memory. It reads only the columns the statement uses plus the key, through a
+// cursor as a scan does, and keeps PostgreSQL's text output of each value, converted as a streamed
+// row is.
 //   * Same rows: a lookup returns the rows whose key's text equals the parameter the server
 //     would have been sent, byte for byte, which for these types is PostgreSQL's = (integers in
 //     canonical decimal; text under the deterministic collation the pushdown assumes already).
@@ -142,9 +143,16 @@
 //
 // Thread-safety: one connection per Source; use a Source from one thread at a time.
 
+#include <chrono>
+
 #include "connectors/registry.h"
 
 namespace cairn::connectors::postgres {
+
+// CurrentTable() reads the catalog again (every table of the chosen schemas, as Tables() does,
+// but not into Tables()' cache); one reading serves the calls of the next kCurrentCatalogFor (a
+// recall verifies several recipes, each reading its tables), so a change is seen within it.
+inline constexpr std::chrono::milliseconds kCurrentCatalogFor{1000};
 
 // The 'postgres' connector kind: option specs and the opener.
 KindSpec Kind();

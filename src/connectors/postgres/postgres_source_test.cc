@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connectors/postgres/pg_test_util.h"
@@ -604,6 +605,8 @@ TEST_F(PostgresSourceTest, CurrentTableReadsTheCatalogAgain) {
   }
 
   ASSERT_EQ(admin.Exec("DROP TABLE cairn_pgtest." + table), "");
+  // One reading of the catalog serves the calls of the next kCurrentCatalogFor.
+  std::this_thread::sleep_for(kCurrentCatalogFor + std::chrono::milliseconds(50));
   now = test_->CurrentTable(table);
   ASSERT_TRUE(now.ok()) << now.status().ToString();
   EXPECT_FALSE(now->has_value());
