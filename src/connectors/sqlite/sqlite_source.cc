@@ -59,9 +59,10 @@ class SqliteSource : public Source {
   std::string Location() const override { return "sqlite:" + path_.string(); }
   Status Check() override;
   Result<std::vector<TableInfo>> Tables() override;
-  // Read from the file's schema now (SQLite re-reads it when another connection changed it).
+  // Read from the file's schema now (SQLite re-reads it when another connection changed it),
+  // without counting rows: row_estimate is sqlite_stat1's, else -1.
   Result<std::optional<TableInfo>> CurrentTable(const std::string& name) override {
-    return DescribeTable(name);
+    return DescribeNamed(name, /*count_rows=*/false);
   }
   const sqlite3_module* Module() const override;
 
@@ -85,7 +86,11 @@ class SqliteSource : public Source {
   bool HasStat1();
   bool CountsRows() const;
   bool DescribesOneTable() const override { return true; }
-  Result<std::optional<TableInfo>> DescribeTable(const std::string& name) override;
+  Result<std::optional<TableInfo>> DescribeTable(const std::string& name) override {
+    return DescribeNamed(name, CountsRows());
+  }
+  // DescribeTable, counting rows (without sqlite_stat1) only when `count_rows`.
+  Result<std::optional<TableInfo>> DescribeNamed(const std::string& name, bool count_rows);
 
   std::filesystem::path path_;
   sqlite3* db_;  // owned
@@ -276,7 +281,8 @@ bool SqliteSource::CountsRows() const {
   return !ec && size <= kCountRowsUpToBytes;
 }
 
-Result<std::optional<TableInfo>> SqliteSource::DescribeTable(const std::string& name) {
+Result<std::optional<TableInfo>> SqliteSource::DescribeNamed(const std::string& name,
+                                                             bool count_rows) {
   // As Tables() would list it: the exact name first, else the first case-insensitive match in
   // name order; foreign keys naming their tables as listed.
   Statement find;
@@ -292,7 +298,7 @@ Result<std::optional<TableInfo>> SqliteSource::DescribeTable(const std::string& 
   if (rc != SQLITE_ROW) return UnavailableError("{}", Error("cannot list tables"));
   const std::string table = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 0));
   const std::string type = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 1));
-  Result<TableInfo> info = Describe(table, type, HasStat1(), CountsRows());
+  Result<TableInfo> info = Describe(table, type, HasStat1(), count_rows);
   if (!info.ok()) return std::optional<TableInfo>();  // opaque: Tables() skips it too
   for (ForeignKey& key : info->foreign_keys) {
     Statement ref;

@@ -145,6 +145,28 @@ TEST_F(SqliteSourceTest, ListsTablesWithColumnsAndEstimates) {
   EXPECT_TRUE(chinook_->Check().ok());
 }
 
+// CurrentTable describes the table from the file now: the listing's columns and keys, found
+// case-insensitively, without counting rows (it runs on every freshness check).
+TEST_F(SqliteSourceTest, CurrentTableDescribesWithoutCounting) {
+  Result<std::vector<TableInfo>> tables = chinook_->Tables();
+  ASSERT_TRUE(tables.ok());
+  const TableInfo& listed = tables->back();  // Track, 3,503 rows counted by Tables()
+  Result<std::optional<TableInfo>> now = chinook_->CurrentTable("track");
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  ASSERT_TRUE(now->has_value());
+  EXPECT_EQ((*now)->name, "Track");
+  ASSERT_EQ((*now)->columns.size(), listed.columns.size());
+  for (size_t i = 0; i < listed.columns.size(); ++i) {
+    EXPECT_EQ((*now)->columns[i].name, listed.columns[i].name);
+    EXPECT_EQ((*now)->columns[i].type, listed.columns[i].type);
+  }
+  EXPECT_EQ((*now)->foreign_keys.size(), listed.foreign_keys.size());
+  EXPECT_EQ((*now)->row_estimate, -1);  // the file has no sqlite_stat1
+  Result<std::optional<TableInfo>> none = chinook_->CurrentTable("NoSuchTable");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST_F(SqliteSourceTest, CountsMatchDirectQueries) {
   for (const auto* source : {chinook_.get(), northwind_.get()}) {
     std::string schema = source == chinook_.get() ? "{m}" : "{t}";
