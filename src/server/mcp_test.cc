@@ -396,6 +396,20 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   EXPECT_FALSE(none["result"]["structuredContent"]["data"].contains("answer"));
   Json bad = Call(*protocol, "recall_recipes", {{"question", "ships"}, {"detail", "some"}});
   EXPECT_NE(bad.dump().find("must be one of"), std::string::npos) << bad.dump();
+  // A fresh recipe whose run fails now (a broken record after the sample): the recipes come
+  // back, and the answer carries the error naming the file and line.
+  std::ofstream(dir_ / "data" / "port" / "ships.csv", std::ios::app) << "3,\"Unclosed\n";
+  Json failing =
+      Call(*protocol, "recall_recipes", {{"question", "ships at the port"}, {"run", true}});
+  ASSERT_EQ(failing["result"]["isError"], false) << failing.dump();
+  const Json& data = failing["result"]["structuredContent"]["data"];
+  EXPECT_FALSE(data["recipes"].empty());
+  ASSERT_TRUE(data.contains("answer")) << failing.dump();
+  EXPECT_EQ(data["answer"]["recipe_id"], id);
+  ASSERT_TRUE(data["answer"].contains("error")) << failing.dump();
+  EXPECT_NE(data["answer"]["error"]["message"].get<std::string>().find("ships.csv"),
+            std::string::npos)
+      << failing.dump();
   auto read = protocol->Handle(
       Request(9, "resources/read", {{"uri", "cairn://recipe/" + std::to_string(id)}}), *api_);
   ASSERT_TRUE(read && read->contains("result")) << read->dump();
