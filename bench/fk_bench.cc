@@ -2,6 +2,7 @@
 //
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
+//                  [--explain DB]
 //
 // For each database: a configuration with the file as one sqlite source, discovery with the
 // declared foreign keys NOT imported (DiscoveryOptions::import_declared_keys = false; declared
@@ -20,7 +21,12 @@
 // that tuning looks at the development split's errors alone. --curve runs discovery once at a
 // threshold of 0.3 and reports precision, recall and F1 at thresholds 0.3 to 0.95 per split
 // (a join's score does not depend on the threshold it was found under: the threshold only
-// filters candidates).
+// filters candidates), and the precision of each score band: what a score means.
+//
+// --explain DB (spider: a development database; other datasets: their one database, any name):
+// every inferred join of that one database at
+// the threshold (default 0.3 with --explain) with its score and evidence, marked gold or not,
+// and the gold pairs no join found. A tuning aid; it refuses held-out databases.
 
 #include <sqlite3.h>
 
@@ -77,9 +83,16 @@ struct Outcome {
   bool held_out = false;
   std::set<Pair> gold;
   std::map<Pair, double> scored;
+  std::vector<cairn::context::Join> joins;  // kept for --explain
   double seconds = 0;
   std::string error;
 };
+
+std::string SideText(const cairn::context::JoinSide& side) {
+  std::string out = side.table + "(";
+  for (size_t i = 0; i < side.columns.size(); ++i) out += (i ? ", " : "") + side.columns[i];
+  return out + ")";
+}
 
 // An outcome judged at one threshold.
 struct Judged {
@@ -144,7 +157,7 @@ std::set<Pair> GoldFromPragma(const std::filesystem::path& path, std::string* er
   return gold;
 }
 
-Outcome Run(const Db& db, double threshold, int64_t sample_rows) {
+Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins) {
   using namespace cairn;
   Outcome out;
   out.name = db.name;
@@ -192,6 +205,7 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows) {
       double& best = out.scored.try_emplace(pair, j.score).first->second;
       best = std::max(best, j.score);
     }
+    if (keep_joins) out.joins.push_back(j);
   }
   return out;
 }
@@ -236,19 +250,20 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
                  "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
-                 "[--split all|dev|held-out] [--curve]\n";
+                 "[--split all|dev|held-out] [--curve] [--explain DB]\n";
     return 2;
   }
   std::string dataset = argv[1];
   double threshold = 0.6;
   int64_t sample_rows = 100000;
   int jobs = 2;
-  bool per_db = false, show_errors = false, curve = false;
-  std::string split = "dev";
+  bool per_db = false, show_errors = false, curve = false, threshold_set = false;
+  std::string split = "dev", explain;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) {
       threshold = std::atof(argv[++i]);
+      threshold_set = true;
     } else if (arg == "--sample-rows" && i + 1 < argc) {
       sample_rows = std::atoll(argv[++i]);
     } else if (arg == "--jobs" && i + 1 < argc) {
@@ -259,6 +274,8 @@ int main(int argc, char** argv) {
       show_errors = true;
     } else if (arg == "--curve") {
       curve = true;
+    } else if (arg == "--explain" && i + 1 < argc) {
+      explain = argv[++i];
     } else if (arg == "--split" && i + 1 < argc) {
       split = argv[++i];
       if (split != "all" && split != "dev" && split != "held-out") {
@@ -302,6 +319,19 @@ int main(int argc, char** argv) {
     }
     const std::set<std::string> held_out = cairn::bench::SpiderHeldOut(spider / "database");
     for (Db& db : dbs) db.held_out = held_out.count(db.name) > 0;
+    if (!explain.empty()) {
+      if (held_out.count(explain) > 0) {
+        std::cerr << "cairn_fk_bench: " << explain << " is held out; --explain lists "
+                  << "development databases only\n";
+        return 2;
+      }
+      std::erase_if(dbs, [&](const Db& db) { return db.name != explain; });
+      if (dbs.empty()) {
+        std::cerr << "cairn_fk_bench: no Spider database " << explain << "\n";
+        return 2;
+      }
+      if (!threshold_set) threshold = 0.3;
+    }
   } else {
     Db db;
     db.name = dataset;
@@ -317,6 +347,7 @@ int main(int argc, char** argv) {
       return 4;
     }
     dbs.push_back(std::move(db));
+    if (!explain.empty() && !threshold_set) threshold = 0.3;
   }
 
   auto wall_start = std::chrono::steady_clock::now();
@@ -326,7 +357,8 @@ int main(int argc, char** argv) {
   for (int t = 0; t < jobs; ++t) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < dbs.size(); i = next++) {
-        outcomes[i] = Run(dbs[i], curve ? std::min(threshold, kCurveFrom) : threshold, sample_rows);
+        outcomes[i] = Run(dbs[i], curve ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
+                          !explain.empty());
       }
     });
   }
@@ -344,6 +376,27 @@ int main(int argc, char** argv) {
   auto in_split = [&](const Outcome& o) {
     return split == "all" || (split == "held-out") == o.held_out;
   };
+  if (!explain.empty() && outcomes.size() == 1 && outcomes[0].error.empty()) {
+    const Outcome& o = outcomes[0];
+    std::vector<cairn::context::Join> joins = o.joins;
+    std::stable_sort(joins.begin(), joins.end(),
+                     [](const auto& a, const auto& b) { return a.score > b.score; });
+    std::set<Pair> found;
+    for (const auto& j : joins) {
+      bool gold = true;
+      for (size_t i = 0; i < j.from.columns.size() && i < j.to.columns.size(); ++i) {
+        Pair pair = MakePair(j.from.table, j.from.columns[i], j.to.table, j.to.columns[i]);
+        gold = gold && o.gold.count(pair) > 0;
+        found.insert(pair);
+      }
+      std::printf("%s %.3f %s -> %s %s\n", gold ? "gold" : "  FP", j.score,
+                  SideText(j.from).c_str(), SideText(j.to).c_str(), j.evidence.dump().c_str());
+    }
+    for (const auto& p : o.gold) {
+      if (!found.count(p)) std::printf("miss %s ~ %s\n", p.first.c_str(), p.second.c_str());
+    }
+    std::cout << "\n";
+  }
   if (per_db) {
     std::cout << "| database | split | gold FKs | inferred | correct | precision | recall | F1 | "
                  "discovery s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
@@ -406,6 +459,33 @@ int main(int argc, char** argv) {
         Totals totals = Aggregate(outcomes, t, part.in);
         double p = Ratio(totals.correct, totals.inferred), r = Ratio(totals.correct, totals.gold);
         std::printf(" %.3f / %.3f / %.3f |", p, r, F1(p, r));
+      }
+      std::cout << "\n";
+    }
+    // What a score means: the precision of the pairs whose best score falls in each band.
+    std::cout << "\n| score band |";
+    for (const Part& part : parts) std::cout << " " << part.label << ": correct / inferred (P) |";
+    std::cout << "\n|---|";
+    for (size_t i = 0; i < parts.size(); ++i) std::cout << "---|";
+    std::cout << "\n";
+    const double bands[] = {kCurveFrom, 0.5, 0.6, 0.7, 0.8, 0.9, 0.999, 1.001};
+    for (size_t b = 0; b + 1 < std::size(bands); ++b) {
+      if (b + 2 == std::size(bands)) {
+        std::printf("| 1.00 |");
+      } else {
+        std::printf("| [%.2f, %.2f) |", bands[b], bands[b + 1] > 0.99 ? 1.0 : bands[b + 1]);
+      }
+      for (const Part& part : parts) {
+        size_t inferred = 0, correct = 0;
+        for (const auto& o : outcomes) {
+          if (!o.error.empty() || !part.in(o)) continue;
+          for (const auto& [pair, score] : o.scored) {
+            if (score < bands[b] || score >= bands[b + 1]) continue;
+            ++inferred;
+            correct += o.gold.count(pair);
+          }
+        }
+        std::printf(" %zu / %zu (%.3f) |", correct, inferred, Ratio(correct, inferred));
       }
       std::cout << "\n";
     }
