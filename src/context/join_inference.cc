@@ -65,14 +65,44 @@ std::string Squash(std::string_view s) {
   return out;
 }
 
+// Words that end a name's head: "adresse_der_mitarbeiter" (the staff member's address) is an
+// address, "ShipVia" names what ships.
+const std::unordered_set<std::string>& HeadEnds() {
+  static const std::unordered_set<std::string> kTokens = {"of",  "der", "des", "von", "vom",
+                                                          "via", "by",  "for", "für"};
+  return kTokens;
+}
+
+// Key words that close German compounds: "vereinskennung" is the club's key.
+constexpr std::string_view kCompoundKeys[] = {"kennung", "nummer", "schluessel", "schlüssel"};
+
 struct NameParts {
   std::vector<std::string> core;  // tokens without key prefixes/suffixes
+  std::vector<std::string> head;  // the core up to a word that ends the head (see HeadEnds)
   bool key_suffix = false;        // a key token was stripped
+  bool agent = false;             // "via"/"by" follows the head: the name says who acts
 };
 
 NameParts Parts(std::string_view name) {
   NameParts parts;
   parts.core = NameTokens(name);
+  // Numbered roles: "team_1", "vereinskennung_2".
+  while (parts.core.size() > 1 &&
+         std::all_of(parts.core.back().begin(), parts.core.back().end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    parts.core.pop_back();
+  }
+  if (!parts.core.empty()) {
+    std::string& last = parts.core.back();
+    for (std::string_view key : kCompoundKeys) {
+      if (last.size() >= key.size() + 3 && last.ends_with(key)) {
+        last.resize(last.size() - key.size());
+        if (last.ends_with("s")) last.pop_back();  // the linking s: "vereins|kennung"
+        parts.key_suffix = true;
+        break;
+      }
+    }
+  }
   while (!parts.core.empty() && KeyTokens().count(parts.core.back()) > 0) {
     parts.core.pop_back();
     parts.key_suffix = true;
@@ -87,10 +117,19 @@ NameParts Parts(std::string_view name) {
     parts.core[0].resize(parts.core[0].size() - 2);
     parts.key_suffix = true;
   }
+  parts.head = parts.core;
+  for (size_t i = 1; i < parts.core.size(); ++i) {
+    if (HeadEnds().count(parts.core[i]) > 0) {
+      parts.agent = parts.core[i] == "via" || parts.core[i] == "by";
+      parts.head.resize(i);
+      break;
+    }
+  }
   return parts;
 }
 
-double TokenSim(const std::string& a, const std::string& b) {
+// `agent`: the name says who acts ("ShipVia", "approved_by"), so an agent noun may match.
+double TokenSim(const std::string& a, const std::string& b, bool agent = false) {
   if (a == b) return 1;
   std::string sa = Singular(a), sb = Singular(b);
   if (sa == sb) return 1;
@@ -98,6 +137,8 @@ double TokenSim(const std::string& a, const std::string& b) {
   const std::string& longer = sa.size() <= sb.size() ? sb : sa;
   if (shorter.size() >= 4 && longer.size() - shorter.size() <= 3 &&
       longer.compare(0, shorter.size(), shorter) == 0) {
+    // An agent noun is another thing: spiel (game) and spieler (player), custom and customer.
+    if (!agent && longer.ends_with("er") && !shorter.ends_with("er")) return 0;
     return 0.8;
   }
   return 0;
@@ -111,30 +152,34 @@ std::string Joined(const std::vector<std::string>& tokens) {
   return out;
 }
 
-// How well the referencing name's core `f` names the entity `p`.
-double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p) {
+// How well the referencing name's core `f` names the entity `p`. With `head_only` only the
+// name's head counts: its last words ("produktmenge", a product quantity, names a quantity, not a
+// product; "order_total" a total). Compound words in English and German put the head last.
+double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p,
+                 bool head_only = false, bool agent = false) {
   if (f.empty() || p.empty()) return 0;
   std::string jf = Joined(f), jp = Joined(p);
   if (jf == jp) return 1;
   if (f.size() >= p.size()) {
     double min_sim = 1;
     for (size_t i = 0; i < p.size() && min_sim > 0; ++i) {
-      min_sim = std::min(min_sim, TokenSim(f[f.size() - p.size() + i], p[i]));
+      min_sim = std::min(min_sim, TokenSim(f[f.size() - p.size() + i], p[i], agent));
     }
     if (min_sim > 0) return min_sim * (f.size() > p.size() ? 0.95 : 1.0);
   }
   if (jp.size() >= 4 && jf.ends_with(jp)) return 0.9;
+  if (head_only) return TokenSim(f.back(), p.back(), agent) >= 0.8 ? 0.5 : 0.0;
   bool all = true;
   for (const auto& pt : p) {
     bool found = false;
-    for (const auto& ft : f) found = found || TokenSim(ft, pt) >= 0.8;
+    for (const auto& ft : f) found = found || TokenSim(ft, pt, agent) >= 0.8;
     all = all && found;
   }
   if (all) return 0.7;
   if (jp.size() >= 4 && jf.find(jp) != std::string::npos) return 0.7;
   for (const auto& pt : p) {
     for (const auto& ft : f) {
-      if (TokenSim(ft, pt) >= 0.8) return 0.5;
+      if (TokenSim(ft, pt, agent) >= 0.8) return 0.5;
     }
   }
   return 0;
@@ -163,6 +208,10 @@ bool KeyishType(const ColumnProfile& c) {
     default:
       return c.avg_length <= 100;
   }
+}
+
+bool DateType(const ColumnProfile& c) {
+  return c.semantic_type == SemanticType::kDate || c.semantic_type == SemanticType::kDatetime;
 }
 
 bool IdentifierType(const ColumnProfile& c) {
@@ -230,7 +279,9 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                                 const InferenceOptions& options, double name_floor,
                                 bool column_names_only = false) {
   if (&ft == k.table && &f == k.column) return std::nullopt;
-  if (!KeyishType(f) && !column_names_only) return std::nullopt;
+  // Dates reference nothing but a date dimension: a table whose declared key is a date.
+  const bool calendar = k.declared && DateType(*k.column) && DateType(f);
+  if (!KeyishType(f) && !column_names_only && !calendar) return std::nullopt;
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));
@@ -240,7 +291,9 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   } else if (&ft == k.table) {
     // A self-reference: the table's own name in a column says nothing (a "part_note" in
     // "parts"); the column must name the key's entity or a parent/role.
-    name = 0.8 * std::max(CoreScore(fp.core, kp.core), role ? 0.6 : 0.0);
+    name = 0.8 * std::max(fp.key_suffix ? CoreScore(fp.core, kp.core)
+                                        : CoreScore(fp.head, kp.core, /*head_only=*/true),
+                          role ? 0.6 : 0.0);
     for (const auto& t : fp.core) {
       if (ParentTokens().count(t) > 0) name = std::max(name, 0.6);
     }
@@ -251,11 +304,20 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   if (name < name_floor) return std::nullopt;
   // A table's own declared key named after its table does not reference another table unless
   // that table's name fits at least as well.
+  // A table's own key that references another table's key makes the row a kind of the other
+  // (a subtype, one to one). Two surrogate keys 1..n always look contained, so the name must
+  // say so: the same column name, or a head naming the other table or its key
+  // ("verkaufstransaktion_id" -> transaktionen.transaktions_id, "campus" -> campuses.id; not
+  // "teil_fehler_id" -> teile.teil_id, a part's fault). Nor when it names its own table better.
   std::vector<std::string> own = ft.PrimaryKey();
-  if (own.size() == 1 && own[0] == f.name) {
+  if (own.size() == 1 && own[0] == f.name && &ft != k.table) {
+    std::vector<std::string> other = NameTokens(k.table->table);
     double own_fit = CoreScore(fp.core, NameTokens(ft.table));
-    double other_fit = CoreScore(fp.core, NameTokens(k.table->table));
+    double other_fit = CoreScore(fp.core, other);
     if (own_fit >= 0.9 && other_fit < own_fit) return std::nullopt;
+    double head_fit = std::max(CoreScore(fp.core, other, /*head_only=*/true),
+                               CoreScore(fp.core, kp.core, /*head_only=*/true));
+    if (Squash(f.name) != Squash(k.column->name) && head_fit < 0.8) return std::nullopt;
   }
   const ColumnProfile& kc = *k.column;
   double type = 0.4;
@@ -268,7 +330,11 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
     if (name < 0.8) return std::nullopt;
     containment = 0.5;
   } else if (kc.non_null() == 0) {
-    return std::nullopt;  // values that reference nothing
+    // An empty referenced table (or key): nothing contradicts the values, nothing confirms
+    // them; only a declared key with a name that fits will do.
+    if (!k.declared || name < 0.8) return std::nullopt;
+    method = "none";
+    containment = 0.5;
   } else {
     double fd = static_cast<double>(std::max<int64_t>(1, f.distinct_count));
     double kd = static_cast<double>(std::max<int64_t>(1, kc.distinct_count));
@@ -306,6 +372,63 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                 {"to_distinct", kc.distinct_count},
                 {"cardinality", one_to_one ? "one_to_one" : "many_to_one"}};
   return s;
+}
+
+// Names in another language or for a role ("stimme_des_präsidenten" -> schüler.student_id,
+// "follower_id" -> benutzerprofile.uid) do not relate, but the values can: a column whose
+// values are all found in exactly one other table's key, and in no other key, references it.
+// Worth kValuesAloneName of a name; never for the table's own key, a self-reference, fewer
+// than kValuesAloneMinDistinct values, an estimate, a name that names another table, or small
+// numbers (below kValuesAloneMinNumber) under a name without a key word or unique in the table.
+constexpr double kValuesAloneName = 0.4;
+// A name score below this relates nothing (the name floor at the default threshold of 0.6).
+constexpr double kRelatedName = 0.2;
+constexpr int64_t kValuesAloneMinDistinct = 3;
+constexpr double kValuesAloneMinNumber = 100;
+
+std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile& f,
+                                     const std::vector<Key>& keys,
+                                     const std::vector<const TableProfile*>& tables,
+                                     const InferenceOptions& options) {
+  std::vector<Candidate> found;
+  if (f.distinct_count < kValuesAloneMinDistinct || !f.hashes_exact) return found;
+  std::vector<std::string> own = ft.PrimaryKey();
+  if (own.size() == 1 && own[0] == f.name) return found;
+  NameParts parts = Parts(f.name);
+  // Small numbers are as likely counts, ranks or years of service as keys without a key word,
+  // and number their own rows when unique.
+  if (Numeric(f)) {
+    std::optional<double> min = ParseNumber(f.min);
+    bool small = !min || *min < kValuesAloneMinNumber;
+    if (small && (!parts.key_suffix || f.uniqueness >= kMinKeyUniqueness)) return found;
+  }
+  // A name that names some table points there, whatever the values say.
+  std::set<const TableProfile*> named;
+  for (const TableProfile* t : tables) {
+    if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7) named.insert(t);
+  }
+  for (const Key& k : keys) {
+    if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
+    std::optional<Scored> s = ScorePair(ft, f, k, options, 0);
+    if (!s || s->evidence.value("containment_method", "") != "exact" ||
+        s->containment < 1.0 - 1e-9) {
+      continue;
+    }
+    if (!found.empty()) return {};  // two keys hold the values: the values do not tell
+    double score = std::clamp(s->score + 0.5 * kValuesAloneName * (1 - s->name), 0.0, 1.0);
+    if (score < options.threshold) continue;
+    Candidate c;
+    c.join.from = {ft.source, ft.table, {f.name}};
+    c.join.to = {k.table->source, k.table->table, {k.column->name}};
+    c.join.kind = JoinKind::kInferred;
+    c.join.score = std::round(score * 1000) / 1000;
+    c.join.evidence = std::move(s->evidence);
+    c.join.evidence["values_alone"] = true;
+    c.name = s->name;
+    c.to_declared = k.declared;
+    found.push_back(std::move(c));
+  }
+  return found;
 }
 
 }  // namespace
@@ -357,17 +480,20 @@ double NameScore(std::string_view from_column, std::string_view to_table,
   if (f.core.empty()) return 0;
   NameParts k = Parts(to_column);
   std::vector<std::string> table = NameTokens(to_table);
-  double table_score = CoreScore(f.core, table);
+  // A name without a key word ("produktmenge", "length") must name the entity with its head.
+  const bool head_only = !f.key_suffix;
+  const std::vector<std::string>& named = head_only ? f.head : f.core;
+  double table_score = CoreScore(named, table, head_only, f.agent);
   double column_score = 0;
   if (!k.core.empty()) {
     if (Squash(from_column) == Squash(to_column) &&
         (k.key_suffix || CoreScore(k.core, table) >= 0.8)) {
       column_score = 1;
     } else {
-      column_score = CoreScore(f.core, k.core);
+      column_score = CoreScore(named, k.core, head_only, f.agent);
     }
   }
-  double role = RoleMatch(f.core, table) ? 0.6 : 0;
+  double role = RoleMatch(named, table) ? 0.6 : 0;
   double best = std::max({column_score, table_score, role});
   return std::clamp(0.8 * best + 0.2 * std::max(table_score, role), 0.0, 1.0);
 }
@@ -400,8 +526,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   for (const TableProfile* t : usable) {
     std::vector<std::string> pk = t->PrimaryKey();
     for (const auto& c : t->columns) {
-      if (!KeyishType(c)) continue;
       bool declared_pk = pk.size() == 1 && pk[0] == c.name;
+      if (!KeyishType(c) && !(declared_pk && DateType(c))) continue;
       // An undeclared key must look like one: a key-like name or an identifier-like type (a
       // unique address or name is a coincidence, not a key).
       if (!declared_pk && !Parts(c.name).key_suffix && !IdentifierType(c)) continue;
@@ -458,6 +584,12 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.to_declared = k.declared;
         mine.push_back(std::move(c));
       }
+      // Values alone speak when no name relates (whatever the threshold let in).
+      if (std::none_of(mine.begin(), mine.end(),
+                       [](const Candidate& c) { return c.name >= kRelatedName; })) {
+        std::vector<Candidate> by_values = ByValuesAlone(*ft, f, keys, usable, options);
+        for (auto& c : by_values) mine.push_back(std::move(c));
+      }
       if (mine.empty()) continue;
       double best = 0;
       for (const auto& c : mine) best = std::max(best, c.join.score);
@@ -513,9 +645,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         if (score < options.threshold) continue;
         c.join.kind = JoinKind::kInferred;
         c.join.score = std::round(score * 1000) / 1000;
-        c.join.evidence = {{"composite", true},
-                           {"columns", std::move(per_column)},
-                           {"containment_note", "per column; tuples not checked"}};
+        c.join.evidence = {{"composite", true}, {"columns", std::move(per_column)}};
+        c.join.evidence["containment_note"] = "per column; tuples not checked";
         c.name = name;
         c.to_declared = true;
         candidates.push_back(std::move(c));

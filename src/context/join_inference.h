@@ -10,15 +10,35 @@
 //     reals, money, dates, booleans or blobs) of compatible types;
 //   * F's values are contained in K's: exactly when both columns kept their exact value hashes
 //     (<= 10,000 distinct), else estimated from MinHash signatures and distinct counts (when F
-//     is much smaller than K, where MinHash cannot see it, a numeric range check stands in);
+//     is much smaller than K, where MinHash cannot see it, a numeric range check stands in).
+//     An empty F, or an empty K with a declared key, is matched by a fitting name alone
+//     (containment "none", 0.5);
 //   * the names relate (customer_id ~ customers.id, CustomerId ~ Customer.CustomerId, plural and
-//     singular, German plurals by shared stems, _id/Id/_fk/_code/_nr suffixes, snake/camel case,
-//     role words such as ReportsTo/SupportRepId ~ employee).
+//     singular, German plurals by shared stems, _id/Id/_fk/_code/_nr suffixes and German
+//     compounds ending in a key word (vereinskennung), numbered roles (team_id_2), snake/camel
+//     case, role words such as ReportsTo/SupportRepId ~ employee). A name without a key word
+//     must name the entity with its head, its last words or those before of/der/via
+//     ("produktmenge" is a quantity, "adresse_der_mitarbeiter" an address). An agent noun is
+//     another thing (spiel/spieler, custom/customer) unless via/by says who acts (ShipVia);
+//   * F, when it is its own table's declared key, names the other table or its key with its head
+//     or has K's very name (a subtype, one to one; two surrogate keys 1..n always look
+//     contained).
 // score = 0.5 name + 0.3 containment + 0.1 type compatibility + 0.1 key strength. Only the best
 // referenced target per referencing column is kept (ties kept), one direction per column pair,
-// and only candidates with score >= threshold. Two-column keys: when a table's declared primary
-// key has two columns and another table has two columns matching both (by name and
-// containment), a composite join is proposed as well.
+// and only candidates with score >= threshold.
+//
+// Values alone: a column that no name relates to anything, whose values are all (exactly) in
+// one other table's key and in no other key, references that key ("stimme_des_praesidenten" ->
+// students.student_id); its name counts 0.4 and the evidence says "values_alone": true. Not for
+// the table's own key, fewer than 3 distinct values, small numbers (< 100) under a name without
+// a key word or unique in their table (counts, ranks, row numbers), nor when the name names
+// another table. Dates reference nothing but a date dimension: a table whose declared key is a
+// date, found by values alone.
+//
+// Composite keys: when a table's declared primary key has 2..4 columns and another table has
+// columns matching each (by name and containment), a composite join is proposed, with
+//   {"composite": true, "columns": [per-column evidence...],
+//    "containment_note": "per column; tuples not checked"}.
 //
 // Columns on the referencing side of a declared join get no inferred joins. Views are ignored
 // unless InferenceOptions::include_views. Evidence is a JSON object:

@@ -41,6 +41,23 @@ TEST(NameScoreTest, RelatedNamesScoreHighUnrelatedZero) {
   EXPECT_LT(NameScore("GenreId", "MediaType", "MediaTypeId"), 0.3);
 }
 
+TEST(NameScoreTest, TheHeadOfTheNameNamesTheEntity) {
+  // A product quantity is a quantity; a rental duration is a duration.
+  EXPECT_EQ(NameScore("produktmenge", "produkte", "produkt_id"), 0);
+  EXPECT_EQ(NameScore("verleihdauer", "verleih", "miete_id"), 0);
+  // Before "der"/"of"/"via" the head: the staff member's address is an address.
+  EXPECT_GE(NameScore("adresse_der_mitarbeiter", "adressen", "adresse_id"), 0.8);
+  EXPECT_EQ(NameScore("adresse_der_mitarbeiter", "mitarbeiter", "mitarbeiter_id"), 0);
+  // A key word closing a German compound, and a role's number.
+  EXPECT_GE(NameScore("vereinskennung_1", "verein", "verein_id"), 0.95);
+  EXPECT_GE(NameScore("team_id_2", "teams", "id"), 0.95);
+  // Names with a key word may name the entity anywhere.
+  EXPECT_GE(NameScore("kunden_adresse_id", "adressen", "adresse_id"), 0.7);
+  // An agent noun is another thing (a game is no player), unless the name says who acts.
+  EXPECT_EQ(NameScore("spiel_id", "spieler", "spieler_id"), 0);
+  EXPECT_GT(NameScore("ShipVia", "Shippers", "ShipperID"), 0.3);
+}
+
 // A profiled column with the given integer values.
 ColumnProfile IntColumn(const std::string& name, const std::vector<int64_t>& values, bool pk) {
   ColumnProfiler profiler;
@@ -153,6 +170,111 @@ TEST(InferJoinsTest, EmptyAndAllNullColumnsDoNotCrashOrMatchByValue) {
   std::vector<Join> joins = InferJoins(tables);
   // The empty customer_id is matched by name alone (containment "none"), all-NULL note never.
   for (const auto& j : joins) EXPECT_NE(j.from.columns[0], "note");
+}
+
+// A column of a table with no rows.
+ColumnProfile EmptyColumn(const std::string& name, bool pk) { return IntColumn(name, {}, pk); }
+
+const Join* Find(const std::vector<Join>& joins, const std::string& from_table,
+                 const std::string& from_column) {
+  for (const auto& j : joins) {
+    if (j.from.table == from_table && j.from.columns == std::vector<std::string>{from_column}) {
+      return &j;
+    }
+  }
+  return nullptr;
+}
+
+TEST(InferJoinsTest, ATablesOwnKeyReferencesAnotherOnlyWhenItsNameSaysSo) {
+  std::vector<TableProfile> tables = {
+      Table("teile", {IntColumn("teil_id", Range(1, 101), true)}),
+      // A part's fault, numbered 1..50: contained in teile.teil_id, but a fault is no part.
+      Table("bauteilfehler", {IntColumn("teil_fehler_id", Range(1, 51), true)}),
+      Table("transaktionen", {IntColumn("transaktions_id", Range(1, 101), true)}),
+      // A sale is a transaction: a subtype, one to one.
+      Table("verkaeufe", {IntColumn("verkaufstransaktion_id", Range(1, 31), true)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  EXPECT_EQ(Find(joins, "bauteilfehler", "teil_fehler_id"), nullptr);
+  const Join* sale = Find(joins, "verkaeufe", "verkaufstransaktion_id");
+  ASSERT_NE(sale, nullptr);
+  EXPECT_EQ(sale->to, (JoinSide{"s", "transaktionen", {"transaktions_id"}}));
+  EXPECT_EQ(sale->evidence["cardinality"], "one_to_one");
+}
+
+TEST(InferJoinsTest, AnEmptyReferencedTableNeedsADeclaredKeyAndAName) {
+  std::vector<TableProfile> tables = {
+      Table("store", {EmptyColumn("store_id", true)}),
+      Table("inventory",
+            {IntColumn("inventory_id", Range(1, 101), true),
+             IntColumn("store_id", {1, 2, 1, 2}, false), IntColumn("shelf", {1, 2, 3, 4}, false)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  const Join* store = Find(joins, "inventory", "store_id");
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->to, (JoinSide{"s", "store", {"store_id"}}));
+  EXPECT_EQ(store->evidence["containment_method"], "none");
+  EXPECT_LT(store->score, 0.9);  // unconfirmed by values
+  EXPECT_EQ(Find(joins, "inventory", "shelf"), nullptr);
+  // Without a declared key the empty column is no key.
+  tables[0].keys.clear();
+  tables[0].columns[0].primary_key = false;
+  EXPECT_EQ(Find(InferJoins(tables), "inventory", "store_id"), nullptr);
+}
+
+TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
+  std::vector<int64_t> votes;
+  for (int i = 0; i < 40; ++i) votes.push_back(1001 + (i * 7) % 30);
+  std::vector<TableProfile> tables = {
+      Table("schueler", {IntColumn("student_id", Range(1001, 1035), true)}),
+      Table("wahlen", {IntColumn("wahl_id", Range(1, 6), true)}),
+      Table("stimmzettel", {IntColumn("stimme_des_praesidenten", votes, false),
+                            IntColumn("rang", {1, 2, 3, 4, 5, 1, 2}, false)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  const Join* vote = Find(joins, "stimmzettel", "stimme_des_praesidenten");
+  ASSERT_NE(vote, nullptr);
+  EXPECT_EQ(vote->to, (JoinSide{"s", "schueler", {"student_id"}}));
+  EXPECT_EQ(vote->evidence["values_alone"], true);
+  EXPECT_GE(vote->score, 0.6);
+  // Small numbers under a name without a key word are no reference (a rank, a count).
+  EXPECT_EQ(Find(joins, "stimmzettel", "rang"), nullptr);
+  // When two keys hold the values, the values do not tell which.
+  tables.push_back(Table("alumni", {IntColumn("alumni_id", Range(1001, 1100), true)}));
+  EXPECT_EQ(Find(InferJoins(tables), "stimmzettel", "stimme_des_praesidenten"), nullptr);
+}
+
+ColumnProfile TextColumn(const std::string& name, const std::vector<std::string>& values, bool pk) {
+  ColumnProfiler profiler;
+  for (const auto& v : values) profiler.Add(engine::Value::Text(v));
+  ColumnProfile p;
+  p.name = name;
+  p.declared_type = "TEXT";
+  p.primary_key = pk;
+  profiler.Finish(&p);
+  return p;
+}
+
+TEST(InferJoinsTest, DatesReferenceOnlyADateDimension) {
+  std::vector<std::string> days, stored;
+  for (int d = 1; d <= 28; ++d)
+    days.push_back("2024-02-" + std::string(d < 10 ? "0" : "") + std::to_string(d));
+  for (int i = 0; i < 20; ++i) stored.push_back(days[(i * 5) % 28]);
+  std::vector<TableProfile> tables = {
+      Table("referenzkalender", {TextColumn("kalenderdatum", days, true)}),
+      Table("dokumente", {IntColumn("dokument_id", Range(1, 21), true),
+                          TextColumn("datum_gespeichert", stored, false)}),
+  };
+  ASSERT_EQ(tables[0].columns[0].semantic_type, SemanticType::kDate);
+  std::vector<Join> joins = InferJoins(tables);
+  const Join* day = Find(joins, "dokumente", "datum_gespeichert");
+  ASSERT_NE(day, nullptr);
+  EXPECT_EQ(day->to, (JoinSide{"s", "referenzkalender", {"kalenderdatum"}}));
+  EXPECT_EQ(day->evidence["values_alone"], true);
+  // Unique dates without a declared key are an event log's timestamps, not a calendar.
+  tables[0].keys.clear();
+  tables[0].columns[0].primary_key = false;
+  EXPECT_EQ(Find(InferJoins(tables), "dokumente", "datum_gespeichert"), nullptr);
 }
 
 }  // namespace
