@@ -42,6 +42,33 @@ std::string Fingerprint(const connectors::TableInfo& table) {
   return SchemaFingerprint(columns);
 }
 
+// Runs `sql` to its end whatever the session's row and time limits (discovery reads whole
+// tables; its sinks keep bounded state).
+Status ReadWhole(engine::Session* session, const std::string& sql, engine::RowSink* sink) {
+  Limits saved = session->limits();
+  Limits limits = saved;
+  limits.max_rows = std::numeric_limits<int64_t>::max();
+  limits.timeout_ms = 24ll * 3600 * 1000;
+  session->set_limits(limits);
+  Status status = session->Query(sql, sink);
+  session->set_limits(saved);
+  return status;
+}
+
+// Feeds every row to a TupleProfiler.
+class TupleSink : public engine::RowSink {
+ public:
+  Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
+  Status Row(const std::vector<engine::Value>& values) override {
+    profiler_.Add(values);
+    return OkStatus();
+  }
+  TupleSketch Finish() const { return profiler_.Finish(); }
+
+ private:
+  TupleProfiler profiler_;
+};
+
 // Keeps a uniform sample of at most `capacity` rows (reservoir sampling, deterministic seed).
 class SampleSink : public engine::RowSink {
  public:
@@ -122,14 +149,7 @@ Status ProfileTable(engine::Session* session, const std::string& source,
     sql += fmt::format(" WHERE _cairn_sample_percent = {}", percent);
   }
   SampleSink sink(std::max<int64_t>(1, options.sample_rows), Hash64(source + "." + info.name));
-  Limits saved = session->limits();
-  Limits limits = saved;
-  limits.max_rows = std::numeric_limits<int64_t>::max();
-  limits.timeout_ms = 24ll * 3600 * 1000;
-  session->set_limits(limits);
-  Status status = session->Query(sql, &sink);
-  session->set_limits(saved);
-  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(ReadWhole(session, sql, &sink));
 
   const auto& rows = sink.rows();
   out->sample_size = static_cast<int64_t>(rows.size());
@@ -222,13 +242,34 @@ nlohmann::json DiscoveryReport::ToJson() const {
   return out;
 }
 
-Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options) {
+Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options,
+                                         engine::Session* session) {
   ASSIGN_OR_RETURN(CatalogStore catalog, CatalogStore::Open(db));
   ASSIGN_OR_RETURN(JoinStore joins, JoinStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<TableProfile> tables,
                    catalog.ListTables(std::nullopt, ColumnDetail::kWithSketches));
   std::vector<Join> declared = DeclaredJoins(tables);
-  std::vector<Join> inferred = InferJoins(tables, options, declared);
+  InferenceOptions inference = options;
+  // Composite keys' tuples, read once per table and column list. A table that cannot be read
+  // leaves its composite joins checked column by column, as without a session.
+  std::map<std::string, std::optional<TupleSketch>> read;
+  if (session != nullptr && !inference.tuples) {
+    inference.tuples = [&](const JoinSide& side) -> std::optional<TupleSketch> {
+      std::string sql = "SELECT ";
+      for (size_t i = 0; i < side.columns.size(); ++i) {
+        sql += (i > 0 ? ", " : "") + connectors::QuoteIdentifier(side.columns[i]);
+      }
+      sql += " FROM " + connectors::QuoteIdentifier(side.source) + "." +
+             connectors::QuoteIdentifier(side.table);
+      auto [it, inserted] = read.try_emplace(sql);
+      if (inserted) {
+        TupleSink sink;
+        if (ReadWhole(session, sql, &sink).ok()) it->second = sink.Finish();
+      }
+      return it->second;
+    };
+  }
+  std::vector<Join> inferred = InferJoins(tables, inference, declared);
   std::vector<Join> all = declared;
   all.insert(all.end(), inferred.begin(), inferred.end());
   RETURN_IF_ERROR(joins.ReplaceDiscovered(all));
@@ -340,7 +381,7 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
     }
   }
   if (options.infer_joins) {
-    ASSIGN_OR_RETURN(auto counts, RefreshJoins(db, options.inference));
+    ASSIGN_OR_RETURN(auto counts, RefreshJoins(db, options.inference, session));
     report.declared_joins = counts.first;
     report.inferred_joins = counts.second;
   }

@@ -90,7 +90,9 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
                                  const DiscoveryOptions& options);
 
 // Re-runs join inference over the stored catalog and replaces the discovered joins (verdicts
-// survive). Returns {declared, inferred} counts.
-Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options);
+// survive). Returns {declared, inferred} counts. With a session, composite keys are checked as
+// tuples read through it (InferenceOptions::tuples), else column by column.
+Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options,
+                                         engine::Session* session = nullptr);
 
 }  // namespace cairn::context

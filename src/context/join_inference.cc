@@ -646,7 +646,24 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.join.kind = JoinKind::kInferred;
         c.join.score = std::round(score * 1000) / 1000;
         c.join.evidence = {{"composite", true}, {"columns", std::move(per_column)}};
-        c.join.evidence["containment_note"] = "per column; tuples not checked";
+        std::optional<TupleSketch> from, to;
+        if (options.tuples) {
+          from = options.tuples(c.join.from);
+          if (from && from->rows > 0) to = options.tuples(c.join.to);
+        }
+        if (from && to && to->rows > 0) {
+          const bool exact = from->exact && to->exact;
+          double contained =
+              exact ? ExactContainment(from->hashes, to->hashes)
+                    : EstimateContainment(from->minhash, from->distinct, to->minhash, to->distinct);
+          if (contained < options.min_containment) continue;
+          c.join.evidence["tuple_containment"] = std::round(contained * 1000) / 1000;
+          c.join.evidence["tuple_method"] = exact ? "exact" : "minhash";
+          c.join.evidence["from_tuples"] = std::llround(from->distinct);
+          c.join.evidence["from_rows"] = from->rows;
+        } else {
+          c.join.evidence["containment_note"] = "per column; tuples not checked";
+        }
         c.name = name;
         c.to_declared = true;
         candidates.push_back(std::move(c));

@@ -36,9 +36,12 @@
 // date, found by values alone.
 //
 // Composite keys: when a table's declared primary key has 2..4 columns and another table has
-// columns matching each (by name and containment), a composite join is proposed, with
-//   {"composite": true, "columns": [per-column evidence...],
-//    "containment_note": "per column; tuples not checked"}.
+// columns matching each (by name and containment), a composite join is proposed. Its tuples are
+// then read (InferenceOptions::tuples): it is kept only when the referencing tuples are
+// contained in the key's (>= min_containment). Evidence of a composite join:
+//   {"composite": true, "columns": [per-column evidence...], "tuple_containment": 1.0,
+//    "tuple_method": "exact"|"minhash", "from_tuples": 120, "from_rows": 300}
+// or, unread, {..., "containment_note": "per column; tuples not checked"}.
 //
 // Columns on the referencing side of a declared join get no inferred joins. Views are ignored
 // unless InferenceOptions::include_views. Evidence is a JSON object:
@@ -46,8 +49,10 @@
 //    "type": 1.0, "key": "declared_pk"|"unique", "key_uniqueness": 1.0,
 //    "from_distinct": 12, "to_distinct": 347, "cardinality": "many_to_one"|"one_to_one"}
 //
-// Thread-safety: pure functions.
+// Thread-safety: pure functions (given a thread-safe InferenceOptions::tuples).
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,11 +64,17 @@ namespace cairn::context {
 
 constexpr double kMinKeyUniqueness = 0.98;
 
+// Reads the distinct tuples of `side.columns` in `side`'s table; nullopt when it cannot.
+using TupleReader = std::function<std::optional<TupleSketch>(const JoinSide& side)>;
+
 struct InferenceOptions {
   double threshold = 0.6;
   double min_containment = 0.8;
   bool include_views = false;
   bool composite = true;
+  // Checks composite keys as tuples (Discover reads them through its session). Empty: they are
+  // checked column by column only, and their evidence says so.
+  TupleReader tuples;
 };
 
 // Joins of kind kDeclared (score 1) from the tables' declared foreign keys.

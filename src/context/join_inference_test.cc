@@ -244,6 +244,67 @@ TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   EXPECT_EQ(Find(InferJoins(tables), "stimmzettel", "stimme_des_praesidenten"), nullptr);
 }
 
+// Tuple sketches of integer pairs.
+TupleSketch Tuples(const std::vector<std::pair<int64_t, int64_t>>& pairs) {
+  TupleProfiler profiler;
+  for (const auto& [a, b] : pairs) {
+    profiler.Add({engine::Value::Integer(a), engine::Value::Integer(b)});
+  }
+  return profiler.Finish();
+}
+
+TEST(InferJoinsTest, CompositeKeysAreCheckedAsTuples) {
+  // sections(course_id, sec_id): (1,1), (1,2), (2,1); each column of (2,2) is found, the tuple
+  // is not.
+  std::vector<std::pair<int64_t, int64_t>> keys = {{1, 1}, {1, 2}, {2, 1}};
+  std::vector<std::pair<int64_t, int64_t>> good = {{1, 1}, {1, 2}, {1, 1}, {2, 1}};
+  std::vector<std::pair<int64_t, int64_t>> bad = {{2, 2}, {2, 2}, {1, 1}, {2, 2}};
+  auto column = [](const std::string& name, const std::vector<std::pair<int64_t, int64_t>>& p,
+                   bool first, bool pk) {
+    std::vector<int64_t> values;
+    for (const auto& [a, b] : p) values.push_back(first ? a : b);
+    return IntColumn(name, values, pk);
+  };
+  std::vector<TableProfile> tables = {
+      Table("sections",
+            {column("course_id", keys, true, true), column("sec_id", keys, false, true)}),
+      Table("takes",
+            {column("course_id", good, true, false), column("sec_id", good, false, false)}),
+  };
+  InferenceOptions options;
+  std::vector<std::pair<int64_t, int64_t>>* takes = &good;
+  int reads = 0;
+  options.tuples = [&](const JoinSide& side) -> std::optional<TupleSketch> {
+    ++reads;
+    return Tuples(side.table == "sections" ? keys : *takes);
+  };
+  auto composite = [](const std::vector<Join>& joins) -> const Join* {
+    for (const auto& j : joins) {
+      if (j.from.columns.size() == 2) return &j;
+    }
+    return nullptr;
+  };
+  std::vector<Join> joins = InferJoins(tables, options);
+  const Join* found = composite(joins);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->from, (JoinSide{"s", "takes", {"course_id", "sec_id"}}));
+  EXPECT_DOUBLE_EQ(found->evidence["tuple_containment"].get<double>(), 1.0);
+  EXPECT_EQ(found->evidence["tuple_method"], "exact");
+  EXPECT_EQ(found->evidence["from_tuples"], 3);
+  EXPECT_EQ(found->evidence["from_rows"], 4);
+  EXPECT_EQ(reads, 2);
+
+  takes = &bad;
+  tables[1] =
+      Table("takes", {column("course_id", bad, true, false), column("sec_id", bad, false, false)});
+  EXPECT_EQ(composite(InferJoins(tables, options)), nullptr);
+  // Without a reader the columns are checked one by one, and the evidence says so.
+  std::vector<Join> per_column = InferJoins(tables);
+  const Join* unchecked = composite(per_column);
+  ASSERT_NE(unchecked, nullptr);
+  EXPECT_EQ(unchecked->evidence["containment_note"], "per column; tuples not checked");
+}
+
 ColumnProfile TextColumn(const std::string& name, const std::vector<std::string>& values, bool pk) {
   ColumnProfiler profiler;
   for (const auto& v : values) profiler.Add(engine::Value::Text(v));

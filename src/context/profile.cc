@@ -177,4 +177,40 @@ void ColumnProfiler::Finish(ColumnProfile* p) const {
   p->semantic_type = DecideSemanticType(semantic_, p->distinct_count, p->name, p->primary_key);
 }
 
+TupleProfiler::TupleProfiler() : hll_(14), minhash_(kMinHashSize) {}
+
+void TupleProfiler::Add(const std::vector<engine::Value>& values) {
+  uint64_t h = 0x7475706c65ull;  // "tuple"
+  for (const auto& v : values) {
+    if (v.type == engine::Value::Type::kNull) return;
+    h = Mix64(h ^ HashValue(v));
+  }
+  if (h == 0) h = 1;
+  ++rows_;
+  hll_.AddHash(h);
+  minhash_.AddHash(h);
+  if (!overflowed_) {
+    exact_.insert(h);
+    if (exact_.size() > kMaxExactHashes) {
+      overflowed_ = true;
+      exact_.clear();
+    }
+  }
+}
+
+TupleSketch TupleProfiler::Finish() const {
+  TupleSketch sketch;
+  sketch.rows = rows_;
+  sketch.exact = !overflowed_;
+  if (sketch.exact) {
+    sketch.hashes.assign(exact_.begin(), exact_.end());
+    std::sort(sketch.hashes.begin(), sketch.hashes.end());
+    sketch.distinct = static_cast<double>(sketch.hashes.size());
+  } else {
+    sketch.distinct = hll_.Estimate();
+  }
+  if (!minhash_.empty()) sketch.minhash = minhash_.signature();
+  return sketch;
+}
+
 }  // namespace cairn::context

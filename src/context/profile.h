@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "context/model.h"
@@ -139,6 +140,34 @@ class ColumnProfiler {
   std::optional<std::string> min_text_, max_text_;
   bool have_num_ = false;
   SemanticEvidence semantic_;
+};
+
+// The distinct tuples of some columns of one table (rows with a NULL in any of them left out):
+// what checks a composite key as tuples rather than column by column. Exact hashes while there
+// are at most kMaxExactHashes distinct tuples, else a MinHash signature and an estimated count.
+struct TupleSketch {
+  int64_t rows = 0;               // rows without a NULL in the columns
+  double distinct = 0;            // distinct tuples (estimated when !exact)
+  bool exact = false;             // `hashes` holds every distinct tuple
+  std::vector<uint64_t> hashes;   // sorted, when exact
+  std::vector<uint64_t> minhash;  // kMinHashSize values, or empty (no rows)
+};
+
+// Builds a TupleSketch from rows of values, in bounded memory. A tuple's hash combines its
+// values' HashValue in column order, so two tables' tuples compare as a join on those columns
+// in that order would.
+class TupleProfiler {
+ public:
+  TupleProfiler();
+  void Add(const std::vector<engine::Value>& values);
+  TupleSketch Finish() const;
+
+ private:
+  HyperLogLog hll_;
+  MinHash minhash_;
+  std::unordered_set<uint64_t> exact_;  // cleared on overflow
+  bool overflowed_ = false;
+  int64_t rows_ = 0;
 };
 
 }  // namespace cairn::context
