@@ -9,12 +9,12 @@
 // Freshness is checked whenever a recipe is recalled, run or checked, against each used table as
 // its source holds it now (Session::CurrentTable: read again, not the schema a session cached
 // when it first read the source, so that a long-running server's sessions see a change too):
-// when every used table's fingerprint still matches, the recipe is kFresh. When one changed, the recipe is re-verified:
-// a used table that is gone, a read column that no longer exists (renamed or dropped) or SQL
-// that no longer compiles makes it kStale, with the reason; otherwise it is kSchemaChanged
-// (still good) and the new fingerprints are recorded. A stale recipe is never reported fresh
-// and never counted as reused; it turns fresh again only if the schema comes back. A source
-// that cannot be reached leaves the recipe kUnverified.
+// when every used table's fingerprint still matches, the recipe is kFresh. When one changed, the
+// recipe is re-verified: a used table that is gone, a read column that no longer exists (renamed or
+// dropped) or SQL that no longer compiles makes it kStale, with the reason; otherwise it is
+// kSchemaChanged (still good) and the new fingerprints are recorded. A stale recipe is never
+// reported fresh and never counted as reused; it turns fresh again only if the schema comes back. A
+// source that cannot be reached leaves the recipe kUnverified.
 //
 // Reuse: Recall() counts one reuse for every fresh recipe it returns; Run() counts one.
 //
