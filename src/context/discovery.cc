@@ -55,17 +55,30 @@ Status ReadWhole(engine::Session* session, const std::string& sql, engine::RowSi
   return status;
 }
 
-// Feeds every row to a TupleProfiler.
+// The WHERE clause that has PostgreSQL's TABLESAMPLE SYSTEM read about `rows` of `estimate`.
+std::string SampleClause(int64_t rows, int64_t estimate) {
+  // Ask for a little more than needed: SYSTEM sampling picks whole pages.
+  double percent = 100.0 * 1.2 * static_cast<double>(rows) / static_cast<double>(estimate);
+  percent = std::clamp(percent, 0.0001, 100.0);
+  return fmt::format(" WHERE _cairn_sample_percent = {}", percent);
+}
+
+// Feeds rows to a TupleProfiler, at most `limit` of them.
 class TupleSink : public engine::RowSink {
  public:
+  explicit TupleSink(int64_t limit) : limit_(limit) {}
   Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
   Status Row(const std::vector<engine::Value>& values) override {
+    ++rows_;
     profiler_.Add(values);
     return OkStatus();
   }
+  bool Done() const override { return rows_ >= limit_; }
   TupleSketch Finish() const { return profiler_.Finish(); }
 
  private:
+  int64_t limit_;
+  int64_t rows_ = 0;
   TupleProfiler profiler_;
 };
 
@@ -141,13 +154,7 @@ Status ProfileTable(engine::Session* session, const std::string& source,
       " FROM " + connectors::QuoteIdentifier(source) + "." + connectors::QuoteIdentifier(info.name);
   const bool tablesample = source_kind == "postgres" && info.kind == "table" &&
                            info.row_estimate > options.sample_rows && options.sample_rows > 0;
-  if (tablesample) {
-    // Ask for a little more than needed: SYSTEM sampling picks whole pages.
-    double percent = 100.0 * 1.2 * static_cast<double>(options.sample_rows) /
-                     static_cast<double>(info.row_estimate);
-    percent = std::clamp(percent, 0.0001, 100.0);
-    sql += fmt::format(" WHERE _cairn_sample_percent = {}", percent);
-  }
+  if (tablesample) sql += SampleClause(options.sample_rows, info.row_estimate);
   SampleSink sink(std::max<int64_t>(1, options.sample_rows), Hash64(source + "." + info.name));
   RETURN_IF_ERROR(ReadWhole(session, sql, &sink));
 
@@ -243,27 +250,40 @@ nlohmann::json DiscoveryReport::ToJson() const {
 }
 
 Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options,
-                                         engine::Session* session) {
+                                         engine::Session* session, int64_t sample_rows) {
   ASSIGN_OR_RETURN(CatalogStore catalog, CatalogStore::Open(db));
   ASSIGN_OR_RETURN(JoinStore joins, JoinStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<TableProfile> tables,
                    catalog.ListTables(std::nullopt, ColumnDetail::kWithSketches));
   std::vector<Join> declared = DeclaredJoins(tables);
   InferenceOptions inference = options;
-  // Composite keys' tuples, read once per table and column list. A table that cannot be read
-  // leaves its composite joins checked column by column, as without a session.
+  // Composite keys' tuples, read once per table and column list. The key's side is read whole
+  // (its tuples are what the others must be found in); the referencing side as profiling reads
+  // its table: a sample of about sample_rows rows (TABLESAMPLE on a large PostgreSQL table, the
+  // first rows elsewhere; any subset of its tuples must be in the key too). A table that cannot
+  // be read leaves its composite joins checked column by column, as without a session.
+  std::map<std::string, const TableProfile*> profiles;
+  for (const auto& t : tables) profiles[t.source + '\x1f' + t.table] = &t;
   std::map<std::string, std::optional<TupleSketch>> read;
   if (session != nullptr && !inference.tuples) {
-    inference.tuples = [&](const JoinSide& side) -> std::optional<TupleSketch> {
+    inference.tuples = [&](const JoinSide& side, bool whole) -> std::optional<TupleSketch> {
       std::string sql = "SELECT ";
       for (size_t i = 0; i < side.columns.size(); ++i) {
         sql += (i > 0 ? ", " : "") + connectors::QuoteIdentifier(side.columns[i]);
       }
       sql += " FROM " + connectors::QuoteIdentifier(side.source) + "." +
              connectors::QuoteIdentifier(side.table);
-      auto [it, inserted] = read.try_emplace(sql);
+      int64_t limit = std::numeric_limits<int64_t>::max();
+      if (!whole && sample_rows > 0) {
+        limit = sample_rows;
+        auto profile = profiles.find(side.source + '\x1f' + side.table);
+        if (profile != profiles.end() && profile->second->sampling == "tablesample") {
+          sql += SampleClause(sample_rows, profile->second->row_estimate);
+        }
+      }
+      auto [it, inserted] = read.try_emplace(sql + (whole ? "" : " -- sample"));
       if (inserted) {
-        TupleSink sink;
+        TupleSink sink(limit);
         if (ReadWhole(session, sql, &sink).ok()) it->second = sink.Finish();
       }
       return it->second;
@@ -381,7 +401,8 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
     }
   }
   if (options.infer_joins) {
-    ASSIGN_OR_RETURN(auto counts, RefreshJoins(db, options.inference, session));
+    ASSIGN_OR_RETURN(auto counts,
+                     RefreshJoins(db, options.inference, session, options.sample_rows));
     report.declared_joins = counts.first;
     report.inferred_joins = counts.second;
   }

@@ -91,8 +91,10 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
 
 // Re-runs join inference over the stored catalog and replaces the discovered joins (verdicts
 // survive). Returns {declared, inferred} counts. With a session, composite keys are checked as
-// tuples read through it (InferenceOptions::tuples), else column by column.
+// tuples read through it (InferenceOptions::tuples; a referencing table's tuples from a sample of
+// about `sample_rows` rows), else column by column.
 Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options,
-                                         engine::Session* session = nullptr);
+                                         engine::Session* session = nullptr,
+                                         int64_t sample_rows = 100'000);
 
 }  // namespace cairn::context

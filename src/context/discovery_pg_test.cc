@@ -31,6 +31,14 @@ std::string Env(const char* name) {
   return value ? value : "";
 }
 
+// A configuration with the test server's `schema` as the postgres source "pg".
+std::string PgSourceYaml(const std::string& schema) {
+  return "version: 1\nsources:\n  pg: {kind: postgres, host: " + Env("CAIRN_TEST_PG_HOST") +
+         ", port: " + Env("CAIRN_TEST_PG_PORT") + ", user: " + Env("CAIRN_TEST_PG_USER") +
+         ", dbname: " + Env("CAIRN_TEST_PG_DB") +
+         ", password: \"${CAIRN_TEST_PG_PASSWORD}\", schemas: [" + schema + "]}\n";
+}
+
 TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
   if (Env("CAIRN_TEST_PG_HOST").empty()) {
     if (Env("CAIRN_REQUIRE_PG") == "1") FAIL() << "CAIRN_REQUIRE_PG=1 but no test server";
@@ -48,12 +56,7 @@ TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
   }
   fs::path dir = fs::temp_directory_path() / ("cairn_discovery_pg_" + std::to_string(getpid()));
   fs::create_directories(dir);
-  std::string yaml =
-      "version: 1\nsources:\n  pg: {kind: postgres, host: " + Env("CAIRN_TEST_PG_HOST") +
-      ", port: " + Env("CAIRN_TEST_PG_PORT") + ", user: " + Env("CAIRN_TEST_PG_USER") +
-      ", dbname: " + Env("CAIRN_TEST_PG_DB") +
-      ", password: \"${CAIRN_TEST_PG_PASSWORD}\", schemas: [chinook]}\n";
-  TestSources sources(yaml, dir);
+  TestSources sources(PgSourceYaml("chinook"), dir);
   ASSERT_NE(sources.session, nullptr);
   auto db = store::StateDb::Open(":memory:");
   ASSERT_TRUE(db.ok());
@@ -98,6 +101,58 @@ TEST(DiscoveryPgTest, DeclaredKeysAndTablesamplePushdown) {
               std::string::npos)
         << log.substr(0, 2000);
   }
+  fs::remove_all(dir);
+}
+
+// A composite key checked as tuples on PostgreSQL: the referencing table is larger than the
+// sample, so its tuples come from TABLESAMPLE; the key's side is read whole.
+TEST(DiscoveryPgTest, CompositeTuplesOfALargeTableAreSampled) {
+  CAIRN_NEED_TEST_PG();
+  const std::string psql =
+      "PGOPTIONS=--client-min-messages=warning PGPASSWORD=\"$CAIRN_TEST_PG_PASSWORD\" psql -q "
+      "-v ON_ERROR_STOP=1 -h "
+      "\"$CAIRN_TEST_PG_HOST\" -p \"$CAIRN_TEST_PG_PORT\" -U \"$CAIRN_TEST_PG_USER\" -d "
+      "\"$CAIRN_TEST_PG_DB\" -c ";
+  const std::string setup =
+      "'DROP SCHEMA IF EXISTS discovery_uni CASCADE; CREATE SCHEMA discovery_uni;"
+      " CREATE TABLE discovery_uni.sections (course_id int, sec_id int, room text,"
+      "   PRIMARY KEY (course_id, sec_id));"
+      " INSERT INTO discovery_uni.sections SELECT c, s, NULL FROM generate_series(1, 20) c,"
+      "   generate_series(1, 3) s;"
+      " CREATE TABLE discovery_uni.takes (student_id int, course_id int, sec_id int);"
+      " INSERT INTO discovery_uni.takes SELECT g, 1 + g % 20, 1 + g % 3 FROM generate_series(1, "
+      "20000) g;"
+      " ANALYZE discovery_uni.sections; ANALYZE discovery_uni.takes;' >/dev/null";
+  ASSERT_EQ(std::system((psql + setup).c_str()), 0);
+  fs::path dir =
+      fs::temp_directory_path() / ("cairn_discovery_pg_tuples_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  TestSources sources(PgSourceYaml("discovery_uni"), dir);
+  ASSERT_NE(sources.session, nullptr);
+  auto db = store::StateDb::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  DiscoveryOptions options;
+  options.sample_rows = 2000;
+  auto report = Discover(sources.session.get(), db->get(), options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  auto store = CatalogStore::Open(db->get());
+  auto takes_profile = store->GetTable("pg", "takes");
+  ASSERT_TRUE(takes_profile.ok());
+  EXPECT_EQ(takes_profile->sampling, "tablesample");
+  auto joins = JoinStore::Open(db->get());
+  auto list = joins->List();
+  ASSERT_TRUE(list.ok());
+  const Join* takes = nullptr;
+  for (const auto& j : *list) {
+    if (j.from.columns.size() == 2 && j.from.table == "takes") takes = &j;
+  }
+  ASSERT_NE(takes, nullptr);
+  EXPECT_EQ(takes->to, (JoinSide{"pg", "sections", {"course_id", "sec_id"}}));
+  EXPECT_DOUBLE_EQ(takes->evidence["tuple_containment"].get<double>(), 1.0);
+  EXPECT_GT(takes->evidence["from_rows"].get<int64_t>(), 0);
+  EXPECT_LT(takes->evidence["from_rows"].get<int64_t>(), 20000);  // a sample, not the table
+  EXPECT_EQ(takes->evidence["from_tuples"], 60);
+  std::system((psql + "'DROP SCHEMA discovery_uni CASCADE' >/dev/null").c_str());
   fs::remove_all(dir);
 }
 

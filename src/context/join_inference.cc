@@ -648,8 +648,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.join.evidence = {{"composite", true}, {"columns", std::move(per_column)}};
         std::optional<TupleSketch> from, to;
         if (options.tuples) {
-          from = options.tuples(c.join.from);
-          if (from && from->rows > 0) to = options.tuples(c.join.to);
+          from = options.tuples(c.join.from, /*whole=*/false);
+          if (from && from->rows > 0) to = options.tuples(c.join.to, /*whole=*/true);
         }
         if (from && to && to->rows > 0) {
           const bool exact = from->exact && to->exact;

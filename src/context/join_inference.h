@@ -64,8 +64,9 @@ namespace cairn::context {
 
 constexpr double kMinKeyUniqueness = 0.98;
 
-// Reads the distinct tuples of `side.columns` in `side`'s table; nullopt when it cannot.
-using TupleReader = std::function<std::optional<TupleSketch>(const JoinSide& side)>;
+// Reads the distinct tuples of `side.columns` in `side`'s table: of every row when `whole` (the
+// key's side), else of a sample (the referencing side); nullopt when it cannot.
+using TupleReader = std::function<std::optional<TupleSketch>(const JoinSide& side, bool whole)>;
 
 struct InferenceOptions {
   double threshold = 0.6;

@@ -274,8 +274,9 @@ TEST(InferJoinsTest, CompositeKeysAreCheckedAsTuples) {
   InferenceOptions options;
   std::vector<std::pair<int64_t, int64_t>>* takes = &good;
   int reads = 0;
-  options.tuples = [&](const JoinSide& side) -> std::optional<TupleSketch> {
+  options.tuples = [&](const JoinSide& side, bool whole) -> std::optional<TupleSketch> {
     ++reads;
+    EXPECT_EQ(whole, side.table == "sections");
     return Tuples(side.table == "sections" ? keys : *takes);
   };
   auto composite = [](const std::vector<Join>& joins) -> const Join* {
