@@ -3,6 +3,7 @@
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
 //                  [--explain DB]
+//   cairn_fk_bench --synthetic TABLES [--rounds N]   join inference's time on a generated catalog
 //
 // For each database: a configuration with the file as one sqlite source, discovery with the
 // declared foreign keys NOT imported (DiscoveryOptions::import_declared_keys = false; declared
@@ -41,13 +42,16 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "context/discovery.h"
+#include "context/join_inference.h"
 #include "context/join_store.h"
+#include "context/profile.h"
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
@@ -216,6 +220,112 @@ constexpr double kCurveFrom = 0.3;
 double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
 double F1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 
+// --synthetic: a catalog of `count` profiled tables, 200 rows each. Table i ("entity<i>") has
+// a surrogate key entity<i>_id (1..200, or codes for every third table), two references by
+// name to earlier tables, one reference no name relates ("assigned_to", values of a random
+// earlier table's key: the values-alone case), a small count (1..10), an amount, a status and
+// a date. Deterministic.
+std::vector<cairn::context::TableProfile> SyntheticCatalog(int count) {
+  using cairn::engine::Value;
+  std::mt19937_64 rng(42);
+  constexpr int kRows = 200;
+  std::vector<std::vector<Value>> keys(count);
+  std::vector<cairn::context::TableProfile> tables;
+  auto key_of = [](int table, int row) {
+    return table % 3 == 2 ? Value::Text("E" + std::to_string(table) + "-" + std::to_string(row))
+                          : Value::Integer(row + 1);
+  };
+  for (int t = 0; t < count; ++t) {
+    cairn::context::TableProfile table;
+    table.source = "s";
+    table.table = "entity" + std::to_string(t);
+    table.sample_size = kRows;
+    table.row_count = kRows;
+    std::vector<std::pair<std::string, std::vector<Value>>> columns;
+    std::vector<Value> ids;
+    for (int r = 0; r < kRows; ++r) ids.push_back(key_of(t, r));
+    keys[t] = ids;
+    columns.emplace_back(table.table + "_id", ids);
+    auto references = [&](int target) {
+      std::vector<Value> values;
+      for (int r = 0; r < kRows; ++r) values.push_back(keys[target][rng() % kRows]);
+      return values;
+    };
+    for (int ref = 0; ref < 2 && t > 0; ++ref) {
+      int target = static_cast<int>(rng() % t);
+      columns.emplace_back("entity" + std::to_string(target) + "_id", references(target));
+    }
+    if (t > 0) columns.emplace_back("assigned_to", references(static_cast<int>(rng() % t)));
+    std::vector<Value> counts, amounts, statuses, dates;
+    for (int r = 0; r < kRows; ++r) {
+      counts.push_back(Value::Integer(1 + static_cast<int64_t>(rng() % 10)));
+      amounts.push_back(Value::Real(static_cast<double>(rng() % 100000) / 100));
+      statuses.push_back(Value::Text(r % 3 == 0 ? "open" : r % 3 == 1 ? "closed" : "held"));
+      dates.push_back(
+          Value::Text("2026-0" + std::to_string(1 + r % 9) + "-1" + std::to_string(r % 10)));
+    }
+    columns.emplace_back("quantity", counts);
+    columns.emplace_back("amount", amounts);
+    columns.emplace_back("status", statuses);
+    columns.emplace_back("created_on", dates);
+    for (auto& [name, values] : columns) {
+      cairn::context::ColumnProfiler profiler;
+      for (const Value& v : values) profiler.Add(v);
+      cairn::context::ColumnProfile column;
+      column.name = name;
+      column.declared_type = values[0].type == Value::Type::kInteger ? "INTEGER"
+                             : values[0].type == Value::Type::kReal  ? "REAL"
+                                                                     : "TEXT";
+      column.primary_key = name == table.table + "_id";
+      profiler.Finish(&column);
+      table.columns.push_back(std::move(column));
+    }
+    table.keys.push_back(
+        {cairn::context::DeclaredKey::Type::kPrimary, {table.table + "_id"}, "", {}});
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+// Times InferJoins over a generated catalog with the values-alone rule off (the baseline) and
+// on, alternating, and prints medians.
+int Synthetic(int count, int rounds) {
+  auto catalog = SyntheticCatalog(count);
+  size_t columns = 0;
+  for (const auto& t : catalog) columns += t.columns.size();
+  std::vector<double> off, on;
+  size_t joins_off = 0, joins_on = 0, by_values = 0;
+  for (int round = 0; round < rounds; ++round) {
+    for (bool values_alone : {false, true}) {
+      cairn::context::InferenceOptions options;
+      options.values_alone = values_alone;
+      auto start = std::chrono::steady_clock::now();
+      std::vector<cairn::context::Join> joins = cairn::context::InferJoins(catalog, options);
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      (values_alone ? on : off).push_back(s);
+      (values_alone ? joins_on : joins_off) = joins.size();
+      if (values_alone) {
+        by_values = 0;
+        for (const auto& j : joins) by_values += j.evidence.value("values_alone", false) ? 1 : 0;
+      }
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::printf(
+      "| tables | columns | values alone | joins | of them by values alone | InferJoins s (median "
+      "of %d) |\n|---:|---:|---|---:|---:|---:|\n",
+      rounds);
+  std::printf("| %d | %zu | off (baseline) | %zu | 0 | %.3f |\n", count, columns, joins_off,
+              median(off));
+  std::printf("| %d | %zu | on | %zu | %zu | %.3f |\n", count, columns, joins_on, by_values,
+              median(on));
+  std::printf("\nratio on / off: %.2f\n", median(on) / median(off));
+  return 0;
+}
+
 }  // namespace
 
 // Aggregate figures over `outcomes` at `threshold` for those `in` accepts.
@@ -254,6 +364,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string dataset = argv[1];
+  if (dataset == "--synthetic") {
+    int count = argc > 2 ? std::atoi(argv[2]) : 0;
+    int rounds = argc > 4 && std::string(argv[3]) == "--rounds" ? std::atoi(argv[4]) : 3;
+    if (count < 2 || rounds < 1) {
+      std::cerr << "usage: cairn_fk_bench --synthetic TABLES (>= 2) [--rounds N (>= 1)]\n";
+      return 2;
+    }
+    return Synthetic(count, rounds);
+  }
   double threshold = 0.6;
   int64_t sample_rows = 100000;
   int jobs = 2;

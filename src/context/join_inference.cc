@@ -407,8 +407,16 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   for (const TableProfile* t : tables) {
     if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7) named.insert(t);
   }
+  // Every key is a candidate here, so a cheap test first: the key must hold F's smallest value.
+  if (f.value_hashes.empty()) return found;
+  const uint64_t probe = f.value_hashes.front();
   for (const Key& k : keys) {
     if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
+    const ColumnProfile& kc = *k.column;
+    if (!kc.hashes_exact ||
+        !std::binary_search(kc.value_hashes.begin(), kc.value_hashes.end(), probe)) {
+      continue;
+    }
     std::optional<Scored> s = ScorePair(ft, f, k, options, 0);
     if (!s || s->evidence.value("containment_method", "") != "exact" ||
         s->containment < 1.0 - 1e-9) {
@@ -585,8 +593,9 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         mine.push_back(std::move(c));
       }
       // Values alone speak when no name relates (whatever the threshold let in).
-      if (std::none_of(mine.begin(), mine.end(),
-                       [](const Candidate& c) { return c.name >= kRelatedName; })) {
+      if (options.values_alone && std::none_of(mine.begin(), mine.end(), [](const Candidate& c) {
+            return c.name >= kRelatedName;
+          })) {
         std::vector<Candidate> by_values = ByValuesAlone(*ft, f, keys, usable, options);
         for (auto& c : by_values) mine.push_back(std::move(c));
       }

@@ -73,6 +73,7 @@ struct InferenceOptions {
   double min_containment = 0.8;
   bool include_views = false;
   bool composite = true;
+  bool values_alone = true;  // the values-alone rule above (off: names must relate)
   // Checks composite keys as tuples (Discover reads them through its session). Empty: they are
   // checked column by column only, and their evidence says so.
   TupleReader tuples;

@@ -239,6 +239,11 @@ TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   EXPECT_GE(vote->score, 0.6);
   // Small numbers under a name without a key word are no reference (a rank, a count).
   EXPECT_EQ(Find(joins, "stimmzettel", "rang"), nullptr);
+  // The rule can be turned off: names must then relate.
+  InferenceOptions names_only;
+  names_only.values_alone = false;
+  EXPECT_EQ(Find(InferJoins(tables, names_only), "stimmzettel", "stimme_des_praesidenten"),
+            nullptr);
   // When two keys hold the values, the values do not tell which.
   tables.push_back(Table("alumni", {IntColumn("alumni_id", Range(1001, 1100), true)}));
   EXPECT_EQ(Find(InferJoins(tables), "stimmzettel", "stimme_des_praesidenten"), nullptr);
