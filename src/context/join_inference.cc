@@ -611,6 +611,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   // all (each matched by name and contained). Tables keyed by the same columns are siblings,
   // not references, and are left alone.
   if (options.composite) {
+    std::vector<Candidate> composites;
     for (const TableProfile* kt : usable) {
       std::vector<std::string> pk = kt->PrimaryKey();
       if (pk.size() < 2 || pk.size() > 4) continue;
@@ -675,8 +676,23 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         }
         c.name = name;
         c.to_declared = true;
-        candidates.push_back(std::move(c));
+        composites.push_back(std::move(c));
       }
+    }
+    // One set of columns that matches the keys of two tables matches a grain, not an entity:
+    // tables keyed alike (campus and year) are facts at one grain, and a third with those
+    // columns is one more of them. Only a key no other table shares is referenced.
+    std::map<std::string, int> matched;
+    auto from_set = [](const Join& j) {
+      std::vector<std::string> columns = j.from.columns;
+      std::sort(columns.begin(), columns.end());
+      std::string key = j.from.source + '\x1f' + j.from.table;
+      for (const auto& c : columns) key += '\x1f' + c;
+      return key;
+    };
+    for (const Candidate& c : composites) ++matched[from_set(c.join)];
+    for (Candidate& c : composites) {
+      if (matched[from_set(c.join)] == 1) candidates.push_back(std::move(c));
     }
   }
   // One direction per column pair: the better score, then the declared key, then the side with

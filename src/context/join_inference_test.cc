@@ -344,5 +344,30 @@ TEST(InferJoinsTest, DatesReferenceOnlyADateDimension) {
   EXPECT_EQ(Find(InferJoins(tables), "dokumente", "datum_gespeichert"), nullptr);
 }
 
+TEST(InferJoinsTest, ColumnsThatMatchTwoTablesKeysMatchAGrainNotAnEntity) {
+  // enrollments and degrees are both keyed by (campus, year): facts at one grain. faculty has
+  // campus and year too; it is one more such fact, not a reference to either.
+  std::vector<int64_t> campus, year;
+  for (int i = 0; i < 60; ++i) {
+    campus.push_back(1 + i % 20);
+    year.push_back(2000 + i / 20);
+  }
+  std::vector<TableProfile> tables = {
+      Table("enrollments", {IntColumn("campus", campus, true), IntColumn("year", year, true)}),
+      Table("degrees", {IntColumn("campus", campus, true), IntColumn("year", year, true)}),
+      Table("faculty", {IntColumn("campus", campus, false), IntColumn("year", year, false)}),
+  };
+  for (const auto& j : InferJoins(tables)) {
+    EXPECT_LT(j.from.columns.size(), 2u) << j.ToJson().dump();
+  }
+  // With one table keyed so, faculty references it.
+  tables.erase(tables.begin() + 1);
+  bool composite = false;
+  for (const auto& j : InferJoins(tables)) {
+    composite = composite || (j.from.table == "faculty" && j.from.columns.size() == 2);
+  }
+  EXPECT_TRUE(composite);
+}
+
 }  // namespace
 }  // namespace cairn::context
