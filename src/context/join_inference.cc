@@ -302,13 +302,12 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   }
   if (!fp.key_suffix && !kp.key_suffix && !k.declared && !role) name *= 0.5;
   if (name < name_floor) return std::nullopt;
-  // A table's own declared key named after its table does not reference another table unless
-  // that table's name fits at least as well.
-  // A table's own key that references another table's key makes the row a kind of the other
-  // (a subtype, one to one). Two surrogate keys 1..n always look contained, so the name must
-  // say so: the same column name, or a head naming the other table or its key
+  // A table's own declared key that references another table's key makes the row a kind of the
+  // other (a subtype, one to one). Two surrogate keys 1..n always look contained, so the name
+  // must say so: the same column name, or a head naming the other table or its key
   // ("verkaufstransaktion_id" -> transaktionen.transaktions_id, "campus" -> campuses.id; not
-  // "teil_fehler_id" -> teile.teil_id, a part's fault). Nor when it names its own table better.
+  // "teil_fehler_id" -> teile.teil_id, a part's fault); and not when it names its own table
+  // better than the other.
   std::vector<std::string> own = ft.PrimaryKey();
   if (own.size() == 1 && own[0] == f.name && &ft != k.table) {
     std::vector<std::string> other = NameTokens(k.table->table);
@@ -608,8 +607,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
     }
   }
   // Composite keys: a declared primary key of 2..4 columns whose columns another table holds
-  // all (each matched by name and contained). Tables keyed by the same columns are siblings,
-  // not references, and are left alone.
+  // all (each matched by name and contained, then as tuples). Tables keyed by the same columns
+  // are siblings, not references, and are left alone.
   if (options.composite) {
     std::vector<Candidate> composites;
     for (const TableProfile* kt : usable) {
