@@ -39,7 +39,8 @@
 // columns matching each (by name and containment), a composite join is proposed, unless those
 // columns match another table's key as well (tables keyed alike are facts at one grain, and the
 // referencing table is one more of them). Its tuples are then read (InferenceOptions::tuples):
-// it is kept only when the referencing tuples are contained in the key's (>= min_containment). Evidence of a composite join:
+// it is kept only when the referencing tuples are contained in the key's (>= min_containment).
+// Evidence of a composite join:
 //   {"composite": true, "columns": [per-column evidence...], "tuple_containment": 1.0,
 //    "tuple_method": "exact"|"minhash", "from_tuples": 120, "from_rows": 300}
 // or, unread, {..., "containment_note": "per column; tuples not checked"}.
