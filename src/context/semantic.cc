@@ -275,7 +275,35 @@ bool IsSlashedDate(std::string_view s) {
   return false;
 }
 
+namespace {
+
+// The number without an extension after it: "896-931-9633x869", "+49 30 1234567 ext. 12".
+std::string_view WithoutExtension(std::string_view s) {
+  size_t i = s.size();
+  while (i > 0 && IsDigit(s[i - 1])) --i;
+  if (i == s.size() || s.size() - i > 6) return s;
+  auto lower = [&](size_t k) { return std::tolower(static_cast<unsigned char>(s[k])); };
+  size_t j = i;
+  while (j > 0 && s[j - 1] == ' ') --j;
+  if (j >= 4 && s[j - 1] == '.' && lower(j - 4) == 'e' && lower(j - 3) == 'x' &&
+      lower(j - 2) == 't') {
+    j -= 4;
+  } else if (j >= 3 && lower(j - 3) == 'e' && lower(j - 2) == 'x' && lower(j - 1) == 't') {
+    j -= 3;
+  } else if (j >= 1 && lower(j - 1) == 'x') {
+    j -= 1;
+  } else {
+    return s;
+  }
+  while (j > 0 && s[j - 1] == ' ') --j;
+  return s.substr(0, j);
+}
+
+}  // namespace
+
 bool IsPhone(std::string_view s) {
+  if (s.size() > 32) return false;
+  s = WithoutExtension(s);
   if (s.size() < 7 || s.size() > 24) return false;
   if (IsTariffCode(s) || IsSlashedDate(s)) return false;
   int digits = 0;
@@ -375,6 +403,7 @@ void AddTextShapes(std::string_view text, SemanticEvidence* e) {
   if (IsPersonNameShape(text)) {
     ++e->person_shape;
     if (StartsWithGivenName(text)) ++e->given_names;
+    if (NamesAThing(text)) ++e->thing_names;
   }
   switch (ClassifyAddress(text)) {
     case AddressShape::kStreet:
@@ -510,9 +539,10 @@ bool PhoneName(std::string_view name) {
 
 // Words that name people's names outright.
 bool PersonNameName(std::string_view name) {
-  return ContainsAny(Squash(name), {"firstname", "lastname", "surname", "givenname", "familyname",
-                                    "middlename", "fullname", "contactname", "personname",
-                                    "vorname", "nachname", "familienname"});
+  return ContainsAny(
+      Squash(name), {"firstname", "lastname", "surname", "givenname", "familyname", "middlename",
+                     "fullname", "contactname", "personname", "vorname", "nachname", "familienname",
+                     "rufname", "mittlerername"});
 }
 
 bool AddressName(std::string_view name) {
@@ -539,6 +569,9 @@ bool IsPersonNameColumn(const SemanticEvidence& e, std::string_view column_name)
   }
   const double given = e.given_names / n;
   if (PersonNameName(column_name)) return true;
+  // Awards, counties and shops named after people ("Tony Award", "Baltimore County" among
+  // "Howard", "Manning"): one value in ten naming a thing is enough to doubt the rest.
+  if (e.thing_names / n >= 0.1) return false;
   if (given >= 0.5) return true;
   return Squash(column_name).find("name") != std::string::npos && given >= 0.2;
 }

@@ -85,6 +85,9 @@ bool IsPersonNameShape(std::string_view text);
 // The first word, or the first word after a comma, is a common given name ("Nancy Davolio",
 // "Davolio, Nancy"); case-insensitive, ASCII spellings.
 bool StartsWithGivenName(std::string_view text);
+// A word of the value makes it the name of a thing: an award, a place, a firm, a shop or an
+// institution ("Tony Award", "Baltimore County", "FJA Filming"); case-insensitive.
+bool NamesAThing(std::string_view text);
 enum class AddressShape {
   kNone,
   kNumbered,  // a number and a word ("Mataderos 2312", but also "New York 1")
@@ -113,6 +116,7 @@ struct SemanticEvidence {
   // Text evidence for person names, addresses and unformatted phone numbers.
   int64_t person_shape = 0;        // IsPersonNameShape
   int64_t given_names = 0;         // StartsWithGivenName
+  int64_t thing_names = 0;         // NamesAThing
   int64_t street_addresses = 0;    // AddressShape::kStreet
   int64_t numbered_addresses = 0;  // AddressShape::kNumbered
   int64_t long_digit_strings = 0;  // text of 10 to 15 digits (a phone number without separators)

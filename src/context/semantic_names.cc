@@ -84,11 +84,30 @@ constexpr std::string_view kStreetWords =
     "calle carrera rua travessa estrada vej gade gatan vagen veien straat laan plein box "
     "postfach suite apt";
 
+// Words that make a name the name of a thing, not of a person: awards, places, firms, shops
+// and institutions ("Tony Award", "Baltimore County", "FJA Filming", "Acme Inc."). Lower case,
+// without a trailing period. Words that are also common family names (Hall, Park, Church, Bank,
+// House, Field, Wood) are left out on purpose: "Jerry Hall" is a person.
+constexpr std::string_view kThingWords =
+    "award awards prize medal trophy cup championship festival county city town village "
+    "district province region parish borough township municipality inc incorporated ltd "
+    "limited llc llp plc corp corporation company co gmbh ag kg group holdings partners "
+    "associates enterprises industries studio studios photo photos photography filming films "
+    "productions pictures records entertainment media shop store stores cafe café restaurant "
+    "bakery bistro pub hotel motel resort school college university institute academy "
+    "hospital clinic center centre museum theater theatre gallery cinema airlines airways "
+    "airline airport station stadium arena market supermarket mall services solutions systems "
+    "technologies software consulting international foundation association society union "
+    "federation league committee council department ministry agency office bureau club team "
+    "fc";
+
 // One set per list, built once.
 const std::unordered_set<std::string_view>& Words(std::string_view list) {
   static const std::unordered_set<std::string_view> given = internal::WordSet(kGivenNames);
   static const std::unordered_set<std::string_view> street = internal::WordSet(kStreetWords);
-  return list.data() == kGivenNames.data() ? given : street;
+  static const std::unordered_set<std::string_view> thing = internal::WordSet(kThingWords);
+  if (list.data() == kGivenNames.data()) return given;
+  return list.data() == kThingWords.data() ? thing : street;
 }
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -149,6 +168,15 @@ bool StartsWithGivenName(std::string_view s) {
   if (comma != std::string_view::npos) {
     std::vector<std::string_view> rest = Tokens(s.substr(comma + 1));
     return !rest.empty() && given.count(LowerAscii(rest[0])) > 0;
+  }
+  return false;
+}
+
+bool NamesAThing(std::string_view s) {
+  const auto& thing = Words(kThingWords);
+  for (std::string_view t : Tokens(s)) {
+    while (!t.empty() && t.back() == '.') t.remove_suffix(1);
+    if (thing.count(LowerAscii(t)) > 0) return true;
   }
   return false;
 }

@@ -43,6 +43,15 @@ TEST(ValidatorTest, EmailsUrlsUuidsPhones) {
   EXPECT_FALSE(IsPhone("12345"));
   EXPECT_FALSE(IsPhone("2009-01-01"));
   EXPECT_FALSE(IsPhone("1234567"));  // a bare number is not a phone number
+  // Extensions after the number.
+  EXPECT_TRUE(IsPhone("(042)912-3404x5135"));
+  EXPECT_TRUE(IsPhone("1-048-214-4640x64380"));
+  EXPECT_TRUE(IsPhone("+49 30 1234567 ext. 12"));
+  EXPECT_TRUE(IsPhone("555-123-4567 EXT 9"));
+  EXPECT_FALSE(IsPhone("1234567x12"));            // still a bare number
+  EXPECT_FALSE(IsPhone("555-123-4567x"));         // no extension digits
+  EXPECT_FALSE(IsPhone("555-123-4567x1234567"));  // too long for an extension
+  EXPECT_FALSE(IsPhone("x1234"));
 }
 
 TEST(ValidatorTest, DatesAndCodes) {
@@ -154,6 +163,13 @@ TEST(ValidatorTest, PersonNameShapes) {
   EXPECT_FALSE(StartsWithGivenName("Davolio"));
   EXPECT_FALSE(StartsWithGivenName("Speedy Express"));
   EXPECT_FALSE(StartsWithGivenName(""));
+  EXPECT_TRUE(NamesAThing("Tony Award"));
+  EXPECT_TRUE(NamesAThing("Baltimore County"));
+  EXPECT_TRUE(NamesAThing("Pavlova, Ltd."));
+  EXPECT_TRUE(NamesAThing("Café Anna"));
+  EXPECT_FALSE(NamesAThing("Jerry Hall"));  // family names that are also words stay people
+  EXPECT_FALSE(NamesAThing("Linda Park"));
+  EXPECT_FALSE(NamesAThing(""));
 }
 
 TEST(ValidatorTest, AddressShapes) {
@@ -242,6 +258,22 @@ TEST(DecideTest, PersonNames) {
   EXPECT_NE(Decide(companies, "CompanyName"), SemanticType::kPersonName);
   std::vector<std::string> cities = {"Berlin", "London", "Madrid", "Lisboa", "Graz", "Sevilla"};
   EXPECT_NE(Decide(cities, "City"), SemanticType::kPersonName);
+  // Things named after people: awards, counties, shops. One value in ten naming a thing is
+  // enough; a person-name word in the column name still decides.
+  std::vector<std::string> awards = {"Tony Award", "Laurence Olivier Award", "Tony Award",
+                                     "Tony Award"};
+  EXPECT_NE(Decide(awards, "preis"), SemanticType::kPersonName);
+  std::vector<std::string> counties = {"Howard",  "Baltimore County", "Carroll", "Frederick",
+                                       "Harford", "Allegany",         "Charles", "Kent"};
+  EXPECT_NE(Decide(counties, "county_name"), SemanticType::kPersonName);
+  std::vector<std::string> shops = {"Rob Dinning",   "Fred Dinning", "Ann Photo",  "Ewi Filming",
+                                    "Carol Studios", "Adam Photo",   "Tim Dinning"};
+  EXPECT_NE(Decide(shops, "shop_name"), SemanticType::kPersonName);
+  std::vector<std::string> people = {"Jerry Hall", "Linda Park", "Anna Church", "Tom Wood",
+                                     "Maria Field"};
+  EXPECT_EQ(Decide(people, "name"), SemanticType::kPersonName);
+  std::vector<std::string> owners = {"Anna Schmidt", "Bernd Kaiser", "Acme Inc.", "Claus Berg"};
+  EXPECT_EQ(Decide(owners, "contact_name"), SemanticType::kPersonName);
   // A person-name column name does not make numbers or codes names.
   EXPECT_NE(Decide({"A1", "B2", "C3"}, "first_name"), SemanticType::kPersonName);
 }
