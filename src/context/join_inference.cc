@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "context/sketch.h"
@@ -272,6 +273,101 @@ struct Scored {
   nlohmann::json evidence;
 };
 
+// Which entries a column's name can relate to at all: a superset of those CoreScore,
+// NameScore and RoleMatch give a score above zero, so that a catalog of thousands of tables is
+// not scored pair by pair. An entry is registered under the names it is matched by (a key: its
+// table's tokens and its column's core; a table: its tokens) and found by
+//   * a token similar to one of the column's core tokens (TokenSim > 0: the same singular, or
+//     one singular a prefix of the other by at most 3 letters, the shorter of 4 or more);
+//   * its joined name (Joined) equal to the column's joined core or head, or inside it when of
+//     4 letters or more (CoreScore's "ends with" and "contains");
+//   * its squashed column name equal to the column's (NameScore's same-name rule);
+//   * a person entity in its table's name when the column has a role word (RoleMatch).
+class NameIndex {
+ public:
+  void Add(size_t id, const std::vector<std::string>& tokens) {
+    for (const auto& t : tokens) {
+      std::string s = Singular(t);
+      Put(&by_token_, s, id);
+      // Found by a shorter query token: index the prefixes it may be.
+      for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
+        Put(&by_prefix_, s.substr(0, len), id);
+      }
+      if (PersonEntities().count(t) > 0 || PersonEntities().count(s) > 0) person_.insert(id);
+    }
+    if (!tokens.empty()) Put(&by_joined_, Joined(tokens), id);
+  }
+  void AddSquashed(size_t id, std::string squashed) { Put(&by_squash_, std::move(squashed), id); }
+  // Registers a referencing column's name for FindNamers: its tokens, and its joined name with
+  // every ending of 4 letters or more.
+  void AddNamer(size_t id, const std::vector<std::string>& tokens) {
+    Add(id, tokens);
+    if (tokens.empty()) return;
+    std::string joined = Joined(tokens);
+    Put(&by_ending_, joined, id);
+    for (size_t start = 1; start + 4 <= joined.size(); ++start) {
+      Put(&by_ending_, joined.substr(start), id);
+    }
+  }
+
+  // The ids a column named by `parts` (and squashed `squashed`) may relate to, ascending.
+  std::vector<size_t> Find(const NameParts& parts, const std::string& squashed) const {
+    std::set<size_t> out;
+    bool role = SimilarTokens(parts.core, &out);
+    for (const auto* tokens : {&parts.core, &parts.head}) {
+      if (tokens->empty()) continue;
+      std::string joined = Joined(*tokens);
+      Take(by_joined_, joined, &out);
+      for (size_t start = 0; start + 4 <= joined.size(); ++start) {
+        for (size_t len = 4; start + len <= joined.size(); ++len) {
+          Take(by_joined_, joined.substr(start, len), &out);
+        }
+      }
+    }
+    Take(by_squash_, squashed, &out);
+    if (role) out.insert(person_.begin(), person_.end());
+    return {out.begin(), out.end()};
+  }
+
+  // The ids registered by AddNamer whose names may name a key column named by `parts` as a
+  // composite key's part does (ScorePair with column_names_only, a name of 0.8 or more): a
+  // similar token, a joined name ending in the key's, or the same squashed name. Ascending.
+  std::vector<size_t> FindNamers(const NameParts& parts, const std::string& squashed) const {
+    std::set<size_t> out;
+    SimilarTokens(parts.core, &out);
+    if (!parts.core.empty()) Take(by_ending_, Joined(parts.core), &out);
+    Take(by_squash_, squashed, &out);
+    return {out.begin(), out.end()};
+  }
+
+ private:
+  using Map = std::unordered_map<std::string, std::vector<size_t>>;
+  static void Take(const Map& map, const std::string& key, std::set<size_t>* out) {
+    auto it = map.find(key);
+    if (it != map.end()) out->insert(it->second.begin(), it->second.end());
+  }
+  // Adds the ids with a token similar to one of `tokens`; true when one is a role word.
+  bool SimilarTokens(const std::vector<std::string>& tokens, std::set<size_t>* out) const {
+    bool role = false;
+    for (const auto& t : tokens) {
+      std::string s = Singular(t);
+      Take(by_token_, s, out);
+      if (s.size() >= 4) Take(by_prefix_, s, out);
+      for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
+        Take(by_token_, s.substr(0, len), out);
+      }
+      role = role || RoleTokens().count(t) > 0;
+    }
+    return role;
+  }
+  static void Put(Map* map, std::string key, size_t id) {
+    auto& ids = (*map)[std::move(key)];
+    if (ids.empty() || ids.back() != id) ids.push_back(id);
+  }
+  Map by_token_, by_prefix_, by_joined_, by_squash_, by_ending_;
+  std::set<size_t> person_;
+};
+
 // Scores F -> K; nullopt when a hard requirement fails.
 // `column_names_only`: the names of the two columns must match (a part of a composite key),
 // the referenced table's name does not count.
@@ -385,10 +481,18 @@ constexpr double kRelatedName = 0.2;
 constexpr int64_t kValuesAloneMinDistinct = 3;
 constexpr double kValuesAloneMinNumber = 100;
 
+// Where a values-alone search looks: the tables a name may name (NameIndex over the tables'
+// names; null: every table) and the keys holding a value (null: every key, each searched).
+struct ValuesAloneIndex {
+  const NameIndex* tables = nullptr;
+  const std::unordered_map<uint64_t, std::vector<size_t>>* keys_by_value = nullptr;
+};
+
 std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile& f,
                                      const std::vector<Key>& keys,
                                      const std::vector<const TableProfile*>& tables,
-                                     const InferenceOptions& options) {
+                                     const InferenceOptions& options,
+                                     const ValuesAloneIndex& index) {
   std::vector<Candidate> found;
   if (f.distinct_count < kValuesAloneMinDistinct || !f.hashes_exact) return found;
   std::vector<std::string> own = ft.PrimaryKey();
@@ -403,19 +507,34 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   }
   // A name that names some table points there, whatever the values say.
   std::set<const TableProfile*> named;
-  for (const TableProfile* t : tables) {
+  auto consider = [&](const TableProfile* t) {
     if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7) named.insert(t);
+  };
+  if (index.tables != nullptr) {
+    for (size_t i : index.tables->Find(parts, Squash(f.name))) consider(tables[i]);
+  } else {
+    for (const TableProfile* t : tables) consider(t);
   }
   // Every key is a candidate here, so a cheap test first: the key must hold F's smallest value.
   if (f.value_hashes.empty()) return found;
   const uint64_t probe = f.value_hashes.front();
-  for (const Key& k : keys) {
-    if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
-    const ColumnProfile& kc = *k.column;
-    if (!kc.hashes_exact ||
-        !std::binary_search(kc.value_hashes.begin(), kc.value_hashes.end(), probe)) {
-      continue;
+  std::vector<size_t> holders;
+  if (index.keys_by_value != nullptr) {
+    auto it = index.keys_by_value->find(probe);
+    if (it == index.keys_by_value->end()) return found;
+    holders = it->second;  // ascending: keys are indexed in order
+  } else {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const ColumnProfile& kc = *keys[i].column;
+      if (kc.hashes_exact &&
+          std::binary_search(kc.value_hashes.begin(), kc.value_hashes.end(), probe)) {
+        holders.push_back(i);
+      }
     }
+  }
+  for (size_t i : holders) {
+    const Key& k = keys[i];
+    if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
     std::optional<Scored> s = ScorePair(ft, f, k, options, 0);
     if (!s || s->evidence.value("containment_method", "") != "exact" ||
         s->containment < 1.0 - 1e-9) {
@@ -573,12 +692,48 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       declared_from.insert(d.from.source + '\x1f' + d.from.table + '\x1f' + c);
     }
   }
+  // Blocking (InferenceOptions::block_by_name): a key is scored only when the column's name can
+  // relate to it, or it is the column's own table's; without a name floor every key can pass.
+  const bool block_keys = options.block_by_name && name_floor > 0;
+  NameIndex key_names, table_names;
+  std::map<const TableProfile*, std::vector<size_t>> keys_of_table;
+  std::unordered_map<uint64_t, std::vector<size_t>> keys_by_value;
+  ValuesAloneIndex values_index;
+  if (options.block_by_name) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const Key& k = keys[i];
+      key_names.Add(i, NameTokens(k.table->table));
+      key_names.Add(i, Parts(k.column->name).core);
+      key_names.AddSquashed(i, Squash(k.column->name));
+      keys_of_table[k.table].push_back(i);
+      if (k.column->hashes_exact) {
+        for (uint64_t h : k.column->value_hashes) keys_by_value[h].push_back(i);
+      }
+    }
+    for (size_t i = 0; i < usable.size(); ++i) table_names.Add(i, NameTokens(usable[i]->table));
+    values_index = {&table_names, &keys_by_value};
+  }
+  std::vector<size_t> all_keys(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) all_keys[i] = i;
   std::vector<Candidate> candidates;
   for (const TableProfile* ft : usable) {
     for (const auto& f : ft->columns) {
       if (declared_from.count(ft->source + '\x1f' + ft->table + '\x1f' + f.name) > 0) continue;
+      const std::vector<size_t>* scored = &all_keys;
+      std::vector<size_t> related;
+      if (block_keys) {
+        related = key_names.Find(Parts(f.name), Squash(f.name));
+        auto own = keys_of_table.find(ft);
+        if (own != keys_of_table.end()) {
+          related.insert(related.end(), own->second.begin(), own->second.end());
+          std::sort(related.begin(), related.end());
+          related.erase(std::unique(related.begin(), related.end()), related.end());
+        }
+        scored = &related;
+      }
       std::vector<Candidate> mine;
-      for (const Key& k : keys) {
+      for (size_t i : *scored) {
+        const Key& k = keys[i];
         std::optional<Scored> s = ScorePair(*ft, f, k, options, name_floor);
         if (!s || s->score < options.threshold) continue;
         Candidate c;
@@ -595,7 +750,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       if (options.values_alone && std::none_of(mine.begin(), mine.end(), [](const Candidate& c) {
             return c.name >= kRelatedName;
           })) {
-        std::vector<Candidate> by_values = ByValuesAlone(*ft, f, keys, usable, options);
+        std::vector<Candidate> by_values =
+            ByValuesAlone(*ft, f, keys, usable, options, values_index);
         for (auto& c : by_values) mine.push_back(std::move(c));
       }
       if (mine.empty()) continue;
@@ -610,6 +766,18 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   // all (each matched by name and contained, then as tuples). Tables keyed by the same columns
   // are siblings, not references, and are left alone.
   if (options.composite) {
+    // With the name index, only tables with a column that may name each part are scored.
+    std::vector<const TableProfile*> column_table;
+    NameIndex column_names;
+    if (options.block_by_name) {
+      for (const TableProfile* t : usable) {
+        for (const auto& c : t->columns) {
+          column_names.AddNamer(column_table.size(), Parts(c.name).core);
+          column_names.AddSquashed(column_table.size(), Squash(c.name));
+          column_table.push_back(t);
+        }
+      }
+    }
     std::vector<Candidate> composites;
     for (const TableProfile* kt : usable) {
       std::vector<std::string> pk = kt->PrimaryKey();
@@ -620,8 +788,23 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         if (c != nullptr) parts.push_back({kt, c, true, 1.0});
       }
       if (parts.size() != pk.size()) continue;
+      std::set<const TableProfile*> naming_all;  // tables that may name every part
+      if (options.block_by_name) {
+        std::map<const TableProfile*, size_t> named_parts;
+        for (const Key& part : parts) {
+          std::set<const TableProfile*> naming;
+          for (size_t id :
+               column_names.FindNamers(Parts(part.column->name), Squash(part.column->name))) {
+            naming.insert(column_table[id]);
+          }
+          for (const TableProfile* t : naming) ++named_parts[t];
+        }
+        for (const auto& [t, n] : named_parts) {
+          if (n == parts.size()) naming_all.insert(t);
+        }
+      }
       for (const TableProfile* ft : usable) {
-        if (ft == kt) continue;
+        if (ft == kt || (options.block_by_name && naming_all.count(ft) == 0)) continue;
         std::vector<std::optional<Scored>> best(parts.size());
         std::vector<const ColumnProfile*> chosen(parts.size(), nullptr);
         for (size_t p = 0; p < parts.size(); ++p) {

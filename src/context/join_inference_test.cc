@@ -249,6 +249,76 @@ TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   EXPECT_EQ(Find(InferJoins(tables), "stimmzettel", "stimme_des_praesidenten"), nullptr);
 }
 
+// Each way a name can relate, found through the name index as by scoring every pair: a name
+// that ends in the table's (billingaddress_id), a role for a person (sales_rep), a prefix
+// either way (kunde/kunden, artisten/artist), the very same name in other words
+// (no_customer_code/nocustomer_code, nothing else in common), a self-reference,
+// values alone, and a composite key's parts.
+TEST(InferJoinsTest, TheNameIndexFindsWhatScoringEveryPairFinds) {
+  std::vector<int64_t> refs;
+  for (int i = 0; i < 60; ++i) refs.push_back(101 + (i * 7) % 40);
+  std::vector<int64_t> parents = {1, 1, 2, 3, 3}, line_orders, lines;
+  for (int i = 0; i < 100; ++i) {
+    line_orders.push_back(1 + i / 10);
+    lines.push_back(1 + i % 10);
+  }
+  std::vector<TableProfile> tables = {
+      Table("order_lines",
+            {IntColumn("order_no", line_orders, true), IntColumn("line_no", lines, true)}),
+      Table("returns", {IntColumn("return_id", Range(1, 31), true),
+                        IntColumn("order_no", std::vector<int64_t>(30, 2), false),
+                        IntColumn("orderline_no", std::vector<int64_t>(30, 5), false)}),
+      Table("address", {IntColumn("address_id", Range(101, 151), true)}),
+      Table("employees",
+            {IntColumn("employee_id", Range(101, 161), true), IntColumn("mentor", refs, false)}),
+      Table("kunden", {IntColumn("kunden_id", Range(101, 171), true)}),
+      Table("regions", {IntColumn("RegionCode", Range(101, 181), true)}),
+      Table("nodes",
+            {IntColumn("node_id", Range(1, 6), true), IntColumn("parent", parents, false)}),
+      Table("badges", {IntColumn("badge_id", Range(5001, 5100), true)}),
+      Table("music_artist", {IntColumn("music_artist_id", Range(101, 191), true)}),
+      Table("clients", {IntColumn("nocustomer_code", Range(101, 201), true)}),
+      Table("orders",
+            {IntColumn("order_id", Range(1, 61), true), IntColumn("billingaddress_id", refs, false),
+             IntColumn("sales_rep", refs, false), IntColumn("kunde_id", refs, false),
+             IntColumn("region_code", refs, false), IntColumn("artisten_id", refs, false),
+             IntColumn("no_customer_code", refs, false),
+             IntColumn("awarded", Range(5001, 5061), false)}),
+  };
+  for (double threshold : {0.3, 0.6, 0.8}) {
+    InferenceOptions every_pair, indexed;
+    every_pair.threshold = indexed.threshold = threshold;
+    every_pair.block_by_name = false;
+    std::vector<Join> want = InferJoins(tables, every_pair);
+    std::vector<Join> got = InferJoins(tables, indexed);
+    ASSERT_EQ(got.size(), want.size()) << threshold;
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(got[i].ToJson(), want[i].ToJson());
+  }
+  std::vector<Join> joins = InferJoins(tables);
+  for (const auto& [column, table] :
+       std::vector<std::pair<std::string, std::string>>{{"billingaddress_id", "address"},
+                                                        {"sales_rep", "employees"},
+                                                        {"kunde_id", "kunden"},
+                                                        {"region_code", "regions"},
+                                                        {"artisten_id", "music_artist"},
+                                                        {"no_customer_code", "clients"}}) {
+    const Join* j = Find(joins, "orders", column);
+    ASSERT_NE(j, nullptr) << column;
+    EXPECT_EQ(j->to.table, table) << column;
+  }
+  bool composite = false;  // a part named by the name's ending: orderline_no -> line_no
+  for (const auto& j : joins) {
+    composite =
+        composite || (j.from.columns == std::vector<std::string>{"order_no", "orderline_no"} &&
+                      j.to.table == "order_lines");
+  }
+  EXPECT_TRUE(composite);
+  ASSERT_NE(Find(joins, "orders", "awarded"), nullptr);
+  EXPECT_EQ(Find(joins, "orders", "awarded")->evidence["values_alone"], true);
+  ASSERT_NE(Find(joins, "nodes", "parent"), nullptr);
+  EXPECT_EQ(Find(joins, "nodes", "parent")->to.table, "nodes");
+}
+
 // Tuple sketches of integer pairs.
 TupleSketch Tuples(const std::vector<std::pair<int64_t, int64_t>>& pairs) {
   TupleProfiler profiler;
