@@ -2,8 +2,9 @@
 //
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
-//                  [--explain DB]
-//   cairn_fk_bench --synthetic TABLES [--rounds N]   join inference's time on a generated catalog
+//                  [--explain DB] [--no-blocking]
+//   cairn_fk_bench --synthetic TABLES [--rounds N] [--no-baseline]   join inference's time on a
+//                  generated catalog
 //
 // For each database: a configuration with the file as one sqlite source, discovery with the
 // declared foreign keys NOT imported (DiscoveryOptions::import_declared_keys = false; declared
@@ -28,6 +29,9 @@
 // every inferred join of that one database at
 // the threshold (default 0.3 with --explain) with its score and evidence, marked gold or not,
 // and the gold pairs no join found. A tuning aid; it refuses held-out databases.
+//
+// --no-blocking scores every column against every key (InferenceOptions::block_by_name off):
+// the figures must not change.
 
 #include <sqlite3.h>
 
@@ -161,7 +165,7 @@ std::set<Pair> GoldFromPragma(const std::filesystem::path& path, std::string* er
   return gold;
 }
 
-Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins) {
+Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins, bool block) {
   using namespace cairn;
   Outcome out;
   out.name = db.name;
@@ -190,6 +194,7 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins
   options.import_declared_keys = false;
   options.sample_rows = sample_rows;
   options.inference.threshold = threshold;
+  options.inference.block_by_name = block;
   auto report = context::Discover(session->get(), state->get(), options);
   if (!report.ok()) {
     out.error = report.status().ToString();
@@ -224,7 +229,8 @@ double F1(double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0; }
 // a surrogate key entity<i>_id (1..200, or codes for every third table), two references by
 // name to earlier tables, one reference no name relates ("assigned_to", values of a random
 // earlier table's key: the values-alone case), a small count (1..10), an amount, a status and
-// a date. Deterministic.
+// a date. Tables 5, 15, 25, ... are keyed by two columns (entity<i>_id, revision) and the table
+// after each references it by both. Deterministic.
 std::vector<cairn::context::TableProfile> SyntheticCatalog(int count) {
   using cairn::engine::Value;
   std::mt19937_64 rng(42);
@@ -253,9 +259,28 @@ std::vector<cairn::context::TableProfile> SyntheticCatalog(int count) {
     };
     for (int ref = 0; ref < 2 && t > 0; ++ref) {
       int target = static_cast<int>(rng() % t);
+      if (t % 10 == 6 && target == t - 1) target = 0;  // named below, as part of a pair
       columns.emplace_back("entity" + std::to_string(target) + "_id", references(target));
     }
     if (t > 0) columns.emplace_back("assigned_to", references(static_cast<int>(rng() % t)));
+    // Every tenth table (from the sixth on) is keyed by (entity<i>_id, revision), and the
+    // next table references it by both columns.
+    const bool composite = t % 10 == 5;
+    if (composite) {
+      std::vector<Value> revisions;
+      for (int r = 0; r < kRows; ++r) revisions.push_back(Value::Integer(1 + r % 4));
+      columns.emplace_back("revision", revisions);
+    }
+    if (t % 10 == 6) {
+      std::vector<Value> ids_of, revisions_of;
+      for (int r = 0; r < kRows; ++r) {
+        int row = static_cast<int>(rng() % kRows);
+        ids_of.push_back(keys[t - 1][row]);
+        revisions_of.push_back(Value::Integer(1 + row % 4));
+      }
+      columns.emplace_back("entity" + std::to_string(t - 1) + "_id", ids_of);
+      columns.emplace_back("revision", revisions_of);
+    }
     std::vector<Value> counts, amounts, statuses, dates;
     for (int r = 0; r < kRows; ++r) {
       counts.push_back(Value::Integer(1 + static_cast<int64_t>(rng() % 10)));
@@ -276,38 +301,44 @@ std::vector<cairn::context::TableProfile> SyntheticCatalog(int count) {
       column.declared_type = values[0].type == Value::Type::kInteger ? "INTEGER"
                              : values[0].type == Value::Type::kReal  ? "REAL"
                                                                      : "TEXT";
-      column.primary_key = name == table.table + "_id";
+      column.primary_key = name == table.table + "_id" || (composite && name == "revision");
       profiler.Finish(&column);
       table.columns.push_back(std::move(column));
     }
-    table.keys.push_back(
-        {cairn::context::DeclaredKey::Type::kPrimary, {table.table + "_id"}, "", {}});
+    std::vector<std::string> key = {table.table + "_id"};
+    if (composite) key.push_back("revision");
+    table.keys.push_back({cairn::context::DeclaredKey::Type::kPrimary, key, "", {}});
     tables.push_back(std::move(table));
   }
   return tables;
 }
 
-// Times InferJoins over a generated catalog with the values-alone rule off (the baseline) and
-// on, alternating, and prints medians.
-int Synthetic(int count, int rounds) {
+// Times InferJoins over a generated catalog, alternating in one process: every pair scored
+// (the baseline, skipped with `baseline` false), and the name index (block_by_name) with the
+// values-alone rule off and on; prints medians and fails when the index changes the joins.
+int Synthetic(int count, int rounds, bool baseline) {
   auto catalog = SyntheticCatalog(count);
   size_t columns = 0;
   for (const auto& t : catalog) columns += t.columns.size();
-  std::vector<double> off, on;
-  size_t joins_off = 0, joins_on = 0, by_values = 0;
+  struct Config {
+    const char* blocking;
+    bool block, values_alone;
+    std::vector<double> seconds;
+    std::vector<cairn::context::Join> joins;
+  };
+  std::vector<Config> configs;
+  if (baseline) configs.push_back({"every pair (baseline)", false, true, {}, {}});
+  configs.push_back({"name index", true, false, {}, {}});
+  configs.push_back({"name index", true, true, {}, {}});
   for (int round = 0; round < rounds; ++round) {
-    for (bool values_alone : {false, true}) {
+    for (Config& c : configs) {
       cairn::context::InferenceOptions options;
-      options.values_alone = values_alone;
+      options.block_by_name = c.block;
+      options.values_alone = c.values_alone;
       auto start = std::chrono::steady_clock::now();
-      std::vector<cairn::context::Join> joins = cairn::context::InferJoins(catalog, options);
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      (values_alone ? on : off).push_back(s);
-      (values_alone ? joins_on : joins_off) = joins.size();
-      if (values_alone) {
-        by_values = 0;
-        for (const auto& j : joins) by_values += j.evidence.value("values_alone", false) ? 1 : 0;
-      }
+      c.joins = cairn::context::InferJoins(catalog, options);
+      c.seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
   auto median = [](std::vector<double> v) {
@@ -315,15 +346,28 @@ int Synthetic(int count, int rounds) {
     return v[v.size() / 2];
   };
   std::printf(
-      "| tables | columns | values alone | joins | of them by values alone | InferJoins s (median "
-      "of %d) |\n|---:|---:|---|---:|---:|---:|\n",
+      "| tables | columns | keys scored | values alone | joins | of them by values alone | "
+      "InferJoins s (median of %d) |\n|---:|---:|---|---|---:|---:|---:|\n",
       rounds);
-  std::printf("| %d | %zu | off (baseline) | %zu | 0 | %.3f |\n", count, columns, joins_off,
-              median(off));
-  std::printf("| %d | %zu | on | %zu | %zu | %.3f |\n", count, columns, joins_on, by_values,
-              median(on));
-  std::printf("\nratio on / off: %.2f\n", median(on) / median(off));
-  return 0;
+  for (const Config& c : configs) {
+    size_t by_values = 0;
+    for (const auto& j : c.joins) by_values += j.evidence.value("values_alone", false) ? 1 : 0;
+    std::printf("| %d | %zu | %s | %s | %zu | %zu | %.3f |\n", count, columns, c.blocking,
+                c.values_alone ? "on" : "off", c.joins.size(), by_values, median(c.seconds));
+  }
+  if (!baseline) return 0;
+  const Config& all = configs.front();
+  const Config& indexed = configs.back();
+  auto same = [](const cairn::context::Join& a, const cairn::context::Join& b) {
+    return a.from.table == b.from.table && a.from.columns == b.from.columns &&
+           a.to.table == b.to.table && a.to.columns == b.to.columns && a.score == b.score &&
+           a.evidence == b.evidence;
+  };
+  bool identical = all.joins.size() == indexed.joins.size() &&
+                   std::equal(all.joins.begin(), all.joins.end(), indexed.joins.begin(), same);
+  std::printf("\nbaseline / name index (values alone on): %.1fx; joins identical: %s\n",
+              median(all.seconds) / median(indexed.seconds), identical ? "yes" : "NO");
+  return identical ? 0 : 1;
 }
 
 }  // namespace
@@ -360,23 +404,35 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
                  "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
-                 "[--split all|dev|held-out] [--curve] [--explain DB]\n";
+                 "[--split all|dev|held-out] [--curve] [--explain DB] [--no-blocking]\n";
     return 2;
   }
   std::string dataset = argv[1];
   if (dataset == "--synthetic") {
     int count = argc > 2 ? std::atoi(argv[2]) : 0;
-    int rounds = argc > 4 && std::string(argv[3]) == "--rounds" ? std::atoi(argv[4]) : 3;
-    if (count < 2 || rounds < 1) {
-      std::cerr << "usage: cairn_fk_bench --synthetic TABLES (>= 2) [--rounds N (>= 1)]\n";
+    int rounds = 3;
+    bool baseline = true, ok = count >= 2;
+    for (int i = 3; i < argc && ok; ++i) {
+      std::string arg = argv[i];
+      if (arg == "--rounds" && i + 1 < argc) {
+        rounds = std::atoi(argv[++i]);
+      } else if (arg == "--no-baseline") {
+        baseline = false;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok || rounds < 1) {
+      std::cerr << "usage: cairn_fk_bench --synthetic TABLES (>= 2) [--rounds N (>= 1)] "
+                   "[--no-baseline]\n";
       return 2;
     }
-    return Synthetic(count, rounds);
+    return Synthetic(count, rounds, baseline);
   }
   double threshold = 0.6;
   int64_t sample_rows = 100000;
   int jobs = 2;
-  bool per_db = false, show_errors = false, curve = false, threshold_set = false;
+  bool per_db = false, show_errors = false, curve = false, threshold_set = false, block = true;
   std::string split = "dev", explain;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -393,6 +449,8 @@ int main(int argc, char** argv) {
       show_errors = true;
     } else if (arg == "--curve") {
       curve = true;
+    } else if (arg == "--no-blocking") {
+      block = false;
     } else if (arg == "--explain" && i + 1 < argc) {
       explain = argv[++i];
     } else if (arg == "--split" && i + 1 < argc) {
@@ -477,7 +535,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < dbs.size(); i = next++) {
         outcomes[i] = Run(dbs[i], curve ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
-                          !explain.empty());
+                          !explain.empty(), block);
       }
     });
   }
