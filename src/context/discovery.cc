@@ -264,9 +264,9 @@ Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOpti
   // be read leaves its composite joins checked column by column, as without a session.
   std::map<std::string, const TableProfile*> profiles;
   for (const auto& t : tables) profiles[t.source + '\x1f' + t.table] = &t;
-  std::map<std::string, std::optional<TupleSketch>> read;
+  std::map<std::string, Result<TupleSketch>> read;
   if (session != nullptr && !inference.tuples) {
-    inference.tuples = [&](const JoinSide& side, bool whole) -> std::optional<TupleSketch> {
+    inference.tuples = [&](const JoinSide& side, bool whole) -> Result<TupleSketch> {
       std::string sql = "SELECT ";
       for (size_t i = 0; i < side.columns.size(); ++i) {
         sql += (i > 0 ? ", " : "") + connectors::QuoteIdentifier(side.columns[i]);
@@ -281,10 +281,14 @@ Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOpti
           sql += SampleClause(sample_rows, profile->second->row_estimate);
         }
       }
-      auto [it, inserted] = read.try_emplace(sql + (whole ? "" : " -- sample"));
-      if (inserted) {
+      std::string key = sql + (whole ? "" : " -- sample");
+      auto it = read.find(key);
+      if (it == read.end()) {
         TupleSink sink(limit);
-        if (ReadWhole(session, sql, &sink).ok()) it->second = sink.Finish();
+        Status status = ReadWhole(session, sql, &sink);
+        it = read.emplace(key, status.ok() ? Result<TupleSketch>(sink.Finish())
+                                           : Result<TupleSketch>(status))
+                 .first;
       }
       return it->second;
     };

@@ -245,6 +245,12 @@ std::optional<double> ParseNumber(const std::optional<std::string>& text) {
   return v;
 }
 
+// The column is its table's single-column declared primary key.
+bool IsOwnKey(const TableProfile& t, const std::string& column) {
+  std::vector<std::string> pk = t.PrimaryKey();
+  return pk.size() == 1 && pk[0] == column;
+}
+
 struct Key {
   const TableProfile* table;
   const ColumnProfile* column;
@@ -404,8 +410,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   // ("verkaufstransaktion_id" -> transaktionen.transaktions_id, "campus" -> campuses.id; not
   // "teil_fehler_id" -> teile.teil_id, a part's fault); and not when it names its own table
   // better than the other.
-  std::vector<std::string> own = ft.PrimaryKey();
-  if (own.size() == 1 && own[0] == f.name && &ft != k.table) {
+  if (&ft != k.table && IsOwnKey(ft, f.name)) {
     std::vector<std::string> other = NameTokens(k.table->table);
     double own_fit = CoreScore(fp.core, NameTokens(ft.table));
     double other_fit = CoreScore(fp.core, other);
@@ -495,8 +500,7 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
                                      const ValuesAloneIndex& index) {
   std::vector<Candidate> found;
   if (f.distinct_count < kValuesAloneMinDistinct || !f.hashes_exact) return found;
-  std::vector<std::string> own = ft.PrimaryKey();
-  if (own.size() == 1 && own[0] == f.name) return found;
+  if (IsOwnKey(ft, f.name)) return found;
   NameParts parts = Parts(f.name);
   // Small numbers are as likely counts, ranks or years of service as keys without a key word,
   // and number their own rows when unique.
@@ -650,16 +654,16 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   // Referenced-side keys.
   std::vector<Key> keys;
   for (const TableProfile* t : usable) {
-    std::vector<std::string> pk = t->PrimaryKey();
+    const bool has_pk = !t->PrimaryKey().empty();
     for (const auto& c : t->columns) {
-      bool declared_pk = pk.size() == 1 && pk[0] == c.name;
+      bool declared_pk = IsOwnKey(*t, c.name);
       if (!KeyishType(c) && !(declared_pk && DateType(c))) continue;
       // An undeclared key must look like one: a key-like name or an identifier-like type (a
       // unique address or name is a coincidence, not a key).
       if (!declared_pk && !Parts(c.name).key_suffix && !IdentifierType(c)) continue;
       // Beside a declared primary key, another unique column is a key only when its name
       // names the table's own entity (an alternate key), not when it is unique by chance.
-      if (!declared_pk && !pk.empty()) {
+      if (!declared_pk && has_pk) {
         NameParts parts = Parts(c.name);
         if (!parts.core.empty() && CoreScore(parts.core, NameTokens(t->table)) < 0.8) continue;
       }
@@ -839,9 +843,22 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.join.score = std::round(score * 1000) / 1000;
         c.join.evidence = {{"composite", true}, {"columns", std::move(per_column)}};
         std::optional<TupleSketch> from, to;
+        std::string unread;  // why the tuples could not be read
         if (options.tuples) {
-          from = options.tuples(c.join.from, /*whole=*/false);
-          if (from && from->rows > 0) to = options.tuples(c.join.to, /*whole=*/true);
+          Result<TupleSketch> sampled = options.tuples(c.join.from, /*whole=*/false);
+          if (sampled.ok()) {
+            from = std::move(*sampled);
+          } else {
+            unread = sampled.status().ToString();
+          }
+          if (from && from->rows > 0) {
+            Result<TupleSketch> whole = options.tuples(c.join.to, /*whole=*/true);
+            if (whole.ok()) {
+              to = std::move(*whole);
+            } else {
+              unread = whole.status().ToString();
+            }
+          }
         }
         if (from && to && to->rows > 0) {
           const bool exact = from->exact && to->exact;
@@ -853,6 +870,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
           c.join.evidence["tuple_method"] = exact ? "exact" : "minhash";
           c.join.evidence["from_tuples"] = std::llround(from->distinct);
           c.join.evidence["from_rows"] = from->rows;
+        } else if (!unread.empty()) {
+          c.join.evidence["containment_note"] = "per column; tuples not read: " + unread;
         } else {
           c.join.evidence["containment_note"] = "per column; tuples not checked";
         }

@@ -43,7 +43,8 @@
 // Evidence of a composite join:
 //   {"composite": true, "columns": [per-column evidence...], "tuple_containment": 1.0,
 //    "tuple_method": "exact"|"minhash", "from_tuples": 120, "from_rows": 300}
-// or, unread, {..., "containment_note": "per column; tuples not checked"}.
+// or, unchecked, {..., "containment_note": "per column; tuples not checked"} (no reader, or no
+// referencing rows), or {..., "containment_note": "per column; tuples not read: <why>"}.
 //
 // Columns on the referencing side of a declared join get no inferred joins. Views are ignored
 // unless InferenceOptions::include_views. Evidence is a JSON object:
@@ -67,14 +68,15 @@
 
 #include "context/model.h"
 #include "context/profile.h"
+#include "core/status.h"
 
 namespace cairn::context {
 
 constexpr double kMinKeyUniqueness = 0.98;
 
 // Reads the distinct tuples of `side.columns` in `side`'s table: of every row when `whole` (the
-// key's side), else of a sample (the referencing side); nullopt when it cannot.
-using TupleReader = std::function<std::optional<TupleSketch>(const JoinSide& side, bool whole)>;
+// key's side), else of a sample (the referencing side); an error says why it cannot.
+using TupleReader = std::function<Result<TupleSketch>(const JoinSide& side, bool whole)>;
 
 struct InferenceOptions {
   double threshold = 0.6;

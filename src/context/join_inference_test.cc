@@ -349,7 +349,7 @@ TEST(InferJoinsTest, CompositeKeysAreCheckedAsTuples) {
   InferenceOptions options;
   std::vector<std::pair<int64_t, int64_t>>* takes = &good;
   int reads = 0;
-  options.tuples = [&](const JoinSide& side, bool whole) -> std::optional<TupleSketch> {
+  options.tuples = [&](const JoinSide& side, bool whole) -> Result<TupleSketch> {
     ++reads;
     EXPECT_EQ(whole, side.table == "sections");
     return Tuples(side.table == "sections" ? keys : *takes);
@@ -379,6 +379,16 @@ TEST(InferJoinsTest, CompositeKeysAreCheckedAsTuples) {
   const Join* unchecked = composite(per_column);
   ASSERT_NE(unchecked, nullptr);
   EXPECT_EQ(unchecked->evidence["containment_note"], "per column; tuples not checked");
+  // A reader that fails leaves the columns checked one by one, and the evidence says why.
+  InferenceOptions failing;
+  failing.tuples = [](const JoinSide& side, bool) -> Result<TupleSketch> {
+    return Status(StatusCode::kPermissionDenied, "no grant on " + side.table);
+  };
+  std::vector<Join> unread_joins = InferJoins(tables, failing);
+  const Join* unread = composite(unread_joins);
+  ASSERT_NE(unread, nullptr);
+  EXPECT_EQ(unread->evidence["containment_note"],
+            "per column; tuples not read: PermissionDenied: no grant on takes");
 }
 
 ColumnProfile TextColumn(const std::string& name, const std::vector<std::string>& values, bool pk) {
