@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string>
 #include <system_error>
+#include <unordered_map>
 
 #include "connectors/common/pushdown.h"
 #include "connectors/common/vtab.h"
@@ -91,10 +93,23 @@ class SqliteSource : public Source {
   }
   // DescribeTable, counting rows (without sqlite_stat1) only when `count_rows`.
   Result<std::optional<TableInfo>> DescribeNamed(const std::string& name, bool count_rows);
+  // A table or view of the file by name, matched as SQLite matches names (ASCII case folded):
+  // its name as spelled in the schema and "table" or "view"; nullopt when there is none.
+  struct Named {
+    std::string name, type;
+  };
+  Result<std::optional<Named>> FindNamed(const std::string& name);
 
   std::filesystem::path path_;
   sqlite3* db_;  // owned
   std::optional<std::vector<TableInfo>> tables_;
+  // FindNamed's index of the schema's tables and views by folded name, read in one scan of
+  // sqlite_schema and read again when the file's schema version changes. A WHERE on
+  // sqlite_schema reads every page of every CREATE statement for each lookup, and
+  // pragma_table_list(name) compares every name: describing each of 10,000 tables one at a
+  // time was quadratic either way.
+  std::optional<int64_t> names_version_;
+  std::unordered_map<std::string, Named> names_;
 };
 
 Result<std::unique_ptr<Source>> SqliteSource::Open(const SourceConfig& config) {
@@ -269,10 +284,43 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
 }
 
 bool SqliteSource::HasStat1() {
-  Statement stat;
-  return stat.Prepare(db_, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'") ==
-             SQLITE_OK &&
-         sqlite3_step(stat.get()) == SQLITE_ROW;
+  Result<std::optional<Named>> stat1 = FindNamed("sqlite_stat1");
+  return stat1.ok() && stat1->has_value();
+}
+
+Result<std::optional<SqliteSource::Named>> SqliteSource::FindNamed(const std::string& name) {
+  auto fold = [](std::string s) {
+    for (char& c : s) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return s;
+  };
+  Statement version;
+  if (version.Prepare(db_, "PRAGMA schema_version") != SQLITE_OK ||
+      sqlite3_step(version.get()) != SQLITE_ROW) {
+    return UnavailableError("{}", Error("cannot read the schema version"));
+  }
+  const int64_t current = sqlite3_column_int64(version.get(), 0);
+  if (names_version_ != current) {
+    names_.clear();
+    Statement list;
+    if (list.Prepare(db_, "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view')") !=
+        SQLITE_OK) {
+      return UnavailableError("{}", Error("cannot list tables"));
+    }
+    int rc;
+    while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) {
+      Named named{reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)),
+                  reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1))};
+      std::string key = fold(named.name);
+      names_.emplace(std::move(key), std::move(named));
+    }
+    if (rc != SQLITE_DONE) return UnavailableError("{}", Error("cannot list tables"));
+    names_version_ = current;
+  }
+  auto it = names_.find(fold(name));
+  if (it == names_.end()) return std::optional<Named>();
+  return std::optional<Named>(it->second);
 }
 
 bool SqliteSource::CountsRows() const {
@@ -283,34 +331,21 @@ bool SqliteSource::CountsRows() const {
 
 Result<std::optional<TableInfo>> SqliteSource::DescribeNamed(const std::string& name,
                                                              bool count_rows) {
-  // As Tables() would list it: the exact name first, else the first case-insensitive match in
-  // name order; foreign keys naming their tables as listed.
-  Statement find;
-  if (find.Prepare(db_,
-                   "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND "
-                   "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name = ?1 COLLATE NOCASE "
-                   "ORDER BY name <> ?1, name LIMIT 1") != SQLITE_OK) {
-    return UnavailableError("{}", Error("cannot list tables"));
+  // As Tables() would list it (SQLite's names are unique up to ASCII case, so a
+  // case-insensitive match is the one table of that name); foreign keys naming their tables as
+  // listed.
+  ASSIGN_OR_RETURN(std::optional<Named> found, FindNamed(name));
+  if (!found ||
+      (found->name.size() >= 7 && sqlite3_strnicmp(found->name.c_str(), "sqlite_", 7) == 0)) {
+    return std::optional<TableInfo>();
   }
-  sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(find.get());
-  if (rc == SQLITE_DONE) return std::optional<TableInfo>();
-  if (rc != SQLITE_ROW) return UnavailableError("{}", Error("cannot list tables"));
-  const std::string table = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 0));
-  const std::string type = reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 1));
+  const std::string table = found->name;
+  const std::string type = found->type;
   Result<TableInfo> info = Describe(table, type, HasStat1(), count_rows);
   if (!info.ok()) return std::optional<TableInfo>();  // opaque: Tables() skips it too
   for (ForeignKey& key : info->foreign_keys) {
-    Statement ref;
-    if (ref.Prepare(db_,
-                    "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND "
-                    "name = ?1 COLLATE NOCASE ORDER BY name DESC LIMIT 1") != SQLITE_OK) {
-      return UnavailableError("{}", Error("cannot list tables"));
-    }
-    sqlite3_bind_text(ref.get(), 1, key.ref_table.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(ref.get()) == SQLITE_ROW) {
-      key.ref_table = reinterpret_cast<const char*>(sqlite3_column_text(ref.get(), 0));
-    }
+    ASSIGN_OR_RETURN(std::optional<Named> ref, FindNamed(key.ref_table));
+    if (ref) key.ref_table = ref->name;
   }
   return std::optional<TableInfo>(std::move(*info));
 }

@@ -167,6 +167,54 @@ TEST_F(SqliteSourceTest, CurrentTableDescribesWithoutCounting) {
   EXPECT_FALSE(none->has_value());
 }
 
+// CurrentTable sees the file as it is now: a table created, renamed or dropped by another
+// connection after the source first looked; SQLite's own tables stay hidden.
+TEST(SqliteSourceSchemaTest, CurrentTableFollowsSchemaChanges) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("cairn_sqlite_schema_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "shop.sqlite").string();
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
+  auto exec = [&](const char* sql) {
+    ASSERT_EQ(sqlite3_exec(writer, sql, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(writer);
+  };
+  exec(
+      "CREATE TABLE Artist (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);"
+      "CREATE TABLE album (id INTEGER PRIMARY KEY, artist_id INTEGER REFERENCES ARTIST);"
+      "INSERT INTO Artist (name) VALUES ('x')");
+  std::unique_ptr<Source> source = OpenOrDie("shop", path);
+  ASSERT_NE(source, nullptr);
+  auto current = [&](const std::string& name) {
+    Result<std::optional<TableInfo>> t = source->CurrentTable(name);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? *t : std::nullopt;
+  };
+  ASSERT_TRUE(current("ARTIST").has_value());
+  EXPECT_EQ(current("ARTIST")->name, "Artist");
+  ASSERT_TRUE(current("Album").has_value());
+  ASSERT_EQ(current("Album")->foreign_keys.size(), 1u);
+  EXPECT_EQ(current("Album")->foreign_keys[0].ref_table, "Artist");  // as the schema spells it
+  EXPECT_FALSE(current("sqlite_sequence").has_value());              // SQLite's own
+  EXPECT_FALSE(current("genre").has_value());
+
+  exec("CREATE TABLE Genre (id INTEGER PRIMARY KEY); ALTER TABLE Artist RENAME TO Performer");
+  ASSERT_TRUE(current("genre").has_value());
+  EXPECT_EQ(current("genre")->name, "Genre");
+  EXPECT_FALSE(current("Artist").has_value());
+  ASSERT_TRUE(current("performer").has_value());
+  EXPECT_EQ(current("performer")->name, "Performer");
+  EXPECT_EQ(current("Album")->foreign_keys[0].ref_table, "Performer");  // renamed with it
+
+  exec("DROP TABLE Genre");
+  EXPECT_FALSE(current("Genre").has_value());
+  source.reset();
+  sqlite3_close(writer);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(SqliteSourceTest, CountsMatchDirectQueries) {
   for (const auto* source : {chinook_.get(), northwind_.get()}) {
     std::string schema = source == chinook_.get() ? "{m}" : "{t}";
