@@ -129,11 +129,12 @@ struct SemanticEvidence {
 // and whether it is a declared primary key.
 //
 // The column name is a hint, never enough alone: a person-name word ("first_name", "Vorname",
-// "surname") or a "name" with enough given names makes capitalised words person names; an
-// address word ("address", "Adresse", "street") lowers the share of street-shaped values an
-// address column needs; a phone word ("phone", "Telefon", "fax") makes strings of 10 to 15
-// digits phone numbers; a unit word ("days", "count", "percent", ...) keeps a money word
-// ("payment_terms_days") from making a number money.
+// "surname") or a "name" with enough given names makes capitalised words person names (unless,
+// without a person-name word, one value in ten names a thing: "Tony Award", "Baltimore
+// County"); an address word ("address", "Adresse", "street") lowers the share of
+// street-shaped values an address column needs; a phone word ("phone", "Telefon", "fax") makes
+// strings of 10 to 15 digits phone numbers; a unit word ("days", "count", "percent", ...) keeps
+// a money word ("payment_terms_days") from making a number money.
 SemanticType DecideSemanticType(const SemanticEvidence& evidence, int64_t distinct,
                                 std::string_view column_name, bool primary_key);
 
