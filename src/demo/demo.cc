@@ -166,7 +166,8 @@ CREATE TABLE customers (
   vat_number TEXT NOT NULL,
   email TEXT NOT NULL,
   currency TEXT NOT NULL,
-  payment_terms_days INTEGER NOT NULL
+  payment_terms_days INTEGER NOT NULL,
+  iban TEXT NOT NULL                   -- refunds and SEPA direct debits
 );
 CREATE TABLE invoices (
   invoice_id TEXT PRIMARY KEY,
@@ -196,10 +197,10 @@ CREATE TABLE credit_limits (
 );
 )sql"));
   {
-    ASSIGN_OR_RETURN(auto ins, db->PrepareInsert("customers", 7));
+    ASSIGN_OR_RETURN(auto ins, db->PrepareInsert("customers", 8));
     for (const auto& c : m.customers) {
-      RETURN_IF_ERROR(ins->Row(
-          {c.id, c.name, c.country, c.vat_number, c.email, c.currency, c.payment_terms_days}));
+      RETURN_IF_ERROR(ins->Row({c.id, c.name, c.country, c.vat_number, c.email, c.currency,
+                                c.payment_terms_days, c.iban}));
     }
     summary->table_rows["finance.customers"] = ins->rows();
   }

@@ -247,6 +247,34 @@ TEST_F(DemoTest, EveryContainerNumberIsValidIso6346) {
   }
 }
 
+// ISO 13616: the country's length from the SWIFT IBAN registry, and the check digits (the
+// account moved behind the country and check digits, letters as 10..35, is 1 modulo 97).
+TEST_F(DemoTest, EveryCustomerHasAValidIbanOfItsCountry) {
+  const std::map<std::string, size_t> kLength = {{"AT", 20}, {"CZ", 24}, {"DE", 22}, {"DK", 18},
+                                                 {"FR", 27}, {"GB", 22}, {"IT", 27}, {"NL", 18},
+                                                 {"PL", 28}, {"SE", 24}};
+  Federation f(*dir_);
+  const auto rows = f.Query("SELECT country, iban FROM finance.customers");
+  ASSERT_EQ(rows.size(), 120u);
+  std::set<std::string> distinct;
+  for (const auto& row : rows) {
+    const std::string& country = row[0];
+    const std::string& iban = row[1];
+    distinct.insert(iban);
+    ASSERT_TRUE(kLength.count(country)) << country;
+    EXPECT_EQ(iban.size(), kLength.at(country)) << iban;
+    EXPECT_EQ(iban.substr(0, 2), country) << iban;
+    int remainder = 0;
+    for (char c : iban.substr(4) + iban.substr(0, 4)) {
+      ASSERT_TRUE(std::isdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z')) << iban;
+      remainder = std::isdigit(static_cast<unsigned char>(c))
+                      ? (remainder * 10 + (c - '0')) % 97
+                      : (remainder * 100 + (c - 'A' + 10)) % 97;
+    }
+    EXPECT_EQ(remainder, 1) << iban;
+  }
+  EXPECT_EQ(distinct.size(), rows.size());
+}
 TEST_F(DemoTest, CsvFilesAreRectangularUtf8AndExerciseQuoting) {
   bool saw_comma = false, saw_quote = false, saw_non_ascii = false;
   for (const char* file :

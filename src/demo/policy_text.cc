@@ -108,6 +108,7 @@ row_filters:
 masks:
   - {source: finance, table: customers, column: email, mask: hash, unless_roles: [finance_clerk]}
   - {source: finance, table: customers, column: vat_number, mask: last4}
+  - {source: finance, table: customers, column: iban, mask: last4, unless_roles: [finance_clerk]}
   - {source: tos, table: containers, column: consignee_name, mask: hash, unless_roles: [port_operator, release_officer, release_workflow]}
   - {source: lines, table: bills_of_lading, column: shipper_name, mask: redact, unless_roles: [customs_agent]}
   - {source: lines, table: bills_of_lading, column: consignee_name, mask: hash, unless_roles: [customs_agent, release_officer, release_workflow]}
@@ -125,6 +126,7 @@ labels:
     tos.containers.consignee_name: confidential
     finance.customers: confidential
     finance.customers.vat_number: restricted
+    finance.customers.iban: restricted
     finance.invoices.amount: confidential
     finance.payments: confidential
     finance.credit_limits: confidential

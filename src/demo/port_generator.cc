@@ -59,9 +59,49 @@ std::string VatNumber(std::string_view country, Rng& rng) {
   return fmt::format("{}{}", country, n);
 }
 
+// A bank account number (BBAN) in the national format of the SWIFT IBAN registry: `9` stands
+// for a digit, `A` for a capital letter, `C` for either. National check digits inside the BBAN
+// (the French RIB key, the Italian CIN, ...) are not computed.
+std::string_view BbanPattern(std::string_view country) {
+  if (country == "DE") return "999999999999999999";        // bank code 8, account 10
+  if (country == "NL") return "AAAA9999999999";            // bank 4 letters, account 10
+  if (country == "FR") return "9999999999CCCCCCCCCCC99";   // bank 5, branch 5, account 11, key 2
+  if (country == "PL") return "999999999999999999999999";  // bank and branch 8, account 16
+  if (country == "SE") return "99999999999999999999";      // bank 3, account 17
+  if (country == "DK") return "99999999999999";            // bank 4, account 10
+  if (country == "IT") return "A9999999999CCCCCCCCCCCC";   // CIN, ABI 5, CAB 5, account 12
+  if (country == "GB") return "AAAA99999999999999";        // bank 4 letters, sort code 6, account 8
+  if (country == "CZ") return "99999999999999999999";      // bank 4, prefix 6, account 10
+  if (country == "AT") return "9999999999999999";          // bank 5, account 11
+  return "";
+}
+
+// An IBAN (ISO 13616) of `country` with correct check digits, electronic format (no spaces).
+std::string Iban(std::string_view country, Rng& rng) {
+  static constexpr std::string_view kLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::string bban;
+  for (char kind : BbanPattern(country)) {
+    const bool letter = kind == 'A' || (kind == 'C' && rng.PerMille(100));
+    bban += letter ? kLetters[rng.Below(26)] : static_cast<char>('0' + rng.Below(10));
+  }
+  // Check digits: 98 - (BBAN + country + "00" as a number, letters as 10..35) mod 97.
+  int remainder = 0;
+  for (char c : bban + std::string(country) + "00") {
+    if (c >= '0' && c <= '9') {
+      remainder = (remainder * 10 + (c - '0')) % 97;
+    } else {
+      remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+    }
+  }
+  return fmt::format("{}{:02d}{}", country, 98 - remainder, bban);
+}
+
 class Generator {
  public:
-  Generator(uint64_t seed, int containers) : rng_(seed), target_containers_(containers) {}
+  // Bank accounts draw from a stream of their own, so that adding them left every other value
+  // of a seed's port as it was.
+  Generator(uint64_t seed, int containers)
+      : rng_(seed), bank_rng_(seed ^ 0x1BA4'0000'0000'0000ULL), target_containers_(containers) {}
 
   PortModel Run() {
     MakeLines();
@@ -260,6 +300,7 @@ class Generator {
         fmt::format("{}@{}.example", rng_.PerMille(500) ? "accounts" : "ap", CompanySlug(name));
     c.currency = country == "GB" && rng_.PerMille(500) ? "USD" : "EUR";
     c.payment_terms_days = rng_.PerMille(400) ? 14 : 30;
+    c.iban = Iban(country, bank_rng_);
     c.name = std::move(name);
     model_.customers.push_back(std::move(c));
   }
@@ -941,6 +982,7 @@ class Generator {
   }
 
   Rng rng_;
+  Rng bank_rng_;
   int target_containers_;
   PortModel model_;
   std::vector<uint64_t> line_weights_;

@@ -61,6 +61,7 @@ struct Customer {
   std::string email;
   std::string currency;
   int payment_terms_days = 30;
+  std::string iban;  // the account for refunds and SEPA direct debits (ISO 13616)
 };
 
 struct Booking {
