@@ -402,7 +402,7 @@ namespace {
 void AddTextShapes(std::string_view text, SemanticEvidence* e) {
   if (IsPersonNameShape(text)) {
     ++e->person_shape;
-    if (StartsWithGivenName(text)) ++e->given_names;
+    if (StartsWithGivenName(text) || HasPersonTitle(text)) ++e->given_names;
     if (NamesAThing(text)) ++e->thing_names;
   }
   switch (ClassifyAddress(text)) {

@@ -85,6 +85,9 @@ bool IsPersonNameShape(std::string_view text);
 // The first word, or the first word after a comma, is a common given name ("Nancy Davolio",
 // "Davolio, Nancy"); case-insensitive, ASCII spellings.
 bool StartsWithGivenName(std::string_view text);
+// An honorific before a name or a suffix after one: "Dr. Karine Farrell", "Mrs. Hanna Willms",
+// "Amalia Hudson DDS", "Ellen Ledner III" (a Roman numeral only after two words).
+bool HasPersonTitle(std::string_view text);
 // A word of the value makes it the name of a thing: an award, a place, a firm, a shop or an
 // institution ("Tony Award", "Baltimore County", "FJA Filming"); case-insensitive.
 bool NamesAThing(std::string_view text);
@@ -115,7 +118,7 @@ struct SemanticEvidence {
   int64_t multi_word = 0;  // text with a space and longer than 30 bytes
   // Text evidence for person names, addresses and unformatted phone numbers.
   int64_t person_shape = 0;        // IsPersonNameShape
-  int64_t given_names = 0;         // StartsWithGivenName
+  int64_t given_names = 0;         // StartsWithGivenName or HasPersonTitle
   int64_t thing_names = 0;         // NamesAThing
   int64_t street_addresses = 0;    // AddressShape::kStreet
   int64_t numbered_addresses = 0;  // AddressShape::kNumbered

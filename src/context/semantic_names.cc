@@ -172,6 +172,27 @@ bool StartsWithGivenName(std::string_view s) {
   return false;
 }
 
+bool HasPersonTitle(std::string_view s) {
+  // Honorifics before a name and generational or degree suffixes after one, without their
+  // periods, lower case. Roman numerals need two words before them ("Rocky IV" is a film); "MD"
+  // is left out (Maryland: "Baltimore MD").
+  static const std::unordered_set<std::string_view> kBefore = {"mr",   "mrs",  "ms",  "miss", "mx",
+                                                               "dr",   "prof", "sir", "dame", "rev",
+                                                               "herr", "frau", "mme", "mlle"};
+  static const std::unordered_set<std::string_view> kAfter = {"jr",  "sr",  "phd",
+                                                              "dds", "dvm", "esq"};
+  static const std::unordered_set<std::string_view> kNumerals = {"ii", "iii", "iv", "v"};
+  std::vector<std::string_view> tokens = Tokens(s);
+  if (tokens.size() < 2) return false;
+  auto bare = [](std::string_view t) {
+    while (!t.empty() && t.back() == '.') t.remove_suffix(1);
+    return LowerAscii(t);
+  };
+  if (kBefore.count(bare(tokens.front())) > 0) return true;
+  const std::string last = bare(tokens.back());
+  return kAfter.count(last) > 0 || (tokens.size() >= 3 && kNumerals.count(last) > 0);
+}
+
 bool NamesAThing(std::string_view s) {
   const auto& thing = Words(kThingWords);
   for (std::string_view t : Tokens(s)) {

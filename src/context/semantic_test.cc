@@ -163,6 +163,15 @@ TEST(ValidatorTest, PersonNameShapes) {
   EXPECT_FALSE(StartsWithGivenName("Davolio"));
   EXPECT_FALSE(StartsWithGivenName("Speedy Express"));
   EXPECT_FALSE(StartsWithGivenName(""));
+  EXPECT_TRUE(HasPersonTitle("Dr. Karine Farrell"));
+  EXPECT_TRUE(HasPersonTitle("MRS Hanna Willms"));
+  EXPECT_TRUE(HasPersonTitle("Amalia Hudson DDS"));
+  EXPECT_TRUE(HasPersonTitle("Roberts, Jr."));
+  EXPECT_TRUE(HasPersonTitle("Ellen Ledner III"));
+  EXPECT_FALSE(HasPersonTitle("Rocky IV"));  // a numeral after one word
+  EXPECT_FALSE(HasPersonTitle("Dr."));       // a title alone
+  EXPECT_FALSE(HasPersonTitle("Drake Hotel"));
+  EXPECT_FALSE(HasPersonTitle("Baltimore MD"));
   EXPECT_TRUE(NamesAThing("Tony Award"));
   EXPECT_TRUE(NamesAThing("Baltimore County"));
   EXPECT_TRUE(NamesAThing("Pavlova, Ltd."));
