@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "context/profile_testing.h"
 #include "engine/session.h"
 
 namespace cairn::context {
@@ -56,37 +57,6 @@ TEST(NameScoreTest, TheHeadOfTheNameNamesTheEntity) {
   // An agent noun is another thing (a game is no player), unless the name says who acts.
   EXPECT_EQ(NameScore("spiel_id", "spieler", "spieler_id"), 0);
   EXPECT_GT(NameScore("ShipVia", "Shippers", "ShipperID"), 0.3);
-}
-
-// A profiled column with the given integer values.
-ColumnProfile IntColumn(const std::string& name, const std::vector<int64_t>& values, bool pk) {
-  ColumnProfiler profiler;
-  for (int64_t v : values) profiler.Add(engine::Value::Integer(v));
-  ColumnProfile p;
-  p.name = name;
-  p.declared_type = "INTEGER";
-  p.primary_key = pk;
-  profiler.Finish(&p);
-  return p;
-}
-
-TableProfile Table(const std::string& name, std::vector<ColumnProfile> columns) {
-  TableProfile t;
-  t.source = "s";
-  t.table = name;
-  std::vector<std::string> pk;
-  for (auto& c : columns) {
-    if (c.primary_key) pk.push_back(c.name);
-  }
-  if (!pk.empty()) t.keys.push_back({DeclaredKey::Type::kPrimary, pk, "", {}});
-  t.columns = std::move(columns);
-  return t;
-}
-
-std::vector<int64_t> Range(int64_t from, int64_t to) {
-  std::vector<int64_t> out;
-  for (int64_t i = from; i < to; ++i) out.push_back(i);
-  return out;
 }
 
 TEST(InferJoinsTest, FindsKeyForeignKeyPairAndKeepsEvidence) {
@@ -389,17 +359,6 @@ TEST(InferJoinsTest, CompositeKeysAreCheckedAsTuples) {
   ASSERT_NE(unread, nullptr);
   EXPECT_EQ(unread->evidence["containment_note"],
             "per column; tuples not read: PermissionDenied: no grant on takes");
-}
-
-ColumnProfile TextColumn(const std::string& name, const std::vector<std::string>& values, bool pk) {
-  ColumnProfiler profiler;
-  for (const auto& v : values) profiler.Add(engine::Value::Text(v));
-  ColumnProfile p;
-  p.name = name;
-  p.declared_type = "TEXT";
-  p.primary_key = pk;
-  profiler.Finish(&p);
-  return p;
 }
 
 TEST(InferJoinsTest, DatesReferenceOnlyADateDimension) {
