@@ -14,6 +14,7 @@
 #include <set>
 
 #include "connectors/source.h"
+#include "context/join_bridges.h"
 #include "context/join_store.h"
 
 namespace cairn::context {
@@ -296,6 +297,11 @@ Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOpti
   std::vector<Join> inferred = InferJoins(tables, inference, declared);
   std::vector<Join> all = declared;
   all.insert(all.end(), inferred.begin(), inferred.end());
+  if (inference.bridges) {
+    std::vector<Join> bridges = BridgeJoins(tables, all, inference);
+    inferred.insert(inferred.end(), bridges.begin(), bridges.end());
+    all.insert(all.end(), bridges.begin(), bridges.end());
+  }
   RETURN_IF_ERROR(joins.ReplaceDiscovered(all));
   return std::make_pair(static_cast<int>(declared.size()), static_cast<int>(inferred.size()));
 }

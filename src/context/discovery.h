@@ -90,7 +90,9 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
                                  const DiscoveryOptions& options);
 
 // Re-runs join inference over the stored catalog and replaces the discovered joins (verdicts
-// survive). Returns {declared, inferred} counts. With a session, composite keys are checked as
+// survive); then bridges the tables no join connects (join_bridges.h, unless
+// InferenceOptions::bridges is off). Returns {declared, inferred} counts, bridges counted as
+// inferred. With a session, composite keys are checked as
 // tuples read through it (InferenceOptions::tuples; a referencing table's tuples from a sample of
 // about `sample_rows` rows), else column by column.
 Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOptions& options,

@@ -422,6 +422,46 @@ TEST_P(DiscoveryTest, CompositeKeysAreCheckedAsTuplesAcrossSources) {
   EXPECT_EQ(takes->evidence["from_rows"], 5);
 }
 
+TEST_P(DiscoveryTest, TablesThatShareOnlyAnAttributeAreBridged) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "school.sqlite").c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "CREATE TABLE liste (nachname TEXT, vorname TEXT, klassenzimmer INTEGER,"
+      "  PRIMARY KEY (nachname, vorname));"
+      "CREATE TABLE lehrer (nachname TEXT, vorname TEXT, klassenzimmer INTEGER,"
+      "  PRIMARY KEY (nachname, vorname));";
+  for (int i = 0; i < 60; ++i) {
+    sql += "INSERT INTO liste VALUES ('S" + std::to_string(i) + "', 'P', " +
+           std::to_string(101 + i % 12) + ");";
+  }
+  for (int i = 0; i < 12; ++i) {
+    sql += "INSERT INTO lehrer VALUES ('T" + std::to_string(i) + "', 'Q', " +
+           std::to_string(101 + i) + ");";
+  }
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  Open("version: 1\nsources:\n  school: {kind: sqlite, path: school.sqlite}\n");
+  DiscoveryOptions off;
+  off.inference.bridges = false;
+  auto without = Run(off);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_EQ(without->inferred_joins, 0);
+  auto report = Run();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->inferred_joins, 1);
+  auto joins = JoinStore::Open(db_.get());
+  auto list = joins->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  const Join& bridge = list->front();
+  EXPECT_EQ(bridge.kind, JoinKind::kInferred);
+  EXPECT_EQ(bridge.from, (JoinSide{"school", "liste", {"klassenzimmer"}}));
+  EXPECT_EQ(bridge.to, (JoinSide{"school", "lehrer", {"klassenzimmer"}}));
+  EXPECT_EQ(bridge.evidence["bridge"], true);
+  EXPECT_EQ(bridge.evidence["cardinality"], "many_to_one");
+}
+
 CAIRN_STATE_ENGINES(DiscoveryTest);
 
 }  // namespace

@@ -70,6 +70,7 @@ std::optional<double> JoinGraph::EdgeCost(const Join& join, const EdgeWeights& w
     case JoinKind::kConfirmed:
       return weights.confirmed;
     case JoinKind::kInferred: {
+      if (join.evidence.is_object() && join.evidence.value("bridge", false)) return weights.bridge;
       if (join.score < weights.min_inferred_score) return std::nullopt;
       double score = std::clamp(join.score, 0.0, 1.0);
       return weights.inferred_base + (1.0 - score) * weights.inferred_slope;

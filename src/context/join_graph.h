@@ -4,7 +4,8 @@
 // undirected edges. The input to join paths (join_path.h) and to `cairn graph`.
 //
 // Which joins become edges: every declared, confirmed and inferred join; rejected joins never do,
-// nor inferred joins scoring below EdgeWeights::min_inferred_score, nor self-joins (a join of a
+// nor inferred joins scoring below EdgeWeights::min_inferred_score (bridges excepted), nor
+// self-joins (a join of a
 // table with itself cannot appear in a tree of distinct tables; they are still drawn by
 // RenderMermaid/RenderDot). Two joins between the same two tables are two parallel edges.
 //
@@ -12,8 +13,11 @@
 //   declared   0.5   a key the source itself declares
 //   confirmed  0.5   stated true by a principal
 //   inferred   1 + (1 - score) * 2   so 1.0 at score 1, 2.0 at score 0.5, 3.0 at score 0
+//   bridge     10    an inferred join over a shared attribute (join_bridges.h: evidence
+//                    "bridge": true), whatever its score
 // A path of two declared or confirmed joins (1.0) is thus preferred to one inferred join
-// of any score, and among inferred joins the better scored wins.
+// of any score, and among inferred joins the better scored wins; a bridge is taken only where
+// no chain of key joins connects the tables.
 //
 // Ties: edges are ordered by cost, then joins over equally named columns (a.customer_id =
 // b.customer_id) before joins through differently named ones (role columns such as
@@ -41,6 +45,7 @@ struct EdgeWeights {
   double confirmed = 0.5;
   double inferred_base = 1.0;   // cost of an inferred join with score 1
   double inferred_slope = 2.0;  // added per unit of score below 1
+  double bridge = 10.0;         // an inferred bridge (join_bridges.h), whatever its score
   // Inferred joins below this score are left out of the graph.
   double min_inferred_score = 0.0;
 };

@@ -196,21 +196,6 @@ bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>
   return false;
 }
 
-bool KeyishType(const ColumnProfile& c) {
-  switch (c.semantic_type) {
-    case SemanticType::kFreeText:
-    case SemanticType::kBinary:
-    case SemanticType::kBoolean:
-    case SemanticType::kMoney:
-    case SemanticType::kNumber:
-    case SemanticType::kDate:
-    case SemanticType::kDatetime:
-      return false;
-    default:
-      return c.avg_length <= 100;
-  }
-}
-
 bool DateType(const ColumnProfile& c) {
   return c.semantic_type == SemanticType::kDate || c.semantic_type == SemanticType::kDatetime;
 }
@@ -383,7 +368,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   if (&ft == k.table && &f == k.column) return std::nullopt;
   // Dates reference nothing but a date dimension: a table whose declared key is a date.
   const bool calendar = k.declared && DateType(*k.column) && DateType(f);
-  if (!KeyishType(f) && !column_names_only && !calendar) return std::nullopt;
+  if (!KeyLikeValues(f) && !column_names_only && !calendar) return std::nullopt;
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));
@@ -604,6 +589,21 @@ std::string Singular(const std::string& w) {
   return w;
 }
 
+bool KeyLikeValues(const ColumnProfile& c) {
+  switch (c.semantic_type) {
+    case SemanticType::kFreeText:
+    case SemanticType::kBinary:
+    case SemanticType::kBoolean:
+    case SemanticType::kMoney:
+    case SemanticType::kNumber:
+    case SemanticType::kDate:
+    case SemanticType::kDatetime:
+      return false;
+    default:
+      return c.avg_length <= 100;
+  }
+}
+
 double NameScore(std::string_view from_column, std::string_view to_table,
                  std::string_view to_column) {
   NameParts f = Parts(from_column);
@@ -657,7 +657,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
     const bool has_pk = !t->PrimaryKey().empty();
     for (const auto& c : t->columns) {
       bool declared_pk = IsOwnKey(*t, c.name);
-      if (!KeyishType(c) && !(declared_pk && DateType(c))) continue;
+      if (!KeyLikeValues(c) && !(declared_pk && DateType(c))) continue;
       // An undeclared key must look like one: a key-like name or an identifier-like type (a
       // unique address or name is a coincidence, not a key).
       if (!declared_pk && !Parts(c.name).key_suffix && !IdentifierType(c)) continue;

@@ -89,6 +89,9 @@ struct InferenceOptions {
   // instead of searching each: the same joins, without scoring every column against every key.
   // Off: every pair is scored (the reference the index is tested against).
   bool block_by_name = true;
+  // Discovery adds bridges over shared attributes between tables no key join connects
+  // (join_bridges.h; InferJoins itself never does).
+  bool bridges = true;
   // Checks composite keys as tuples (Discover reads them through its session). Empty: they are
   // checked column by column only, and their evidence says so.
   TupleReader tuples;
@@ -103,6 +106,10 @@ std::vector<Join> DeclaredJoins(const std::vector<TableProfile>& tables);
 std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
                              const InferenceOptions& options = {},
                              const std::vector<Join>& declared = {});
+
+// Values a join can compare: not free text, blobs, booleans, money, reals or dates, and at most
+// 100 bytes long on average.
+bool KeyLikeValues(const ColumnProfile& column);
 
 // The name matcher, exposed for tests: lower-case tokens split on non-alphanumerics and camel
 // case ("CustomerID" -> customer, id; "sänger_id" -> sänger, id).
