@@ -9,15 +9,10 @@
 #include <tuple>
 
 #include "context/sketch.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Union-find over table indexes.
 class Components {
@@ -80,7 +75,7 @@ std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
   std::map<std::pair<std::string, std::string>, std::vector<Column>> by_name;
   for (size_t i = 0; i < considered.size(); ++i) {
     for (const ColumnProfile& c : considered[i]->columns) {
-      by_name[{considered[i]->source, Lower(c.name)}].push_back({i, &c});
+      by_name[{considered[i]->source, AsciiLower(c.name)}].push_back({i, &c});
     }
   }
   std::vector<Candidate> candidates;

@@ -7,14 +7,10 @@
 #include <map>
 #include <set>
 
+#include "core/strings.h"
+
 namespace cairn::context {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string JoinColumns(const std::vector<std::string>& columns) {
   std::string out;
@@ -56,7 +52,7 @@ std::vector<TableRef> Matches(std::string_view name, const std::vector<TableRef>
 // True when both sides join on columns of the same names (case-insensitive).
 bool SameNames(const Join& join) {
   for (size_t i = 0; i < join.from.columns.size(); ++i) {
-    if (Lower(join.from.columns[i]) != Lower(join.to.columns[i])) return false;
+    if (AsciiLower(join.from.columns[i]) != AsciiLower(join.to.columns[i])) return false;
   }
   return true;
 }
@@ -139,7 +135,9 @@ Result<TableRef> JoinGraph::Resolve(std::string_view name) const {
 Result<TableRef> ResolveTableName(std::string_view name, const std::vector<TableRef>& tables) {
   if (name.empty()) return InvalidArgumentError("empty table name");
   auto exact = [](std::string_view a, std::string_view b) { return a == b; };
-  auto folded = [](std::string_view a, std::string_view b) { return Lower(a) == Lower(b); };
+  auto folded = [](std::string_view a, std::string_view b) {
+    return AsciiLower(a) == AsciiLower(b);
+  };
   std::vector<TableRef> found = Matches(name, tables, exact);
   if (found.empty()) found = Matches(name, tables, folded);
   if (found.empty()) return NotFoundError("unknown table '{}'", name);

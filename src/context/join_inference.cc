@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "context/sketch.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
@@ -48,12 +49,6 @@ const std::unordered_set<std::string>& ParentTokens() {
       "head",   "vorgesetzter", "predecessor",  "vorgänger",     "previous",
       "prev",   "next",         "successor",    "nachfolger",    "original"};
   return kTokens;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Lower-case, alphanumerics (and non-ASCII bytes) only.
@@ -218,7 +213,7 @@ bool IdentifierType(const ColumnProfile& c) {
 
 bool Numeric(const ColumnProfile& c) {
   if (c.non_null() > 0) return c.integer_fraction + c.real_fraction >= 0.9;
-  std::string t = Lower(c.declared_type);
+  std::string t = AsciiLower(c.declared_type);
   return t == "integer" || t == "real" || t == "numeric";
 }
 
@@ -407,7 +402,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   const ColumnProfile& kc = *k.column;
   double type = 0.4;
   bool fn = Numeric(f), kn = Numeric(kc);
-  if (fn == kn) type = Lower(f.declared_type) == Lower(kc.declared_type) ? 1.0 : 0.8;
+  if (fn == kn) type = AsciiLower(f.declared_type) == AsciiLower(kc.declared_type) ? 1.0 : 0.8;
   double containment = 0;
   std::string method;
   if (f.non_null() == 0) {
@@ -552,7 +547,7 @@ std::vector<std::string> NameTokens(std::string_view name) {
   std::vector<std::string> tokens;
   std::string current;
   auto flush = [&] {
-    if (!current.empty()) tokens.push_back(Lower(current));
+    if (!current.empty()) tokens.push_back(AsciiLower(current));
     current.clear();
   };
   for (size_t i = 0; i < name.size(); ++i) {

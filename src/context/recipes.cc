@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "context/search.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
@@ -133,12 +134,6 @@ std::string ObjectsText(const Recipe& recipe) {
   return text;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Reads each used table as its source holds it now (Session::CurrentTable), once per
 // verification round.
 class SchemaCache {
@@ -148,7 +143,7 @@ class SchemaCache {
   // The table, nullptr when the source has no such table now (case-insensitive), or the error
   // reading the source.
   Result<const connectors::TableInfo*> Find(const std::string& source, const std::string& table) {
-    auto key = std::make_pair(source, Lower(table));
+    auto key = std::make_pair(source, AsciiLower(table));
     auto it = tables_.find(key);
     if (it == tables_.end()) it = tables_.emplace(key, session_->CurrentTable(source, table)).first;
     if (!it->second.ok()) return it->second.status();

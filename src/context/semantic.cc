@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "context/internal/word_set.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
@@ -119,16 +120,10 @@ bool IsNumber(std::string_view s) {
   return digits;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsBoolWord(std::string_view s) {
   static const std::unordered_set<std::string> kWords = {"true", "false", "yes", "no",   "t", "f",
                                                          "y",    "n",     "ja",  "nein", "0", "1"};
-  return s.size() <= 5 && kWords.count(Lower(s)) > 0;
+  return s.size() <= 5 && kWords.count(AsciiLower(s)) > 0;
 }
 
 }  // namespace

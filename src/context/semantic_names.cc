@@ -9,6 +9,7 @@
 
 #include "context/internal/word_set.h"
 #include "context/semantic.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
@@ -115,12 +116,6 @@ bool IsDigitChar(char c) { return c >= '0' && c <= '9'; }
 // A byte of a multi-byte UTF-8 letter (ä, ø, ł, ...): treated as a letter.
 bool IsHighByte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Splits on spaces, commas and newlines; drops empty pieces.
 std::vector<std::string_view> Tokens(std::string_view s) {
   std::vector<std::string_view> out;
@@ -163,11 +158,11 @@ bool StartsWithGivenName(std::string_view s) {
   const auto& given = Words(kGivenNames);
   std::vector<std::string_view> tokens = Tokens(s);
   if (tokens.empty()) return false;
-  if (given.count(LowerAscii(tokens[0])) > 0) return true;
+  if (given.count(AsciiLower(tokens[0])) > 0) return true;
   size_t comma = s.find(',');
   if (comma != std::string_view::npos) {
     std::vector<std::string_view> rest = Tokens(s.substr(comma + 1));
-    return !rest.empty() && given.count(LowerAscii(rest[0])) > 0;
+    return !rest.empty() && given.count(AsciiLower(rest[0])) > 0;
   }
   return false;
 }
@@ -186,7 +181,7 @@ bool HasPersonTitle(std::string_view s) {
   if (tokens.size() < 2) return false;
   auto bare = [](std::string_view t) {
     while (!t.empty() && t.back() == '.') t.remove_suffix(1);
-    return LowerAscii(t);
+    return AsciiLower(t);
   };
   if (kBefore.count(bare(tokens.front())) > 0) return true;
   const std::string last = bare(tokens.back());
@@ -197,7 +192,7 @@ bool NamesAThing(std::string_view s) {
   const auto& thing = Words(kThingWords);
   for (std::string_view t : Tokens(s)) {
     while (!t.empty() && t.back() == '.') t.remove_suffix(1);
-    if (thing.count(LowerAscii(t)) > 0) return true;
+    if (thing.count(AsciiLower(t)) > 0) return true;
   }
   return false;
 }
@@ -214,7 +209,7 @@ AddressShape ClassifyAddress(std::string_view s) {
     while (!bare.empty() && (bare.back() == '.' || bare.back() == ';')) bare.remove_suffix(1);
     // A house number: digits, optionally with a letter or a range (12a, 12-14, 3/1).
     if (!bare.empty() && IsDigitChar(bare[0]) && bare.size() <= 8) number = true;
-    std::string lower = LowerAscii(bare);
+    std::string lower = AsciiLower(bare);
     bool is_street = street.count(lower) > 0;
     // Compound street names: "Theodor-Heuss-Straße", "Luisenstr", "Ullevålsveien".
     for (std::string_view suffix : {"straße", "strasse", "str", "weg", "gasse", "allee", "platz",
