@@ -11,6 +11,7 @@
 
 #include "connectors/common/pushdown.h"
 #include "connectors/common/vtab.h"
+#include "core/strings.h"
 
 namespace cairn::connectors::sqlite {
 namespace {
@@ -82,11 +83,12 @@ class SqliteSource : public Source {
   // Fills info->foreign_keys from pragma foreign_key_list; a reference without columns names
   // the referenced table's primary key.
   Status ReadForeignKeys(TableInfo* info);
-  Result<TableInfo> Describe(const std::string& table, const std::string& type, bool has_stat1,
-                             bool count_rows);
+  Result<TableInfo> Describe(const std::string& table, const std::string& type, bool count_rows);
   // Whether the file has sqlite_stat1, and whether tables are small enough to count rows.
   bool HasStat1();
   bool CountsRows() const;
+  // sqlite_stat1's row estimate of `table` (its table-wide row, else an index's), or nullopt.
+  std::optional<int64_t> Stat1Estimate(const std::string& table);
   bool DescribesOneTable() const override { return true; }
   Result<std::optional<TableInfo>> DescribeTable(const std::string& name) override {
     return DescribeNamed(name, CountsRows());
@@ -110,6 +112,11 @@ class SqliteSource : public Source {
   // time was quadratic either way.
   std::optional<int64_t> names_version_;
   std::unordered_map<std::string, Named> names_;
+  // Stat1Estimate's copy of sqlite_stat1, read in one scan and read again when another
+  // connection has committed to the file (PRAGMA data_version): a WHERE on it scans the whole
+  // table, once for each table described.
+  std::optional<int64_t> stat1_version_;
+  std::unordered_map<std::string, int64_t> stat1_;
 };
 
 Result<std::unique_ptr<Source>> SqliteSource::Open(const SourceConfig& config) {
@@ -224,7 +231,7 @@ std::string RowidName(const TableInfo& table) {
 }
 
 Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::string& type,
-                                         bool has_stat1, bool count_rows) {
+                                         bool count_rows) {
   TableInfo info;
   info.name = table;
   info.kind = type == "view" ? "view" : "table";
@@ -259,19 +266,9 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
                                                " LIMIT 0") == SQLITE_OK;
   }
   RETURN_IF_ERROR(ReadForeignKeys(&info));
-  if (has_stat1) {
-    Statement stat;
-    if (stat.Prepare(db_,
-                     "SELECT stat FROM sqlite_stat1 WHERE tbl = ?1 ORDER BY idx IS NOT NULL"
-                     " LIMIT 1") == SQLITE_OK) {
-      sqlite3_bind_text(stat.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(stat.get()) == SQLITE_ROW) {
-        const unsigned char* v = sqlite3_column_text(stat.get(), 0);
-        if (v != nullptr)
-          info.row_estimate = std::strtoll(reinterpret_cast<const char*>(v), nullptr, 10);
-        return info;
-      }
-    }
+  if (std::optional<int64_t> estimate = Stat1Estimate(table)) {
+    info.row_estimate = *estimate;
+    return info;
   }
   if (count_rows) {
     Statement count;
@@ -286,6 +283,35 @@ Result<TableInfo> SqliteSource::Describe(const std::string& table, const std::st
 bool SqliteSource::HasStat1() {
   Result<std::optional<Named>> stat1 = FindNamed("sqlite_stat1");
   return stat1.ok() && stat1->has_value();
+}
+
+std::optional<int64_t> SqliteSource::Stat1Estimate(const std::string& table) {
+  Statement version;
+  if (version.Prepare(db_, "PRAGMA data_version") != SQLITE_OK ||
+      sqlite3_step(version.get()) != SQLITE_ROW) {
+    return std::nullopt;
+  }
+  const int64_t current = sqlite3_column_int64(version.get(), 0);
+  if (stat1_version_ != current) {
+    stat1_.clear();
+    Statement stat;
+    if (HasStat1() &&
+        stat.Prepare(db_, "SELECT tbl, stat FROM sqlite_stat1 ORDER BY idx IS NOT NULL") ==
+            SQLITE_OK) {
+      while (sqlite3_step(stat.get()) == SQLITE_ROW) {
+        const unsigned char* tbl = sqlite3_column_text(stat.get(), 0);
+        const unsigned char* v = sqlite3_column_text(stat.get(), 1);
+        if (tbl == nullptr || v == nullptr) continue;
+        // The first row of a table wins: its table-wide row when it has one.
+        stat1_.emplace(reinterpret_cast<const char*>(tbl),
+                       std::strtoll(reinterpret_cast<const char*>(v), nullptr, 10));
+      }
+    }
+    stat1_version_ = current;
+  }
+  auto it = stat1_.find(table);
+  if (it == stat1_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<std::optional<SqliteSource::Named>> SqliteSource::FindNamed(const std::string& name) {
@@ -341,7 +367,7 @@ Result<std::optional<TableInfo>> SqliteSource::DescribeNamed(const std::string& 
   }
   const std::string table = found->name;
   const std::string type = found->type;
-  Result<TableInfo> info = Describe(table, type, HasStat1(), count_rows);
+  Result<TableInfo> info = Describe(table, type, count_rows);
   if (!info.ok()) return std::optional<TableInfo>();  // opaque: Tables() skips it too
   for (ForeignKey& key : info->foreign_keys) {
     ASSIGN_OR_RETURN(std::optional<Named> ref, FindNamed(key.ref_table));
@@ -365,24 +391,19 @@ Result<std::vector<TableInfo>> SqliteSource::Tables() {
                        reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
   }
   if (rc != SQLITE_DONE) return UnavailableError("{}", Error("cannot list tables"));
-  const bool has_stat1 = HasStat1();
   const bool count_rows = CountsRows();
   std::vector<TableInfo> tables;
   for (const auto& [table, type] : names) {
-    Result<TableInfo> info = Describe(table, type, has_stat1, count_rows);
+    Result<TableInfo> info = Describe(table, type, count_rows);
     if (info.ok()) tables.push_back(std::move(*info));  // see the header: skipped when opaque
   }
   // SQLite matches the referenced table name case-insensitively; report it as listed.
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
+  std::unordered_map<std::string, std::string> listed;
+  for (const TableInfo& table : tables) listed.emplace(AsciiLower(table.name), table.name);
   for (TableInfo& table : tables) {
     for (ForeignKey& key : table.foreign_keys) {
-      for (const TableInfo& other : tables) {
-        if (lower(other.name) == lower(key.ref_table)) key.ref_table = other.name;
-      }
+      auto it = listed.find(AsciiLower(key.ref_table));
+      if (it != listed.end()) key.ref_table = it->second;
     }
   }
   tables_ = std::move(tables);
