@@ -298,7 +298,16 @@ Result<std::pair<int, int>> RefreshJoins(store::StateDb* db, const InferenceOpti
   std::vector<Join> all = declared;
   all.insert(all.end(), inferred.begin(), inferred.end());
   if (inference.bridges) {
-    std::vector<Join> bridges = BridgeJoins(tables, all, inference);
+    // Verdicts count too: a confirmed join connects its tables, a rejected bridge gives way to
+    // the next best one.
+    ASSIGN_OR_RETURN(std::vector<Join> stored, joins.List());
+    std::vector<Join> known = all;
+    for (Join& j : stored) {
+      if (j.kind == JoinKind::kConfirmed || j.kind == JoinKind::kRejected) {
+        known.push_back(std::move(j));
+      }
+    }
+    std::vector<Join> bridges = BridgeJoins(tables, known, inference);
     inferred.insert(inferred.end(), bridges.begin(), bridges.end());
     all.insert(all.end(), bridges.begin(), bridges.end());
   }

@@ -460,6 +460,16 @@ TEST_P(DiscoveryTest, TablesThatShareOnlyAnAttributeAreBridged) {
   EXPECT_EQ(bridge.to, (JoinSide{"school", "lehrer", {"klassenzimmer"}}));
   EXPECT_EQ(bridge.evidence["bridge"], true);
   EXPECT_EQ(bridge.evidence["cardinality"], "many_to_one");
+
+  // Rejected, it stays rejected and is not proposed again (there is no other bridge here).
+  ASSERT_TRUE(joins->SetVerdict(bridge.from, bridge.to, JoinKind::kRejected, "admin", "").ok());
+  auto again = Run();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->inferred_joins, 0);
+  list = joins->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().kind, JoinKind::kRejected);
 }
 
 CAIRN_STATE_ENGINES(DiscoveryTest);

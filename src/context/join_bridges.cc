@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -47,6 +48,12 @@ struct Candidate {
   std::string method;
 };
 
+std::string SideKey(const JoinSide& side) {
+  std::string key = side.source + '\x1f' + side.table;
+  for (const std::string& column : side.columns) key += '\x1f' + column;
+  return key;
+}
+
 bool Eligible(const ColumnProfile& c) {
   return c.non_null() > 0 && c.distinct_count >= kMinBridgeDistinct && KeyLikeValues(c) &&
          c.semantic_type != SemanticType::kCategory;
@@ -64,8 +71,13 @@ std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
     considered.push_back(&t);
   }
   Components components(considered.size());
+  std::set<std::pair<std::string, std::string>> rejected;  // both directions
   for (const Join& j : joins) {
-    if (j.kind == JoinKind::kRejected) continue;
+    if (j.kind == JoinKind::kRejected) {
+      rejected.emplace(SideKey(j.from), SideKey(j.to));
+      rejected.emplace(SideKey(j.to), SideKey(j.from));
+      continue;
+    }
     auto a = index.find({j.from.source, j.from.table});
     auto b = index.find({j.to.source, j.to.table});
     if (a != index.end() && b != index.end()) components.Union(a->second, b->second);
@@ -93,6 +105,12 @@ std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
         if (std::make_pair(b.profile->distinct_count, b.profile->uniqueness) <
             std::make_pair(a.profile->distinct_count, a.profile->uniqueness)) {
           std::swap(a, b);
+        }
+        const TableProfile& ta = *considered[a.table];
+        const TableProfile& tb = *considered[b.table];
+        if (rejected.count({SideKey({ta.source, ta.table, {a.profile->name}}),
+                            SideKey({tb.source, tb.table, {b.profile->name}})})) {
+          continue;
         }
         Candidate c{a, b, 0, ""};
         if (a.profile->hashes_exact && b.profile->hashes_exact) {

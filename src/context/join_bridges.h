@@ -44,7 +44,8 @@ constexpr int kMaxBridgeNameTables = 8;
 constexpr int64_t kMinBridgeDistinct = 3;
 
 // The bridges for `tables` (with sketches: CatalogStore ColumnDetail::kWithSketches), given the
-// joins that already connect them (declared and inferred; rejected joins connect nothing).
+// joins that already connect them (declared, inferred and confirmed). A rejected join connects
+// nothing, and a bridge over the same two columns is never proposed again: the next best is.
 // Views take part only with options.include_views.
 std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
                               const std::vector<Join>& joins, const InferenceOptions& options = {});

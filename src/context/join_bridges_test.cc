@@ -57,6 +57,28 @@ TEST(BridgeJoinsTest, NoBridgeWhereAJoinConnectsAlready) {
   EXPECT_EQ(BridgeJoins(tables, {KeyJoin("liste", "lehrer", JoinKind::kRejected)}).size(), 1u);
 }
 
+TEST(BridgeJoinsTest, ARejectedBridgeGivesWayToTheNextBest) {
+  auto tables = ClassesAndTeachers();
+  // Both tables also have a floor, 1..4, all of the pupils' among the teachers'.
+  std::vector<int64_t> floors;
+  for (int i = 0; i < 60; ++i) floors.push_back(1 + i % 4);
+  tables[0].columns.push_back(IntColumn("etage", floors, false));
+  tables[1].columns.push_back(IntColumn("etage", {1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4}, false));
+  std::vector<Join> first = BridgeJoins(tables, {});
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].from.columns[0], "klassenzimmer");  // the unique side ranks first
+  Join rejected = first[0];
+  std::swap(rejected.from, rejected.to);  // either direction
+  rejected.kind = JoinKind::kRejected;
+  std::vector<Join> next = BridgeJoins(tables, {rejected});
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].from.columns[0], "etage");
+  // A confirmed join connects the tables: no bridge.
+  Join confirmed = first[0];
+  confirmed.kind = JoinKind::kConfirmed;
+  EXPECT_TRUE(BridgeJoins(tables, {confirmed}).empty());
+}
+
 TEST(BridgeJoinsTest, OneBridgePerPairOfComponents) {
   // Three tables share `region`; two bridges connect them, not three.
   std::vector<TableProfile> tables = {Table("a", {IntColumn("region", Range(1, 9), false)}),
