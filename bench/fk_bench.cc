@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "context/discovery.h"
+#include "context/join_bridges.h"
 #include "context/join_inference.h"
 #include "context/join_store.h"
 #include "context/profile.h"
@@ -210,7 +211,7 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins
     return out;
   }
   for (const auto& j : *list) {
-    if (j.kind == context::JoinKind::kInferred && j.evidence.value("bridge", false)) {
+    if (j.kind == context::JoinKind::kInferred && context::IsBridge(j)) {
       ++out.bridges;
       out.bridges_gold +=
           out.gold.count(MakePair(j.from.table, j.from.columns[0], j.to.table, j.to.columns[0]));
@@ -569,7 +570,7 @@ int main(int argc, char** argv) {
                      [](const auto& a, const auto& b) { return a.score > b.score; });
     std::set<Pair> found;
     for (const auto& j : joins) {
-      const bool bridge = j.evidence.value("bridge", false);
+      const bool bridge = cairn::context::IsBridge(j);
       bool gold = true;
       for (size_t i = 0; i < j.from.columns.size() && i < j.to.columns.size(); ++i) {
         Pair pair = MakePair(j.from.table, j.from.columns[i], j.to.table, j.to.columns[i]);

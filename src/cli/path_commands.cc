@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "context/join_bridges.h"
 #include "context/join_graph.h"
 #include "context/join_path.h"
 #include "context/join_store.h"
@@ -67,6 +68,14 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
   std::cout << plan.best.sql << ";\n\n";
   RETURN_IF_ERROR(PrintJoins(plan.best.joins));
   std::cout << fmt::format("cost {:.2f}\n", plan.best.cost);
+  for (const context::Join& join : plan.best.joins) {
+    if (!context::IsBridge(join)) continue;
+    std::cout << fmt::format(
+        "note: {}.{} = {}.{} is a bridge, not a key join: the tables share that column ({}), "
+        "and no key join connects them\n",
+        join.from.table_ref().ToString(), ColumnsText(join.from), join.to.table_ref().ToString(),
+        ColumnsText(join.to), join.evidence.value("cardinality", "many_to_many"));
+  }
   for (size_t i = 0; i < plan.alternatives.size(); ++i) {
     const context::JoinTree& alternative = plan.alternatives[i];
     std::cout << fmt::format("\nalternative {} (cost {:.2f}):\n{};\n", i + 1, alternative.cost,

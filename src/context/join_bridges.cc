@@ -61,6 +61,10 @@ bool Eligible(const ColumnProfile& c) {
 
 }  // namespace
 
+bool IsBridge(const Join& join) {
+  return join.evidence.is_object() && join.evidence.value("bridge", false);
+}
+
 std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
                               const std::vector<Join>& joins, const InferenceOptions& options) {
   std::vector<const TableProfile*> considered;

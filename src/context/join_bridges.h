@@ -50,4 +50,7 @@ constexpr int64_t kMinBridgeDistinct = 3;
 std::vector<Join> BridgeJoins(const std::vector<TableProfile>& tables,
                               const std::vector<Join>& joins, const InferenceOptions& options = {});
 
+// Whether `join` is a bridge (its evidence says "bridge": true), whatever its kind now.
+bool IsBridge(const Join& join);
+
 }  // namespace cairn::context

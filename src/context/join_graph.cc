@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "context/join_bridges.h"
 #include "core/strings.h"
 
 namespace cairn::context {
@@ -66,7 +67,7 @@ std::optional<double> JoinGraph::EdgeCost(const Join& join, const EdgeWeights& w
     case JoinKind::kConfirmed:
       return weights.confirmed;
     case JoinKind::kInferred: {
-      if (join.evidence.is_object() && join.evidence.value("bridge", false)) return weights.bridge;
+      if (IsBridge(join)) return weights.bridge;
       if (join.score < weights.min_inferred_score) return std::nullopt;
       double score = std::clamp(join.score, 0.0, 1.0);
       return weights.inferred_base + (1.0 - score) * weights.inferred_slope;
@@ -160,7 +161,9 @@ struct DrawnEdge {
 std::string EdgeLabel(const Join& join, std::string_view newline) {
   std::string label = fmt::format("{} → {}{}{}", JoinColumns(join.from.columns),
                                   JoinColumns(join.to.columns), newline, JoinKindName(join.kind));
-  if (join.kind == JoinKind::kInferred) label += fmt::format(" {:.2f}", join.score);
+  if (join.kind == JoinKind::kInferred) {
+    label += fmt::format("{} {:.2f}", IsBridge(join) ? " bridge" : "", join.score);
+  }
   return label;
 }
 

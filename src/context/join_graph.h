@@ -121,7 +121,8 @@ enum class GraphFormat { kMermaid, kDot };
 
 // Draws the joins (rejected ones left out) of `graph.all_joins()` whose either side is in one
 // of `sources` (all when empty). Nodes are grouped by source; edges are labelled
-// "from_cols → to_cols" plus kind and, for inferred joins, the score; declared joins are solid,
+// "from_cols → to_cols" plus kind and, for inferred joins, "bridge" for a bridge
+// (join_bridges.h) and the score; declared joins are solid,
 // confirmed joins thick (Mermaid `==>`, DOT bold green), inferred joins dashed. Output is sorted
 // and deterministic and ends with a newline.
 //   Mermaid: a `flowchart LR` with one subgraph per source.

@@ -123,6 +123,39 @@ TEST_F(PathCliTest, PathErrors) {
   EXPECT_EQ(Cairn({"path"}).exit_code, 2);
 }
 
+// A bridge (context/join_bridges.h) joins tables no key join connects; path and graph say so.
+TEST_F(PathCliTest, ABridgeIsTakenAndNamed) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / ".cairn" / "state.sqlite").c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "INSERT INTO joins (from_source, from_table, from_columns, to_source, to_table, "
+      "to_columns, kind, discovered_kind, score, evidence) VALUES ('chinook', 'Playlist', "
+      "'[\"Name\"]', 'chinook', 'MediaType', '[\"Name\"]', 'inferred', 'inferred', 0.45, "
+      "'{\"bridge\": true, \"shared_attribute\": \"Name\", \"cardinality\": "
+      "\"many_to_many\"}')";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_close(db);
+
+  CliRun path = Cairn({"path", "chinook.Playlist", "chinook.MediaType"});
+  ASSERT_EQ(path.exit_code, 0) << path.err;
+  EXPECT_NE(path.out.find("JOIN \"chinook\".\"MediaType\" AS mt ON mt.\"Name\" = p.\"Name\""),
+            std::string::npos)
+      << path.out;
+  EXPECT_NE(path.out.find("cost 10.00\n"), std::string::npos) << path.out;
+  EXPECT_NE(path.out.find("note: chinook.Playlist.Name = chinook.MediaType.Name is a bridge, not "
+                          "a key join: the tables share that column (many_to_many), and no key "
+                          "join connects them\n"),
+            std::string::npos)
+      << path.out;
+  // Key joins elsewhere carry no note.
+  EXPECT_EQ(Cairn({"path", "chinook.Track", "chinook.Artist"}).out.find("note:"),
+            std::string::npos);
+  CliRun dot = Cairn({"graph", "chinook", "--format", "dot"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_NE(dot.out.find("Name → Name\\ninferred bridge 0.45"), std::string::npos) << dot.out;
+}
+
 TEST_F(PathCliTest, GraphDrawsMermaidAndDot) {
   CliRun mermaid = Cairn({"graph"});
   ASSERT_EQ(mermaid.exit_code, 0) << mermaid.err;
