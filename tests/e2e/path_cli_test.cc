@@ -37,9 +37,7 @@ class PathCliTest : public e2e::CliTest {
   // Joins as the join store keeps them: declared foreign keys of Chinook, one inferred and one
   // rejected join, and Northwind's "Order Details" keys.
   void StoreJoins() {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / ".cairn" / "state.sqlite").c_str(), &db), SQLITE_OK);
-    const char* sql =
+    ExecState(
         "INSERT INTO joins (from_source, from_table, from_columns, to_source, to_table, "
         "to_columns, kind, score) VALUES "
         "('chinook', 'Track', '[\"AlbumId\"]', 'chinook', 'Album', '[\"AlbumId\"]', 'declared', 1),"
@@ -52,10 +50,19 @@ class PathCliTest : public e2e::CliTest {
         "('northwind', 'Order Details', '[\"OrderID\"]', 'northwind', 'Orders', '[\"OrderID\"]', "
         "'declared', 1),"
         "('northwind', 'Orders', '[\"CustomerID\"]', 'northwind', 'Customers', "
-        "'[\"CustomerID\"]', 'confirmed', 1)";
+        "'[\"CustomerID\"]', 'confirmed', 1)");
+  }
+
+  // Runs `sql` on the state database, as discovery and verdicts would have written it.
+  void ExecState(const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / ".cairn" / "state.sqlite").c_str(), &db), SQLITE_OK);
     char* error = nullptr;
-    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
     sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
   }
 
   // Runs `sql` through `cairn query` and returns the row count as CSV (RFC 4180: CRLF).
@@ -125,17 +132,12 @@ TEST_F(PathCliTest, PathErrors) {
 
 // A bridge (context/join_bridges.h) joins tables no key join connects; path and graph say so.
 TEST_F(PathCliTest, ABridgeIsTakenAndNamed) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / ".cairn" / "state.sqlite").c_str(), &db), SQLITE_OK);
-  const char* sql =
+  ExecState(
       "INSERT INTO joins (from_source, from_table, from_columns, to_source, to_table, "
       "to_columns, kind, discovered_kind, score, evidence) VALUES ('chinook', 'Playlist', "
       "'[\"Name\"]', 'chinook', 'MediaType', '[\"Name\"]', 'inferred', 'inferred', 0.45, "
       "'{\"bridge\": true, \"shared_attribute\": \"Name\", \"cardinality\": "
-      "\"many_to_many\"}')";
-  char* error = nullptr;
-  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
-  sqlite3_close(db);
+      "\"many_to_many\"}')");
 
   CliRun path = Cairn({"path", "chinook.Playlist", "chinook.MediaType"});
   ASSERT_EQ(path.exit_code, 0) << path.err;
