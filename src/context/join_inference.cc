@@ -357,9 +357,11 @@ class NameIndex {
 // Scores F -> K; nullopt when a hard requirement fails.
 // `column_names_only`: the names of the two columns must match (a part of a composite key),
 // the referenced table's name does not count.
+// `subtype_by_values`: F is its table's own key and the values have shown it a kind of K's
+// table (SubtypeChance), so the names need not say so.
 std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, const Key& k,
                                 const InferenceOptions& options, double name_floor,
-                                bool column_names_only = false) {
+                                bool column_names_only = false, bool subtype_by_values = false) {
   if (&ft == k.table && &f == k.column) return std::nullopt;
   // Dates reference nothing but a date dimension: a table whose declared key is a date.
   const bool calendar = k.declared && DateType(*k.column) && DateType(f);
@@ -390,7 +392,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   // ("verkaufstransaktion_id" -> transaktionen.transaktions_id, "campus" -> campuses.id; not
   // "teil_fehler_id" -> teile.teil_id, a part's fault); and not when it names its own table
   // better than the other.
-  if (&ft != k.table && IsOwnKey(ft, f.name)) {
+  if (&ft != k.table && IsOwnKey(ft, f.name) && !subtype_by_values) {
     std::vector<std::string> other = NameTokens(k.table->table);
     double own_fit = CoreScore(fp.core, NameTokens(ft.table));
     double other_fit = CoreScore(fp.core, other);
@@ -465,6 +467,27 @@ constexpr double kValuesAloneName = 0.4;
 constexpr double kRelatedName = 0.2;
 constexpr int64_t kValuesAloneMinDistinct = 3;
 constexpr double kValuesAloneMinNumber = 100;
+// A table's own key whose values are a proper subset of a sparse integer key's is a kind of that
+// table (museums among tourist attractions), whatever the names, when values drawn at random
+// from the key's span would all fall on its values with at most this chance (SubtypeChance).
+// Two surrogate keys 1..n never get here: a dense key's chance is near 1.
+constexpr double kSubtypeChance = 1e-5;
+constexpr int64_t kSubtypeMinDistinct = 2;
+
+// The chance that F's distinct values, drawn at random from the integers between the key's
+// smallest and largest, would all be among the key's values: (key distinct / span)^(F distinct).
+// nullopt unless both hold integers only, counted exactly.
+std::optional<double> SubtypeChance(const ColumnProfile& f, const ColumnProfile& kc) {
+  if (!f.hashes_exact || !kc.hashes_exact || f.integer_fraction < 1.0 ||
+      kc.integer_fraction < 1.0 || f.distinct_count <= 0) {
+    return std::nullopt;
+  }
+  std::optional<double> kmin = ParseNumber(kc.min), kmax = ParseNumber(kc.max);
+  if (!kmin || !kmax || *kmax < *kmin) return std::nullopt;
+  const double span = *kmax - *kmin + 1;
+  const double density = std::min(1.0, static_cast<double>(kc.distinct_count) / span);
+  return std::pow(density, static_cast<double>(f.distinct_count));
+}
 
 // Where a values-alone search looks: the tables a name may name (NameIndex over the tables'
 // names; null: every table) and the keys holding a value (null: every key, each searched).
@@ -479,12 +502,16 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
                                      const InferenceOptions& options,
                                      const ValuesAloneIndex& index) {
   std::vector<Candidate> found;
-  if (f.distinct_count < kValuesAloneMinDistinct || !f.hashes_exact) return found;
-  if (IsOwnKey(ft, f.name)) return found;
+  // The table's own key may only be a subtype's, which SubtypeChance decides below.
+  const bool own_key = IsOwnKey(ft, f.name);
+  if (f.distinct_count < (own_key ? kSubtypeMinDistinct : kValuesAloneMinDistinct) ||
+      !f.hashes_exact) {
+    return found;
+  }
   NameParts parts = Parts(f.name);
   // Small numbers are as likely counts, ranks or years of service as keys without a key word,
   // and number their own rows when unique.
-  if (Numeric(f)) {
+  if (Numeric(f) && !own_key) {
     std::optional<double> min = ParseNumber(f.min);
     bool small = !min || *min < kValuesAloneMinNumber;
     if (small && (!parts.key_suffix || f.uniqueness >= kMinKeyUniqueness)) return found;
@@ -492,6 +519,8 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   // A name that names some table points there, whatever the values say.
   std::set<const TableProfile*> named;
   auto consider = [&](const TableProfile* t) {
+    // An own key names its own table ("museum_id" in museums); that says nothing of a supertype.
+    if (own_key && t == &ft) return;
     if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7) named.insert(t);
   };
   if (index.tables != nullptr) {
@@ -519,7 +548,13 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   for (size_t i : holders) {
     const Key& k = keys[i];
     if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
-    std::optional<Scored> s = ScorePair(ft, f, k, options, 0);
+    if (own_key) {
+      std::optional<double> chance = SubtypeChance(f, *k.column);
+      if (!chance || *chance > kSubtypeChance || f.distinct_count >= k.column->distinct_count) {
+        continue;
+      }
+    }
+    std::optional<Scored> s = ScorePair(ft, f, k, options, 0, false, own_key);
     if (!s || s->evidence.value("containment_method", "") != "exact" ||
         s->containment < 1.0 - 1e-9) {
       continue;

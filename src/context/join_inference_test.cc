@@ -172,6 +172,47 @@ TEST(InferJoinsTest, ATablesOwnKeyReferencesAnotherOnlyWhenItsNameSaysSo) {
   EXPECT_EQ(sale->evidence["cardinality"], "one_to_one");
 }
 
+// Sparse ids shared by a table's own key and a larger key are no accident: museums among tourist
+// attractions, whatever the names say. Dense ids 1..n say nothing (the test above).
+TEST(InferJoinsTest, ATablesOwnKeyAmongASparseKeysValuesIsASubtype) {
+  const std::vector<int64_t> attractions = {2113, 2701, 5076, 5265, 6476, 6523, 6653, 6852,
+                                            7067, 8429, 8449, 8698, 9360, 9561, 9919};
+  std::vector<TableProfile> tables = {
+      Table("touristische_attraktionen", {IntColumn("touristenattraktion_id", attractions, true)}),
+      Table("museen", {IntColumn("museum_id", {2113, 2701, 5076}, true)}),
+      Table("strassenmaerkte", {IntColumn("markt_id", {6852, 7067}, true)}),
+      // One id is no evidence; nor are ids outside the key.
+      Table("hotels", {IntColumn("hotel_id", {8429}, true)}),
+      Table("geschaefte", {IntColumn("shop_id", {8429, 8449, 8500}, true)}),
+      // Two tables with the same ids: which is the kind of which is not known.
+      Table("orte", {IntColumn("ort_id", {1117, 3301, 4409, 9001}, true)}),
+      Table("adressen", {IntColumn("adress_id", {1117, 3301, 4409, 9001}, true)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  for (const char* table : {"museen", "strassenmaerkte"}) {
+    SCOPED_TRACE(table);
+    const Join* kind = nullptr;
+    for (const auto& join : joins) {
+      if (join.from.table == table) kind = &join;
+    }
+    ASSERT_NE(kind, nullptr);
+    EXPECT_EQ(kind->to, (JoinSide{"s", "touristische_attraktionen", {"touristenattraktion_id"}}));
+    EXPECT_EQ(kind->evidence["values_alone"], true);
+    EXPECT_EQ(kind->evidence["cardinality"], "one_to_one");
+    EXPECT_GE(kind->score, 0.6);
+  }
+  for (const auto& join : joins) {
+    EXPECT_NE(join.from.table, "hotels");
+    EXPECT_NE(join.from.table, "geschaefte");
+    EXPECT_NE(join.from.table, "orte") << join.ToJson().dump();
+    EXPECT_NE(join.from.table, "adressen") << join.ToJson().dump();
+  }
+  // The same ids spread densely (1..15): contained by chance, no join.
+  tables[0] =
+      Table("touristische_attraktionen", {IntColumn("touristenattraktion_id", Range(1, 16), true)});
+  tables[1] = Table("museen", {IntColumn("museum_id", {2, 3, 5}, true)});
+  for (const auto& join : InferJoins(tables)) EXPECT_NE(join.from.table, "museen");
+}
 TEST(InferJoinsTest, AnEmptyReferencedTableNeedsADeclaredKeyAndAName) {
   std::vector<TableProfile> tables = {
       Table("store", {EmptyColumn("store_id", true)}),
