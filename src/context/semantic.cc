@@ -416,6 +416,14 @@ void AddTextShapes(std::string_view text, SemanticEvidence* e) {
 }  // namespace
 
 void SemanticEvidence::Add(char type, std::string_view text, int64_t integer, double real) {
+  if (type == 't') {
+    // Read without the spaces and line breaks around it (a value typed with a trailing newline
+    // is the same e-mail address). Empty text is a missing value written out (exports and forms
+    // store '' for none): it says nothing of the type, as NULL does not.
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return;
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  }
   ++non_null;
   uint32_t bits = 0;
   switch (type) {
@@ -473,7 +481,8 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 bool IdLikeName(std::string_view name) {
   std::string n = Squash(name);
   return n == "id" || EndsWith(n, "id") || EndsWith(n, "key") || EndsWith(n, "nr") ||
-         EndsWith(n, "code") || EndsWith(n, "no") || EndsWith(n, "number") || EndsWith(n, "fk");
+         EndsWith(n, "code") || EndsWith(n, "no") || EndsWith(n, "number") ||
+         EndsWith(n, "nummer") || EndsWith(n, "fk");
 }
 
 // Lower-cased words of a name: split at non-alphanumerics and at a lower-to-upper case change
@@ -529,7 +538,9 @@ bool PhoneName(std::string_view name) {
       return true;
     }
   }
-  return false;
+  // Compounds: a contact, mobile or fax number is a phone number.
+  return ContainsAny(Squash(name), {"contactnumber", "kontaktnummer", "handynummer", "mobilnummer",
+                                    "mobilenumber", "cellnumber", "faxnumber", "faxnummer"});
 }
 
 // Words that name people's names outright.
@@ -538,6 +549,12 @@ bool PersonNameName(std::string_view name) {
       Squash(name), {"firstname", "lastname", "surname", "givenname", "familyname", "middlename",
                      "fullname", "contactname", "personname", "vorname", "nachname", "familienname",
                      "rufname", "mittlerername"});
+}
+
+bool PhoneNumberName(std::string_view name) {
+  const std::string n = Squash(name);
+  return PhoneName(name) &&
+         (EndsWith(n, "number") || EndsWith(n, "nummer") || EndsWith(n, "no") || EndsWith(n, "nr"));
 }
 
 bool AddressName(std::string_view name) {
@@ -592,7 +609,8 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
   auto fits = [&](SemanticType t) { return frac(t) >= kSemanticMinFraction; };
   if (e.blobs / n >= 0.5) return SemanticType::kBinary;
   const double uniqueness = static_cast<double>(distinct) / n;
-  const bool id_name = IdLikeName(column_name);
+  // A phone number ("telefonnummer", "phone_no") is no key; a phone's id ("phone_id") is.
+  const bool id_name = IdLikeName(column_name) && !PhoneNumberName(column_name);
   if (e.bool_like / n >= kSemanticMinFraction && distinct <= 2 && e.non_null >= 2 && !primary_key &&
       !id_name) {
     return SemanticType::kBoolean;
@@ -621,6 +639,9 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
   for (SemanticType t : {SemanticType::kUuid, SemanticType::kIban, SemanticType::kContainerNumber,
                          SemanticType::kImoNumber, SemanticType::kEmail, SemanticType::kUrl,
                          SemanticType::kDatetime, SemanticType::kDate, SemanticType::kPhone}) {
+    // Numbers shaped like phone numbers under a key's name ("objektnummer": 1975-7006) are
+    // numbers of things; a phone column says so in its name or its values alone.
+    if (t == SemanticType::kPhone && id_name && !PhoneName(column_name)) continue;
     if (fits(t)) return t;
   }
   if (!id_name && PhoneName(column_name) &&

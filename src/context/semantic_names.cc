@@ -131,6 +131,11 @@ std::vector<std::string_view> Tokens(std::string_view s) {
 
 }  // namespace
 
+// Lower-case words that may stand inside a person's name.
+const std::unordered_set<std::string_view> kParticles = {
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le",
+    "la",  "bin", "ibn", "al",  "el", "ter", "ten",   "zu", "y",  "e",  "af",  "av",  "op"};
+
 bool IsPersonNameShape(std::string_view s) {
   if (s.empty() || s.size() > 80) return false;
   std::vector<std::string_view> tokens = Tokens(s);
@@ -148,7 +153,13 @@ bool IsPersonNameShape(std::string_view s) {
       }
     }
     if (!letter) return false;
-    if (std::isupper(static_cast<unsigned char>(t[0])) || IsHighByte(t[0])) capitalised = true;
+    if (std::isupper(static_cast<unsigned char>(t[0])) || IsHighByte(t[0])) {
+      capitalised = true;
+    } else if (t[0] != '(' && tokens.size() > 1 && kParticles.count(t) == 0) {
+      // A lower-case word inside a name is a particle (van, de, bin) or a note in parentheses
+      // ("(c)" for a captain); any other makes a phrase ("How to cook pasta", "Loving you").
+      return false;
+    }
   }
   return capitalised;
 }

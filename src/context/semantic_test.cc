@@ -152,6 +152,10 @@ TEST(ValidatorTest, PersonNameShapes) {
   EXPECT_TRUE(IsPersonNameShape("SMITH"));
   EXPECT_TRUE(IsPersonNameShape("Gonçalves"));
   EXPECT_TRUE(IsPersonNameShape("Jean-Luc"));
+  EXPECT_TRUE(IsPersonNameShape("Vincent van Gogh"));    // a particle
+  EXPECT_TRUE(IsPersonNameShape("Paul Deacon (c)"));     // a note in parentheses
+  EXPECT_FALSE(IsPersonNameShape("How to cook pasta"));  // lower-case words make a phrase
+  EXPECT_FALSE(IsPersonNameShape("Loving you"));
   EXPECT_FALSE(IsPersonNameShape("smith"));     // nothing capitalised
   EXPECT_FALSE(IsPersonNameShape("Room 101"));  // digits
   EXPECT_FALSE(IsPersonNameShape("a@b.de"));    // other punctuation
@@ -252,6 +256,36 @@ TEST(DecideTest, PhoneNumbersWithoutSeparatorsNeedAPhoneName) {
   EXPECT_EQ(Decide({"12345", "67890", "13579"}, "phone"), SemanticType::kInteger);  // too short
 }
 
+// Phone-shaped numbers under a key's name are numbers of things (a locomotive's 1975-7006);
+// compounds that name a phone keep it one.
+TEST(DecideTest, PhoneShapesUnderAKeysNameAreIdentifiers) {
+  std::vector<std::string> serials = {"1975-7006", "1975-7018", "1978-7025", "1976-7001",
+                                      "2008-7159"};
+  EXPECT_EQ(Decide(serials, "objektnummer"), SemanticType::kIdentifier);
+  EXPECT_EQ(Decide(serials, "number_plate_no"), SemanticType::kIdentifier);
+  std::vector<std::string> phones = {"(276)811-3636", "+49 40 123456", "555-0123-456",
+                                     "1-800-555-0199", "030 1234567"};
+  EXPECT_EQ(Decide(phones, "c"), SemanticType::kPhone);
+  for (const char* name : {"telefonnummer", "handynummer", "kontaktnummer", "mobile_number",
+                           "contact_number", "fax_nummer", "phone_no"}) {
+    EXPECT_EQ(Decide(phones, name), SemanticType::kPhone) << name;
+  }
+  EXPECT_EQ(Decide(phones, "kundennummer"), SemanticType::kIdentifier);
+}
+
+// Text is read without the spaces and line breaks around it, and empty text is a missing value.
+TEST(DecideTest, EmptyTextIsMissingAndSpacesAroundAValueDoNotCount) {
+  EXPECT_EQ(Decide({"ts@richest.com", "Mary@yale.edu", "susan@gmail.com\n", "", "  ",
+                    "np@superstar.com"}),
+            SemanticType::kEmail);
+  EXPECT_EQ(Decide({"", " ", "\t"}), SemanticType::kUnknown);
+  SemanticEvidence e;
+  e.Add('t', " 42\n", 0, 0);
+  e.Add('t', "", 0, 0);
+  EXPECT_EQ(e.non_null, 1);
+  EXPECT_EQ(e.texts, 1);
+}
+
 TEST(DecideTest, PersonNames) {
   EXPECT_EQ(Decide({"Geovany", "Jailyn", "Ericka", "Vergie", "Reba"}, "vorname"),
             SemanticType::kPersonName);
@@ -283,6 +317,16 @@ TEST(DecideTest, PersonNames) {
   EXPECT_EQ(Decide(people, "name"), SemanticType::kPersonName);
   std::vector<std::string> owners = {"Anna Schmidt", "Bernd Kaiser", "Acme Inc.", "Claus Berg"};
   EXPECT_EQ(Decide(owners, "contact_name"), SemanticType::kPersonName);
+  // Titles of songs and shows, a few starting with a given name, are no people; a team with
+  // one is none either.
+  std::vector<std::string> works = {
+      "Indonesian Idol", "I Know", "Loving you", "Why", "Boys", "Cats",
+      "Daniel Mananta",  "Martin", "Back Home"};
+  EXPECT_NE(Decide(works, "name"), SemanticType::kPersonName);
+  std::vector<std::string> documents = {"Learning English", "David CV",          "John CV",
+                                        "Joe CV",           "How to cook pasta", "Summer Sails",
+                                        "Winter Sails",     "Learning Japanese", "Fall Sails"};
+  EXPECT_NE(Decide(documents, "dokumentname"), SemanticType::kPersonName);
   // A person-name column name does not make numbers or codes names.
   EXPECT_NE(Decide({"A1", "B2", "C3"}, "first_name"), SemanticType::kPersonName);
 }
