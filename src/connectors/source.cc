@@ -4,6 +4,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/strings.h"
+
 namespace cairn::connectors {
 namespace {
 
@@ -69,17 +71,13 @@ Result<const TableInfo*> Source::FindTableInfo(const std::string& name, bool exa
     ASSIGN_OR_RETURN(indexed_, Tables());
     for (size_t i = 0; i < indexed_.size(); ++i) {
       by_name_.emplace(indexed_[i].name, i);
-      std::string lower = indexed_[i].name;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      by_lower_name_.emplace(std::move(lower), i);
+      by_lower_name_.emplace(AsciiLower(indexed_[i].name), i);
     }
     index_built_ = true;
   }
   if (auto it = by_name_.find(name); it != by_name_.end()) return &indexed_[it->second];
   if (exact) return nullptr;
-  std::string lower = name;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (auto it = by_lower_name_.find(lower); it != by_lower_name_.end()) {
+  if (auto it = by_lower_name_.find(AsciiLower(name)); it != by_lower_name_.end()) {
     return &indexed_[it->second];
   }
   return nullptr;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "context/internal/shortest_paths.h"
+#include "core/strings.h"
 
 namespace cairn::context {
 namespace {
@@ -59,19 +60,12 @@ Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t s
   return candidate;
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // How many of `edges` join over a column the question names.
 int NamedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
   auto named = [&](const JoinSide& side) {
     for (const std::string& column : side.columns) {
       for (const PathOptions::NamedColumn& n : options.named_columns) {
-        if (n.table == side.table_ref() && EqualsIgnoringCase(n.column, column)) return true;
+        if (n.table == side.table_ref() && EqualsIgnoringAsciiCase(n.column, column)) return true;
       }
     }
     return false;
@@ -364,7 +358,7 @@ std::vector<JoinEdge> Shortcut(const JoinGraph& graph, const std::vector<int>& t
           const std::vector<std::string>& columns = columns_at(edges[i], node);
           everywhere =
               everywhere && std::any_of(columns.begin(), columns.end(), [&](const std::string& c) {
-                return EqualsIgnoringCase(c, column);
+                return EqualsIgnoringAsciiCase(c, column);
               });
         }
         if (everywhere) {
@@ -388,7 +382,7 @@ std::vector<JoinEdge> Shortcut(const JoinGraph& graph, const std::vector<int>& t
         const std::vector<std::string>& theirs =
             edge.a == node ? edge.join.to.columns : edge.join.from.columns;
         for (size_t c = 0; c < mine.size(); ++c) {
-          if (EqualsIgnoringCase(mine[c], *shared)) {
+          if (EqualsIgnoringAsciiCase(mine[c], *shared)) {
             ends.push_back({edge.Other(node), theirs[c], edge.a == node, edge});
             break;
           }

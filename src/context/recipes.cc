@@ -115,13 +115,6 @@ std::string FreshnessKey(Freshness freshness) {
   return std::string(kFreshnessKeys[static_cast<size_t>(freshness)]);
 }
 
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The words the FTS index holds for the tables and columns a recipe uses.
 std::string ObjectsText(const Recipe& recipe) {
   std::string text;
@@ -325,8 +318,9 @@ Result<Recipe> RecipeStore::Verify(engine::Session* session, Recipe recipe) {
     for (const auto& column : recipe.columns) {
       ASSIGN_OR_RETURN(const connectors::TableInfo* table, cache.Find(column.source, column.table));
       bool exists = table != nullptr &&
-                    std::any_of(table->columns.begin(), table->columns.end(),
-                                [&](const auto& c) { return SameName(c.name, column.column); });
+                    std::any_of(table->columns.begin(), table->columns.end(), [&](const auto& c) {
+                      return EqualsIgnoringAsciiCase(c.name, column.column);
+                    });
       if (!exists) {
         freshness = Freshness::kStale;
         reason = fmt::format("column {}.{}.{} no longer exists (renamed or dropped)", column.source,

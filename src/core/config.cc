@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace cairn {
 namespace {
 
@@ -434,8 +436,7 @@ bool IsValidSourceName(const std::string& name) {
   for (char c : name) {
     if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
   }
-  std::string lower;
-  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = AsciiLower(name);
   return lower != "main" && lower != "temp";
 }
 

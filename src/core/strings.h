@@ -15,4 +15,16 @@ inline std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+// Whether `a` and `b` are equal but for the case of ASCII letters.
+inline bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace cairn

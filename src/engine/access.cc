@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace cairn::engine {
 
 std::string_view LabelName(Label label) {
@@ -20,9 +22,7 @@ std::string_view LabelName(Label label) {
 }
 
 Result<Label> ParseLabel(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = AsciiLower(name);
   for (Label label : {Label::kPublic, Label::kInternal, Label::kConfidential, Label::kRestricted}) {
     if (lower == LabelName(label)) return label;
   }

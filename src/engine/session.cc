@@ -15,7 +15,6 @@ namespace {
 
 using internal::FindTable;
 using internal::kNoSuchTable;
-using internal::Lower;
 
 constexpr int kProgressOps = 1000;
 // Re-runs of a statement whose pragma functions asked for tables not created yet.
@@ -286,7 +285,7 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
         // CTE), whose own reads are reported with their schema and judged here like any other.
         // Among unqualified names only the raw tables (prefixed) and SQLite's eponymous
         // virtual tables (dbstat, sqlite_stmt, ...) live in main.
-        const std::string lower = Lower(table);
+        const std::string lower = AsciiLower(table);
         const bool names_a_from_item =
             db == nullptr && (b == nullptr || *b == '\0') && !self->eponymous_.contains(lower);
         denied = !names_a_from_item && !self->IsGuardTable(lower);
@@ -306,7 +305,7 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
     }
     if (action == SQLITE_PRAGMA) {
       // Introspection names only guard tables; table_list would list the raw ones.
-      std::string name = Lower(a ? a : "");
+      std::string name = AsciiLower(a ? a : "");
       std::string_view arg = b ? b : "";
       if (name == "table_list" || arg.find('/') != std::string_view::npos ||
           (db != nullptr && std::string_view(db) == "main" && !arg.empty())) {
@@ -342,7 +341,7 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       break;
     }
     case SQLITE_PRAGMA: {
-      std::string name = Lower(a ? a : "");
+      std::string name = AsciiLower(a ? a : "");
       for (std::string_view allowed : kReadOnlyPragmas) {
         if (name == allowed) return SQLITE_OK;
       }
@@ -355,7 +354,7 @@ int Session::Authorize(void* self_ptr, int action, const char* a, const char* b,
       // let that pass so the denial names the object. The schema table itself cannot be
       // written by a statement (SQLITE_DBCONFIG_DEFENSIVE) and sqlite3_stmt_readonly() is
       // checked after every prepare.
-      std::string table = Lower(a ? a : "");
+      std::string table = AsciiLower(a ? a : "");
       if (table == "sqlite_master" || table == "sqlite_temp_master" || table == "sqlite_schema" ||
           table == "sqlite_temp_schema") {
         return SQLITE_OK;
@@ -418,7 +417,7 @@ int Session::StepInternal(sqlite3_stmt* stmt) {
 
 bool Session::IsGuardTable(const std::string& lower_name) const {
   for (const auto& [key, guard] : guard_by_name_) {
-    if (Lower(guard->table) == lower_name) return true;
+    if (AsciiLower(guard->table) == lower_name) return true;
   }
   return false;
 }
@@ -427,7 +426,7 @@ bool Session::WantsCreation(int action, const char* a, const char* b, const char
   if (action == SQLITE_PRAGMA && b != nullptr && *b != '\0') {
     // Introspection of a table not created yet (PRAGMA src.table_info(t), or the same from
     // pragma_table_info('t', 'src') as it runs) would find nothing: create it, then retry.
-    const std::string name = Lower(a ? a : "");
+    const std::string name = AsciiLower(a ? a : "");
     if (name != "table_info" && name != "table_xinfo" && name != "index_list" &&
         name != "foreign_key_list") {
       return false;
@@ -448,7 +447,7 @@ bool Session::WantsCreation(int action, const char* a, const char* b, const char
   }
   // Restricted principals read no schema table.
   if (restricted_ || (action != SQLITE_READ && action != SQLITE_PRAGMA)) return false;
-  const std::string table = Lower(a ? a : "");
+  const std::string table = AsciiLower(a ? a : "");
   // (SQLite's own read of the schema table's ROWID, when a table-valued function is first used,
   // lists nothing.)
   const bool lists_schema =
@@ -573,7 +572,7 @@ Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
             std::string schema = name.substr(0, dot);
             std::string table = name.substr(dot + 1);
             for (const std::string& s : catalog_->SourceNames()) {
-              if (Lower(s) != Lower(schema)) continue;
+              if (AsciiLower(s) != AsciiLower(schema)) continue;
               Result<connectors::TableInfo> info = RawTable(s, table);
               if (info.ok()) policy_denial_ = fmt::format("no grant on {}.{}", s, info->name);
             }
@@ -601,7 +600,7 @@ void Session::NoteHiddenColumn(const std::string& message) {
     Result<connectors::TableInfo> raw = RawTable(guard->source, guard->table);
     if (!raw.ok()) continue;
     for (const auto& c : raw->columns) {
-      if (Lower(c.name) == Lower(column)) {
+      if (AsciiLower(c.name) == AsciiLower(column)) {
         policy_denial_ = fmt::format("no grant on {}.{}.{}", guard->source, guard->table, c.name);
         return;
       }

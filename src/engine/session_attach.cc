@@ -11,7 +11,6 @@ namespace cairn::engine {
 
 using internal::FindTable;
 using internal::kNoSuchTable;
-using internal::Lower;
 
 Status Session::Detach(const std::string& source) {
   if (restricted_) {
@@ -113,9 +112,9 @@ Result<bool> Session::CreateReferenced(const std::string& name, std::vector<std:
   };
   size_t dot = name.find('.');
   if (dot != std::string::npos) {
-    const std::string schema = Lower(name.substr(0, dot));
+    const std::string schema = AsciiLower(name.substr(0, dot));
     for (const std::string& source : attached_) {
-      if (Lower(source) != schema) continue;
+      if (AsciiLower(source) != schema) continue;
       const connectors::TableInfo* table = Creatable(source, name.substr(dot + 1));
       if (table == nullptr) return false;
       RETURN_IF_ERROR(create(source, *table));
@@ -286,7 +285,7 @@ Result<std::string> Session::SourceToAttach(const std::string& message,
   if (dot != std::string::npos) {
     std::string schema = name.substr(0, dot);
     for (const std::string& source : catalog_->SourceNames()) {
-      if (Lower(source) == Lower(schema)) {
+      if (AsciiLower(source) == AsciiLower(schema)) {
         if (IsAttached(source)) return std::string();
         // A source in which the principal sees nothing is not attached: it does not exist.
         if (!visible_table(source, name.substr(dot + 1)) && !visible_any(source)) {
@@ -433,8 +432,9 @@ bool Session::CanSee(const std::string& source, const std::string& table,
   std::optional<TableAccess> access = AccessTo(source, *raw);
   if (!access) return false;
   if (column.empty()) return true;
-  return std::any_of(access->columns.begin(), access->columns.end(),
-                     [&](const ColumnAccess& c) { return Lower(c.name) == Lower(column); });
+  return std::any_of(access->columns.begin(), access->columns.end(), [&](const ColumnAccess& c) {
+    return AsciiLower(c.name) == AsciiLower(column);
+  });
 }
 
 }  // namespace cairn::engine

@@ -10,17 +10,12 @@
 
 #include "connectors/source.h"
 #include "core/status.h"
+#include "core/strings.h"
 
 namespace cairn::engine::internal {
 
 // SQLite's message for a table it cannot find; the session attaches sources on it.
 inline constexpr std::string_view kNoSuchTable = "no such table: ";
-
-inline std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The table named `table` (exactly, else case-insensitively), or NotFound naming it.
 inline Result<connectors::TableInfo> FindTable(std::vector<connectors::TableInfo> tables,
@@ -30,7 +25,7 @@ inline Result<connectors::TableInfo> FindTable(std::vector<connectors::TableInfo
     if (info.name == table) return std::move(info);
   }
   for (auto& info : tables) {
-    if (Lower(info.name) == Lower(table)) return std::move(info);
+    if (AsciiLower(info.name) == AsciiLower(table)) return std::move(info);
   }
   return NotFoundError("source '{}' has no table '{}'", source, table);
 }

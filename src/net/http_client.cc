@@ -17,6 +17,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/strings.h"
+
 namespace cairn::net {
 namespace {
 
@@ -31,12 +33,6 @@ constexpr uint32_t kHeaderLimit = 64 << 10;
 // How long past the deadline the I/O loop waits for a stream operation to report the
 // timeout its own timer raised (the timer fires at the deadline; this only guards a bug).
 constexpr std::chrono::seconds kGrace{2};
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsHostChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
@@ -187,7 +183,7 @@ class Request {
     response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
       std::string name =
-          Lower(std::string_view(field.name_string().data(), field.name_string().size()));
+          AsciiLower(std::string_view(field.name_string().data(), field.name_string().size()));
       std::string value(field.value().data(), field.value().size());
       auto [it, inserted] = response.headers.emplace(name, value);
       if (!inserted) it->second += ", " + value;
@@ -312,7 +308,7 @@ Result<Url> ParseUrl(const std::string& url) {
   const size_t sep = url.find("://");
   if (sep == std::string::npos) return BadUrl(url, "expected scheme://host");
   Url out;
-  out.scheme = Lower(url.substr(0, sep));
+  out.scheme = AsciiLower(url.substr(0, sep));
   if (out.scheme != "http" && out.scheme != "https") {
     return BadUrl(url, "the scheme must be http or https");
   }
@@ -394,7 +390,7 @@ Result<Url> CheckRequest(std::string_view method, const std::string& url,
       return InvalidArgumentError("{} {}: header {} has a CR, LF or NUL in its value", method, url,
                                   name);
     }
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     if (lower == "host" || lower == "content-length" || lower == "connection" ||
         lower == "transfer-encoding") {
       return InvalidArgumentError("{} {}: header {} is written by the client itself", method, url,

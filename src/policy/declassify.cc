@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace cairn::policy {
 namespace {
 
@@ -56,12 +58,6 @@ bool IsHexDigest(const std::string& text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
            return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
          });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -187,7 +183,8 @@ Result<std::map<std::string, Label>> Declassifications::Confirmed() const {
   ASSIGN_OR_RETURN(std::vector<LabelProposal> all, Proposals());
   std::map<std::string, Label> out;
   for (const LabelProposal& p : all) {
-    if (p.status == "confirmed") out[Lower(p.source + "." + p.table + "." + p.column)] = p.label;
+    if (p.status == "confirmed")
+      out[AsciiLower(p.source + "." + p.table + "." + p.column)] = p.label;
   }
   return out;
 }
@@ -199,7 +196,7 @@ std::optional<engine::Label> ProposeLabel(std::string_view semantic_type,
       semantic_type == "address") {
     return Label::kConfidential;
   }
-  const std::string name = Lower(column_name);
+  const std::string name = AsciiLower(column_name);
   auto has = [&](std::string_view part) { return name.find(part) != std::string::npos; };
   if (has("iban") || has("password") || has("secret") || has("ssn") || has("passport") ||
       has("card_number") || has("account_number")) {

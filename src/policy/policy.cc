@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "connectors/source.h"
+#include "core/strings.h"
 #include "ledger/merkle.h"
 #include "policy/declassify.h"
 
@@ -17,13 +18,7 @@ namespace {
 
 using engine::Label;
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool SameName(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool SameName(std::string_view a, std::string_view b) { return AsciiLower(a) == AsciiLower(b); }
 
 bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::any_of(names.begin(), names.end(),
@@ -332,7 +327,7 @@ Result<std::unique_ptr<Policy>> Policy::Parse(const std::string& text,
         mask.kind = "null";  // `mask: null` (YAML's null) — the value is withheld
       } else {
         ASSIGN_OR_RETURN(std::string kind, r.Scalar(how, key + ".mask"));
-        kind = Lower(kind);
+        kind = AsciiLower(kind);
         if (kind == "last4") kind = "last:4";
         if (kind.rfind("last:", 0) == 0) {
           const std::string digits = kind.substr(5);
@@ -355,7 +350,7 @@ Result<std::unique_ptr<Policy>> Policy::Parse(const std::string& text,
                                      kind));
         }
       }
-      const std::string id = Lower(mask.source + "." + mask.table + "." + mask.column);
+      const std::string id = AsciiLower(mask.source + "." + mask.table + "." + mask.column);
       if (!masked.insert(id).second) {
         return r.Error(m, key, fmt::format("a second mask for {} (one mask per column)", id));
       }
@@ -386,7 +381,7 @@ Result<std::unique_ptr<Policy>> Policy::Parse(const std::string& text,
           ASSIGN_OR_RETURN(std::string value, r.Scalar(entry.second, key));
           Result<Label> label = engine::ParseLabel(value);
           if (!label.ok()) return r.Error(entry.second, key, label.status().message());
-          policy->labels_[Lower(name)] = *label;
+          policy->labels_[AsciiLower(name)] = *label;
         }
       }
     }
@@ -491,8 +486,8 @@ bool Policy::MayGrant(const engine::Principal& principal, const std::string& sou
 
 engine::Label Policy::ColumnLabel(const std::string& source, const std::string& table,
                                   const std::string& column) const {
-  const std::string table_key = Lower(source + "." + table);
-  const std::string column_key = table_key + "." + Lower(column);
+  const std::string table_key = AsciiLower(source + "." + table);
+  const std::string column_key = table_key + "." + AsciiLower(column);
   if (!column.empty()) {
     if (auto it = labels_.find(column_key); it != labels_.end()) return it->second;
   }

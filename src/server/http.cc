@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "core/strings.h"
 #include "server/http_limits.h"
 #include "server/http_metrics.h"
 
@@ -79,19 +80,6 @@ std::string FirstValue(const std::multimap<std::string, std::string>& map, std::
   return it->second;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string IsoTimeUtc(std::chrono::system_clock::time_point now) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
@@ -122,7 +110,10 @@ std::string ParseBearer(std::string_view text) {
   auto blank = [](char c) { return c == ' ' || c == '\t'; };
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
   constexpr std::string_view kScheme = "bearer";
-  if (text.size() <= kScheme.size() || !IEquals(text.substr(0, kScheme.size()), kScheme)) return "";
+  if (text.size() <= kScheme.size() ||
+      !EqualsIgnoringAsciiCase(text.substr(0, kScheme.size()), kScheme)) {
+    return "";
+  }
   text.remove_prefix(kScheme.size());
   if (!blank(text.front())) return "";
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
@@ -495,7 +486,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     if (parser_->is_done()) return Dispatch();
     auto expect = parser_->get().find(http::field::expect);
-    if (expect != parser_->get().end() && IEquals(View(expect->value()), "100-continue")) {
+    if (expect != parser_->get().end() &&
+        EqualsIgnoringAsciiCase(View(expect->value()), "100-continue")) {
       auto interim =
           std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
       phase_ = Phase::kWriting;
@@ -537,7 +529,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (question != std::string_view::npos)
       ParseUrlEncoded(target.substr(question + 1), request.query);
     for (const auto& field : message) {
-      request.headers.emplace(Lower(View(field.name_string())), std::string(field.value()));
+      request.headers.emplace(AsciiLower(View(field.name_string())), std::string(field.value()));
     }
     request.body = std::move(message.body());
     request.remote = remote_;

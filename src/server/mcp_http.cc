@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/strings.h"
 #include "server/common.h"
 #include "server/mcp.h"
 #include "server/mcp_internal.h"
@@ -31,12 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kIdleExpiry = std::chrono::minutes(30);
 constexpr char kRoute[] = "/mcp";
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string Trim(const std::string& text) {
   size_t begin = 0, end = text.size();
   while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
@@ -46,7 +41,7 @@ std::string Trim(const std::string& text) {
 
 // "application/json; charset=utf-8" -> "application/json".
 std::string MediaType(const std::string& header) {
-  return Lower(Trim(header.substr(0, header.find(';'))));
+  return AsciiLower(Trim(header.substr(0, header.find(';'))));
 }
 
 bool AcceptsJson(const std::string& accept) {
@@ -92,11 +87,11 @@ bool LoopbackOrigin(const std::string& origin) {
 }
 
 bool OriginAllowed(const std::string& origin, const std::vector<std::string>& allowed) {
-  std::string normalized = Lower(Trim(origin));
+  std::string normalized = AsciiLower(Trim(origin));
   if (!normalized.empty() && normalized.back() == '/') normalized.pop_back();
   if (LoopbackOrigin(normalized)) return true;
   for (std::string candidate : allowed) {
-    candidate = Lower(Trim(candidate));
+    candidate = AsciiLower(Trim(candidate));
     if (!candidate.empty() && candidate.back() == '/') candidate.pop_back();
     if (!candidate.empty() && candidate == normalized) return true;
   }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
 #include "server/common.h"
 #include "server/rest_routes.h"
 
@@ -107,10 +108,7 @@ std::string MediaType(std::string_view content_type) {
   while (!content_type.empty() && (content_type.back() == ' ' || content_type.back() == '\t')) {
     content_type.remove_suffix(1);
   }
-  std::string out(content_type);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return AsciiLower(content_type);
 }
 
 HttpResponse JsonResponse(int status, const Json& body) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.h"
 #include "server/rest.h"
 #include "server/rest_routes.h"
 
@@ -366,10 +367,7 @@ Json BuildDocument() {
        {"description", "Workflows and their cases: agents gather evidence, humans decide"}}};
   Json paths = Json::object();
   for (const RestRoute& route : Routes()) {
-    std::string method = route.method;
-    std::transform(method.begin(), method.end(), method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    paths[route.path][method] = Operation(route);
+    paths[route.path][AsciiLower(route.method)] = Operation(route);
   }
   doc["paths"] = std::move(paths);
   Json responses = Json::object();

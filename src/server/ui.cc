@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/strings.h"
 #include "policy/principals.h"
 #include "server/common.h"
 #include "server/ui_html.h"
@@ -73,9 +74,7 @@ HttpResponse ErrorHtml(const Status& status, const Visitor* visitor, std::string
 }
 
 std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = AsciiLower(text);
   while (!out.empty() && (out.back() == '/' || out.back() == ' ')) out.pop_back();
   return out;
 }

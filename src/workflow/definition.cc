@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace cairn::workflow {
 namespace {
 
@@ -715,9 +717,7 @@ class Parser {
     sink->kind = ActionSink::Kind::kWebhook;
     ASSIGN_OR_RETURN(std::string url, r_.Text(webhook, key + ".webhook"));
     url = Trim(url);
-    std::string lower = url;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = AsciiLower(url);
     const size_t scheme = lower.rfind("http://", 0) == 0    ? 7
                           : lower.rfind("https://", 0) == 0 ? 8
                                                             : 0;

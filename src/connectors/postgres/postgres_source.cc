@@ -16,16 +16,10 @@
 #include "connectors/postgres/pg_connection.h"
 #include "connectors/postgres/pg_query.h"
 #include "connectors/postgres/probe_cache.h"
+#include "core/strings.h"
 
 namespace cairn::connectors::postgres {
 namespace {
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 namespace pd = ::cairn::connectors::pushdown;
 
