@@ -80,7 +80,8 @@ bool IsSlashedDate(std::string_view text);    // 07/01/1985, 1.2.99, 24-02-1971
 // name (see DecideSemanticType).
 //
 // Capitalised words of letters (UTF-8 letters included), with apostrophes, hyphens, periods
-// and commas; no digits: "Maria Anders", "O'Neil, J.", "de Villota", "SMITH".
+// and commas; no digits; a lower-case word only as a particle or a note in parentheses:
+// "Maria Anders", "O'Neil, J.", "de Villota", "SMITH", "Paul Deacon (c)"; not "Loving you".
 bool IsPersonNameShape(std::string_view text);
 // The first word, or the first word after a comma, is a common given name ("Nancy Davolio",
 // "Davolio, Nancy"); case-insensitive, ASCII spellings.
@@ -124,7 +125,8 @@ struct SemanticEvidence {
   int64_t numbered_addresses = 0;  // AddressShape::kNumbered
   int64_t long_digit_strings = 0;  // text of 10 to 15 digits (a phone number without separators)
 
-  // Records one non-null value. `type` is the storage class ('i', 'r', 't', 'b').
+  // Records one non-null value. `type` is the storage class ('i', 'r', 't', 'b'). Text is read
+  // without the spaces and line breaks around it; empty text is not recorded (a missing value).
   void Add(char type, std::string_view text, int64_t integer, double real);
 };
 

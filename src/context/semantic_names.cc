@@ -102,12 +102,18 @@ constexpr std::string_view kThingWords =
     "federation league committee council department ministry agency office bureau club team "
     "fc";
 
+// Lower-case words that may stand inside a person's name.
+constexpr std::string_view kParticles =
+    "van von der den de del della di da du dos das le la bin ibn al el ter ten zu y e af av op";
+
 // One set per list, built once.
 const std::unordered_set<std::string_view>& Words(std::string_view list) {
   static const std::unordered_set<std::string_view> given = internal::WordSet(kGivenNames);
   static const std::unordered_set<std::string_view> street = internal::WordSet(kStreetWords);
   static const std::unordered_set<std::string_view> thing = internal::WordSet(kThingWords);
+  static const std::unordered_set<std::string_view> particle = internal::WordSet(kParticles);
   if (list.data() == kGivenNames.data()) return given;
+  if (list.data() == kParticles.data()) return particle;
   return list.data() == kThingWords.data() ? thing : street;
 }
 
@@ -131,11 +137,6 @@ std::vector<std::string_view> Tokens(std::string_view s) {
 
 }  // namespace
 
-// Lower-case words that may stand inside a person's name.
-const std::unordered_set<std::string_view> kParticles = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le",
-    "la",  "bin", "ibn", "al",  "el", "ter", "ten",   "zu", "y",  "e",  "af",  "av",  "op"};
-
 bool IsPersonNameShape(std::string_view s) {
   if (s.empty() || s.size() > 80) return false;
   std::vector<std::string_view> tokens = Tokens(s);
@@ -155,7 +156,7 @@ bool IsPersonNameShape(std::string_view s) {
     if (!letter) return false;
     if (std::isupper(static_cast<unsigned char>(t[0])) || IsHighByte(t[0])) {
       capitalised = true;
-    } else if (t[0] != '(' && tokens.size() > 1 && kParticles.count(t) == 0) {
+    } else if (t[0] != '(' && tokens.size() > 1 && Words(kParticles).count(t) == 0) {
       // A lower-case word inside a name is a particle (van, de, bin) or a note in parentheses
       // ("(c)" for a captain); any other makes a phrase ("How to cook pasta", "Loving you").
       return false;
