@@ -352,6 +352,18 @@ TEST_F(CaseCrashTest, KilledRunnersLoseNoCaseNoDecisionAndRepeatNoAction) {
     ++kills;
   }
   const pid_t server = Spawn(serve, "", ".serve.out");
+  // Its SIGTERM below must find it serving: a signal that lands while the process is still
+  // starting (before it blocks SIGTERM to stop gracefully) ends it as the default action does,
+  // which is no unclean stop of a server. When the cases were all done by the killed servers,
+  // the loop below would send it at once.
+  const auto ready_by = Clock::now() + std::chrono::seconds(60);
+  while (e2e::ReadFile(dir_ / ".serve.out").find("cairn: serving on") == std::string::npos) {
+    int early = 0;
+    ASSERT_EQ(waitpid(server, &early, WNOHANG), 0)
+        << "cairn serve ended before serving: " << e2e::ReadFile(dir_ / ".serve.out.err");
+    ASSERT_LT(Clock::now(), ready_by) << "cairn serve did not say it was serving within 60 s";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   // Generous: on a loaded 2-core machine each ledger fsync can take milliseconds.
   const auto deadline = Clock::now() + std::chrono::seconds(120);
   std::map<std::string, std::vector<json>> final_cases;
