@@ -44,6 +44,7 @@ struct Candidate {
   size_t start = 0;  // the terminal the heuristic started from (3+ tables)
   int linked = 0;    // edges whose referencing table references another table of the tree too
   int named = 0;     // edges over a column of PathOptions::named_columns
+  int used = 0;      // recipes reading both sides of an edge, summed over the edges
 };
 
 Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t start = 0) {
@@ -60,31 +61,55 @@ Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t s
   return candidate;
 }
 
-// How many of `edges` join over a column the question names.
-int NamedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
-  auto named = [&](const JoinSide& side) {
-    for (const std::string& column : side.columns) {
-      for (const PathOptions::NamedColumn& n : options.named_columns) {
-        if (n.table == side.table_ref() && EqualsIgnoringAsciiCase(n.column, column)) return true;
+// Whether `columns` name one of `side`'s columns (any, or every one).
+bool Names(const std::vector<PathOptions::NamedColumn>& columns, const JoinSide& side, bool every) {
+  for (const std::string& column : side.columns) {
+    bool found = false;
+    for (const PathOptions::NamedColumn& n : columns) {
+      if (n.table == side.table_ref() && EqualsIgnoringAsciiCase(n.column, column)) {
+        found = true;
+        break;
       }
     }
-    return false;
-  };
+    if (found != every) return found;
+  }
+  return every;
+}
+
+// How many of `edges` join over a column the question names.
+int NamedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
   int count = 0;
   for (int e : edges) {
     const Join& join = graph.edges()[e].join;
-    if (named(join.from) || named(join.to)) ++count;
+    if (Names(options.named_columns, join.from, false) ||
+        Names(options.named_columns, join.to, false)) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+// How many recipes read both sides of each of `edges`, summed.
+int UsedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
+  int count = 0;
+  for (int e : edges) {
+    const Join& join = graph.edges()[e].join;
+    for (const auto& reads : options.recipe_reads) {
+      if (Names(reads, join.from, true) && Names(reads, join.to, true)) ++count;
+    }
   }
   return count;
 }
 
 // Cheaper first; among equal costs, the tree with more joins over named columns, then the one
-// whose tables hang off shared referencing tables (an association table that references both
-// ends, rather than a chain through a role column), then the earlier edges.
+// whose joins more recipes read, then the one whose tables hang off shared referencing tables (an
+// association table that references both ends, rather than a chain through a role column), then the
+// earlier edges.
 bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.cost < y.cost - kEpsilon) return true;
   if (y.cost < x.cost - kEpsilon) return false;
   if (x.named != y.named) return x.named > y.named;
+  if (x.used != y.used) return x.used > y.used;
   if (x.linked != y.linked) return x.linked > y.linked;
   return x.edges < y.edges;
 }
@@ -599,6 +624,9 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
   if (!options.named_columns.empty()) {
     for (Candidate& candidate : found)
       candidate.named = NamedJoins(graph, candidate.edges, options);
+  }
+  if (!options.recipe_reads.empty()) {
+    for (Candidate& candidate : found) candidate.used = UsedJoins(graph, candidate.edges, options);
   }
   std::sort(found.begin(), found.end(), BetterCandidate);
   const Candidate& best = found.front();

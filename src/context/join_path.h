@@ -27,10 +27,11 @@
 // 10,000-table graph: p99 3 ms for two tables, 5-6 ms for three or four, the slow ones
 // spanning two sources; set max_alternatives = 0 for the best tree alone).
 // Among trees of equal cost, the best is the one with more joins over columns the question names
-// (PathOptions::named_columns), then the one with more joins whose referencing table also
-// references another table of the tree (a star through an association table, e.g. doctor and
-// department through affiliated_with, rather than a chain through department.head), then the
-// one with earlier edges (see the tie rules of join_graph.h).
+// (PathOptions::named_columns), then the one whose joins more remembered recipes read both sides
+// of (PathOptions::recipe_reads, summed over its joins), then the one with more joins whose
+// referencing table also references another table of the tree (a star through an association
+// table, e.g. doctor and department through affiliated_with, rather than a chain through
+// department.head), then the one with earlier edges (see the tie rules of join_graph.h).
 // Pass-through tables: a table the search added (not a given one) whose joins in the tree all use
 // the same one of its columns only passes that value on: orders.customer_id -> customers.id <-
 // invoices.customer_id, or attendance.(student_id, course_id) -> registrations.(student_id,
@@ -84,6 +85,12 @@ struct PathOptions {
     std::string column;
   };
   std::vector<NamedColumn> named_columns;
+  // The columns each remembered recipe reads (Recipe::columns), one list per recipe: among trees
+  // of equal cost and as many joins over named columns, the one whose joins more recipes read
+  // both sides of wins (a join earlier answers made: destination_airport_id when the recipes
+  // over routes and airports read it). Matched case-insensitively; never makes a costlier tree
+  // win.
+  std::vector<std::vector<NamedColumn>> recipe_reads;
 };
 
 // One connecting tree of joins.

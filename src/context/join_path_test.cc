@@ -384,6 +384,48 @@ TEST(JoinPathTest, NamedColumnsBreakTiesNeverCost) {
   EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");
 }
 
+TEST(JoinPathTest, RecipeReadsBreakTiesAfterNamedColumnsNeverCost) {
+  JoinGraph graph = GraphThroughStore(
+      {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kDeclared)});
+  auto plain = FindJoinPlan(graph, {T("airports"), T("flights")});
+  ASSERT_TRUE(plain.ok());
+  ASSERT_EQ(plain->best.joins.size(), 1u);
+  // Whichever role the default picks, recipes that joined over the other one turn it.
+  const std::string other =
+      plain->best.joins[0].from.columns[0] == "origin" ? "destination" : "origin";
+  const std::vector<PathOptions::NamedColumn> over_other = {
+      {T("flights"), other}, {T("airports"), "ID"}, {T("airports"), "name"}};
+  const std::vector<PathOptions::NamedColumn> over_default = {
+      {T("flights"), plain->best.joins[0].from.columns[0]}, {T("airports"), "id"}};
+  PathOptions used;
+  used.recipe_reads = {over_other, over_other, over_default};
+  auto plan = FindJoinPlan(graph, {T("airports"), T("flights")}, used);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->best.joins[0].from.columns[0], other);
+  ASSERT_EQ(plan->alternatives.size(), 1u);
+  // A recipe must read both sides: the role column alone (a filter on it) does not count.
+  PathOptions one_side;
+  one_side.recipe_reads = {{{T("flights"), other}}, {{T("flights"), other}}};
+  auto unchanged = FindJoinPlan(graph, {T("airports"), T("flights")}, one_side);
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(unchanged->best.sql, plain->best.sql);
+  // The question's named columns come first.
+  used.named_columns = {{T("flights"), plain->best.joins[0].from.columns[0]}};
+  auto named = FindJoinPlan(graph, {T("airports"), T("flights")}, used);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->best.sql, plain->best.sql);
+  // Never a costlier tree: a declared join beats an inferred one every recipe used.
+  JoinGraph costly = GraphThroughStore(
+      {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kInferred, 0.9)});
+  PathOptions all_used;
+  all_used.recipe_reads = {{{T("flights"), "destination"}, {T("airports"), "id"}}};
+  auto cheap = FindJoinPlan(costly, {T("airports"), T("flights")}, all_used);
+  ASSERT_TRUE(cheap.ok());
+  EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");
+}
+
 TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
   // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
   // tree is the star through h1 and the one through h2 is an alternative.

@@ -284,6 +284,40 @@ Result<std::vector<Recipe>> RecipeStore::List() {
   return out;
 }
 
+Result<std::vector<Recipe>> RecipeStore::JoiningReads() {
+  static constexpr char kJoining[] =
+      "SELECT recipe_id FROM recipe_tables GROUP BY recipe_id HAVING COUNT(*) >= 2";
+  std::vector<Recipe> out;
+  std::map<int64_t, size_t> index;
+  RETURN_IF_ERROR(db_->Query(
+      std::string(
+          "SELECT r.id, r.freshness, t.source, t.table_name, t.fingerprint FROM recipes r "
+          "JOIN recipe_tables t ON t.recipe_id = r.id WHERE r.freshness <> ? AND r.id IN (") +
+          kJoining + ") ORDER BY r.id, t.source, t.table_name",
+      {FreshnessKey(Freshness::kStale)}, [&](const store::Row& row) {
+        auto [it, inserted] = index.try_emplace(row.Int(0), out.size());
+        if (inserted) {
+          out.emplace_back();
+          out.back().id = row.Int(0);
+          out.back().freshness = FreshnessFromKey(row.Text(1));
+        }
+        out[it->second].tables.push_back({row.Text(2), row.Text(3), row.Text(4)});
+        return OkStatus();
+      }));
+  RETURN_IF_ERROR(db_->Query(
+      std::string("SELECT recipe_id, source, table_name, column_name FROM recipe_columns WHERE "
+                  "recipe_id IN (") +
+          kJoining + ") ORDER BY recipe_id, ordinal",
+      {}, [&](const store::Row& row) {
+        auto it = index.find(row.Int(0));
+        if (it != index.end()) {
+          out[it->second].columns.push_back({row.Text(1), row.Text(2), row.Text(3)});
+        }
+        return OkStatus();
+      }));
+  return out;
+}
+
 Status RecipeStore::Forget(int64_t id) {
   return db_->Transaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t removed, db_->Exec("DELETE FROM recipes WHERE id = ?", {id}));

@@ -100,6 +100,10 @@ class RecipeStore {
   Result<Recipe> Get(int64_t id);
   // Every recipe by id, without re-checking freshness.
   Result<std::vector<Recipe>> List();
+  // The recipes that read two tables or more and are not stale, with their id, freshness,
+  // tables and columns only (two queries, no re-check): the joins earlier answers made, which
+  // join paths prefer among equal-cost trees (PathOptions::recipe_reads).
+  Result<std::vector<Recipe>> JoiningReads();
   // Removes a recipe. NotFound for an unknown id.
   Status Forget(int64_t id);
 

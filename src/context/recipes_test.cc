@@ -215,6 +215,43 @@ TEST_P(RecipesTest, RenamedColumnMakesItStale) {
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
 }
 
+// What join paths weigh: recipes over two tables or more, with what they read; a one-table
+// recipe and a stale one are left out.
+TEST_P(RecipesTest, JoiningReadsListsMultiTableRecipesThatAreNotStale) {
+  auto top = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(top.ok()) << top.status().ToString();
+  ASSERT_TRUE(
+      recipes_->Remember(session_.get(), "artists", "SELECT Name FROM music.Artist", "").ok());
+  auto albums = recipes_->Remember(
+      session_.get(), "albums by artist",
+      "SELECT ar.Name, al.Title FROM music.Album al JOIN music.Artist ar ON ar.ArtistId = "
+      "al.ArtistId",
+      "");
+  ASSERT_TRUE(albums.ok()) << albums.status().ToString();
+  auto reads = recipes_->JoiningReads();
+  ASSERT_TRUE(reads.ok()) << reads.status().ToString();
+  ASSERT_EQ(reads->size(), 2u);
+  EXPECT_EQ((*reads)[0].id, top->id);
+  EXPECT_EQ((*reads)[1].id, albums->id);
+  EXPECT_EQ((*reads)[1].tables.size(), 2u);
+  EXPECT_EQ((*reads)[1].columns, albums->columns);
+  auto has = [&](const Recipe& recipe, const std::string& table, const std::string& column) {
+    for (const auto& read : recipe.columns) {
+      if (read.table == table && read.column == column) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has((*reads)[0], "Invoice", "CustomerId"));
+  EXPECT_TRUE(has((*reads)[0], "Customer", "CustomerId"));
+  // Once a check finds the first stale, it is no longer listed.
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
+  EXPECT_EQ(recipes_->Check(session_.get(), top->id)->freshness, Freshness::kStale);
+  reads = recipes_->JoiningReads();
+  ASSERT_TRUE(reads.ok()) << reads.status().ToString();
+  ASSERT_EQ(reads->size(), 1u);
+  EXPECT_EQ((*reads)[0].id, albums->id);
+}
+
 // A session opened before the change (as a running `cairn serve` or `cairn mcp` keeps its
 // sessions) sees it too: freshness reads the sources now, not the session's cached schema.
 TEST_P(RecipesTest, ASessionOpenAcrossTheChangeSeesIt) {

@@ -165,7 +165,7 @@ std::vector<Tool> MakeTools() {
       "\"source.table\". Use it before writing SQL over several tables, then run_query. Name "
       "in columns the columns your question is about (\"source.table.column\"): when two ways "
       "to join cost the same, the one over those columns wins (e.g. the destination airport "
-      "rather than the origin).",
+      "rather than the origin); then the one remembered recipes joined over.",
       Input({{"tables",
               {{"type", "array"},
                {"items", Str(1, 512, "A table as \"source.table\"")},

@@ -430,6 +430,37 @@ TEST_F(ApiTest, QueryGoesThroughTheCallersSession) {
   EXPECT_EQ(api_->Query(admin_, request).status().code(), StatusCode::kPermissionDenied);
 }
 
+// Bills of lading reach line operators directly (bills_of_lading.line_code, inferred) or through
+// containers (container_no, then the declared line_code) at the same cost: a remembered recipe
+// that joined them directly makes that the path.
+TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
+  const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
+  auto before = api_->Path(admin_, tables);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ((*before)["alternatives"].size(), 1u);
+  ASSERT_EQ((*before)["cost"], (*before)["alternatives"][0]["cost"]);
+  const bool direct_before = (*before)["joins"].size() == 1;
+  const std::string sql =
+      direct_before
+          ? "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.containers c ON "
+            "c.container_no = b.container_no JOIN tos.line_operators o ON o.code = c.line_code"
+          : "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.line_operators o ON "
+            "o.code = b.line_code";
+  auto recipe = api_->Remember(admin_, "Which line operator issued each bill of lading?", sql, "");
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  auto after = api_->Path(admin_, tables);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)["joins"].size() == 1, !direct_before) << (*after)["sql"];
+  EXPECT_EQ((*after)["sql"], (*before)["alternatives"][0]["sql"]);
+  EXPECT_EQ((*after)["alternatives"][0]["sql"], (*before)["sql"]);
+  // The question's own columns still come first.
+  auto named = api_->Path(
+      admin_, tables,
+      {direct_before ? "lines.bills_of_lading.line_code" : "lines.bills_of_lading.container_no"});
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ((*named)["sql"], (*before)["sql"]);
+}
+
 TEST_F(ApiTest, RecipesAreFilteredByVisibility) {
   auto visible = api_->Remember(bot_, "Which containers are held by customs?",
                                 "SELECT container_no, authority FROM customs.holds "

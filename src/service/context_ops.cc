@@ -122,6 +122,20 @@ Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session
   return matches;
 }
 
+Result<std::vector<std::vector<context::PathOptions::NamedColumn>>> VisibleRecipeReads(
+    engine::Session& session, context::RecipeStore& recipes) {
+  ASSIGN_OR_RETURN(std::vector<context::Recipe> joining, recipes.JoiningReads());
+  std::vector<std::vector<context::PathOptions::NamedColumn>> reads;
+  for (const context::Recipe& recipe : joining) {
+    if (!CanSeeRecipe(session, recipe)) continue;
+    std::vector<context::PathOptions::NamedColumn>& columns = reads.emplace_back();
+    for (const engine::ColumnRead& read : recipe.columns) {
+      columns.push_back({{read.source, read.table}, read.column});
+    }
+  }
+  return reads;
+}
+
 std::string JoinVerdictSubject(const context::Join& join) {
   return fmt::format("{} join {}: {}.{}({}) -> {}.{}({})", context::JoinKindName(join.kind),
                      join.id, join.from.source, join.from.table, fmt::join(join.from.columns, ","),

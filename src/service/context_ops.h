@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "context/join_graph.h"
+#include "context/join_path.h"
 #include "context/model.h"
 #include "context/recipes.h"
 #include "context/search.h"
@@ -60,6 +61,11 @@ Result<std::vector<context::SearchHit>> VisibleSearch(engine::Session& session,
 Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session,
                                                         context::RecipeStore& recipes,
                                                         std::string_view question, int limit);
+
+// The columns each recipe the session's principal may see reads, for join paths
+// (RecipeStore::JoiningReads: recipes over two tables or more, not stale).
+Result<std::vector<std::vector<context::PathOptions::NamedColumn>>> VisibleRecipeReads(
+    engine::Session& session, context::RecipeStore& recipes);
 
 // Ledger subjects of state changes ("join_verdict", "recipe_change", "principal_change",
 // "token_change").
