@@ -469,6 +469,8 @@ struct Options {
   fs::path dump;                   // non-empty: every query's answer, one line each
   std::string split = "dev";       // whose misses --show-misses shows: dev, held-out or all
   bool hints = false;              // give the path finder the columns the query names
+  bool recipes = false;            // and the columns the other questions' queries read
+  bool recipes_strict = false;     // ... only those of other templates (literals aside)
   std::set<std::string> held_out;  // the held-out databases (spider_split.h)
 };
 
@@ -530,6 +532,13 @@ struct Question {
   // Columns the query names outside every FROM clause (select list, WHERE, GROUP BY...), given
   // to the path finder with --hints.
   std::vector<context::PathOptions::NamedColumn> named;
+  // Every column the query reads that the bench resolves: `named` and both sides of each join
+  // condition, what the engine's authorizer would record for a recipe of this query (--recipes).
+  std::vector<context::PathOptions::NamedColumn> reads;
+  // The query's tokens, words lower-cased (`query`), and the same with every string and number
+  // a '?' (`shape`): questions asked twice, or with other values, compare equal.
+  std::string query;
+  std::string shape;
 };
 
 struct Evaluation {
@@ -562,6 +571,8 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
   Evaluation result;
   std::map<std::string, std::optional<context::JoinGraph>> graphs;
   int misses_shown = 0;
+  std::map<std::string, std::vector<const Question*>> by_db;
+  for (const Question& question : questions) by_db[question.db_id].push_back(&question);
   for (const Question& question : questions) {
     auto [it, inserted] = graphs.try_emplace(question.db_id);
     if (inserted) {
@@ -597,6 +608,15 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     auto t0 = std::chrono::steady_clock::now();
     context::PathOptions path_options;
     if (options.hints) path_options.named_columns = question.named;
+    if (options.recipes) {
+      // The other questions of the database as remembered recipes: not this one, nor one that
+      // asks with the very same SQL (recalling that would answer the question outright).
+      for (const Question* other : by_db[question.db_id]) {
+        const bool same = options.recipes_strict ? other->shape == question.shape
+                                                 : other->query == question.query;
+        if (!same) path_options.recipe_reads.push_back(other->reads);
+      }
+    }
     auto plan = context::FindJoinPlan(*it->second, question.tables, path_options);
     result.latencies_us.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
@@ -803,12 +823,21 @@ int Run(const Options& options) {
           break;
         }
         question.gold.insert(MakePair({l->second, left.column}, {r->second, right.column}));
+        question.reads.push_back({ref_of[left.qualifier], left.column});
+        question.reads.push_back({ref_of[right.qualifier], right.column});
       }
       if (skip != Skip::kNone) {
         ++skipped[skip];
         continue;
       }
       question.named = NamedColumns(Tokenize(question.sql), ref_of);
+      for (const Token& token : Tokenize(question.sql)) {
+        const bool literal = token.kind == TokenKind::kString || token.kind == TokenKind::kNumber;
+        const std::string& text = token.kind == TokenKind::kWord ? token.lower : token.text;
+        question.query += text + ' ';
+        question.shape += (literal ? std::string("?") : text) + ' ';
+      }
+      question.reads.insert(question.reads.end(), question.named.begin(), question.named.end());
       questions.push_back(std::move(question));
     }
   }
@@ -931,6 +960,10 @@ int main(int argc, char** argv) {
       options.per_db = true;
     } else if (arg == "--hints") {
       options.hints = true;
+    } else if (arg == "--recipes") {
+      options.recipes = true;
+    } else if (arg == "--recipes-strict") {
+      options.recipes = options.recipes_strict = true;
     } else if (arg == "--show-misses" && i + 1 < argc) {
       options.show_misses = std::atoi(argv[++i]);
     } else if (arg == "--split" && i + 1 < argc) {
