@@ -10,10 +10,15 @@
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
 //                    [--show-misses N] [--split dev|held-out|all] [--hints]
+//                    [--recipes|--recipes-strict]
 //   --joins combined: declared keys imported and the rest inferred, as `cairn discover` does
 //   --hints: the columns each query names outside its FROM clauses (select list, WHERE...) are
 //            given to the path finder (PathOptions::named_columns), which prefers, among trees
 //            of equal cost, the one joining over them
+//   --recipes: the database's other questions as remembered recipes (PathOptions::recipe_reads:
+//            the columns each reads, its join conditions and named columns), leaving out the
+//            same SQL asked again (up to case and spacing); --recipes-strict also leaves out the
+//            same SQL with other literals
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
 //   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
@@ -605,7 +610,6 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       for (Tally* tally : tallies) ++tally->no_path;
       continue;
     }
-    auto t0 = std::chrono::steady_clock::now();
     context::PathOptions path_options;
     if (options.hints) path_options.named_columns = question.named;
     if (options.recipes) {
@@ -617,6 +621,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
         if (!same) path_options.recipe_reads.push_back(other->reads);
       }
     }
+    auto t0 = std::chrono::steady_clock::now();
     auto plan = context::FindJoinPlan(*it->second, question.tables, path_options);
     result.latencies_us.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
@@ -989,7 +994,7 @@ int main(int argc, char** argv) {
       std::cerr
           << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
              "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints] "
-             "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
+             "[--recipes|--recipes-strict] [--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }
   }

@@ -66,7 +66,8 @@ bool Names(const std::vector<PathOptions::NamedColumn>& columns, const JoinSide&
   for (const std::string& column : side.columns) {
     bool found = false;
     for (const PathOptions::NamedColumn& n : columns) {
-      if (n.table == side.table_ref() && EqualsIgnoringAsciiCase(n.column, column)) {
+      if (n.table.table == side.table && n.table.source == side.source &&
+          EqualsIgnoringAsciiCase(n.column, column)) {
         found = true;
         break;
       }
