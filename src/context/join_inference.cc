@@ -496,6 +496,19 @@ struct ValuesAloneIndex {
   const std::unordered_map<uint64_t, std::vector<size_t>>* keys_by_value = nullptr;
 };
 
+// A name that says the column holds years: a word year, years, yr, jahr or jahre, or a
+// compound ending in year or jahr (fiscalyear, baujahr, geburtsjahr).
+bool YearName(std::string_view name) {
+  for (const std::string& word : NameTokens(name)) {
+    if (word == "yr" || word == "jahre" || word == "years") return true;
+    for (std::string_view end : {"year", "jahr"}) {
+      if (word.size() >= end.size() && word.compare(word.size() - end.size(), end.size(), end) == 0)
+        return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile& f,
                                      const std::vector<Key>& keys,
                                      const std::vector<const TableProfile*>& tables,
@@ -509,6 +522,9 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
     return found;
   }
   NameParts parts = Parts(f.name);
+  // A year (built_year, baujahr) is a date: it references nothing by its values, whatever key
+  // its numbers fall among.
+  if (YearName(f.name)) return found;
   // Small numbers are as likely counts, ranks or years of service as keys without a key word,
   // and number their own rows when unique.
   if (Numeric(f) && !own_key) {

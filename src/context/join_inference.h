@@ -31,12 +31,13 @@
 // one other table's key and in no other key, references that key ("stimme_des_praesidenten" ->
 // students.student_id); its name counts 0.4 and the evidence says "values_alone": true. Not for
 // fewer than 3 distinct values, small numbers (< 100) under a name without a key word or unique
-// in their table (counts, ranks, row numbers), nor when the name names another table. The
-// table's own key only as a subtype: at least 2 integers, fewer than K's, all among K's, where
-// as many integers drawn at random between K's smallest and largest would all be among them
-// with a chance of at most 1e-5 ((K distinct / span)^(F distinct): museums 2113, 2701, 5076
-// among 15 attraction ids between 2113 and 9919; never for dense ids 1..n). Dates reference
-// nothing but a date dimension: a table whose declared key is a date, found by values alone.
+// in their table (counts, ranks, row numbers), under a name that says year (built_year,
+// baujahr: dates), nor when the name names another table. The table's own key only as a
+// subtype: at least 2 integers, fewer than K's, all among K's, where as many integers drawn at
+// random between K's smallest and largest would all be among them with a chance of at most 1e-5
+// ((K distinct / span)^(F distinct): museums 2113, 2701, 5076 among 15 attraction ids between
+// 2113 and 9919; never for dense ids 1..n). Dates reference nothing but a date dimension: a
+// table whose declared key is a date, found by values alone.
 //
 // Composite keys: when a table's declared primary key has 2..4 columns and another table has
 // columns matching each (by name and containment), a composite join is proposed, unless those

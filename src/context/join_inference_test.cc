@@ -250,6 +250,19 @@ TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   EXPECT_GE(vote->score, 0.6);
   // Small numbers under a name without a key word are no reference (a rank, a count).
   EXPECT_EQ(Find(joins, "stimmzettel", "rang"), nullptr);
+  // Nor are years, which fall among many keys' numbers: a vessel's year of build is not a move.
+  std::vector<TableProfile> port = {
+      Table("moves", {IntColumn("move_id", Range(1, 8470), true)}),
+      Table("vessels", {IntColumn("imo", Range(9100001, 9100041), true),
+                        IntColumn("built_year", Range(1996, 2024), false),
+                        IntColumn("baujahr", Range(1996, 2024), false),
+                        IntColumn("launched", Range(1996, 2024), false)}),
+  };
+  std::vector<Join> port_joins = InferJoins(port);
+  EXPECT_EQ(Find(port_joins, "vessels", "built_year"), nullptr);
+  EXPECT_EQ(Find(port_joins, "vessels", "baujahr"), nullptr);
+  // The same values under a name that does not say year are found (the rule is the name's).
+  EXPECT_NE(Find(port_joins, "vessels", "launched"), nullptr);
   // The rule can be turned off: names must then relate.
   InferenceOptions names_only;
   names_only.values_alone = false;
