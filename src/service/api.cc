@@ -16,6 +16,7 @@
 #include "context/recipes.h"
 #include "context/search.h"
 #include "ledger/merkle.h"
+#include "service/context_cache.h"
 #include "service/context_ops.h"
 #include "service/visibility.h"
 
@@ -25,8 +26,6 @@ namespace {
 // How often a Search re-checks whether discovery profiled tables since the index was built
 // (the check lists every profiled table, so it is not done on every call).
 constexpr auto kIndexCheckInterval = std::chrono::seconds(5);
-// Distinct principals whose filtered join graphs are kept.
-constexpr size_t kMaxJoinViews = 64;
 constexpr int kMaxSearchHits = 100;
 constexpr int64_t kMaxLedgerTail = 1000;
 
@@ -291,106 +290,12 @@ Json HitJson(const context::SearchHit& hit) {
           {"score", hit.score}};
 }
 
-// Identifies what a principal may see (policies grant by roles, filter by attributes).
-std::string ViewKey(const engine::Principal& principal) {
-  std::string key = principal.id;
-  for (const auto& role : principal.roles) key += "\x1f" + role;
-  key += "\x1e";
-  for (const auto& [name, value] : principal.attributes) key += name + "=" + value + "\x1f";
-  return key;
-}
-
 Status CheckName(const std::string& value, std::string_view field) {
   if (value.empty()) return InvalidArgumentError("{}: must not be empty", field);
   if (value.size() > 1024 || value.find('\0') != std::string::npos || !IsUtf8(value)) {
     return InvalidArgumentError("{}: not a valid name", field);
   }
   return OkStatus();
-}
-
-// What an Api keeps between calls (Api::Cache).
-struct ContextCache {
-  store::StateDb* db = nullptr;
-  std::optional<context::SearchIndex> search;
-  std::optional<context::RecipeStore> recipes;
-  std::optional<context::JoinStore> joins;
-  std::optional<context::Glossary> glossary;
-
-  // The search index was found current at index_checked.
-  bool index_ready = false;
-  std::chrono::steady_clock::time_point index_checked;
-
-  // Every join of the store, while the state database's data_version and the joins'
-  // fingerprint (count, max id, max updated_at) are unchanged.
-  bool joins_loaded = false;
-  int64_t data_version = -1;
-  std::string joins_fingerprint;
-  std::vector<context::Join> all_joins;
-  // What one principal sees of them: its joins and their graph.
-  struct View {
-    std::vector<context::Join> joins;
-    context::JoinGraph graph;
-  };
-  std::map<std::string, std::shared_ptr<const View>> views;
-};
-
-Result<ContextCache*> OpenStores(Workspace* ws, ContextCache* cache) {
-  if (cache->db == nullptr) {
-    ASSIGN_OR_RETURN(store::StateDb * db, ws->StateDb());
-    ASSIGN_OR_RETURN(context::SearchIndex search, context::SearchIndex::Open(db));
-    ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-    ASSIGN_OR_RETURN(context::JoinStore joins, context::JoinStore::Open(db));
-    ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
-    cache->search.emplace(std::move(search));
-    cache->recipes.emplace(std::move(recipes));
-    cache->joins.emplace(std::move(joins));
-    cache->glossary.emplace(std::move(glossary));
-    cache->db = db;
-  }
-  return cache;
-}
-
-// Reloads the joins when another connection changed the state database and the joins'
-// fingerprint differs (changes through this Api's own connection reset joins_loaded).
-Status RefreshJoins(ContextCache* cache) {
-  // SQLite says cheaply whether any other connection wrote; PostgreSQL has no such counter, so
-  // there the fingerprint (one indexed aggregate) is read every time.
-  int64_t version = -1;
-  if (cache->db->dialect() == store::Dialect::kSqlite) {
-    RETURN_IF_ERROR(cache->db->Query("PRAGMA data_version", {}, [&](const store::Row& row) {
-      version = row.Int(0);
-      return OkStatus();
-    }));
-    if (cache->joins_loaded && version == cache->data_version) return OkStatus();
-  }
-  std::string fingerprint;
-  RETURN_IF_ERROR(cache->db->Query(
-      "SELECT count(*), COALESCE(max(id), 0), COALESCE(max(updated_at), '') FROM joins", {},
-      [&](const store::Row& row) {
-        fingerprint = fmt::format("{}/{}/{}", row.Int(0), row.Int(1), row.Text(2));
-        return OkStatus();
-      }));
-  cache->data_version = version;
-  if (cache->joins_loaded && fingerprint == cache->joins_fingerprint) return OkStatus();
-  ASSIGN_OR_RETURN(cache->all_joins, cache->joins->List());
-  cache->joins_fingerprint = fingerprint;
-  cache->views.clear();
-  cache->joins_loaded = true;
-  return OkStatus();
-}
-
-Result<std::shared_ptr<const ContextCache::View>> JoinView(ContextCache* cache,
-                                                           engine::Session& session) {
-  RETURN_IF_ERROR(RefreshJoins(cache));
-  const std::string key = session.restricted() ? ViewKey(session.principal()) : std::string();
-  auto found = cache->views.find(key);
-  if (found != cache->views.end()) return found->second;
-  auto view = std::make_shared<ContextCache::View>();
-  view->joins = VisibleJoins(session, cache->all_joins);
-  view->graph = context::JoinGraph::Build(view->joins);
-  if (cache->views.size() >= kMaxJoinViews) cache->views.clear();
-  cache->views.emplace(key, view);
-  return std::shared_ptr<const ContextCache::View>(view);
 }
 
 }  // namespace
