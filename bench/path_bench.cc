@@ -612,14 +612,16 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     }
     context::PathOptions path_options;
     if (options.hints) path_options.named_columns = question.named;
+    std::vector<std::vector<context::PathOptions::NamedColumn>> recipe_reads;
     if (options.recipes) {
       // The other questions of the database as remembered recipes: not this one, nor one that
       // asks with the very same SQL (recalling that would answer the question outright).
       for (const Question* other : by_db[question.db_id]) {
         const bool same = options.recipes_strict ? other->shape == question.shape
                                                  : other->query == question.query;
-        if (!same) path_options.recipe_reads.push_back(other->reads);
+        if (!same) recipe_reads.push_back(other->reads);
       }
+      path_options.recipe_reads = recipe_reads;
     }
     auto t0 = std::chrono::steady_clock::now();
     auto plan = context::FindJoinPlan(*it->second, question.tables, path_options);

@@ -58,7 +58,9 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
   options.max_alternatives = max_alternatives;
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
-  ASSIGN_OR_RETURN(options.recipe_reads, service::VisibleRecipeReads(*session, recipes));
+  ASSIGN_OR_RETURN(std::vector<context::Recipe> joining, recipes.JoiningReads());
+  const auto reads = service::VisibleRecipeReads(*session, joining);
+  options.recipe_reads = reads;
   ASSIGN_OR_RETURN(context::JoinPlan plan, context::FindJoinPlan(graph, tables, options));
   if (format == "json") {
     std::cout << plan.ToJson().dump(2) << "\n";

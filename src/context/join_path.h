@@ -59,6 +59,7 @@
 // Thread-safety: pure functions over a const JoinGraph.
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -89,8 +90,8 @@ struct PathOptions {
   // of equal cost and as many joins over named columns, the one whose joins more recipes read
   // both sides of wins (a join earlier answers made: destination_airport_id when the recipes
   // over routes and airports read it). Matched case-insensitively; never makes a costlier tree
-  // win.
-  std::vector<std::vector<NamedColumn>> recipe_reads;
+  // win. Not owned: the lists must outlive the FindJoinPlan call.
+  std::span<const std::vector<NamedColumn>> recipe_reads;
 };
 
 // One connecting tree of joins.

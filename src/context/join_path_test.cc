@@ -399,14 +399,18 @@ TEST(JoinPathTest, RecipeReadsBreakTiesAfterNamedColumnsNeverCost) {
   const std::vector<PathOptions::NamedColumn> over_default = {
       {T("flights"), plain->best.joins[0].from.columns[0]}, {T("airports"), "id"}};
   PathOptions used;
-  used.recipe_reads = {over_other, over_other, over_default};
+  const std::vector<std::vector<PathOptions::NamedColumn>> recipes = {over_other, over_other,
+                                                                      over_default};
+  used.recipe_reads = recipes;
   auto plan = FindJoinPlan(graph, {T("airports"), T("flights")}, used);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->best.joins[0].from.columns[0], other);
   ASSERT_EQ(plan->alternatives.size(), 1u);
   // A recipe must read both sides: the role column alone (a filter on it) does not count.
   PathOptions one_side;
-  one_side.recipe_reads = {{{T("flights"), other}}, {{T("flights"), other}}};
+  const std::vector<std::vector<PathOptions::NamedColumn>> filters = {{{T("flights"), other}},
+                                                                      {{T("flights"), other}}};
+  one_side.recipe_reads = filters;
   auto unchanged = FindJoinPlan(graph, {T("airports"), T("flights")}, one_side);
   ASSERT_TRUE(unchanged.ok());
   EXPECT_EQ(unchanged->best.sql, plain->best.sql);
@@ -420,7 +424,9 @@ TEST(JoinPathTest, RecipeReadsBreakTiesAfterNamedColumnsNeverCost) {
       {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
        MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kInferred, 0.9)});
   PathOptions all_used;
-  all_used.recipe_reads = {{{T("flights"), "destination"}, {T("airports"), "id"}}};
+  const std::vector<std::vector<PathOptions::NamedColumn>> inferred = {
+      {{T("flights"), "destination"}, {T("airports"), "id"}}};
+  all_used.recipe_reads = inferred;
   auto cheap = FindJoinPlan(costly, {T("airports"), T("flights")}, all_used);
   ASSERT_TRUE(cheap.ok());
   EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");

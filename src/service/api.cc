@@ -519,9 +519,9 @@ Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tab
     }
     options.named_columns.push_back({*table, name.substr(dot + 1)});
   }
-  auto reads = VisibleRecipeReads(*session, *cache->recipes);
+  auto reads = RecipeReadsView(cache, *session);
   if (!reads.ok()) return fail(reads.status());
-  options.recipe_reads = std::move(*reads);
+  options.recipe_reads = **reads;
   Result<context::JoinPlan> plan = context::FindJoinPlan(*graph, refs, options);
   if (!plan.ok()) {
     // Every table is a node of the graph now: NotFound means they are not connected.

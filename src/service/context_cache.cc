@@ -48,6 +48,25 @@ Status RefreshJoins(ContextCache* cache) {
   return OkStatus();
 }
 
+// Reloads the joining recipes when their fingerprint changed. The fingerprint is read on every
+// call (one aggregate over the recipes): a recall through another node can make one stale.
+Status RefreshRecipes(ContextCache* cache) {
+  std::string fingerprint;
+  RETURN_IF_ERROR(cache->db->Query(
+      "SELECT count(*), COALESCE(max(id), 0), "
+      "COALESCE(sum(CASE WHEN freshness = 'stale' THEN 1 ELSE 0 END), 0) FROM recipes",
+      {}, [&](const store::Row& row) {
+        fingerprint = fmt::format("{}/{}/{}", row.Int(0), row.Int(1), row.Int(2));
+        return OkStatus();
+      }));
+  if (cache->recipes_loaded && fingerprint == cache->recipes_fingerprint) return OkStatus();
+  ASSIGN_OR_RETURN(cache->joining_recipes, cache->recipes->JoiningReads());
+  cache->recipes_fingerprint = fingerprint;
+  cache->recipe_reads.clear();
+  cache->recipes_loaded = true;
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<ContextCache*> OpenStores(Workspace* ws, ContextCache* cache) {
@@ -78,6 +97,19 @@ Result<std::shared_ptr<const ContextCache::View>> JoinView(ContextCache* cache,
   if (cache->views.size() >= kMaxJoinViews) cache->views.clear();
   cache->views.emplace(key, view);
   return std::shared_ptr<const ContextCache::View>(view);
+}
+
+Result<std::shared_ptr<const ContextCache::RecipeReads>> RecipeReadsView(ContextCache* cache,
+                                                                         engine::Session& session) {
+  RETURN_IF_ERROR(RefreshRecipes(cache));
+  const std::string key = session.restricted() ? ViewKey(session.principal()) : std::string();
+  auto found = cache->recipe_reads.find(key);
+  if (found != cache->recipe_reads.end()) return found->second;
+  auto reads = std::make_shared<ContextCache::RecipeReads>(
+      VisibleRecipeReads(session, cache->joining_recipes));
+  if (cache->recipe_reads.size() >= kMaxJoinViews) cache->recipe_reads.clear();
+  cache->recipe_reads.emplace(key, reads);
+  return std::shared_ptr<const ContextCache::RecipeReads>(reads);
 }
 
 }  // namespace cairn::service

@@ -1,8 +1,9 @@
 #pragma once
 
 // What an Api keeps between calls (Api::Cache, service/api.cc): the context stores opened on the
-// workspace's state database, and the joins with each principal's view of them (its visible
-// joins and their graph), reloaded when the state's joins change.
+// workspace's state database, the joins with each principal's view of them (its visible joins
+// and their graph), and the columns of the recipes that join tables, each reloaded when the
+// state's joins or recipes change.
 //
 // Thread-safety: none; as the Api (one thread at a time).
 
@@ -15,6 +16,7 @@
 
 #include "context/glossary.h"
 #include "context/join_graph.h"
+#include "context/join_path.h"
 #include "context/join_store.h"
 #include "context/model.h"
 #include "context/recipes.h"
@@ -49,6 +51,15 @@ struct ContextCache {
     context::JoinGraph graph;
   };
   std::map<std::string, std::shared_ptr<const View>> views;
+
+  // Every recipe over two tables or more that is not stale (RecipeStore::JoiningReads), while
+  // the recipes' fingerprint (count, max id, stale count) is unchanged; and per principal the
+  // columns of those it may see, for join paths (PathOptions::recipe_reads).
+  using RecipeReads = std::vector<std::vector<context::PathOptions::NamedColumn>>;
+  bool recipes_loaded = false;
+  std::string recipes_fingerprint;
+  std::vector<context::Recipe> joining_recipes;
+  std::map<std::string, std::shared_ptr<const RecipeReads>> recipe_reads;
 };
 
 // Opens the stores on the workspace's state database the first time; returns `cache`.
@@ -57,5 +68,10 @@ Result<ContextCache*> OpenStores(Workspace* ws, ContextCache* cache);
 // The joins `session`'s principal may see and their graph, reloading the joins when they changed.
 Result<std::shared_ptr<const ContextCache::View>> JoinView(ContextCache* cache,
                                                            engine::Session& session);
+
+// The columns of each joining recipe `session`'s principal may see, reloading the recipes when
+// they changed.
+Result<std::shared_ptr<const ContextCache::RecipeReads>> RecipeReadsView(ContextCache* cache,
+                                                                         engine::Session& session);
 
 }  // namespace cairn::service

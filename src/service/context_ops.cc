@@ -122,9 +122,8 @@ Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session
   return matches;
 }
 
-Result<std::vector<std::vector<context::PathOptions::NamedColumn>>> VisibleRecipeReads(
-    engine::Session& session, context::RecipeStore& recipes) {
-  ASSIGN_OR_RETURN(std::vector<context::Recipe> joining, recipes.JoiningReads());
+std::vector<std::vector<context::PathOptions::NamedColumn>> VisibleRecipeReads(
+    engine::Session& session, const std::vector<context::Recipe>& joining) {
   std::vector<std::vector<context::PathOptions::NamedColumn>> reads;
   for (const context::Recipe& recipe : joining) {
     if (!CanSeeRecipe(session, recipe)) continue;

@@ -62,10 +62,11 @@ Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session
                                                         context::RecipeStore& recipes,
                                                         std::string_view question, int limit);
 
-// The columns each recipe the session's principal may see reads, for join paths
-// (RecipeStore::JoiningReads: recipes over two tables or more, not stale).
-Result<std::vector<std::vector<context::PathOptions::NamedColumn>>> VisibleRecipeReads(
-    engine::Session& session, context::RecipeStore& recipes);
+// The columns each of `joining` (RecipeStore::JoiningReads: recipes over two tables or more,
+// not stale) that the session's principal may see reads, for join paths
+// (PathOptions::recipe_reads).
+std::vector<std::vector<context::PathOptions::NamedColumn>> VisibleRecipeReads(
+    engine::Session& session, const std::vector<context::Recipe>& joining);
 
 // Ledger subjects of state changes ("join_verdict", "recipe_change", "principal_change",
 // "token_change").
