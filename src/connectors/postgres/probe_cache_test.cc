@@ -318,6 +318,8 @@ TEST(ProbeCacheOptionsTest, BadValuesAreInvalidArgument) {
     SourceConfig config = PgConfig("pg", {"public"});
     config.options["host"] = Scalar("127.0.0.1");
     config.options["port"] = Scalar("1");
+    // No server is reached: no $CAIRN_TEST_PG_PASSWORD needed.
+    config.options["password"] = Scalar("unused");
     config.options[key] = Scalar(value);
     Result<std::unique_ptr<Source>> source = Kind().open(config);
     ASSERT_FALSE(source.ok()) << key;
