@@ -45,6 +45,7 @@ struct GuardTable {
   std::string source;  // the schema the user names
   std::string table;   // the table the user names
   std::string raw;     // the connector's table in `main`
+  int id = -1;         // the module argument (GuardHost::GuardTableAt)
   // The visible columns (mask expressions in access.columns at the same index); a masked
   // column is declared without a type, since its values are whatever the mask returns.
   connectors::TableInfo visible;

@@ -497,6 +497,10 @@ int Session::PrepareInternal(const std::string& sql, sqlite3_stmt** stmt, std::s
 }
 
 Result<sqlite3_stmt*> Session::Prepare(std::string_view sql) {
+  // Before a statement of the caller's (not a retry after creating what one asked for).
+  if (lazy_retries_ == 0 && run_retries_ == 0 && inner_steps_ == 0) {
+    RETURN_IF_ERROR(EvictTables());
+  }
   std::vector<std::string> pinned;  // sources attached for this statement
   policy_denial_.clear();
   wanted_tables_.clear();

@@ -33,6 +33,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -217,6 +218,11 @@ class Session : private GuardHost, private connectors::LookupKeys {
   // How many tables' virtual tables this session has created (a table is created on its first
   // reference, once per attachment of its source). For tests and diagnostics.
   int64_t tables_created() const { return tables_created_; }
+  // How many tables are created now, and the most a session keeps: beyond it, the tables
+  // created longest ago are dropped before the next statement and created again when named
+  // (see EvictTables).
+  size_t live_tables() const { return creation_order_.size(); }
+  void set_max_live_tables(size_t n) { max_live_tables_ = n; }
 
  private:
   Session(Catalog* catalog, Principal principal, sqlite3* db);
@@ -255,6 +261,14 @@ class Session : private GuardHost, private connectors::LookupKeys {
   const connectors::TableInfo* Creatable(const std::string& source, const std::string& table);
   // Creates `table` of attached `source` (the guarded pair for a restricted principal).
   Status CreateTable(const std::string& source, const connectors::TableInfo& table);
+  // Every CREATE VIRTUAL TABLE is a schema change, after which SQLite walks every table of
+  // that schema (sqlite3FkClearTriggerCache): a session that has created n tables pays O(n)
+  // for the next one, quadratic over a discovery of 10,000 tables. When more than
+  // max_live_tables_ are created and no statement of the session is running, the tables
+  // created longest ago are dropped, down to half the bound.
+  Status EvictTables();
+  // Drops created `table` of attached `source` (the guarded pair for a restricted principal).
+  Status DropCreated(const std::string& source, const std::string& table);
   // Creates every table of attached `source` the principal may see (for statements that list
   // a schema, such as an administrator's `src.sqlite_master`).
   Status CreateAllTables(const std::string& source);
@@ -306,6 +320,9 @@ class Session : private GuardHost, private connectors::LookupKeys {
   // The tables created so far per attached source, as the source names them.
   std::map<std::string, std::set<std::string>> created_;
   int64_t tables_created_ = 0;
+  // The created tables (source, table as the source names it), oldest first.
+  std::deque<std::pair<std::string, std::string>> creation_order_;
+  size_t max_live_tables_ = 512;
   // What the authorizer found the statement being compiled or run needs created: tables
   // (source, table) named by introspection pragmas, and whole sources whose schema it lists.
   std::vector<std::pair<std::string, std::string>> wanted_tables_;

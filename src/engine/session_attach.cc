@@ -24,6 +24,7 @@ Status Session::Detach(const std::string& source) {
     }
   }
   created_.erase(source);
+  std::erase_if(creation_order_, [&](const auto& created) { return created.first == source; });
   RETURN_IF_ERROR(ExecInternal("DETACH " + connectors::QuoteIdentifier(source)));
   attached_.erase(std::remove(attached_.begin(), attached_.end(), source), attached_.end());
   return OkStatus();
@@ -88,7 +89,45 @@ Status Session::CreateTable(const std::string& source, const connectors::TableIn
     RETURN_IF_ERROR(status);
   }
   created_[source].insert(table.name);
+  creation_order_.emplace_back(source, table.name);
   ++tables_created_;
+  return OkStatus();
+}
+
+Status Session::DropCreated(const std::string& source, const std::string& table) {
+  auto created = created_.find(source);
+  if (created == created_.end() || created->second.erase(table) == 0) return OkStatus();
+  const std::string name =
+      connectors::QuoteIdentifier(source) + "." + connectors::QuoteIdentifier(table);
+  if (!restricted_) return ExecInternal("DROP TABLE IF EXISTS " + name);
+  // The guard first: dropping it finalizes its statements over the raw table.
+  auto guard = guard_by_name_.find(source + "\t" + table);
+  RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS " + name));
+  RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
+                               connectors::QuoteIdentifier(RawName(source, table))));
+  if (guard != guard_by_name_.end()) {
+    guards_[guard->second->id].reset();
+    guard_by_name_.erase(guard);
+  }
+  return OkStatus();
+}
+
+Status Session::EvictTables() {
+  if (creation_order_.size() <= max_live_tables_) return OkStatus();
+  // DROP TABLE fails while a statement of the connection runs; try again before the next one.
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_, nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db_, stmt)) {
+    if (sqlite3_stmt_busy(stmt)) return OkStatus();
+  }
+  while (creation_order_.size() > max_live_tables_ / 2) {
+    auto [source, table] = std::move(creation_order_.front());
+    creation_order_.pop_front();
+    Status dropped = DropCreated(source, table);
+    if (!dropped.ok()) {
+      return dropped.WithContext(fmt::format("cannot drop {}.{}, created longest ago of {} tables",
+                                             source, table, creation_order_.size() + 1));
+    }
+  }
   return OkStatus();
 }
 
@@ -245,6 +284,7 @@ Status Session::CreateGuarded(connectors::Source* source, const connectors::Tabl
     if (read.source != "main" || read.table != raw) return reads_another(read.table);
   }
   const int id = static_cast<int>(guards_.size());
+  guard->id = id;
   guards_.push_back(std::move(guard));
   Status guarded = ExecInternal("CREATE VIRTUAL TABLE " + schema + "." +
                                 connectors::QuoteIdentifier(table.name) + " USING cairn_guard(" +
