@@ -433,6 +433,16 @@ TEST_F(ApiTest, QueryGoesThroughTheCallersSession) {
 // Bills of lading reach line operators directly (bills_of_lading.line_code, inferred) or through
 // containers (container_no, then the declared line_code) at the same cost: a remembered recipe
 // that joined them directly makes that the path.
+// On the demo, bills of lading reach line operators directly (line_code) or through
+// containers, at the same cost: a recipe's SQL over the one or the other.
+std::string BillOperatorSql(bool direct) {
+  return direct ? "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.line_operators "
+                  "o ON o.code = b.line_code"
+                : "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.containers c "
+                  "ON c.container_no = b.container_no JOIN tos.line_operators o ON o.code = "
+                  "c.line_code";
+}
+
 TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
   const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
   auto before = api_->Path(admin_, tables);
@@ -440,12 +450,7 @@ TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
   ASSERT_EQ((*before)["alternatives"].size(), 1u);
   ASSERT_EQ((*before)["cost"], (*before)["alternatives"][0]["cost"]);
   const bool direct_before = (*before)["joins"].size() == 1;
-  const std::string sql =
-      direct_before
-          ? "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.containers c ON "
-            "c.container_no = b.container_no JOIN tos.line_operators o ON o.code = c.line_code"
-          : "SELECT b.bl_number, o.name FROM lines.bills_of_lading b JOIN tos.line_operators o ON "
-            "o.code = b.line_code";
+  const std::string sql = BillOperatorSql(!direct_before);
   auto recipe = api_->Remember(admin_, "Which line operator issued each bill of lading?", sql, "");
   ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
   auto after = api_->Path(admin_, tables);
@@ -459,6 +464,39 @@ TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
       {direct_before ? "lines.bills_of_lading.line_code" : "lines.bills_of_lading.container_no"});
   ASSERT_TRUE(named.ok()) << named.status().ToString();
   EXPECT_EQ((*named)["sql"], (*before)["sql"]);
+}
+
+// The cached recipe reads are reloaded whenever the set of stale recipes changes, even when one
+// turns stale as another turns fresh again between two calls (the count of stale ones is equal).
+TEST_F(ApiTest, PathForgetsTheJoinsOfARecipeThatTurnedStale) {
+  const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
+  auto before = api_->Path(admin_, tables);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ((*before)["alternatives"].size(), 1u);
+  const std::string sql = BillOperatorSql((*before)["joins"].size() != 1);
+  auto turning = api_->Remember(admin_, "Which line operator issued each bill of lading?", sql, "");
+  ASSERT_TRUE(turning.ok()) << turning.status().ToString();
+  auto other =
+      api_->Remember(admin_, "How many vessels are there?", "SELECT count(*) FROM tos.vessels", "");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto db = ws_->StateDb();
+  ASSERT_TRUE(db.ok());
+  auto set_freshness = [&](const Json& recipe, const char* freshness) {
+    ASSERT_TRUE((*db)
+                    ->Exec("UPDATE recipes SET freshness = ? WHERE id = ?",
+                           {std::string(freshness), recipe["id"].get<int64_t>()})
+                    .ok());
+  };
+  set_freshness(*other, "stale");
+  auto turned = api_->Path(admin_, tables);
+  ASSERT_TRUE(turned.ok()) << turned.status().ToString();
+  EXPECT_EQ((*turned)["sql"], (*before)["alternatives"][0]["sql"]);
+  // One stale recipe before, one after: the recipe that turned the tie no longer does.
+  set_freshness(*turning, "stale");
+  set_freshness(*other, "fresh");
+  auto after = api_->Path(admin_, tables);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)["sql"], (*before)["sql"]);
 }
 
 TEST_F(ApiTest, RecipesAreFilteredByVisibility) {
