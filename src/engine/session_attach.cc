@@ -96,19 +96,22 @@ Status Session::CreateTable(const std::string& source, const connectors::TableIn
 
 Status Session::DropCreated(const std::string& source, const std::string& table) {
   auto created = created_.find(source);
-  if (created == created_.end() || created->second.erase(table) == 0) return OkStatus();
+  if (created == created_.end() || created->second.count(table) == 0) return OkStatus();
   const std::string name =
       connectors::QuoteIdentifier(source) + "." + connectors::QuoteIdentifier(table);
-  if (!restricted_) return ExecInternal("DROP TABLE IF EXISTS " + name);
   // The guard first: dropping it finalizes its statements over the raw table.
-  auto guard = guard_by_name_.find(source + "\t" + table);
   RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS " + name));
-  RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
-                               connectors::QuoteIdentifier(RawName(source, table))));
-  if (guard != guard_by_name_.end()) {
-    guards_[guard->second->id].reset();
-    guard_by_name_.erase(guard);
+  if (restricted_) {
+    RETURN_IF_ERROR(ExecInternal("DROP TABLE IF EXISTS main." +
+                                 connectors::QuoteIdentifier(RawName(source, table))));
+    auto guard = guard_by_name_.find(source + "\t" + table);
+    if (guard != guard_by_name_.end()) {
+      guards_[guard->second->id].reset();
+      guard_by_name_.erase(guard);
+    }
   }
+  // Only once dropped: a table left created is never created twice.
+  created->second.erase(table);
   return OkStatus();
 }
 
