@@ -430,9 +430,6 @@ TEST_F(ApiTest, QueryGoesThroughTheCallersSession) {
   EXPECT_EQ(api_->Query(admin_, request).status().code(), StatusCode::kPermissionDenied);
 }
 
-// Bills of lading reach line operators directly (bills_of_lading.line_code, inferred) or through
-// containers (container_no, then the declared line_code) at the same cost: a remembered recipe
-// that joined them directly makes that the path.
 // On the demo, bills of lading reach line operators directly (line_code) or through
 // containers, at the same cost: a recipe's SQL over the one or the other.
 std::string BillOperatorSql(bool direct) {
@@ -443,6 +440,9 @@ std::string BillOperatorSql(bool direct) {
                   "c.line_code";
 }
 
+// Bills of lading reach line operators directly (bills_of_lading.line_code, inferred) or through
+// containers (container_no, then the declared line_code) at the same cost: a remembered recipe
+// that joined them one way makes that the path.
 TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
   const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
   auto before = api_->Path(admin_, tables);
