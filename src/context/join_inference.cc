@@ -236,6 +236,13 @@ struct Key {
   const ColumnProfile* column;
   bool declared;      // the table's declared single-column primary key
   double uniqueness;  // 1 for declared keys of empty tables
+  // Not the primary key, but a declared foreign key of another table references the column
+  // (`auftritte.team_id -> mannschaft.team_id`): the schema names it the entity's identifier,
+  // unique or not.
+  bool referenced = false;
+
+  // The schema, not the data, says the column is a key.
+  bool vouched() const { return declared || referenced; }
 };
 
 struct Candidate {
@@ -384,7 +391,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   } else {
     name = NameScore(f.name, k.table->table, k.column->name);
   }
-  if (!fp.key_suffix && !kp.key_suffix && !k.declared && !role) name *= 0.5;
+  if (!fp.key_suffix && !kp.key_suffix && !k.vouched() && !role) name *= 0.5;
   if (name < name_floor) return std::nullopt;
   // A table's own declared key that references another table's key makes the row a kind of the
   // other (a subtype, one to one). Two surrogate keys 1..n always look contained, so the name
@@ -414,7 +421,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   } else if (kc.non_null() == 0) {
     // An empty referenced table (or key): nothing contradicts the values, nothing confirms
     // them; only a declared key with a name that fits will do.
-    if (!k.declared || name < 0.8) return std::nullopt;
+    if (!k.vouched() || name < 0.8) return std::nullopt;
     method = "none";
     containment = 0.5;
   } else {
@@ -438,7 +445,7 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
     }
     if (containment < options.min_containment) return std::nullopt;
   }
-  double key_strength = k.declared ? 1.0 : (kc.non_null() > 0 ? 0.8 * k.uniqueness : 0.5);
+  double key_strength = k.vouched() ? 1.0 : (kc.non_null() > 0 ? 0.8 * k.uniqueness : 0.5);
   Scored s;
   s.name = name;
   s.containment = containment;
@@ -448,7 +455,9 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                 {"containment", std::round(containment * 1000) / 1000},
                 {"containment_method", method},
                 {"type", type},
-                {"key", k.declared ? "declared_pk" : "unique"},
+                {"key", k.declared     ? "declared_pk"
+                        : k.referenced ? "declared_reference"
+                                       : "unique"},
                 {"key_uniqueness", std::round(k.uniqueness * 1000) / 1000},
                 {"from_distinct", f.distinct_count},
                 {"to_distinct", kc.distinct_count},
@@ -586,7 +595,7 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
     c.join.evidence = std::move(s->evidence);
     c.join.evidence["values_alone"] = true;
     c.name = s->name;
-    c.to_declared = k.declared;
+    c.to_declared = k.vouched();
     found.push_back(std::move(c));
   }
   return found;
@@ -697,12 +706,23 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   for (const auto& t : tables) {
     if (options.include_views || t.kind != "view") usable.push_back(&t);
   }
+  // Columns a declared single-column foreign key references.
+  std::set<std::string> referenced;
+  for (const auto& d : declared) {
+    if (d.to.columns.size() == 1) {
+      referenced.insert(d.to.source + '\x1f' + d.to.table + '\x1f' + d.to.columns[0]);
+    }
+  }
   // Referenced-side keys.
   std::vector<Key> keys;
   for (const TableProfile* t : usable) {
     const bool has_pk = !t->PrimaryKey().empty();
     for (const auto& c : t->columns) {
       bool declared_pk = IsOwnKey(*t, c.name);
+      if (!declared_pk && referenced.count(t->source + '\x1f' + t->table + '\x1f' + c.name) > 0) {
+        keys.push_back({t, &c, false, c.non_null() > 0 ? c.uniqueness : 1.0, true});
+        continue;
+      }
       if (!KeyLikeValues(c) && !(declared_pk && DateType(c))) continue;
       // An undeclared key must look like one: a key-like name or an identifier-like type (a
       // unique address or name is a coincidence, not a key).
@@ -793,7 +813,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.join.score = std::round(s->score * 1000) / 1000;
         c.join.evidence = std::move(s->evidence);
         c.name = s->name;
-        c.to_declared = k.declared;
+        c.to_declared = k.vouched();
         mine.push_back(std::move(c));
       }
       // Values alone speak when no name relates (whatever the threshold let in).

@@ -126,6 +126,44 @@ TEST(InferJoinsTest, DeclaredKeysBecomeDeclaredJoinsAndAreNotInferredAgain) {
   EXPECT_TRUE(InferJoins(tables, {}, declared).empty());
 }
 
+// A column a declared foreign key references is the entity's identifier, even when it is no
+// primary key and its values repeat (a team per season): the same column elsewhere, undeclared,
+// references it too. Without that declaration the repeating column is no key at all.
+TEST(InferJoinsTest, AColumnADeclaredKeyReferencesIsAKeyForTheSameColumnElsewhere) {
+  std::vector<int64_t> seasons, teams, refs;
+  for (int i = 0; i < 60; ++i) {
+    seasons.push_back(2000 + i / 20);
+    teams.push_back(100 + i % 20);
+  }
+  for (int i = 0; i < 200; ++i) refs.push_back(100 + i % 15);
+  std::vector<TableProfile> tables = {
+      Table("mannschaft", {IntColumn("jahr", seasons, false), IntColumn("team_id", teams, false)}),
+      Table("auftritte", {IntColumn("team_id", refs, false)}),
+      Table("gehalt", {IntColumn("team_id", refs, false), IntColumn("gehalt", refs, false)}),
+  };
+  EXPECT_TRUE(InferJoins(tables).empty());
+
+  tables[1].keys.push_back({DeclaredKey::Type::kForeign, {"team_id"}, "mannschaft", {"team_id"}});
+  std::vector<Join> joins = InferJoins(tables, {}, DeclaredJoins(tables));
+  ASSERT_EQ(joins.size(), 1u);
+  EXPECT_EQ(joins[0].from, (JoinSide{"s", "gehalt", {"team_id"}}));
+  EXPECT_EQ(joins[0].to, (JoinSide{"s", "mannschaft", {"team_id"}}));
+  EXPECT_EQ(joins[0].evidence["key"], "declared_reference");
+  EXPECT_GE(joins[0].score, 0.9);
+
+  // Empty tables (the schema alone): the name must then fit, as for a declared primary key.
+  std::vector<TableProfile> empty = {
+      Table("mannschaft", {IntColumn("jahr", {}, false), IntColumn("team_id", {}, false)}),
+      Table("auftritte", {IntColumn("team_id", {}, false)}),
+      Table("gehalt", {IntColumn("team_id", {}, false), IntColumn("jahr_id", {}, false)}),
+  };
+  empty[1].keys = tables[1].keys;
+  joins = InferJoins(empty, {}, DeclaredJoins(empty));
+  ASSERT_EQ(joins.size(), 1u);
+  EXPECT_EQ(joins[0].from, (JoinSide{"s", "gehalt", {"team_id"}}));
+  EXPECT_EQ(joins[0].to, (JoinSide{"s", "mannschaft", {"team_id"}}));
+}
+
 TEST(InferJoinsTest, EmptyAndAllNullColumnsDoNotCrashOrMatchByValue) {
   ColumnProfile empty = IntColumn("customer_id", {}, false);
   ColumnProfiler nulls;
