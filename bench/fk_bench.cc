@@ -2,7 +2,7 @@
 //
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
-//                  [--explain DB] [--no-blocking]
+//                  [--explain DB] [--no-blocking] [--pool FILE] [--judged FILE]
 //   cairn_fk_bench --synthetic TABLES [--rounds N] [--no-baseline]   join inference's time on a
 //                  generated catalog
 //
@@ -32,6 +32,18 @@
 //
 // --no-blocking scores every column against every key (InferenceOptions::block_by_name off):
 // the figures must not change.
+//
+// Spider's gold lists the foreign keys its authors declared, not every reference a data engineer
+// would declare (gehalt.spieler_id -> spieler.spieler_id is missing from baseball_1). Pooled
+// judgement, as information-retrieval benchmarks judge documents no run was labelled on:
+// --pool FILE (spider) writes, shuffled, every pair inferred at the threshold that the gold does
+// not list, as many gold pairs and as many pairs scored below the threshold (>= 0.3, not gold),
+// both drawn with a fixed seed, without saying which is which, for judges who see only the
+// databases. --judged FILE reads their verdicts (JSON lines {"db", "a", "b", "verdict":
+// "yes"|"no"}) and adds a second table against the gold plus every judged pair the gold does not
+// list and the judges accepted, wherever it scored (an accepted pair below the threshold is a
+// miss), and how the judges voted on each kind of pair. Like --curve, both run discovery at 0.3
+// (the bridges line then counts fewer bridges: more components are joined at 0.3).
 
 #include <sqlite3.h>
 
@@ -46,6 +58,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -410,11 +423,94 @@ Totals Aggregate(const std::vector<Outcome>& outcomes, double threshold, Accept 
   return t;
 }
 
+// --pool: every pair inferred at `threshold` that the gold does not list, as many gold pairs and
+// as many non-gold pairs scored below it, shuffled together (fixed seed), as JSON lines
+// {"id", "db", "a", "b"} (a and b "table.column", lower case).
+int WritePool(const std::vector<Outcome>& outcomes, double threshold, const std::string& path) {
+  struct Item {
+    std::string db;
+    Pair pair;
+  };
+  std::vector<Item> inferred, gold, below;
+  for (const auto& o : outcomes) {
+    if (!o.error.empty()) continue;
+    for (const auto& p : o.gold) gold.push_back({o.name, p});
+    for (const auto& [p, score] : o.scored) {
+      if (o.gold.count(p) == 0) (score >= threshold ? inferred : below).push_back({o.name, p});
+    }
+  }
+  std::mt19937_64 random(6346);
+  std::shuffle(gold.begin(), gold.end(), random);
+  std::shuffle(below.begin(), below.end(), random);
+  gold.resize(std::min(gold.size(), inferred.size()));
+  below.resize(std::min(below.size(), inferred.size()));
+  std::vector<Item> items = inferred;
+  items.insert(items.end(), gold.begin(), gold.end());
+  items.insert(items.end(), below.begin(), below.end());
+  std::shuffle(items.begin(), items.end(), random);
+  std::ofstream out(path);
+  for (size_t i = 0; i < items.size(); ++i) {
+    out << nlohmann::json{{"id", i + 1},
+                          {"db", items[i].db},
+                          {"a", items[i].pair.first},
+                          {"b", items[i].pair.second}}
+               .dump()
+        << "\n";
+  }
+  out.close();
+  if (!out) {
+    std::cerr << "cairn_fk_bench: cannot write " << path << "\n";
+    return 1;
+  }
+  std::cerr << "cairn_fk_bench: wrote " << items.size() << " pairs to judge to " << path << " ("
+            << inferred.size() << " inferred and not gold, " << gold.size() << " gold, "
+            << below.size() << " below the threshold)\n";
+  return 0;
+}
+
+// --judged: (db, pair) -> accepted. Errors name the file and line.
+std::optional<std::map<std::pair<std::string, Pair>, bool>> ReadVerdicts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "cairn_fk_bench: cannot read " << path << "\n";
+    return std::nullopt;
+  }
+  std::map<std::pair<std::string, Pair>, bool> verdicts;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string where = path + ":" + std::to_string(number) + ": ";
+    nlohmann::json v = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!v.is_object() || !v.contains("db") || !v.contains("a") || !v.contains("b") ||
+        !v.contains("verdict") || !v["db"].is_string() || !v["a"].is_string() ||
+        !v["b"].is_string() || !v["verdict"].is_string()) {
+      std::cerr << "cairn_fk_bench: " << where
+                << "expected a JSON object with string fields db, a, b, verdict\n";
+      return std::nullopt;
+    }
+    std::string verdict = v["verdict"];
+    if (verdict != "yes" && verdict != "no") {
+      std::cerr << "cairn_fk_bench: " << where << "verdict must be \"yes\" or \"no\", not \""
+                << verdict << "\"\n";
+      return std::nullopt;
+    }
+    std::string a = Lower(v["a"]), b = Lower(v["b"]);
+    if (a.find('.') == std::string::npos || b.find('.') == std::string::npos) {
+      std::cerr << "cairn_fk_bench: " << where << "a and b must be table.column\n";
+      return std::nullopt;
+    }
+    Pair pair = a < b ? Pair{a, b} : Pair{b, a};
+    verdicts[{v["db"].get<std::string>(), pair}] = verdict == "yes";
+  }
+  return verdicts;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
                  "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
-                 "[--split all|dev|held-out] [--curve] [--explain DB] [--no-blocking]\n";
+                 "[--split all|dev|held-out] [--curve] [--explain DB] [--no-blocking] "
+                 "[--pool FILE] [--judged FILE]\n";
     return 2;
   }
   std::string dataset = argv[1];
@@ -443,7 +539,7 @@ int main(int argc, char** argv) {
   int64_t sample_rows = 100000;
   int jobs = 2;
   bool per_db = false, show_errors = false, curve = false, threshold_set = false, block = true;
-  std::string split = "dev", explain;
+  std::string split = "dev", explain, pool_path, judged_path;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) {
@@ -461,6 +557,10 @@ int main(int argc, char** argv) {
       curve = true;
     } else if (arg == "--no-blocking") {
       block = false;
+    } else if (arg == "--pool" && i + 1 < argc) {
+      pool_path = argv[++i];
+    } else if (arg == "--judged" && i + 1 < argc) {
+      judged_path = argv[++i];
     } else if (arg == "--explain" && i + 1 < argc) {
       explain = argv[++i];
     } else if (arg == "--split" && i + 1 < argc) {
@@ -544,7 +644,8 @@ int main(int argc, char** argv) {
   for (int t = 0; t < jobs; ++t) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < dbs.size(); i = next++) {
-        outcomes[i] = Run(dbs[i], curve ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
+        const bool low = curve || !pool_path.empty() || !judged_path.empty();
+        outcomes[i] = Run(dbs[i], low ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
                           !explain.empty(), block);
       }
     });
@@ -622,15 +723,59 @@ int main(int argc, char** argv) {
     parts.push_back(
         {dataset + " held-out (every 5th by name)", [](const Outcome& o) { return o.held_out; }});
   }
-  std::cout << "| dataset | dbs | gold FKs | inferred | correct | precision | recall | F1 (micro) "
-               "| F1 (macro) | discovery s (sum) | wall s |\n"
-               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const Part& part : parts) {
-    Totals t = Aggregate(outcomes, threshold, part.in);
-    double p = Ratio(t.correct, t.inferred), r = Ratio(t.correct, t.gold);
-    std::printf("| %s | %zu | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |\n",
-                part.label.c_str(), t.dbs, t.gold, t.inferred, t.correct, p, r, F1(p, r),
-                t.macro_n ? t.macro_f1 / static_cast<double>(t.macro_n) : 0.0, t.discovery, wall);
+  auto print_table = [&](const std::vector<Outcome>& scored, const std::string& gold_label) {
+    std::cout << "| dataset | dbs | " << gold_label
+              << " | inferred | correct | precision | recall | F1 (micro) "
+                 "| F1 (macro) | discovery s (sum) | wall s |\n"
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const Part& part : parts) {
+      Totals t = Aggregate(scored, threshold, part.in);
+      double p = Ratio(t.correct, t.inferred), r = Ratio(t.correct, t.gold);
+      std::printf("| %s | %zu | %zu | %zu | %zu | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |\n",
+                  part.label.c_str(), t.dbs, t.gold, t.inferred, t.correct, p, r, F1(p, r),
+                  t.macro_n ? t.macro_f1 / static_cast<double>(t.macro_n) : 0.0, t.discovery, wall);
+    }
+  };
+  print_table(outcomes, "gold FKs");
+  if (!pool_path.empty() && WritePool(outcomes, threshold, pool_path) != 0) return 1;
+  if (!judged_path.empty()) {
+    auto verdicts = ReadVerdicts(judged_path);
+    if (!verdicts) return 2;
+    // How the judges voted on each kind of pair, and the gold with the pairs they accepted.
+    std::map<std::string, std::pair<int, int>> votes;  // kind -> (judged, accepted)
+    std::vector<Outcome> judged = outcomes;
+    std::map<std::string, Outcome*> by_name;
+    for (Outcome& o : judged) by_name[o.name] = &o;
+    int unknown = 0;
+    for (const auto& [key, yes] : *verdicts) {
+      auto it = by_name.find(key.first);
+      if (it == by_name.end()) {
+        ++unknown;
+        continue;
+      }
+      Outcome& o = *it->second;
+      auto score = o.scored.find(key.second);
+      std::string kind = o.gold.count(key.second) > 0 ? "gold"
+                         : score == o.scored.end()    ? "not inferred, not gold"
+                         : score->second >= threshold ? "inferred, not gold"
+                                                      : "below the threshold, not gold";
+      ++votes[kind].first;
+      if (yes) ++votes[kind].second;
+    }
+    for (const auto& [key, yes] : *verdicts) {
+      auto it = by_name.find(key.first);
+      if (yes && it != by_name.end()) it->second->gold.insert(key.second);
+    }
+    std::cout << "\nAgainst the gold plus the judged pairs it does not list that the judges "
+                 "accepted (--judged "
+              << judged_path << "):\n\n";
+    print_table(judged, "gold + accepted");
+    std::cout << "\n| judged pairs | judged | accepted |\n|---|---:|---:|\n";
+    for (const auto& [kind, count] : votes) {
+      std::printf("| %s | %d | %d (%.0f %%) |\n", kind.c_str(), count.first, count.second,
+                  100.0 * Ratio(count.second, count.first));
+    }
+    if (unknown > 0) std::printf("(%d verdicts name a database this run did not read)\n", unknown);
   }
   Totals all = Aggregate(outcomes, threshold, parts[0].in);
   std::printf(
