@@ -738,12 +738,13 @@ int main(int argc, char** argv) {
   };
   print_table(outcomes, "gold FKs");
   if (!pool_path.empty() && WritePool(outcomes, threshold, pool_path) != 0) return 1;
+  std::vector<Outcome> judged;  // --judged: the gold plus the accepted pairs
   if (!judged_path.empty()) {
     auto verdicts = ReadVerdicts(judged_path);
     if (!verdicts) return 2;
     // How the judges voted on each kind of pair, and the gold with the pairs they accepted.
     std::map<std::string, std::pair<int, int>> votes;  // kind -> (judged, accepted)
-    std::vector<Outcome> judged = outcomes;
+    judged = outcomes;
     std::map<std::string, Outcome*> by_name;
     for (Outcome& o : judged) by_name[o.name] = &o;
     int unknown = 0;
@@ -792,7 +793,7 @@ int main(int argc, char** argv) {
       "Bridges over shared attributes (join_bridges.h; joins, not references, so not scored "
       "above): %d, of which %d pair columns the gold declares as a foreign key.\n",
       bridges, bridges_gold);
-  if (curve) {
+  auto print_curve = [&](const std::vector<Outcome>& scored) {
     std::cout << "\n| threshold |";
     for (const Part& part : parts) std::cout << " " << part.label << ": P / R / F1 |";
     std::cout << "\n|---:|";
@@ -802,7 +803,7 @@ int main(int argc, char** argv) {
       const double t = kCurveFrom + 0.05 * step;
       std::printf("| %.2f |", t);
       for (const Part& part : parts) {
-        Totals totals = Aggregate(outcomes, t, part.in);
+        Totals totals = Aggregate(scored, t, part.in);
         double p = Ratio(totals.correct, totals.inferred), r = Ratio(totals.correct, totals.gold);
         std::printf(" %.3f / %.3f / %.3f |", p, r, F1(p, r));
       }
@@ -823,7 +824,7 @@ int main(int argc, char** argv) {
       }
       for (const Part& part : parts) {
         size_t inferred = 0, correct = 0;
-        for (const auto& o : outcomes) {
+        for (const auto& o : scored) {
           if (!o.error.empty() || !part.in(o)) continue;
           for (const auto& [pair, score] : o.scored) {
             if (score < bands[b] || score >= bands[b + 1]) continue;
@@ -835,6 +836,11 @@ int main(int argc, char** argv) {
       }
       std::cout << "\n";
     }
+  };
+  if (curve) print_curve(outcomes);
+  if (curve && !judged.empty()) {
+    std::cout << "\nThe same against the gold plus the accepted pairs (--judged):\n";
+    print_curve(judged);
   }
   return failed > 0 ? 1 : 0;
 }
