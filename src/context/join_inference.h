@@ -4,8 +4,11 @@
 // sources, each with a score in [0, 1] and the evidence behind it.
 //
 // A candidate pairs a referencing column F with a referenced column K when:
-//   * K is a key: declared primary key of its table, or uniqueness >= kMinKeyUniqueness over a
-//     non-empty sample (an empty table's key needs a declared key or a key-like name);
+//   * K is a key: declared primary key of its table, the target of a declared single-column
+//     foreign key (the schema names it the entity's identifier, unique or not:
+//     auftritte.team_id -> mannschaft.team_id makes mannschaft.team_id a key for gehalt.team_id;
+//     as strong as a declared key), or uniqueness >= kMinKeyUniqueness over a non-empty sample
+//     (an empty table's key needs a declared key or a key-like name);
 //   * both hold key-like values (identifiers, integers, codes, short text; never free text,
 //     reals, money, dates, booleans or blobs) of compatible types;
 //   * F's values are contained in K's: exactly when both columns kept their exact value hashes
@@ -53,7 +56,7 @@
 // Columns on the referencing side of a declared join get no inferred joins. Views are ignored
 // unless InferenceOptions::include_views. Evidence is a JSON object:
 //   {"name": 0.9, "containment": 1.0, "containment_method": "exact"|"minhash"|"range"|"none",
-//    "type": 1.0, "key": "declared_pk"|"unique", "key_uniqueness": 1.0,
+//    "type": 1.0, "key": "declared_pk"|"declared_reference"|"unique", "key_uniqueness": 1.0,
 //    "from_distinct": 12, "to_distinct": 347, "cardinality": "many_to_one"|"one_to_one"}
 //
 // Cost: a column is scored only against the keys its name can relate to, found through an index
