@@ -73,6 +73,15 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
   std::cout << plan.best.sql << ";\n\n";
   RETURN_IF_ERROR(PrintJoins(plan.best.joins));
   std::cout << fmt::format("cost {:.2f}\n", plan.best.cost);
+  if (plan.decided_by == "order") {
+    std::cout << fmt::format(
+        "note: {} alternative(s) below cost the same and nothing told them apart: choose the one "
+        "the question is about\n",
+        plan.tied);
+  } else if (plan.tied > 0) {
+    std::cout << fmt::format("note: {} alternative(s) below cost the same; chosen by {}\n",
+                             plan.tied, plan.decided_by);
+  }
   for (const context::Join& join : plan.best.joins) {
     if (!context::IsBridge(join)) continue;
     std::cout << fmt::format(

@@ -115,6 +115,14 @@ bool BetterCandidate(const Candidate& x, const Candidate& y) {
   return x.edges < y.edges;
 }
 
+// Which rule of BetterCandidate put `best` before `other`, of the same cost (JoinPlan::decided_by).
+const char* TieRule(const Candidate& best, const Candidate& other) {
+  if (best.named != other.named) return "named columns";
+  if (best.used != other.used) return "recipes";
+  if (best.linked != other.linked) return "association table";
+  return "order";
+}
+
 // ---- Two tables: Dijkstra and Yen's k shortest loopless paths. ----
 
 struct Path {
@@ -545,11 +553,16 @@ nlohmann::json JoinTree::ToJson() const {
 nlohmann::json JoinPlan::ToJson() const {
   nlohmann::json out = best.ToJson();
   nlohmann::json list = nlohmann::json::array();
-  for (const JoinTree& alternative : alternatives) {
-    nlohmann::json json = alternative.ToJson();
-    list.push_back({{"sql", json["sql"]}, {"joins", json["joins"]}, {"cost", json["cost"]}});
+  for (size_t i = 0; i < alternatives.size(); ++i) {
+    nlohmann::json json = alternatives[i].ToJson();
+    list.push_back({{"sql", json["sql"]},
+                    {"joins", json["joins"]},
+                    {"cost", json["cost"]},
+                    {"same_cost", static_cast<int>(i) < tied}});
   }
   out["alternatives"] = list;
+  out["tied"] = tied;
+  if (!decided_by.empty()) out["decided_by"] = decided_by;
   return out;
 }
 
@@ -653,8 +666,14 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
     JoinTree tree = render(alternative);
     bool seen = tree.sql == plan.best.sql;
     for (const JoinTree& other : plan.alternatives) seen = seen || other.sql == tree.sql;
-    if (!seen) plan.alternatives.push_back(std::move(tree));
+    if (seen) continue;
+    // Alternatives come cheapest first, so the tied ones lead.
+    if (alternative.cost <= best.cost + kEpsilon) {
+      if (plan.tied++ == 0) plan.decided_by = TieRule(best, alternative);
+    }
+    plan.alternatives.push_back(std::move(tree));
   }
+  if (plan.tied == 0 && options.max_alternatives > 0) plan.decided_by = "cost";
   return plan;
 }
 

@@ -109,8 +109,20 @@ struct JoinTree {
 struct JoinPlan {
   JoinTree best;
   std::vector<JoinTree> alternatives;
+  // The first `tied` alternatives cost what the best costs: the choice between them was made by
+  // the tie rules, and `decided_by` says by which one against the first of them:
+  //   "named columns"      the best joins over more of PathOptions::named_columns;
+  //   "recipes"            more remembered recipes made its joins;
+  //   "association table"  it is a star through an association table;
+  //   "order"              nothing told them apart (edge order): the question must decide, e.g.
+  //                        by naming the role column it is about.
+  // "cost" when no listed alternative costs the same; empty when no alternative was searched
+  // (PathOptions::max_alternatives = 0).
+  int tied = 0;
+  std::string decided_by;
 
-  // best.ToJson() plus "alternatives": [{"sql", "joins", "cost"}].
+  // best.ToJson() plus "alternatives": [{"sql", "joins", "cost", "same_cost"}], "tied" and
+  // "decided_by" (when not empty).
   nlohmann::json ToJson() const;
 };
 

@@ -432,6 +432,67 @@ TEST(JoinPathTest, RecipeReadsBreakTiesAfterNamedColumnsNeverCost) {
   EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");
 }
 
+// A plan says when its best tree only won a tie, and by which rule: an agent told "order" knows
+// the question must decide (here, which airport it is about).
+TEST(JoinPathTest, APlanSaysWhichRuleDecidedATie) {
+  JoinGraph graph = GraphThroughStore(
+      {MakeJoin("flights", {"origin"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"destination"}, "airports", {"id"}, JoinKind::kDeclared),
+       MakeJoin("flights", {"carrier"}, "carriers", {"id"}, JoinKind::kInferred, 0.9),
+       MakeJoin("flights", {"operator"}, "carriers", {"id"}, JoinKind::kInferred, 0.85),
+       MakeJoin("flights", {"aircraft"}, "aircraft", {"id"}, JoinKind::kInferred, 0.8)});
+  auto tie = FindJoinPlan(graph, {T("airports"), T("flights")});
+  ASSERT_TRUE(tie.ok());
+  EXPECT_EQ(tie->tied, 1);
+  EXPECT_EQ(tie->decided_by, "order");
+  nlohmann::json json = tie->ToJson();
+  EXPECT_EQ(json["tied"], 1);
+  EXPECT_EQ(json["decided_by"], "order");
+  ASSERT_EQ(json["alternatives"].size(), 1u);
+  EXPECT_EQ(json["alternatives"][0]["same_cost"], true);
+
+  PathOptions named;
+  named.named_columns = {{T("flights"), "destination"}};
+  auto by_name = FindJoinPlan(graph, {T("airports"), T("flights")}, named);
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->tied, 1);
+  EXPECT_EQ(by_name->decided_by, "named columns");
+
+  PathOptions remembered;
+  const std::vector<std::vector<PathOptions::NamedColumn>> recipes = {
+      {{T("flights"), "origin"}, {T("airports"), "id"}}};
+  remembered.recipe_reads = recipes;
+  auto by_recipes = FindJoinPlan(graph, {T("airports"), T("flights")}, remembered);
+  ASSERT_TRUE(by_recipes.ok());
+  EXPECT_EQ(by_recipes->decided_by, "recipes");
+  EXPECT_EQ(by_recipes->best.joins[0].from.columns[0], "origin");
+
+  // One way only: decided by cost, nothing tied.
+  auto clear = FindJoinPlan(graph, {T("aircraft"), T("flights")});
+  ASSERT_TRUE(clear.ok());
+  EXPECT_TRUE(clear->alternatives.empty());
+  EXPECT_EQ(clear->tied, 0);
+  EXPECT_EQ(clear->decided_by, "cost");
+  EXPECT_EQ(clear->ToJson()["tied"], 0);
+  // A costlier alternative (the lower-scored join) is listed, but not as tied.
+  auto costlier = FindJoinPlan(graph, {T("carriers"), T("flights")});
+  ASSERT_TRUE(costlier.ok());
+  ASSERT_EQ(costlier->alternatives.size(), 1u);
+  EXPECT_EQ(costlier->best.joins[0].from.columns[0], "carrier");
+  EXPECT_EQ(costlier->tied, 0);
+  EXPECT_EQ(costlier->decided_by, "cost");
+  EXPECT_EQ(costlier->ToJson()["alternatives"][0]["same_cost"], false);
+
+  // No alternative searched: nothing is claimed.
+  PathOptions alone;
+  alone.max_alternatives = 0;
+  auto single = FindJoinPlan(graph, {T("airports"), T("flights")}, alone);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ(single->tied, 0);
+  EXPECT_EQ(single->decided_by, "");
+  EXPECT_FALSE(single->ToJson().contains("decided_by"));
+}
+
 TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
   // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
   // tree is the star through h1 and the one through h2 is an alternative.

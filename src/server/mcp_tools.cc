@@ -165,7 +165,10 @@ std::vector<Tool> MakeTools() {
       "\"source.table\". Use it before writing SQL over several tables, then run_query. Name "
       "in columns the columns your question is about (\"source.table.column\"): when two ways "
       "to join cost the same, the one over those columns wins (e.g. the destination airport "
-      "rather than the origin); then the one remembered recipes joined over.",
+      "rather than the origin); then the one remembered recipes joined over. The result says "
+      "how many alternatives cost the same (tied) and what chose the best (decided_by); "
+      "decided_by \"order\" means nothing did: pick the alternative your question is about, or "
+      "ask again naming its columns.",
       Input({{"tables",
               {{"type", "array"},
                {"items", Str(1, 512, "A table as \"source.table\"")},

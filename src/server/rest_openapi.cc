@@ -117,11 +117,19 @@ Json ComponentSchemas() {
        {"tables", ArrayOf(Ref("JoinTreeTable"))},
        {"joins", ArrayOf(Ref("Join"))},
        {"cost", Type("number")},
-       {"alternatives",
-        ArrayOf(Object(
-            {{"sql", Type("string")}, {"joins", ArrayOf(Ref("Join"))}, {"cost", Type("number")}},
-            {"sql"}))}},
-      {"sql", "tables", "joins"}, "The best join tree as SQL, with cheaper-or-close alternatives");
+       {"alternatives", ArrayOf(Object({{"sql", Type("string")},
+                                        {"joins", ArrayOf(Ref("Join"))},
+                                        {"cost", Type("number")},
+                                        {"same_cost", Type("boolean")}},
+                                       {"sql"}))},
+       {"tied", Type("integer")},
+       {"decided_by",
+        {{"type", "string"},
+         {"enum", {"cost", "named columns", "recipes", "association table", "order"}}}}},
+      {"sql", "tables", "joins"},
+      "The best join tree as SQL, with close alternatives. `tied`: how many alternatives cost "
+      "the same; `decided_by`: what chose the best among them (\"order\": nothing did, the "
+      "question must)");
   s["JoinGraph"] =
       Object({{"tables", ArrayOf(Object({{"source", Type("string")}, {"table", Type("string")}},
                                         {"source", "table"}))},
