@@ -591,6 +591,13 @@ struct Evaluation {
   // them match exactly.
   int implied = 0;
   int implied_exact = 0;
+  // Plans whose best tree won a tie that nothing decided (JoinPlan::decided_by "order": the
+  // plan tells the agent to choose), how many of them were right anyway, and how many of the
+  // misses that had a path were told so.
+  int by_order = 0;
+  int by_order_exact = 0;
+  int missed_with_path = 0;
+  int missed_by_order = 0;
 };
 
 std::string Rate(int part, int whole) {
@@ -681,6 +688,11 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
         ++result.gold_in_graph_costlier;
       }
     }
+    const bool by_order = plan->decided_by == "order";
+    result.by_order += by_order;
+    result.by_order_exact += by_order && exact;
+    result.missed_with_path += !exact;
+    result.missed_by_order += !exact && by_order;
     bool any = exact;
     for (const auto& alternative : plan->alternatives) {
       any = any || PlanPairs(alternative) == question.gold;
@@ -955,7 +967,9 @@ int Run(const Options& options) {
         "p99 {:.0f} µs. Gold joins all in the graph: {} queries, {} exact ({}); of the others "
         "{} got a cheaper tree (gold uses more or costlier joins), {} a costlier one (the "
         "heuristic missed), the rest an equal-cost one. Best trees that left a pass-through "
-        "table out: {}, {} of them exact.\n",
+        "table out: {}, {} of them exact. Best trees that won a tie nothing decided "
+        "(decided_by \"order\"): {}, {} of them exact; of the {} misses with a path, {} were "
+        "so flagged.\n",
         JoinSetName(set), evaluation.joins, evaluation.seconds,
         evaluation.graph_failures > 0
             ? fmt::format(" ({} databases failed discovery)", evaluation.graph_failures)
@@ -964,7 +978,8 @@ int Run(const Options& options) {
         evaluation.gold_in_graph, evaluation.gold_in_graph_exact,
         Rate(evaluation.gold_in_graph_exact, evaluation.gold_in_graph),
         evaluation.gold_in_graph_cheaper, evaluation.gold_in_graph_costlier, evaluation.implied,
-        evaluation.implied_exact);
+        evaluation.implied_exact, evaluation.by_order, evaluation.by_order_exact,
+        evaluation.missed_with_path, evaluation.missed_by_order);
   }
   std::cout << "\n| skipped because | queries |\n|---|---:|\n";
   for (const auto& [skip, count] : skipped) {
