@@ -67,7 +67,24 @@ const std::vector<store::Migration> kMigrations = {
      "    setweight(to_tsvector('english'::regconfig, note), 'B') ||"
      "    setweight(to_tsvector('english'::regconfig, objects), 'C')) STORED);"
      "CREATE INDEX recipes_fts_document ON recipes_fts USING GIN (document);"},
+    {2, "a counter of recipe changes, for caches",
+     "CREATE TABLE recipes_changes (id INTEGER PRIMARY KEY CHECK (id = 1), "
+     "changes BIGINT NOT NULL)"},
 };
+
+// Raises Changes() by one; run inside the transaction of the change. `condition` (SQL over
+// recipes, with `params`) limits it to when some recipe row matches.
+Status CountChange(store::StateDb* db, const std::string& condition = "",
+                   std::vector<store::Param> params = {}) {
+  // SQLite's upsert needs a WHERE in its SELECT to tell ON CONFLICT from a join's ON.
+  return db
+      ->Exec(
+          "INSERT INTO recipes_changes (id, changes) SELECT 1, 1 " +
+              (condition.empty() ? std::string("WHERE 1 = 1") : "FROM recipes WHERE " + condition) +
+              " ON CONFLICT (id) DO UPDATE SET changes = recipes_changes.changes + 1",
+          std::move(params))
+      .status();
+}
 
 // The ids of the recipes best matching `question`, best first, with a relevance
 // (higher is better). SQLite: FTS5 BM25 with weights question 10, note 3, objects 2, every word
@@ -223,10 +240,11 @@ Result<Recipe> RecipeStore::Remember(engine::Session* session, const std::string
                                  column.column})
                           .status());
     }
-    return db_
-        ->Exec("INSERT INTO recipes_fts (rowid, question, note, objects) VALUES (?, ?, ?, ?)",
-               {recipe.id, recipe.question, recipe.note, ObjectsText(recipe)})
-        .status();
+    RETURN_IF_ERROR(
+        db_->Exec("INSERT INTO recipes_fts (rowid, question, note, objects) VALUES (?, ?, ?, ?)",
+                  {recipe.id, recipe.question, recipe.note, ObjectsText(recipe)})
+            .status());
+    return CountChange(db_);
   }));
   return Get(recipe.id);
 }
@@ -322,8 +340,20 @@ Status RecipeStore::Forget(int64_t id) {
   return db_->Transaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t removed, db_->Exec("DELETE FROM recipes WHERE id = ?", {id}));
     if (removed == 0) return NotFoundError("no recipe with id {}", id);
-    return db_->Exec("DELETE FROM recipes_fts WHERE rowid = ?", {id}).status();
+    RETURN_IF_ERROR(db_->Exec("DELETE FROM recipes_fts WHERE rowid = ?", {id}).status());
+    // SQLite gives a new recipe the id of a forgotten last one: only the counter tells.
+    return CountChange(db_);
   });
+}
+
+Result<int64_t> RecipeStore::Changes() {
+  int64_t changes = 0;
+  RETURN_IF_ERROR(db_->Query("SELECT changes FROM recipes_changes WHERE id = 1", {},
+                             [&](const store::Row& row) {
+                               changes = row.Int(0);
+                               return OkStatus();
+                             }));
+  return changes;
 }
 
 Result<Recipe> RecipeStore::Verify(engine::Session* session, Recipe recipe) {
@@ -386,6 +416,8 @@ Result<Recipe> RecipeStore::Verify(engine::Session* session, Recipe recipe) {
     }
     // A schema change, once verified, is recorded as fresh for the next check.
     Freshness stored = freshness == Freshness::kSchemaChanged ? Freshness::kFresh : freshness;
+    RETURN_IF_ERROR(
+        CountChange(db_, "id = ? AND freshness <> ?", {recipe.id, FreshnessKey(stored)}));
     return db_
         ->Exec(
             "UPDATE recipes SET freshness = ?, stale_reason = ?, "

@@ -18,12 +18,13 @@
 //
 // Reuse: Recall() counts one reuse for every fresh recipe it returns; Run() counts one.
 //
-// Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns and the
-// full-text index recipes_fts (question, note, names of the used tables and columns). On SQLite
-// state it is FTS5, ranked by BM25 (weights 10, 3, 2); on PostgreSQL state a table with a
-// weighted tsvector (A, B, C; english stemming) under a GIN index, ranked by ts_rank with the same
-// relative weights. Both match every query word as a prefix, OR-ed, so the same recipes are
-// recalled; recipes with close scores may come in another order on the two engines.
+// Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns, recipes_changes
+// (one row: Changes()) and the full-text index recipes_fts (question, note, names of the used
+// tables and columns). On SQLite state it is FTS5, ranked by BM25 (weights 10, 3, 2); on PostgreSQL
+// state a table with a weighted tsvector (A, B, C; english stemming) under a GIN index, ranked by
+// ts_rank with the same relative weights. Both match every query word as a prefix, OR-ed, so the
+// same recipes are recalled; recipes with close scores may come in another order on the two
+// engines.
 //
 // Errors: the StateDb's; the Session's for SQL that does not compile (kInvalidArgument,
 // kNotFound, kPermissionDenied...), with nothing stored; kInvalidArgument for an empty question
@@ -106,6 +107,11 @@ class RecipeStore {
   Result<std::vector<Recipe>> JoiningReads();
   // Removes a recipe. NotFound for an unknown id.
   Status Forget(int64_t id);
+  // A counter that every Remember and Forget, and every change of a recipe's stored freshness,
+  // raises in the same transaction (0 before the first): while it stays the same, so do the
+  // recipes, their freshness, tables and columns (what JoiningReads reads). For caches; a
+  // recall that finds nothing changed leaves it alone.
+  Result<int64_t> Changes();
 
   // Re-checks freshness against the session's current schemas and records the outcome.
   Result<Recipe> Check(engine::Session* session, int64_t id);

@@ -252,6 +252,40 @@ TEST_P(RecipesTest, JoiningReadsListsMultiTableRecipesThatAreNotStale) {
   EXPECT_EQ((*reads)[0].id, albums->id);
 }
 
+// Changes() moves with every change a cache of JoiningReads must see, and only then.
+TEST_P(RecipesTest, ChangesCountsRememberForgetAndFreshnessOnly) {
+  auto changes = [&] {
+    auto value = recipes_->Changes();
+    EXPECT_TRUE(value.ok()) << value.status().ToString();
+    return value.ok() ? *value : -1;
+  };
+  EXPECT_EQ(changes(), 0);
+  auto top = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(top.ok()) << top.status().ToString();
+  auto artists = recipes_->Remember(session_.get(), "artists", "SELECT Name FROM music.Artist", "");
+  ASSERT_TRUE(artists.ok()) << artists.status().ToString();
+  EXPECT_EQ(changes(), 2);
+  // Checks and recalls that find nothing changed, and reuse counts, leave it alone.
+  EXPECT_EQ(recipes_->Check(session_.get(), top->id)->freshness, Freshness::kFresh);
+  ASSERT_TRUE(recipes_->Recall(session_.get(), "top customers artists", 5).ok());
+  EXPECT_EQ(changes(), 2);
+  // Turning stale moves it once; checking the stale recipe again does not.
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
+  EXPECT_EQ(recipes_->Check(session_.get(), top->id)->freshness, Freshness::kStale);
+  EXPECT_EQ(changes(), 3);
+  EXPECT_EQ(recipes_->Check(session_.get(), top->id)->freshness, Freshness::kStale);
+  EXPECT_EQ(changes(), 3);
+  // Fresh again when the schema comes back.
+  Alter("ALTER TABLE Customer RENAME COLUMN Surname TO LastName");
+  EXPECT_EQ(recipes_->Check(session_.get(), top->id)->freshness, Freshness::kFresh);
+  EXPECT_EQ(changes(), 4);
+  ASSERT_TRUE(recipes_->Forget(artists->id).ok());
+  EXPECT_EQ(changes(), 5);
+  // A failed forget changes nothing.
+  EXPECT_EQ(recipes_->Forget(artists->id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(changes(), 5);
+}
+
 // A session opened before the change (as a running `cairn serve` or `cairn mcp` keeps its
 // sessions) sees it too: freshness reads the sources now, not the session's cached schema.
 TEST_P(RecipesTest, ASessionOpenAcrossTheChangeSeesIt) {

@@ -6,11 +6,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "context/discovery.h"
 #include "context/glossary.h"
 #include "context/join_store.h"
+#include "context/recipes.h"
 #include "service/demo_dir_testing.h"
 
 namespace cairn::service {
@@ -466,37 +469,114 @@ TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
   EXPECT_EQ((*named)["sql"], (*before)["sql"]);
 }
 
-// The cached recipe reads are reloaded whenever the set of stale recipes changes, even when one
-// turns stale as another turns fresh again between two calls (the count of stale ones is equal).
+// Forgets every recipe earlier tests of this process remembered (the demo directory is shared
+// by the suite), so that only the test's own recipes break ties.
+void ForgetAllRecipes(Workspace* ws) {
+  auto db = ws->StateDb();
+  ASSERT_TRUE(db.ok());
+  auto store = context::RecipeStore::Open(*db);
+  ASSERT_TRUE(store.ok());
+  auto all = store->List();
+  ASSERT_TRUE(all.ok());
+  for (const auto& recipe : *all) ASSERT_TRUE(store->Forget(recipe.id).ok());
+}
+
+// Keeps a copy of a file and puts it back when it goes out of scope.
+class RestoreFile {
+ public:
+  explicit RestoreFile(fs::path file) : file_(std::move(file)), copy_(file_.string() + ".kept") {
+    fs::copy_file(file_, copy_, fs::copy_options::overwrite_existing);
+  }
+  ~RestoreFile() { fs::rename(copy_, file_); }
+
+ private:
+  fs::path file_, copy_;
+};
+
+// Renames `from` to `to` in the header line of a demo CSV file (a source's schema change).
+void RenameCsvColumn(const fs::path& file, const std::string& from, const std::string& to) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string content = text.str();
+  const size_t header_end = content.find('\n');
+  const size_t at = content.find(from);
+  ASSERT_LT(at, header_end) << file << " has no column " << from;
+  content.replace(at, from.size(), to);
+  std::ofstream(file, std::ios::trunc) << content;
+}
+
+// The cached recipe reads are reloaded whenever a recipe turns stale or fresh, as a recall finds
+// after a source's schema changed, even when one turns stale as another turns fresh again
+// between two calls (as many stale recipes before as after).
 TEST_F(ApiTest, PathForgetsTheJoinsOfARecipeThatTurnedStale) {
+  ForgetAllRecipes(ws_.get());
+  const fs::path holds = dir_ / "customs" / "holds.csv";
+  const fs::path bills = dir_ / "lines" / "bills_of_lading.csv";
+  RestoreFile keep_holds(holds), keep_bills(bills);
   const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
   auto before = api_->Path(admin_, tables);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   ASSERT_EQ((*before)["alternatives"].size(), 1u);
   const std::string sql = BillOperatorSql((*before)["joins"].size() != 1);
-  auto turning = api_->Remember(admin_, "Which line operator issued each bill of lading?", sql, "");
-  ASSERT_TRUE(turning.ok()) << turning.status().ToString();
-  auto other =
-      api_->Remember(admin_, "How many vessels are there?", "SELECT count(*) FROM tos.vessels", "");
-  ASSERT_TRUE(other.ok()) << other.status().ToString();
-  auto db = ws_->StateDb();
-  ASSERT_TRUE(db.ok());
-  auto set_freshness = [&](const Json& recipe, const char* freshness) {
-    ASSERT_TRUE((*db)
-                    ->Exec("UPDATE recipes SET freshness = ? WHERE id = ?",
-                           {std::string(freshness), recipe["id"].get<int64_t>()})
-                    .ok());
+  const std::string turning_question = "Which line operator issued each bill of lading?";
+  ASSERT_TRUE(api_->Remember(admin_, turning_question, sql, "").ok());
+  const std::string other_question = "When were customs holds released?";
+  ASSERT_TRUE(api_->Remember(admin_, other_question,
+                             "SELECT container_no, released_at FROM customs.holds", "")
+                  .ok());
+  auto recall = [&](const std::string& question, const char* freshness) {
+    auto recalled = api_->Recall(admin_, question, 1);
+    ASSERT_TRUE(recalled.ok()) << recalled.status().ToString();
+    ASSERT_EQ((*recalled)["recipes"].size(), 1u);
+    EXPECT_EQ((*recalled)["recipes"][0]["question"], question);
+    EXPECT_EQ((*recalled)["recipes"][0]["freshness"], freshness);
   };
-  set_freshness(*other, "stale");
+  RenameCsvColumn(holds, "released_at", "lifted_at");
+  recall(other_question, "stale");
   auto turned = api_->Path(admin_, tables);
   ASSERT_TRUE(turned.ok()) << turned.status().ToString();
   EXPECT_EQ((*turned)["sql"], (*before)["alternatives"][0]["sql"]);
+  EXPECT_EQ((*turned)["decided_by"], "recipes");
   // One stale recipe before, one after: the recipe that turned the tie no longer does.
-  set_freshness(*turning, "stale");
-  set_freshness(*other, "fresh");
+  RenameCsvColumn(bills, "bl_number", "bl_no");
+  RenameCsvColumn(holds, "lifted_at", "released_at");
+  recall(turning_question, "stale");
+  recall(other_question, "fresh");
   auto after = api_->Path(admin_, tables);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ((*after)["sql"], (*before)["sql"]);
+  EXPECT_EQ((*after)["decided_by"], "order");
+}
+
+// SQLite gives a new recipe the id of a forgotten last one: the cached reads must still be
+// those of the new recipe.
+TEST_F(ApiTest, PathFollowsARecipeThatTookTheIdOfAForgottenOne) {
+  ForgetAllRecipes(ws_.get());
+  const std::vector<std::string> tables = {"lines.bills_of_lading", "tos.line_operators"};
+  auto before = api_->Path(admin_, tables);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const bool direct_before = (*before)["joins"].size() == 1;
+  auto first = api_->Remember(admin_, "Which line operator issued each bill of lading?",
+                              BillOperatorSql(!direct_before), "");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto turned = api_->Path(admin_, tables);
+  ASSERT_TRUE(turned.ok()) << turned.status().ToString();
+  EXPECT_EQ((*turned)["sql"], (*before)["alternatives"][0]["sql"]);
+  auto db = ws_->StateDb();
+  ASSERT_TRUE(db.ok());
+  auto store = context::RecipeStore::Open(*db);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(store->Forget((*first)["id"].get<int64_t>()).ok());
+  // Twice over the default's joins: the counts now favour them, whatever the cache held.
+  auto second = api_->Remember(admin_, "Bills of lading with their line operator",
+                               BillOperatorSql(direct_before), "");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ((*second)["id"], (*first)["id"]);  // the id is reused
+  auto after = api_->Path(admin_, tables);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)["sql"], (*before)["sql"]);
+  EXPECT_EQ((*after)["decided_by"], "recipes");
 }
 
 TEST_F(ApiTest, RecipesAreFilteredByVisibility) {

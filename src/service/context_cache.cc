@@ -48,21 +48,11 @@ Status RefreshJoins(ContextCache* cache) {
   return OkStatus();
 }
 
-// Reloads the joining recipes when their fingerprint changed. The fingerprint is read on every
-// call (one aggregate over the recipes): a recall through another node can make one stale.
-// Recipes are added and forgotten (count, ids) and turn stale or fresh again (the stale ones'
-// count and id sum: one turning stale as another turns fresh changes the sum).
+// Reloads the joining recipes when the recipes changed (RecipeStore::Changes, read on every
+// call: a recall through another node can make one stale).
 Status RefreshRecipes(ContextCache* cache) {
-  std::string fingerprint;
-  RETURN_IF_ERROR(cache->db->Query(
-      "SELECT count(*), COALESCE(max(id), 0), COALESCE(sum(id), 0), "
-      "COALESCE(sum(CASE WHEN freshness = 'stale' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(sum(CASE WHEN freshness = 'stale' THEN id ELSE 0 END), 0) FROM recipes",
-      {}, [&](const store::Row& row) {
-        fingerprint = fmt::format("{}/{}/{}/{}/{}", row.Int(0), row.Int(1), row.Int(2), row.Int(3),
-                                  row.Int(4));
-        return OkStatus();
-      }));
+  ASSIGN_OR_RETURN(int64_t changes, cache->recipes->Changes());
+  const std::string fingerprint = std::to_string(changes);
   if (cache->recipes_loaded && fingerprint == cache->recipes_fingerprint) return OkStatus();
   ASSIGN_OR_RETURN(cache->joining_recipes, cache->recipes->JoiningReads());
   cache->recipes_fingerprint = fingerprint;
