@@ -601,6 +601,79 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   return found;
 }
 
+// Siblings: columns of one table whose names differ only in their last word
+// (stimme_des_präsidenten, stimme_des_sekretärs, stimme_des_schatzmeisters). When two or more of
+// them reference the same key by values alone and none references anything else, a sibling the
+// values-alone rule left out (too few distinct values to tell: two votes cast) references that
+// key too when all its values are among the key's. Scored as values alone; the evidence adds
+// "siblings": the columns that showed the way.
+constexpr size_t kMinSiblingsShown = 2;
+
+void AddSiblings(const TableProfile& ft, const std::vector<Key>& keys,
+                 const InferenceOptions& options, const std::set<std::string>& declared_from,
+                 size_t first, std::vector<Candidate>* candidates) {
+  std::map<std::string, std::vector<const ColumnProfile*>> groups;
+  for (const auto& c : ft.columns) {
+    std::vector<std::string> tokens = NameTokens(c.name);
+    if (tokens.size() < 2) continue;
+    tokens.pop_back();
+    std::string prefix;
+    for (const auto& t : tokens) prefix += t + '\x1f';
+    groups[prefix].push_back(&c);
+  }
+  for (const auto& [prefix, members] : groups) {
+    if (members.size() <= kMinSiblingsShown) continue;
+    std::map<std::string, std::vector<std::string>> shown;  // key -> the siblings referencing it
+    std::set<std::string> with_candidate;
+    for (size_t i = first; i < candidates->size(); ++i) {
+      const Join& j = (*candidates)[i].join;
+      if (j.from.columns.size() != 1) continue;
+      const std::string& column = j.from.columns[0];
+      if (std::none_of(members.begin(), members.end(),
+                       [&](const ColumnProfile* m) { return m->name == column; })) {
+        continue;
+      }
+      with_candidate.insert(column);
+      const std::string target = j.to.source + '\x1f' + j.to.table + '\x1f' + j.to.columns[0];
+      shown[j.evidence.value("values_alone", false) ? target : std::string()].push_back(column);
+    }
+    if (shown.size() != 1 || shown.begin()->first.empty() ||
+        shown.begin()->second.size() < kMinSiblingsShown) {
+      continue;
+    }
+    const std::string& target = shown.begin()->first;
+    const Key* key = nullptr;
+    for (const Key& k : keys) {
+      if (k.table->source + '\x1f' + k.table->table + '\x1f' + k.column->name == target) key = &k;
+    }
+    if (key == nullptr) continue;
+    for (const ColumnProfile* f : members) {
+      if (with_candidate.count(f->name) > 0 || f->distinct_count < 1 || !f->hashes_exact ||
+          declared_from.count(ft.source + '\x1f' + ft.table + '\x1f' + f->name) > 0) {
+        continue;
+      }
+      std::optional<Scored> s = ScorePair(ft, *f, *key, options, 0);
+      if (!s || s->evidence.value("containment_method", "") != "exact" ||
+          s->containment < 1.0 - 1e-9) {
+        continue;
+      }
+      double score = std::clamp(s->score + 0.5 * kValuesAloneName * (1 - s->name), 0.0, 1.0);
+      if (score < options.threshold) continue;
+      Candidate c;
+      c.join.from = {ft.source, ft.table, {f->name}};
+      c.join.to = {key->table->source, key->table->table, {key->column->name}};
+      c.join.kind = JoinKind::kInferred;
+      c.join.score = std::round(score * 1000) / 1000;
+      c.join.evidence = std::move(s->evidence);
+      c.join.evidence["values_alone"] = true;
+      c.join.evidence["siblings"] = shown.begin()->second;
+      c.name = s->name;
+      c.to_declared = key->vouched();
+      candidates->push_back(std::move(c));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> NameTokens(std::string_view name) {
@@ -787,6 +860,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   for (size_t i = 0; i < keys.size(); ++i) all_keys[i] = i;
   std::vector<Candidate> candidates;
   for (const TableProfile* ft : usable) {
+    const size_t first_of_table = candidates.size();
     for (const auto& f : ft->columns) {
       if (declared_from.count(ft->source + '\x1f' + ft->table + '\x1f' + f.name) > 0) continue;
       const std::vector<size_t>* scored = &all_keys;
@@ -830,6 +904,9 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       for (auto& c : mine) {
         if (c.join.score >= best - 1e-9) candidates.push_back(std::move(c));
       }
+    }
+    if (options.values_alone) {
+      AddSiblings(*ft, keys, options, declared_from, first_of_table, &candidates);
     }
   }
   // Composite keys: a declared primary key of 2..4 columns whose columns another table holds

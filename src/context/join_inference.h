@@ -40,7 +40,11 @@
 // random between K's smallest and largest would all be among them with a chance of at most 1e-5
 // ((K distinct / span)^(F distinct): museums 2113, 2701, 5076 among 15 attraction ids between
 // 2113 and 9919; never for dense ids 1..n). Dates reference nothing but a date dimension: a
-// table whose declared key is a date, found by values alone.
+// table whose declared key is a date, found by values alone. Siblings: columns of one table
+// named alike but for their last word (stimme_des_präsidenten, stimme_des_sekretärs, ...); when
+// two or more reference one key by values alone and none references anything else, another
+// sibling whose values are all in that key references it too, however few its values
+// (evidence "siblings": the columns that showed the way).
 //
 // Composite keys: when a table's declared primary key has 2..4 columns and another table has
 // columns matching each (by name and containment), a composite join is proposed, unless those

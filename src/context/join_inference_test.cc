@@ -271,6 +271,40 @@ TEST(InferJoinsTest, AnEmptyReferencedTableNeedsADeclaredKeyAndAName) {
   EXPECT_EQ(Find(InferJoins(tables), "inventory", "store_id"), nullptr);
 }
 
+// Columns named alike but for their last word are siblings: when two of them reference one key
+// by values alone, a third with too few values to tell alone references it too.
+TEST(InferJoinsTest, SiblingsFollowTheKeyTheirSiblingsReference) {
+  std::vector<int64_t> president, secretary;
+  for (int i = 0; i < 40; ++i) {
+    president.push_back(1001 + (i * 7) % 30);
+    secretary.push_back(1002 + (i * 11) % 20);
+  }
+  std::vector<TableProfile> tables = {
+      Table("schueler", {IntColumn("student_id", Range(1001, 1035), true)}),
+      Table("stimmzettel", {IntColumn("stimme_des_praesidenten", president, false),
+                            IntColumn("stimme_des_sekretaers", secretary, false),
+                            IntColumn("stimme_des_senators", {1003, 1017, 1003}, false),
+                            IntColumn("stimme_des_kassierers", {1003, 1500, 1003}, false)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  ASSERT_NE(Find(joins, "stimmzettel", "stimme_des_praesidenten"), nullptr);
+  ASSERT_NE(Find(joins, "stimmzettel", "stimme_des_sekretaers"), nullptr);
+  const Join* senator = Find(joins, "stimmzettel", "stimme_des_senators");
+  ASSERT_NE(senator, nullptr);
+  EXPECT_EQ(senator->to, (JoinSide{"s", "schueler", {"student_id"}}));
+  EXPECT_EQ(senator->evidence["values_alone"], true);
+  EXPECT_EQ(senator->evidence["siblings"],
+            (nlohmann::json{"stimme_des_praesidenten", "stimme_des_sekretaers"}));
+  EXPECT_GE(senator->score, 0.6);
+  // A value outside the key: no reference.
+  EXPECT_EQ(Find(joins, "stimmzettel", "stimme_des_kassierers"), nullptr);
+  // One sibling alone shows nothing.
+  tables[1].columns.erase(tables[1].columns.begin() + 1);
+  joins = InferJoins(tables);
+  ASSERT_NE(Find(joins, "stimmzettel", "stimme_des_praesidenten"), nullptr);
+  EXPECT_EQ(Find(joins, "stimmzettel", "stimme_des_senators"), nullptr);
+}
+
 TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   std::vector<int64_t> votes;
   for (int i = 0; i < 40; ++i) votes.push_back(1001 + (i * 7) % 30);
