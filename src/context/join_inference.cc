@@ -608,6 +608,9 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
 // key too when all its values are among the key's. Scored as values alone; the evidence adds
 // "siblings": the columns that showed the way.
 constexpr size_t kMinSiblingsShown = 2;
+// Siblings look only at references this strong (the default threshold), so that what they find
+// does not depend on the threshold a discovery ran under.
+constexpr double kSiblingShownScore = 0.6;
 
 void AddSiblings(const TableProfile& ft, const std::vector<Key>& keys,
                  const InferenceOptions& options, const std::set<std::string>& declared_from,
@@ -627,7 +630,7 @@ void AddSiblings(const TableProfile& ft, const std::vector<Key>& keys,
     std::set<std::string> with_candidate;
     for (size_t i = first; i < candidates->size(); ++i) {
       const Join& j = (*candidates)[i].join;
-      if (j.from.columns.size() != 1) continue;
+      if (j.from.columns.size() != 1 || j.score < kSiblingShownScore) continue;
       const std::string& column = j.from.columns[0];
       if (std::none_of(members.begin(), members.end(),
                        [&](const ColumnProfile* m) { return m->name == column; })) {
@@ -669,6 +672,13 @@ void AddSiblings(const TableProfile& ft, const std::vector<Key>& keys,
       c.join.evidence["siblings"] = shown.begin()->second;
       c.name = s->name;
       c.to_declared = key->vouched();
+      // Only the best target per column: the weaker ones (below kSiblingShownScore) go.
+      for (size_t i = candidates->size(); i-- > first;) {
+        const Join& j = (*candidates)[i].join;
+        if (j.from.columns.size() == 1 && j.from.columns[0] == f->name && j.score < score) {
+          candidates->erase(candidates->begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      }
       candidates->push_back(std::move(c));
     }
   }
