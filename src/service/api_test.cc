@@ -487,7 +487,11 @@ class RestoreFile {
   explicit RestoreFile(fs::path file) : file_(std::move(file)), copy_(file_.string() + ".kept") {
     fs::copy_file(file_, copy_, fs::copy_options::overwrite_existing);
   }
-  ~RestoreFile() { fs::rename(copy_, file_); }
+  ~RestoreFile() {
+    std::error_code ec;  // a destructor must not throw
+    fs::rename(copy_, file_, ec);
+    EXPECT_FALSE(ec) << "cannot restore " << file_ << ": " << ec.message();
+  }
 
  private:
   fs::path file_, copy_;
