@@ -110,6 +110,35 @@ TEST_F(PathCliTest, PathPrintsSqlThatRuns) {
   EXPECT_EQ(CountRows(line["sql"].get<std::string>()), "n\r\n2155\r\n");
 }
 
+// Two equally cheap joins between two tables: the plan says nothing decided between them, and
+// the text output says so in a note.
+TEST_F(PathCliTest, ATieNothingDecidedIsNoted) {
+  ExecState(
+      "INSERT INTO joins (from_source, from_table, from_columns, to_source, to_table, "
+      "to_columns, kind, score) VALUES "
+      "('chinook', 'Invoice', '[\"CustomerId\"]', 'chinook', 'Customer', '[\"CustomerId\"]', "
+      "'declared', 1),"
+      "('chinook', 'Invoice', '[\"BillingCountry\"]', 'chinook', 'Customer', '[\"Country\"]', "
+      "'declared', 1)");
+  CliRun text = Cairn({"path", "chinook.Invoice", "chinook.Customer"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("note: 1 alternative(s) below cost the same and nothing told them "
+                          "apart: choose the one the question is about"),
+            std::string::npos)
+      << text.out;
+  CliRun json = Cairn({"path", "chinook.Invoice", "chinook.Customer", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json plan = nlohmann::json::parse(json.out);
+  EXPECT_EQ(plan["tied"], 1);
+  EXPECT_EQ(plan["decided_by"], "order");
+  ASSERT_EQ(plan["alternatives"].size(), 1u);
+  EXPECT_EQ(plan["alternatives"][0]["same_cost"], true);
+  // Where one way is cheaper, nothing is noted.
+  CliRun clear = Cairn({"path", "chinook.Track", "chinook.Artist"});
+  ASSERT_EQ(clear.exit_code, 0) << clear.err;
+  EXPECT_EQ(clear.out.find("note:"), std::string::npos) << clear.out;
+}
+
 TEST_F(PathCliTest, PathErrors) {
   CliRun unknown = Cairn({"path", "Track", "NoSuchTable"});
   EXPECT_EQ(unknown.exit_code, 4);
