@@ -177,6 +177,7 @@ struct GlossaryFlags {
   std::string term;
   std::string definition;
   std::vector<std::string> see;
+  std::vector<std::string> synonyms;
 };
 
 Status RunGlossaryList(Environment& env, Format format) {
@@ -189,6 +190,7 @@ Status RunGlossaryList(Environment& env, Format format) {
       out.push_back({{"term", t.term},
                      {"definition", t.definition},
                      {"see", t.see},
+                     {"synonyms", t.synonyms},
                      {"provenance", context::ProvenanceName(t.provenance)},
                      {"stated_by", t.stated_by},
                      {"stated_at", t.stated_at}});
@@ -197,12 +199,15 @@ Status RunGlossaryList(Environment& env, Format format) {
     return OkStatus();
   }
   auto printer = MakePrinter(format, &std::cout);
-  RETURN_IF_ERROR(printer->Columns({"term", "definition", "see", "stated_by", "stated_at"}));
+  RETURN_IF_ERROR(
+      printer->Columns({"term", "definition", "see", "synonyms", "stated_by", "stated_at"}));
   for (const auto& t : terms) {
     std::string see;
     for (const auto& ref : t.see) see += (see.empty() ? "" : ", ") + ref;
+    std::string synonyms;
+    for (const auto& synonym : t.synonyms) synonyms += (synonyms.empty() ? "" : ", ") + synonym;
     RETURN_IF_ERROR(printer->Row({V::Text(t.term), V::Text(t.definition), V::Text(see),
-                                  V::Text(t.stated_by), V::Text(t.stated_at)}));
+                                  V::Text(synonyms), V::Text(t.stated_by), V::Text(t.stated_at)}));
   }
   return printer->Finish();
 }
@@ -223,9 +228,9 @@ Status RunGlossaryAdd(Environment& env, const GlossaryFlags& flags) {
     }
   }
   ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
-  ASSIGN_OR_RETURN(
-      context::GlossaryTerm term,
-      glossary.AddTerm(flags.term, flags.definition, flags.see, session->principal().id));
+  ASSIGN_OR_RETURN(context::GlossaryTerm term,
+                   glossary.AddTerm(flags.term, flags.definition, flags.see,
+                                    session->principal().id, flags.synonyms));
   RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "stated glossary term '" << term.term << "'\n";
   return OkStatus();
@@ -323,6 +328,9 @@ void RegisterMemoryCommands(Cli* cli) {
   add->add_option("--definition,-d", glossary_flags->definition, "What it means")->required();
   add->add_option("--see", glossary_flags->see,
                   "source.table or source.table.column it refers to (repeatable)");
+  add->add_option("--synonym,-s", glossary_flags->synonyms,
+                  "Another word people use for it (repeatable): recall and search read a "
+                  "question that says it as saying the term");
   add->callback(cli->Run(
       [cli, glossary_flags](Format) { return RunGlossaryAdd(cli->env, *glossary_flags); }));
   auto* remove = glossary->add_subcommand("remove", "Remove a term");

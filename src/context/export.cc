@@ -242,6 +242,13 @@ std::string GlossaryFile(const ExportSnapshot& snapshot) {
     out << "\nNo terms yet (`cairn glossary add TERM --definition ...`).\n";
   for (const auto& term : snapshot.terms) {
     out << "\n## " << Cell(term.term) << "\n\n" << term.definition << "\n";
+    if (!term.synonyms.empty()) {
+      out << "\nAlso called:";
+      for (size_t i = 0; i < term.synonyms.size(); ++i) {
+        out << (i == 0 ? " " : ", ") << term.synonyms[i];
+      }
+      out << "\n";
+    }
     if (!term.see.empty()) {
       out << "\nSee:";
       for (const auto& ref : term.see) {

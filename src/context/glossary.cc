@@ -1,8 +1,10 @@
 #include "context/glossary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 namespace cairn::context {
 namespace {
@@ -37,6 +39,8 @@ const std::vector<store::Migration> kGlossaryMigrations = {
      "  stated_by TEXT NOT NULL,"
      "  stated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"
      "CREATE UNIQUE INDEX glossary_terms_term ON glossary_terms (lower(term COLLATE \"C\"));"},
+    {2, "glossary synonyms",
+     "ALTER TABLE glossary_terms ADD COLUMN synonyms TEXT NOT NULL DEFAULT '[]';"},
 };
 
 // How each engine spells the case-insensitive (ASCII) identity of a term.
@@ -61,6 +65,26 @@ std::string Trimmed(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
+// The strings of a JSON array column; anything else reads as none.
+std::vector<std::string> ReadStrings(const std::string& text) {
+  std::vector<std::string> out;
+  nlohmann::json array = nlohmann::json::parse(text, nullptr, false);
+  if (!array.is_array()) return out;
+  for (const auto& item : array) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+// ASCII lower case: how a word of a term is compared.
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 Provenance ReadProvenance(const std::string& name) {
   Provenance provenance = Provenance::kStated;
   ProvenanceFromName(name, &provenance);
@@ -68,6 +92,86 @@ Provenance ReadProvenance(const std::string& name) {
 }
 
 }  // namespace
+
+namespace {
+
+// One word of a text: as TermWords spells it, and whether it was written in capitals (no lower
+// case letter but a plural's trailing s: "DO", "BLs", the "D" and "Os" of "D/Os").
+struct Word {
+  std::string word;
+  bool capitals = false;
+};
+
+std::vector<Word> SplitWords(std::string_view text) {
+  std::vector<Word> words;
+  std::string word;
+  int upper = 0;
+  int lower = 0;
+  auto flush = [&] {
+    if (word.empty()) return;
+    size_t n = word.size();
+    auto ends = [&](std::string_view tail) {
+      return n > tail.size() && std::string_view(word).substr(n - tail.size()) == tail;
+    };
+    // A lower-case trailing s after capitals is a plural ("BLs"), not a lower-case letter.
+    bool capitals = upper >= 1 && (lower == 0 || (lower == 1 && word.back() == 's'));
+    if (n > 4 && ends("ies")) {
+      word = word.substr(0, n - 3) + "y";
+    } else if (n > 4 && (ends("sses") || ends("xes") || ends("ches") || ends("shes"))) {
+      word.resize(n - 2);
+    } else if (n > 3 && ends("s") && !ends("ss") && !ends("us") && !ends("is")) {
+      word.resize(n - 1);
+    } else if (capitals && lower == 1) {
+      word.resize(n - 1);
+    }
+    words.push_back({std::move(word), capitals});
+    word.clear();
+    upper = lower = 0;
+  };
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || byte >= 0x80) {
+      upper += std::isupper(byte) ? 1 : 0;
+      lower += std::islower(byte) ? 1 : 0;
+      word += static_cast<char>(std::tolower(byte));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
+
+}  // namespace
+
+std::vector<std::string> TermWords(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& word : SplitWords(text)) out.push_back(std::move(word.word));
+  return out;
+}
+
+std::vector<TermMention> MentionedTerms(std::string_view text,
+                                        const std::vector<GlossaryTerm>& terms) {
+  std::vector<Word> words = SplitWords(text);
+  // A name's word in capitals is an abbreviation ("DO", a delivery order): only the same
+  // capitals name it, never the everyday word ("do").
+  auto same = [](const Word& in_text, const Word& in_name) {
+    return in_text.word == in_name.word && (!in_name.capitals || in_text.capitals);
+  };
+  auto holds = [&](const std::string& name) {
+    std::vector<Word> spelled = SplitWords(name);
+    return !spelled.empty() && std::search(words.begin(), words.end(), spelled.begin(),
+                                           spelled.end(), same) != words.end();
+  };
+  std::vector<TermMention> out;
+  for (const auto& term : terms) {
+    if (holds(term.term)) out.push_back({&term, term.term});
+    for (const auto& synonym : term.synonyms) {
+      if (holds(synonym)) out.push_back({&term, synonym});
+    }
+  }
+  return out;
+}
 
 Result<ObjectRef> ParseObjectRef(const std::string& text) {
   ObjectRef ref;
@@ -148,7 +252,8 @@ Result<Description> Glossary::GetDescription(const std::string& source, const st
 }
 
 Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::string& definition,
-                                       std::vector<std::string> see, const std::string& principal) {
+                                       std::vector<std::string> see, const std::string& principal,
+                                       const std::vector<std::string>& synonyms) {
   GlossaryTerm out;
   out.term = Trimmed(term);
   out.definition = Trimmed(definition);
@@ -160,17 +265,32 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
   std::sort(see.begin(), see.end());
   see.erase(std::unique(see.begin(), see.end()), see.end());
   out.see = std::move(see);
+  for (const auto& synonym : synonyms) {
+    std::string text = Trimmed(synonym);
+    if (TermWords(text).empty()) {
+      return InvalidArgumentError("glossary term '{}': synonym '{}' has no word in it", out.term,
+                                  synonym);
+    }
+    // The term itself, or a synonym already given in another case, adds nothing.
+    auto same = [&](const std::string& other) { return Lower(other) == Lower(text); };
+    if (same(out.term) || std::any_of(out.synonyms.begin(), out.synonyms.end(), same)) continue;
+    out.synonyms.push_back(std::move(text));
+  }
+  std::sort(out.synonyms.begin(), out.synonyms.end(),
+            [](const std::string& a, const std::string& b) { return Lower(a) < Lower(b); });
   out.stated_by = principal;
   const TermSql& sql = TermSqlFor(db_->dialect());
-  RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO glossary_terms (term, definition, see, "
-                                        "stated_by) VALUES (?, ?, ?, ?) ON CONFLICT {} DO UPDATE "
-                                        "SET term = excluded.term, definition = "
-                                        "excluded.definition, see = excluded.see, provenance = "
-                                        "'stated', stated_by = excluded.stated_by, stated_at = "
-                                        "strftime('%Y-%m-%dT%H:%M:%fZ')",
-                                        sql.conflict),
-                            {out.term, out.definition, nlohmann::json(out.see).dump(), principal})
-                      .status());
+  RETURN_IF_ERROR(
+      db_->Exec(fmt::format("INSERT INTO glossary_terms (term, definition, see, synonyms, "
+                            "stated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT {} DO UPDATE "
+                            "SET term = excluded.term, definition = excluded.definition, see = "
+                            "excluded.see, synonyms = excluded.synonyms, provenance = 'stated', "
+                            "stated_by = excluded.stated_by, stated_at = "
+                            "strftime('%Y-%m-%dT%H:%M:%fZ')",
+                            sql.conflict),
+                {out.term, out.definition, nlohmann::json(out.see).dump(),
+                 nlohmann::json(out.synonyms).dump(), principal})
+          .status());
   RETURN_IF_ERROR(db_->Query(std::string("SELECT stated_at FROM glossary_terms WHERE ") + sql.where,
                              {out.term}, [&](const store::Row& row) {
                                out.stated_at = row.Text(0);
@@ -182,22 +302,18 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
 Result<std::vector<GlossaryTerm>> Glossary::ListTerms() {
   std::vector<GlossaryTerm> out;
   RETURN_IF_ERROR(
-      db_->Query(std::string("SELECT term, definition, see, provenance, stated_by, stated_at FROM "
-                             "glossary_terms ORDER BY ") +
+      db_->Query(std::string("SELECT term, definition, see, provenance, stated_by, stated_at, "
+                             "synonyms FROM glossary_terms ORDER BY ") +
                      TermSqlFor(db_->dialect()).order,
                  {}, [&](const store::Row& row) {
                    GlossaryTerm term;
                    term.term = row.Text(0);
                    term.definition = row.Text(1);
-                   nlohmann::json see = nlohmann::json::parse(row.Text(2), nullptr, false);
-                   if (see.is_array()) {
-                     for (const auto& ref : see) {
-                       if (ref.is_string()) term.see.push_back(ref.get<std::string>());
-                     }
-                   }
+                   term.see = ReadStrings(row.Text(2));
                    term.provenance = ReadProvenance(row.Text(3));
                    term.stated_by = row.Text(4);
                    term.stated_at = row.Text(5);
+                   term.synonyms = ReadStrings(row.Text(6));
                    out.push_back(std::move(term));
                    return OkStatus();
                  }));

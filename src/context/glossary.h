@@ -10,7 +10,8 @@
 //
 // Tables (StateDb components "descriptions" and "glossary"):
 //   descriptions    (source, table_name, column_name) -> text, stated_by, stated_at
-//   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), stated_by, ...
+//   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), synonyms (JSON),
+//                   stated_by, ...
 //                   Case folds A-Z only, on both engines (SQLite COLLATE NOCASE; PostgreSQL a
 //                   unique index on lower(term COLLATE "C")); terms list in that order.
 //
@@ -21,6 +22,7 @@
 // Thread-safety: as the StateDb it uses. The StateDb must outlive the Glossary.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "context/model.h"
@@ -43,10 +45,32 @@ struct GlossaryTerm {
   std::string term;
   std::string definition;
   std::vector<std::string> see;  // "source.table" or "source.table.column", sorted
+  // Other words people use for the term ("box" and "unit" for a container), sorted
+  // case-insensitively; never the term itself. Recipe recall and search read a question that
+  // names the term by one of them as naming it by all (SynonymWords).
+  std::vector<std::string> synonyms;
   Provenance provenance = Provenance::kStated;
   std::string stated_by;
   std::string stated_at;  // ISO-8601 UTC
 };
+
+// The words of a text as glossary matching compares them: runs of ASCII letters and digits
+// (non-ASCII bytes count as letters), ASCII lower-cased, English plurals made singular
+// ("boxes" -> "box", "vessels" -> "vessel", "entries" -> "entry"; "status" stays).
+std::vector<std::string> TermWords(std::string_view text);
+
+// A glossary term a text names, and the name it uses: the term itself or one of its synonyms.
+struct TermMention {
+  const GlossaryTerm* term;  // into the `terms` given
+  std::string name;          // as the glossary spells it
+};
+
+// The terms a text names, in the order of `terms` (each name a term or one of its synonyms;
+// named when all of its TermWords occur in a row in the text's). A word a name writes in
+// capitals is an abbreviation, named only in capitals ("DO", a delivery order, never "do").
+// "How many boxes are on the terminal?" names the term "container" when it lists "box".
+std::vector<TermMention> MentionedTerms(std::string_view text,
+                                        const std::vector<GlossaryTerm>& terms);
 
 // A parsed "see" reference: "source.table" or "source.table.column". Table names may not hold
 // dots here; InvalidArgument otherwise.
@@ -78,9 +102,11 @@ class Glossary {
                                                     const std::string& table = "");
 
   // States (or restates) a term. `see` references are validated by ParseObjectRef and stored
-  // sorted without duplicates.
+  // sorted without duplicates. Synonyms are trimmed; one with no word in it (TermWords) is
+  // InvalidArgument; the term itself and repeats (ignoring ASCII case) are dropped.
   Result<GlossaryTerm> AddTerm(const std::string& term, const std::string& definition,
-                               std::vector<std::string> see, const std::string& principal);
+                               std::vector<std::string> see, const std::string& principal,
+                               const std::vector<std::string>& synonyms = {});
 
   // Every term, sorted case-insensitively.
   Result<std::vector<GlossaryTerm>> ListTerms();

@@ -122,7 +122,62 @@ TEST_P(GlossaryTest, TwoConnectionsShareTermsAndDescriptions) {
   EXPECT_EQ(glossary_->GetDescription("crm", "customers", "")->text, "People");
 }
 
+TEST_P(GlossaryTest, SynonymsAreStoredSortedWithoutTheTermOrRepeatsAndRestatedWithIt) {
+  auto term = glossary_->AddTerm("Container", "A box", {}, "ana",
+                                 {" unit ", "box", "CONTAINER", "Box", "can"});
+  ASSERT_TRUE(term.ok()) << term.status().ToString();
+  EXPECT_EQ(term->synonyms, (std::vector<std::string>{"box", "can", "unit"}));
+  auto terms = glossary_->ListTerms();
+  ASSERT_TRUE(terms.ok());
+  ASSERT_EQ(terms->size(), 1u);
+  EXPECT_EQ((*terms)[0].synonyms, (std::vector<std::string>{"box", "can", "unit"}));
+
+  auto empty = glossary_->AddTerm("container", "A box", {}, "ana", {"box", " - "});
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(empty.status().message(), "glossary term 'container': synonym ' - ' has no word in it");
+
+  // Restating replaces the synonyms with the new ones (here none).
+  ASSERT_TRUE(glossary_->AddTerm("container", "A steel box", {}, "bo").ok());
+  terms = glossary_->ListTerms();
+  ASSERT_TRUE(terms.ok());
+  ASSERT_EQ(terms->size(), 1u);
+  EXPECT_TRUE((*terms)[0].synonyms.empty());
+}
+
 CAIRN_STATE_ENGINES(GlossaryTest);
+
+TEST(TermWordsTest, LowerCasesAndMakesEnglishPluralsSingular) {
+  EXPECT_EQ(
+      TermWords("Boxes, VESSELS and entries: status/class B/L"),
+      (std::vector<std::string>{"box", "vessel", "and", "entry", "status", "class", "b", "l"}));
+  EXPECT_EQ(TermWords("Bus lanes, the DOs"),
+            (std::vector<std::string>{"bus", "lane", "the", "do"}));
+  EXPECT_TRUE(TermWords(" - ").empty());
+}
+
+TEST(MentionedTermsTest, ATextNamesATermByItselfOrBySynonymAndAbbreviationsOnlyInCapitals) {
+  std::vector<GlossaryTerm> terms(3);
+  terms[0].term = "container";
+  terms[0].synonyms = {"box", "intermodal unit"};
+  terms[1].term = "delivery order";
+  terms[1].synonyms = {"DO", "D/O"};
+  terms[2].term = "vessel";
+  auto names = [&](std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& mention : MentionedTerms(text, terms)) {
+      out.push_back(mention.term->term + ":" + mention.name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("How many boxes do we hold?"), (std::vector<std::string>{"container:box"}));
+  EXPECT_EQ(names("Boxes without a DO, by vessel"),
+            (std::vector<std::string>{"container:box", "delivery order:DO", "vessel:vessel"}));
+  EXPECT_EQ(names("Expired D/Os and delivery orders"),
+            (std::vector<std::string>{"delivery order:delivery order", "delivery order:D/O"}));
+  // Every word of a name, in a row.
+  EXPECT_TRUE(names("an intermodal transport unit").empty());
+  EXPECT_EQ(names("Intermodal units"), (std::vector<std::string>{"container:intermodal unit"}));
+}
 
 TEST(ObjectRefTest, Parses) {
   auto ref = ParseObjectRef("crm.customers.status");

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "context/glossary.h"
 #include "context/search.h"
 #include "core/strings.h"
 
@@ -444,12 +445,57 @@ Status RecipeStore::CountReuse(int64_t id) {
       .status();
 }
 
+Result<bool> RecipeStore::AnyRecipeSays(const std::string& name) {
+  std::vector<std::string> words = MatchWords(name);
+  if (words.empty()) return false;
+  std::string match;
+  bool found = false;
+  auto any = [&](const store::Row&) {
+    found = true;
+    return OkStatus();
+  };
+  if (db_->dialect() == store::Dialect::kSqlite) {
+    for (const auto& word : words) match += (match.empty() ? "\"" : " AND \"") + word + "\"*";
+    RETURN_IF_ERROR(
+        db_->Query("SELECT 1 FROM recipes_fts WHERE recipes_fts MATCH ? LIMIT 1", {match}, any));
+    return found;
+  }
+  for (const auto& word : words) match += (match.empty() ? "'" : " & '") + word + "':*";
+  RETURN_IF_ERROR(db_->Query(
+      "SELECT 1 FROM recipes_fts f WHERE f.document @@ to_tsquery('english', CAST(? AS TEXT)) "
+      "LIMIT 1",
+      {match}, any));
+  return found;
+}
+
+Result<std::string> RecipeStore::WithGlossaryNames(std::string_view question) {
+  std::string words(question);
+  ASSIGN_OR_RETURN(Glossary glossary, Glossary::Open(db_));
+  ASSIGN_OR_RETURN(std::vector<GlossaryTerm> terms, glossary.ListTerms());
+  std::set<std::string> added;
+  for (const TermMention& mention : MentionedTerms(question, terms)) {
+    ASSIGN_OR_RETURN(bool said, AnyRecipeSays(mention.name));
+    if (said) continue;
+    std::vector<std::string> names = {mention.term->term};
+    names.insert(names.end(), mention.term->synonyms.begin(), mention.term->synonyms.end());
+    for (const auto& name : names) {
+      if (name == mention.name || added.count(name) > 0) continue;
+      ASSIGN_OR_RETURN(bool other_said, AnyRecipeSays(name));
+      if (!other_said) continue;
+      added.insert(name);
+      words += " " + name;
+    }
+  }
+  return words;
+}
+
 Result<std::vector<RecipeMatch>> RecipeStore::Recall(engine::Session* session,
                                                      std::string_view question, int limit) {
   std::vector<RecipeMatch> out;
   if (MatchWords(question).empty() || limit <= 0) return out;
+  ASSIGN_OR_RETURN(std::string words, WithGlossaryNames(question));
   std::vector<std::pair<int64_t, double>> ids;
-  RETURN_IF_ERROR(RankRecipes(db_, question, limit, &ids));
+  RETURN_IF_ERROR(RankRecipes(db_, words, limit, &ids));
   for (const auto& [id, score] : ids) {
     ASSIGN_OR_RETURN(Recipe recipe, Check(session, id));
     if (IsServable(recipe.freshness)) {

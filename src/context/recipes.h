@@ -117,7 +117,11 @@ class RecipeStore {
   Result<Recipe> Check(engine::Session* session, int64_t id);
 
   // The recipes best matching `question` (BM25 over question, note, table and column names),
-  // at most `limit`, each re-checked: servable ones first (by relevance), then the others.
+  // at most `limit`, each re-checked: servable ones first (by relevance), then the others. The
+  // question is read with the glossary: a term it names by a word no recipe uses (MentionedTerms)
+  // is also named by those of the term's other names that some recipe uses, so "boxes" finds
+  // the recipes about containers when the term "container" lists "box". A word the recipes
+  // already use is left alone: the glossary fills gaps in the words, it does not reweigh them.
   // Counts one reuse for each servable recipe returned. No words -> empty.
   Result<std::vector<RecipeMatch>> Recall(engine::Session* session, std::string_view question,
                                           int limit);
@@ -130,6 +134,10 @@ class RecipeStore {
   explicit RecipeStore(store::StateDb* db) : db_(db) {}
   Result<Recipe> Verify(engine::Session* session, Recipe recipe);
   Status CountReuse(int64_t id);
+  // Whether some recipe's question, note or objects hold every word of `name` (as prefixes).
+  Result<bool> AnyRecipeSays(const std::string& name);
+  // `question` with the names the glossary adds to it (see Recall).
+  Result<std::string> WithGlossaryNames(std::string_view question);
   store::StateDb* db_;
 };
 

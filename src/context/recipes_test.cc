@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "context/glossary.h"
 #include "context/state_testing.h"
 
 namespace cairn::context {
@@ -191,6 +192,40 @@ TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   EXPECT_EQ(recipes_->Get(id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(recipes_->Forget(id).code(), StatusCode::kNotFound);
   EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
+}
+
+TEST_P(RecipesTest, RecallFillsAGapInTheRecipesWordsWithTheGlossarysNames) {
+  auto tracks = recipes_->Remember(session_.get(), "How many tracks per genre?",
+                                   "SELECT GenreId, count(*) FROM music.Track GROUP BY 1", "");
+  ASSERT_TRUE(tracks.ok()) << tracks.status().ToString();
+  auto customers =
+      recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "");
+  ASSERT_TRUE(customers.ok());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "Count the songs", 5)->empty());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+
+  auto glossary = Glossary::Open(db_.get());
+  ASSERT_TRUE(glossary.ok());
+  ASSERT_TRUE(glossary->AddTerm("track", "A recorded piece", {}, "ana", {"song", "tune"}).ok());
+  ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"client"}).ok());
+  auto matches = recipes_->Recall(session_.get(), "Count the songs", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, tracks->id);
+  matches = recipes_->Recall(session_.get(), "biggest clients", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
+
+  // A word some recipe uses is left alone: once a recipe says "songs", the question about songs
+  // matches that recipe by its own words only, not the one about tracks.
+  auto songs = recipes_->Remember(session_.get(), "Longest songs",
+                                  "SELECT Name FROM music.Track ORDER BY Milliseconds DESC", "");
+  ASSERT_TRUE(songs.ok());
+  matches = recipes_->Recall(session_.get(), "Count the songs", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, songs->id);
 }
 
 TEST_P(RecipesTest, RenamedColumnMakesItStale) {

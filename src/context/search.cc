@@ -471,9 +471,11 @@ Status SearchIndex::RefreshStatedLocked(ReindexStats* stats, ImpactPolicy policy
   for (const auto& term : terms) {
     std::vector<std::string> see_words;
     for (const auto& ref : term.see) see_words.push_back(SplitIdentifier(ref));
-    RETURN_IF_ERROR(writer.Add("term", term.term, "", "", "", term.definition,
-                               SplitIdentifier(term.term) + " " + term.term, Joined(see_words, " "),
-                               term.definition, "", ""));
+    // A synonym is another name of the term: "boxes" finds the term "container".
+    std::string names = SplitIdentifier(term.term) + " " + term.term;
+    for (const auto& synonym : term.synonyms) names += " " + synonym;
+    RETURN_IF_ERROR(writer.Add("term", term.term, "", "", "", term.definition, names,
+                               Joined(see_words, " "), term.definition, "", ""));
     ++stats->terms;
   }
   ASSIGN_OR_RETURN(RecipeStore recipes, RecipeStore::Open(db_));

@@ -150,6 +150,34 @@ TEST_F(MemoryCliTest, DescriptionsGlossaryAndSearch) {
   EXPECT_NE(first_ref("revenue"), "ARPU");
 }
 
+TEST_F(MemoryCliTest, AGlossarySynonymLetsRecallFindARecipeAskedInOtherWords) {
+  nlohmann::json recipe =
+      Json({"remember", "-q", "How many tracks per genre?", "--sql",
+            "SELECT GenreId, count(*) FROM music.Track GROUP BY 1", "--format", "json"});
+  EXPECT_EQ(Json({"recall", "Count the songs", "--format", "json"}), nlohmann::json::array());
+
+  Invocation empty =
+      Cairn({"glossary", "add", "track", "-d", "A recorded piece", "--synonym", " "});
+  EXPECT_EQ(empty.exit_code, 3);
+  EXPECT_NE(empty.err.find("synonym ' ' has no word in it"), std::string::npos) << empty.err;
+  ASSERT_EQ(Cairn({"glossary", "add", "track", "-d", "A recorded piece of music", "--see",
+                   "music.Track", "--synonym", "song", "-s", "Track", "-s", "tune"})
+                .exit_code,
+            0);
+  nlohmann::json terms = Json({"glossary", "list", "--format", "json"});
+  ASSERT_EQ(terms.size(), 1u);
+  // The term itself is not its own synonym.
+  EXPECT_EQ(terms[0]["synonyms"], nlohmann::json::array({"song", "tune"}));
+
+  nlohmann::json recalled = Json({"recall", "Count the songs", "--format", "json"});
+  ASSERT_EQ(recalled.size(), 1u) << recalled.dump();
+  EXPECT_EQ(recalled[0]["id"], recipe["id"]);
+  // Search finds the term by its synonym too.
+  nlohmann::json hits = Json({"search", "tunes", "--format", "json"});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0]["ref"], "track");
+}
+
 TEST_F(MemoryCliTest, ExportContextWritesATreeAndReplacesIt) {
   ASSERT_EQ(Cairn({"describe", "music.Genre", "--set", "Music styles"}).exit_code, 0);
   Invocation run = Cairn({"export-context", "ctx"});
