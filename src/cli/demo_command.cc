@@ -3,8 +3,10 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "context/glossary.h"
 #include "demo/demo.h"
 #include "policy/principals.h"
+#include "service/context_ops.h"
 #include "workflow/definition.h"
 #include "workflow/workflows.h"
 
@@ -142,6 +144,29 @@ Result<Json> ShowTheReleaseWorkflow(Environment& env, const demo::DemoSummary& s
   return cases;
 }
 
+// States the port's glossary (demo::PortGlossary) as the local administrator, unless a term is
+// already stated: a person's restatement is never overwritten.
+Status StateTheGlossary(Environment& env) {
+  ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
+  ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
+  ASSIGN_OR_RETURN(std::vector<context::GlossaryTerm> stated, glossary.ListTerms());
+  std::set<std::string> known;
+  for (const auto& term : stated) known.insert(term.term);
+  ASSIGN_OR_RETURN(auto session, env.OpenSession());
+  int added = 0;
+  for (const demo::GlossaryEntry& entry : demo::PortGlossary()) {
+    if (known.count(entry.term) > 0) continue;
+    RETURN_IF_ERROR(glossary
+                        .AddTerm(entry.term, entry.definition, entry.see, session->principal().id,
+                                 entry.synonyms)
+                        .status());
+    ++added;
+  }
+  if (added == 0) return OkStatus();
+  RETURN_IF_ERROR(env.Record("glossary_change", fmt::format("glossary: {} demo terms", added)));
+  return service::RefreshSearch(db);
+}
+
 }  // namespace
 
 Status RunDemo(const DemoFlags& flags, Format format) {
@@ -194,6 +219,7 @@ Status RunDemo(const DemoFlags& flags, Format format) {
       out << "(" << result.rows.size() - kShownRows << " more rows not shown)\n";
     }
   }
+  RETURN_IF_ERROR(StateTheGlossary(env));
   RETURN_IF_ERROR(ShowTheReleaseAgent(env, out));
   ASSIGN_OR_RETURN(Json cases, ShowTheReleaseWorkflow(env, summary, out));
   if (json) {

@@ -151,4 +151,14 @@ struct DemoPrincipal {
 };
 const std::vector<DemoPrincipal>& DemoPrincipals();
 
+// The port's business glossary, stated by `cairn demo`: {term, definition, see (source.table or
+// source.table.column), synonyms}. Every reference names a table or column of the demo.
+struct GlossaryEntry {
+  std::string term;
+  std::string definition;
+  std::vector<std::string> see;
+  std::vector<std::string> synonyms;
+};
+const std::vector<GlossaryEntry>& PortGlossary();
+
 }  // namespace cairn::demo

@@ -545,6 +545,28 @@ TEST_F(DemoTest, ShowcaseQueriesRunAcrossTheSources) {
   EXPECT_EQ(static_cast<int>(f.Query(queries[3].sql).size()), summary_->planted.overdue_invoices);
 }
 
+TEST_F(DemoTest, EveryGlossaryTermNamesTablesAndColumnsOfThePort) {
+  const auto& glossary = PortGlossary();
+  ASSERT_GE(glossary.size(), 20u);
+  Federation f(*dir_);
+  std::set<std::string> terms;
+  for (const auto& entry : glossary) {
+    EXPECT_TRUE(terms.insert(entry.term).second) << "stated twice: " << entry.term;
+    EXPECT_FALSE(entry.definition.empty()) << entry.term;
+    EXPECT_FALSE(entry.synonyms.empty()) << entry.term;
+    ASSERT_FALSE(entry.see.empty()) << entry.term;
+    for (const auto& ref : entry.see) {
+      size_t first = ref.find('.');
+      size_t second = ref.find('.', first + 1);
+      ASSERT_NE(first, std::string::npos) << ref;
+      std::string table = ref.substr(0, second);
+      std::string column = second == std::string::npos ? "*" : ref.substr(second + 1);
+      // Fails the test on an SQL error: an unknown table or column.
+      f.Query("SELECT " + column + " FROM " + table + " LIMIT 1");
+    }
+  }
+}
+
 TEST(DemoDeterminismTest, SameSeedSameBytesOtherSeedOtherBytes) {
   const fs::path a = TempDir("det_a"), b = TempDir("det_b"), c = TempDir("det_c");
   DemoOptions options;
