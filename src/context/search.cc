@@ -474,7 +474,9 @@ Status SearchIndex::RefreshStatedLocked(ReindexStats* stats, ImpactPolicy policy
     // A synonym is another name of the term: "boxes" finds the term "container".
     std::string names = SplitIdentifier(term.term) + " " + term.term;
     for (const auto& synonym : term.synonyms) names += " " + synonym;
-    RETURN_IF_ERROR(writer.Add("term", term.term, "", "", "", term.definition, names,
+    // The definition is the description; the detail says where the term is recorded rather
+    // than repeat the definition in every hit.
+    RETURN_IF_ERROR(writer.Add("term", term.term, "", "", "", Joined(term.see, ", "), names,
                                Joined(see_words, " "), term.definition, "", ""));
     ++stats->terms;
   }

@@ -99,7 +99,7 @@ struct SearchHit {
   std::string source;  // tables and columns
   std::string table;   // tables and columns
   std::string column;  // columns
-  std::string detail;  // a column's type, a term's definition, a recipe's question, ...
+  std::string detail;  // a column's type, a term's references, a recipe's question, ...
   std::string description;
   double score = 0;  // BM25 relevance, higher is better
 };

@@ -105,7 +105,9 @@ TEST_P(SearchTest, FindsColumnsTermsRecipesAndDescriptions) {
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].kind, SearchKind::kTerm);
   EXPECT_EQ(hits[0].ref, "ARPU");
-  EXPECT_EQ(hits[0].detail, "Average revenue per user, monthly");
+  // The definition is the description; the detail, where the term is recorded.
+  EXPECT_EQ(hits[0].description, "Average revenue per user, monthly");
+  EXPECT_EQ(hits[0].detail, "shop.orders");
   hits = Find("warehouse");
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].ref, "shop.products.sku");
