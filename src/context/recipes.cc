@@ -455,12 +455,12 @@ Result<bool> RecipeStore::AnyRecipeSays(const std::string& name) {
     return OkStatus();
   };
   if (db_->dialect() == store::Dialect::kSqlite) {
-    for (const auto& word : words) match += (match.empty() ? "\"" : " AND \"") + word + "\"*";
+    for (const auto& word : words) match += (match.empty() ? "\"" : " AND \"") + word + "\"";
     RETURN_IF_ERROR(
         db_->Query("SELECT 1 FROM recipes_fts WHERE recipes_fts MATCH ? LIMIT 1", {match}, any));
     return found;
   }
-  for (const auto& word : words) match += (match.empty() ? "'" : " & '") + word + "':*";
+  for (const auto& word : words) match += (match.empty() ? "'" : " & '") + word + "'";
   RETURN_IF_ERROR(db_->Query(
       "SELECT 1 FROM recipes_fts f WHERE f.document @@ to_tsquery('english', CAST(? AS TEXT)) "
       "LIMIT 1",
@@ -476,9 +476,17 @@ Result<std::string> RecipeStore::WithGlossaryNames(std::string_view question) {
   for (const TermMention& mention : MentionedTerms(question, terms)) {
     ASSIGN_OR_RETURN(bool said, AnyRecipeSays(mention.name));
     if (said) continue;
-    std::vector<std::string> names = {mention.term->term};
-    names.insert(names.end(), mention.term->synonyms.begin(), mention.term->synonyms.end());
-    for (const auto& name : names) {
+    // The term itself when the recipes say it: a synonym's own words ("shipping container")
+    // would match recipes about other things ("shippers"). Else the synonyms they say.
+    const GlossaryTerm& term = *mention.term;
+    if (mention.name != term.term) {
+      ASSIGN_OR_RETURN(bool term_said, AnyRecipeSays(term.term));
+      if (term_said) {
+        if (added.insert(term.term).second) words += " " + term.term;
+        continue;
+      }
+    }
+    for (const auto& name : term.synonyms) {
       if (name == mention.name || added.count(name) > 0) continue;
       ASSIGN_OR_RETURN(bool other_said, AnyRecipeSays(name));
       if (!other_said) continue;

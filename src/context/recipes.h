@@ -134,7 +134,8 @@ class RecipeStore {
   explicit RecipeStore(store::StateDb* db) : db_(db) {}
   Result<Recipe> Verify(engine::Session* session, Recipe recipe);
   Status CountReuse(int64_t id);
-  // Whether some recipe's question, note or objects hold every word of `name` (as prefixes).
+  // Whether some recipe's question, note or objects hold every word of `name`, as the index
+  // stems words, not as a prefix: "ship" is not said by "shippers".
   Result<bool> AnyRecipeSays(const std::string& name);
   // `question` with the names the glossary adds to it (see Recall).
   Result<std::string> WithGlossaryNames(std::string_view question);
