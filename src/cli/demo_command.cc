@@ -163,7 +163,8 @@ Status StateTheGlossary(Environment& env) {
     ++added;
   }
   if (added == 0) return OkStatus();
-  RETURN_IF_ERROR(env.Record("glossary_change", fmt::format("glossary: {} demo terms", added)));
+  RETURN_IF_ERROR(
+      env.Record("glossary_change", fmt::format("glossary add {} terms (demo)", added)));
   return service::RefreshSearch(db);
 }
 

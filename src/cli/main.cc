@@ -291,6 +291,10 @@ Status RunDescribe(Environment& env, const DescribeFlags& flags, Format format) 
   if (flags.set) {
     RETURN_IF_ERROR(glossary.SetDescription(parts.first, table.name, flags.column, *flags.set,
                                             session->principal().id));
+    RETURN_IF_ERROR(env.Record(
+        "description_change",
+        fmt::format("{} {}.{}{}", flags.set->empty() ? "description remove" : "describe",
+                    parts.first, table.name, flags.column.empty() ? "" : "." + flags.column)));
     ASSIGN_OR_RETURN(context::SearchIndex index, context::SearchIndex::Open(db));
     RETURN_IF_ERROR(index.RefreshStated().status());
     std::cout << (flags.set->empty() ? "removed the description of " : "described ") << parts.first

@@ -231,6 +231,7 @@ Status RunGlossaryAdd(Environment& env, const GlossaryFlags& flags) {
   ASSIGN_OR_RETURN(context::GlossaryTerm term,
                    glossary.AddTerm(flags.term, flags.definition, flags.see,
                                     session->principal().id, flags.synonyms));
+  RETURN_IF_ERROR(env.Record("glossary_change", fmt::format("glossary add {}", term.term)));
   RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "stated glossary term '" << term.term << "'\n";
   return OkStatus();
@@ -240,6 +241,7 @@ Status RunGlossaryRemove(Environment& env, const std::string& term) {
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
   RETURN_IF_ERROR(glossary.RemoveTerm(term));
+  RETURN_IF_ERROR(env.Record("glossary_change", fmt::format("glossary remove {}", term)));
   RETURN_IF_ERROR(service::RefreshSearch(db));
   std::cout << "removed glossary term '" << term << "'\n";
   return OkStatus();

@@ -69,7 +69,7 @@ std::vector<std::vector<context::PathOptions::NamedColumn>> VisibleRecipeReads(
     engine::Session& session, const std::vector<context::Recipe>& joining);
 
 // Ledger subjects of state changes ("join_verdict", "recipe_change", "principal_change",
-// "token_change").
+// "token_change"; the CLI also records "glossary_change" and "description_change").
 std::string JoinVerdictSubject(const context::Join& join);
 std::string RememberSubject(const context::Recipe& recipe);
 std::string PrincipalAddSubject(const policy::PrincipalRecord& principal);

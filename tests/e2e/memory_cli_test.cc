@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -148,6 +149,23 @@ TEST_F(MemoryCliTest, DescriptionsGlossaryAndSearch) {
   EXPECT_EQ(Cairn({"glossary", "remove", "arpu"}).exit_code, 0);
   EXPECT_EQ(Cairn({"glossary", "remove", "arpu"}).exit_code, 4);
   EXPECT_NE(first_ref("revenue"), "ARPU");
+
+  // Every change of the stated context is in the ledger, by whom; a refused one is not.
+  nlohmann::json entries = Json({"ledger", "tail", "-n", "100", "--format", "json"});
+  std::vector<std::string> changes;
+  for (const auto& entry : entries) {
+    std::string action = entry["action"];
+    if (action != "glossary_change" && action != "description_change") continue;
+    EXPECT_EQ(entry["principal"], "admin");
+    changes.push_back(action + ": " + entry["subject"].get<std::string>());
+  }
+  std::sort(changes.begin(), changes.end());
+  EXPECT_EQ(changes, (std::vector<std::string>{"description_change: describe music.Customer",
+                                               "description_change: describe "
+                                               "music.Customer.SupportRepId",
+                                               "glossary_change: glossary add ARPU",
+                                               "glossary_change: glossary remove arpu"}))
+      << entries.dump();
 }
 
 TEST_F(MemoryCliTest, AGlossarySynonymLetsRecallFindARecipeAskedInOtherWords) {
