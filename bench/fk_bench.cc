@@ -574,6 +574,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // A pool file that cannot be written is refused before the run, not after it.
+  if (!pool_path.empty() && !std::ofstream(pool_path)) {
+    std::cerr << "cairn_fk_bench: cannot write " << pool_path << "\n";
+    return 2;
+  }
   const std::filesystem::path data = CAIRN_TEST_DATA;
   const std::filesystem::path spider = std::filesystem::path(CAIRN_BENCH_DATA) / "spider-de";
   std::vector<Db> dbs;
