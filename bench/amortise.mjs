@@ -4,6 +4,7 @@
 // recipes read is renamed in a source and every recipe is recalled again.
 //
 //   node bench/amortise.mjs [--rounds 3] [--questions 30] [--limit 3] [--smoke] [--two-calls]
+//                           [--no-glossary]
 //
 // Each round makes a fresh demo port (`cairn demo` and `cairn discover`, via
 // tests/node/harness.mjs) and connects as the local administrator (no CAIRN_TOKEN: every table,
@@ -23,6 +24,12 @@
 //               bench/data/amortise-rewordings.json, written blind; recall never tuned on them);
 //               recall@1 and recall@limit are reported, and what the passes would cost if
 //               every miss were then explored cold.
+//   search      (last round, not counted in the passes) search_context with each wording's
+//               words: whether every table the answer reads is among the top 10 hits, or among
+//               them and the tables their glossary terms reference.
+//
+// The demo states a port glossary (terms with synonyms), which recall and search read;
+// --no-glossary removes every term first, for the figures without it.
 //
 // What is counted: one call per tools/call; bytes are the UTF-8 length of JSON.stringify() of
 // the result callTool() returns (content and structuredContent, which both travel), not the
@@ -51,7 +58,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { makeDemo, CAIRN } from '../tests/node/harness.mjs';
+import { makeDemo, cairn, CAIRN } from '../tests/node/harness.mjs';
 
 // The SDK is installed for the Node tests (tests/node: npm ci).
 const sdk = createRequire(new URL('../tests/node/package.json', import.meta.url));
@@ -64,6 +71,7 @@ const { values: opts } = parseArgs({ options: {
   limit: { type: 'string', default: '3' },
   smoke: { type: 'boolean', default: false },
   'two-calls': { type: 'boolean', default: false },
+  'no-glossary': { type: 'boolean', default: false },
 } });
 
 // The column the staleness check renames, and its new name.
@@ -409,6 +417,31 @@ async function coldPass(dir) {
   return { figures: figures(s, performance.now() - start), remembered, searchFound };
 }
 
+// Search as a cold agent starts: search_context with each question's words (`wording` picks
+// the text), outside the passes' counts. Returns how many questions had every table the answer
+// reads among the top 10 hits' tables, and among those or the tables their glossary terms
+// reference (a term hit's detail lists its references).
+async function searchPass(dir, wording) {
+  const s = await connect(dir);
+  let tables = 0;
+  let withTerms = 0;
+  try {
+    for (const question of questions) {
+      const found = await s.call('search_context', { query: searchWords(wording(question)) });
+      const hit = new Set(found.data.hits.map((h) => `${h.source}.${h.table}`));
+      if (question.tables.every((t) => hit.has(t))) tables += 1;
+      for (const h of found.data.hits) {
+        if (h.kind !== 'term') continue;
+        for (const ref of (h.detail ?? '').split(', ')) hit.add(ref.split('.').slice(0, 2).join('.'));
+      }
+      if (question.tables.every((t) => hit.has(t))) withTerms += 1;
+    }
+  } finally {
+    await s.close();
+  }
+  return { tables, withTerms };
+}
+
 // A warm pass: recall, check the top recipe, run it: in the same call (recall_recipes with
 // run: true) unless --two-calls, then with run_query. `wording` picks the question's text.
 // Returns the figures and, per question, where the right recipe came (0 = top, -1 = not listed).
@@ -569,6 +602,11 @@ let staleness;
 for (let round = 0; round < rounds; round++) {
   const demo = makeDemo();
   try {
+    if (opts['no-glossary']) {
+      for (const t of JSON.parse(cairn(demo.dir, ['glossary', 'list', '--format', 'json']))) {
+        cairn(demo.dir, ['glossary', 'remove', t.term]);
+      }
+    }
     const cold = await coldPass(demo.dir);
     failures.push(...checkReads(cold.remembered));
     const warm = await warmPass(demo.dir, cold.remembered, (x) => x.q);
@@ -576,7 +614,13 @@ for (let round = 0; round < rounds; round++) {
     const para = await warmPass(demo.dir, cold.remembered, (x) => x.p);
     const near2 = await warmPass(demo.dir, cold.remembered, (x) => x.k);
     const para2 = await warmPass(demo.dir, cold.remembered, (x) => x.o);
-    results.push({ cold, warm, near, para, near2, para2 });
+    const searched = {};
+    if (round === rounds - 1) {
+      for (const key of ['q', 'r', 'p', 'k', 'o']) {
+        searched[key] = await searchPass(demo.dir, (x) => x[key]);
+      }
+    }
+    results.push({ cold, warm, near, para, near2, para2, searched });
     if (round === rounds - 1) staleness = await stalenessCheck(demo.dir, cold.remembered);
   } finally {
     demo.cleanup();
@@ -631,6 +675,13 @@ const reworded = [['same words', 'warm', 'q'], ['reworded, domain words kept', '
   ['held-out rewording, other words', 'para2', 'o']];
 for (const [name, pass] of reworded) {
   console.log(`| ${name} | ${at1(last[pass].ranks)} / ${n} | ${atK(last[pass].ranks)} / ${n} |`);
+}
+console.log(`\n| search_context (top 10), last round | every table the answer reads among the ` +
+  `hits | among the hits or their glossary terms' references |`);
+console.log('|---|---|---|');
+for (const [name, , key] of reworded) {
+  const found = last.searched[key];
+  console.log(`| ${name} | ${found.tables} / ${n} | ${found.withTerms} / ${n} |`);
 }
 // A reworded pass as an agent would pay for it: a miss costs what the pass spent on it (the
 // recall, and the run of whatever recipe came first), then a cold exploration less its recall
