@@ -91,10 +91,6 @@ Provenance ReadProvenance(const std::string& name) {
   return provenance;
 }
 
-}  // namespace
-
-namespace {
-
 // One word of a text: as TermWords spells it, and whether it was written in capitals (no lower
 // case letter but a plural's trailing s: "DO", "BLs", the "D" and "Os" of "D/Os").
 struct Word {

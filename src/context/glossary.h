@@ -46,8 +46,8 @@ struct GlossaryTerm {
   std::string definition;
   std::vector<std::string> see;  // "source.table" or "source.table.column", sorted
   // Other words people use for the term ("box" and "unit" for a container), sorted
-  // case-insensitively; never the term itself. Recipe recall and search read a question that
-  // names the term by one of them as naming it by all (SynonymWords).
+  // case-insensitively; never the term itself. Search indexes them with the term; recipe
+  // recall bridges a question's word no recipe uses to the term (RecipeStore::Recall).
   std::vector<std::string> synonyms;
   Provenance provenance = Provenance::kStated;
   std::string stated_by;
