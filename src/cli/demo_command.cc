@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "context/glossary.h"
+#include "core/strings.h"
 #include "demo/demo.h"
 #include "policy/principals.h"
 #include "service/context_ops.h"
@@ -151,16 +152,12 @@ Status StateTheGlossary(Environment& env) {
   ASSIGN_OR_RETURN(context::Glossary glossary, context::Glossary::Open(db));
   ASSIGN_OR_RETURN(std::vector<context::GlossaryTerm> stated, glossary.ListTerms());
   // Terms are one whatever their ASCII case ("Container" is "container").
-  auto key = [](std::string term) {
-    for (char& c : term) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return term;
-  };
   std::set<std::string> known;
-  for (const auto& term : stated) known.insert(key(term.term));
+  for (const auto& term : stated) known.insert(AsciiLower(term.term));
   ASSIGN_OR_RETURN(auto session, env.OpenSession());
   int added = 0;
   for (const demo::GlossaryEntry& entry : demo::PortGlossary()) {
-    if (known.count(key(entry.term)) > 0) continue;
+    if (known.count(AsciiLower(entry.term)) > 0) continue;
     RETURN_IF_ERROR(glossary
                         .AddTerm(entry.term, entry.definition, entry.see, session->principal().id,
                                  entry.synonyms)

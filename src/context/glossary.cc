@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "core/strings.h"
+
 namespace cairn::context {
 namespace {
 
@@ -72,15 +74,6 @@ std::vector<std::string> ReadStrings(const std::string& text) {
   if (!array.is_array()) return out;
   for (const auto& item : array) {
     if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-// ASCII lower case: how a word of a term is compared.
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -268,12 +261,13 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
                                   synonym);
     }
     // The term itself, or a synonym already given in another case, adds nothing.
-    auto same = [&](const std::string& other) { return Lower(other) == Lower(text); };
+    auto same = [&](const std::string& other) { return AsciiLower(other) == AsciiLower(text); };
     if (same(out.term) || std::any_of(out.synonyms.begin(), out.synonyms.end(), same)) continue;
     out.synonyms.push_back(std::move(text));
   }
-  std::sort(out.synonyms.begin(), out.synonyms.end(),
-            [](const std::string& a, const std::string& b) { return Lower(a) < Lower(b); });
+  std::sort(
+      out.synonyms.begin(), out.synonyms.end(),
+      [](const std::string& a, const std::string& b) { return AsciiLower(a) < AsciiLower(b); });
   out.stated_by = principal;
   const TermSql& sql = TermSqlFor(db_->dialect());
   RETURN_IF_ERROR(
