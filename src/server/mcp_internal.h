@@ -12,8 +12,9 @@
 //                       "notice": kUntrustedNotice,
 //                       "data": <the operation's JSON>}
 //   content: [{"type": "text", "text":
-//              "<untrusted-data label=\"LABEL\">\nNOTICE\n<structuredContent JSON>\n"
-//              "</untrusted-data>"}]
+//              "<untrusted-data label=\"LABEL\">\nNOTICE\n<data JSON>\n</untrusted-data>"}]
+// The text carries what structuredContent does, once each: the tag the label, the line the
+// notice, then the data (the operation's JSON, not the whole envelope a second time).
 // The label is the result's classification for run_query (the session's label) and "internal"
 // for metadata. Inside the text every "</" is written "<\/" (the same JSON string), so data
 // can never close the envelope early. A failed call is {"isError": true, "structuredContent":

@@ -206,12 +206,10 @@ std::string WrapUntrusted(std::string_view label, std::string_view text) {
 }
 
 Json EnvelopeResult(std::string_view label, Json data) {
-  Json structured = {{"untrusted", true},
-                     {"label", std::string(label)},
-                     {"notice", kUntrustedNotice},
-                     {"data", std::move(data)}};
-  // "</" can only occur inside JSON strings, where "<\/" is the same string.
-  std::string json = Dump(structured);
+  // The text says what structuredContent says once: the tag its label, the notice line its
+  // notice, then the data. "</" can only occur inside JSON strings, where "<\/" is the same
+  // string.
+  std::string json = Dump(data);
   std::string escaped;
   escaped.reserve(json.size());
   for (size_t i = 0; i < json.size(); ++i) {
@@ -220,7 +218,11 @@ Json EnvelopeResult(std::string_view label, Json data) {
   }
   return Json{
       {"content", Json::array({{{"type", "text"}, {"text", WrapUntrusted(label, escaped)}}})},
-      {"structuredContent", std::move(structured)},
+      {"structuredContent",
+       {{"untrusted", true},
+        {"label", std::string(label)},
+        {"notice", kUntrustedNotice},
+        {"data", std::move(data)}}},
       {"isError", false}};
 }
 
