@@ -379,6 +379,12 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   EXPECT_EQ(brief["servable"], true);
   EXPECT_EQ(brief["tables"], Json::array({"port.ships"}));
   EXPECT_FALSE(brief.contains("columns"));
+  // Empty fields are left out (no note, fresh: no stale reason), and the question asked is not
+  // echoed back.
+  EXPECT_FALSE(brief.contains("note")) << brief.dump();
+  EXPECT_FALSE(brief.contains("stale_reason")) << brief.dump();
+  EXPECT_TRUE(brief["score"].is_number()) << brief.dump();
+  EXPECT_FALSE(recalled["result"]["structuredContent"]["data"].contains("question"));
   EXPECT_FALSE(recalled["result"]["structuredContent"]["data"].contains("answer"));
   Json full =
       Call(*protocol, "recall_recipes", {{"question", "ships at the port"}, {"detail", "full"}});
@@ -415,6 +421,15 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   EXPECT_NE(data["answer"]["error"]["message"].get<std::string>().find("ships.csv"),
             std::string::npos)
       << failing.dump();
+  // A note, when there is one, is in the brief item.
+  Json noted = Call(*protocol, "remember_recipe",
+                    {{"question", "Which berths are there?"},
+                     {"sql", "SELECT 1"},
+                     {"note", "a placeholder until the berths are connected"}});
+  ASSERT_EQ(noted["result"]["isError"], false) << noted.dump();
+  Json berths = Call(*protocol, "recall_recipes", {{"question", "berths"}});
+  const Json& berth = berths["result"]["structuredContent"]["data"]["recipes"][0];
+  EXPECT_EQ(berth["note"], "a placeholder until the berths are connected") << berths.dump();
   auto read = protocol->Handle(
       Request(9, "resources/read", {{"uri", "cairn://recipe/" + std::to_string(id)}}), *api_);
   ASSERT_TRUE(read && read->contains("result")) << read->dump();

@@ -1,6 +1,8 @@
 // The MCP tools: one fixed catalogue (descriptions never hold data), arguments checked against
 // each tool's inputSchema before the Api sees them, every result in the untrusted-data envelope.
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -103,12 +105,19 @@ std::string PageLabel(const Json& page) {
 
 // A recalled recipe as recall_recipes lists it by default: what an agent needs to choose and
 // reuse it (RecipeToJson's fields less the read columns, fingerprints and provenance), its
-// tables as "source.table".
+// tables as "source.table". An empty note or stale reason is left out, and the score (a
+// relevance only compared with the other recipes') has three significant digits.
 Json BriefRecipe(const Json& recipe) {
   Json brief = Json::object();
   for (const char* key : {"id", "question", "sql", "note", "freshness", "servable", "stale_reason",
                           "reuse_count", "score"}) {
-    if (recipe.contains(key)) brief[key] = recipe[key];
+    if (!recipe.contains(key)) continue;
+    const Json& value = recipe[key];
+    if (value.is_string() && value.get<std::string>().empty()) continue;
+    brief[key] = value;
+  }
+  if (brief.contains("score") && brief["score"].is_number_float()) {
+    brief["score"] = std::stod(fmt::format("{:.3g}", brief["score"].get<double>()));
   }
   Json tables = Json::array();
   for (const Json& table : recipe.value("tables", Json::array())) {
@@ -231,8 +240,9 @@ std::vector<Tool> MakeTools() {
       "Call this first: reuse a fresh recipe instead of rediscovering. With run: true the first "
       "recipe, when it is servable (fresh), is also run and its first page returned as answer "
       "(as run_query returns it, with recipe_id): check that its question is yours. detail: "
-      "brief (default) lists each recipe's id, question, sql, note, freshness, servable, "
-      "stale_reason, tables, reuse_count and score; full adds the columns it reads, the tables' "
+      "brief (default) lists each recipe's id, question, sql, freshness, servable, tables, "
+      "reuse_count and score, with its note and stale_reason when it has one; full adds the "
+      "columns it reads, the tables' "
       "schema fingerprints, who stated it and when.",
       Input({{"question", Str(1, 2000, "Your question, in words")},
              {"limit", Int(1, 50, 5, "How many recipes at most")},
@@ -252,6 +262,7 @@ std::vector<Tool> MakeTools() {
          std::string* label) -> Result<Json> {
         ASSIGN_OR_RETURN(Json out, api.Recall(caller, StrArg(args, "question"),
                                               static_cast<int>(IntArg(args, "limit", 5))));
+        out.erase("question");  // the caller's own words
         Json& recipes = out["recipes"];
         if (StrArg(args, "detail") != "full") {
           for (Json& recipe : recipes) recipe = BriefRecipe(recipe);
