@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "core/strings.h"
 
@@ -43,7 +44,20 @@ const std::vector<store::Migration> kGlossaryMigrations = {
      "CREATE UNIQUE INDEX glossary_terms_term ON glossary_terms (lower(term COLLATE \"C\"));"},
     {2, "glossary synonyms",
      "ALTER TABLE glossary_terms ADD COLUMN synonyms TEXT NOT NULL DEFAULT '[]';"},
+    {3, "a counter of term changes, for caches",
+     "CREATE TABLE glossary_changes (id INTEGER PRIMARY KEY CHECK (id = 1), "
+     "changes BIGINT NOT NULL)"},
 };
+
+// Raises TermChanges() by one; run inside the transaction of the change.
+Status CountTermChange(store::StateDb* db) {
+  // SQLite's upsert needs a WHERE in its SELECT to tell ON CONFLICT from a join's ON.
+  return db
+      ->Exec(
+          "INSERT INTO glossary_changes (id, changes) SELECT 1, 1 WHERE 1 = 1 "
+          "ON CONFLICT (id) DO UPDATE SET changes = glossary_changes.changes + 1")
+      .status();
+}
 
 // How each engine spells the case-insensitive (ASCII) identity of a term.
 struct TermSql {
@@ -139,25 +153,59 @@ std::vector<std::string> TermWords(std::string_view text) {
   return out;
 }
 
-std::vector<TermMention> MentionedTerms(std::string_view text,
-                                        const std::vector<GlossaryTerm>& terms) {
-  std::vector<Word> words = SplitWords(text);
+struct TermMatcher::Index {
+  struct Name {
+    size_t term;              // into terms_
+    const std::string* name;  // the term or one of its synonyms, in terms_
+    std::vector<Word> words;
+  };
+  std::vector<Name> names;  // in the order of terms_, each term before its synonyms
+  std::unordered_map<std::string, std::vector<size_t>> by_first_word;  // into names
+};
+
+TermMatcher::TermMatcher(std::vector<GlossaryTerm> terms)
+    : terms_(std::move(terms)), index_(std::make_unique<Index>()) {
+  auto add = [&](size_t term, const std::string& name) {
+    std::vector<Word> words = SplitWords(name);
+    if (words.empty()) return;
+    index_->by_first_word[words.front().word].push_back(index_->names.size());
+    index_->names.push_back({term, &name, std::move(words)});
+  };
+  for (size_t i = 0; i < terms_.size(); ++i) {
+    add(i, terms_[i].term);
+    for (const auto& synonym : terms_[i].synonyms) add(i, synonym);
+  }
+}
+
+TermMatcher::~TermMatcher() = default;
+TermMatcher::TermMatcher(TermMatcher&&) noexcept = default;
+TermMatcher& TermMatcher::operator=(TermMatcher&&) noexcept = default;
+
+std::vector<TermMention> TermMatcher::Mentioned(std::string_view text) const {
+  const std::vector<Word> words = SplitWords(text);
   // A name's word in capitals is an abbreviation ("DO", a delivery order): only the same
   // capitals name it, never the everyday word ("do").
   auto same = [](const Word& in_text, const Word& in_name) {
     return in_text.word == in_name.word && (!in_name.capitals || in_text.capitals);
   };
-  auto holds = [&](const std::string& name) {
-    std::vector<Word> spelled = SplitWords(name);
-    return !spelled.empty() && std::search(words.begin(), words.end(), spelled.begin(),
-                                           spelled.end(), same) != words.end();
-  };
-  std::vector<TermMention> out;
-  for (const auto& term : terms) {
-    if (holds(term.term)) out.push_back({&term, term.term});
-    for (const auto& synonym : term.synonyms) {
-      if (holds(synonym)) out.push_back({&term, synonym});
+  std::set<size_t> named;
+  for (size_t at = 0; at < words.size(); ++at) {
+    auto found = index_->by_first_word.find(words[at].word);
+    if (found == index_->by_first_word.end()) continue;
+    for (size_t n : found->second) {
+      const std::vector<Word>& spelled = index_->names[n].words;
+      if (spelled.size() <= words.size() - at &&
+          std::equal(
+              spelled.begin(), spelled.end(), words.begin() + at,
+              [&](const Word& in_name, const Word& in_text) { return same(in_text, in_name); })) {
+        named.insert(n);
+      }
     }
+  }
+  std::vector<TermMention> out;
+  for (size_t n : named) {
+    const Index::Name& name = index_->names[n];
+    out.push_back({&terms_[name.term], *name.name});
   }
   return out;
 }
@@ -270,17 +318,20 @@ Result<GlossaryTerm> Glossary::AddTerm(const std::string& term, const std::strin
       [](const std::string& a, const std::string& b) { return AsciiLower(a) < AsciiLower(b); });
   out.stated_by = principal;
   const TermSql& sql = TermSqlFor(db_->dialect());
-  RETURN_IF_ERROR(
-      db_->Exec(fmt::format("INSERT INTO glossary_terms (term, definition, see, synonyms, "
-                            "stated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT {} DO UPDATE "
-                            "SET term = excluded.term, definition = excluded.definition, see = "
-                            "excluded.see, synonyms = excluded.synonyms, provenance = 'stated', "
-                            "stated_by = excluded.stated_by, stated_at = "
-                            "strftime('%Y-%m-%dT%H:%M:%fZ')",
-                            sql.conflict),
-                {out.term, out.definition, nlohmann::json(out.see).dump(),
-                 nlohmann::json(out.synonyms).dump(), principal})
-          .status());
+  RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
+    RETURN_IF_ERROR(
+        db_->Exec(fmt::format("INSERT INTO glossary_terms (term, definition, see, synonyms, "
+                              "stated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT {} DO UPDATE "
+                              "SET term = excluded.term, definition = excluded.definition, see = "
+                              "excluded.see, synonyms = excluded.synonyms, provenance = 'stated', "
+                              "stated_by = excluded.stated_by, stated_at = "
+                              "strftime('%Y-%m-%dT%H:%M:%fZ')",
+                              sql.conflict),
+                  {out.term, out.definition, nlohmann::json(out.see).dump(),
+                   nlohmann::json(out.synonyms).dump(), principal})
+            .status());
+    return CountTermChange(db_);
+  }));
   RETURN_IF_ERROR(db_->Query(std::string("SELECT stated_at FROM glossary_terms WHERE ") + sql.where,
                              {out.term}, [&](const store::Row& row) {
                                out.stated_at = row.Text(0);
@@ -311,11 +362,23 @@ Result<std::vector<GlossaryTerm>> Glossary::ListTerms() {
 }
 
 Status Glossary::RemoveTerm(const std::string& term) {
-  ASSIGN_OR_RETURN(int64_t removed, db_->Exec(std::string("DELETE FROM glossary_terms WHERE ") +
-                                                  TermSqlFor(db_->dialect()).where,
-                                              {Trimmed(term)}));
-  if (removed == 0) return NotFoundError("no glossary term '{}'", term);
-  return OkStatus();
+  return db_->Transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(int64_t removed, db_->Exec(std::string("DELETE FROM glossary_terms WHERE ") +
+                                                    TermSqlFor(db_->dialect()).where,
+                                                {Trimmed(term)}));
+    if (removed == 0) return NotFoundError("no glossary term '{}'", term);
+    return CountTermChange(db_);
+  });
+}
+
+Result<int64_t> Glossary::TermChanges() {
+  int64_t changes = 0;
+  RETURN_IF_ERROR(db_->Query("SELECT changes FROM glossary_changes WHERE id = 1", {},
+                             [&](const store::Row& row) {
+                               changes = row.Int(0);
+                               return OkStatus();
+                             }));
+  return changes;
 }
 
 }  // namespace cairn::context

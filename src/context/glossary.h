@@ -12,6 +12,7 @@
 //   descriptions    (source, table_name, column_name) -> text, stated_by, stated_at
 //   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), synonyms (JSON),
 //                   stated_by, ...
+//   glossary_changes  one row: how many times terms were stated or removed (TermChanges)
 //                   Case folds A-Z only, on both engines (SQLite COLLATE NOCASE; PostgreSQL a
 //                   unique index on lower(term COLLATE "C")); terms list in that order.
 //
@@ -21,6 +22,8 @@
 //
 // Thread-safety: as the StateDb it uses. The StateDb must outlive the Glossary.
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,12 +68,30 @@ struct TermMention {
   std::string name;          // as the glossary spells it
 };
 
-// The terms a text names, in the order of `terms` (each name a term or one of its synonyms;
-// named when all of its TermWords occur in a row in the text's). A word a name writes in
-// capitals is an abbreviation, named only in capitals ("DO", a delivery order, never "do").
-// "How many boxes are on the terminal?" names the term "container" when it lists "box".
-std::vector<TermMention> MentionedTerms(std::string_view text,
-                                        const std::vector<GlossaryTerm>& terms);
+// Finds the glossary terms a text names. Built once from the terms (each name split into its
+// words and indexed by its first word), it answers for any number of texts: recall keeps one
+// while the glossary does not change (Glossary::TermChanges).
+class TermMatcher {
+ public:
+  explicit TermMatcher(std::vector<GlossaryTerm> terms);
+  ~TermMatcher();
+  TermMatcher(TermMatcher&&) noexcept;
+  TermMatcher& operator=(TermMatcher&&) noexcept;
+
+  const std::vector<GlossaryTerm>& terms() const { return terms_; }
+
+  // The terms `text` names, in the order of terms() (each name a term or one of its synonyms;
+  // named when all of its TermWords occur in a row in the text's), each name once. A word a
+  // name writes in capitals is an abbreviation, named only in capitals ("DO", a delivery
+  // order, never "do"). "How many boxes are on the terminal?" names the term "container" when
+  // it lists "box". Mentions point into terms().
+  std::vector<TermMention> Mentioned(std::string_view text) const;
+
+ private:
+  struct Index;
+  std::vector<GlossaryTerm> terms_;
+  std::unique_ptr<Index> index_;
+};
 
 // A parsed "see" reference: "source.table" or "source.table.column". Table names may not hold
 // dots here; InvalidArgument otherwise.
@@ -113,6 +134,10 @@ class Glossary {
 
   // Removes a term (matched case-insensitively). NotFound when there is none.
   Status RemoveTerm(const std::string& term);
+
+  // How many times terms were stated or removed (on this state database, by any connection or
+  // node): a cache of ListTerms() is current while this is unchanged.
+  Result<int64_t> TermChanges();
 
  private:
   explicit Glossary(store::StateDb* db) : db_(db) {}

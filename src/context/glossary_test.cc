@@ -75,7 +75,10 @@ TEST_P(GlossaryTest, TermsAreStatedListedAndRemoved) {
   EXPECT_EQ((*terms)[1].stated_by, "bo");
   EXPECT_EQ((*terms)[1].provenance, Provenance::kStated);
 
+  // Every statement and removal is counted, for caches of the terms; a refused one is not.
+  EXPECT_EQ(*glossary_->TermChanges(), 3);
   EXPECT_TRUE(glossary_->RemoveTerm("arpu").ok());
+  EXPECT_EQ(*glossary_->TermChanges(), 4);
   EXPECT_EQ(glossary_->RemoveTerm("arpu").code(), StatusCode::kNotFound);
   EXPECT_EQ(glossary_->AddTerm("", "x", {}, "a").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(glossary_->AddTerm("x", " ", {}, "a").status().code(), StatusCode::kInvalidArgument);
@@ -83,6 +86,7 @@ TEST_P(GlossaryTest, TermsAreStatedListedAndRemoved) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(glossary_->AddTerm("x", "y", {"a.b.c.d"}, "a").status().code(),
             StatusCode::kInvalidArgument);
+  EXPECT_EQ(*glossary_->TermChanges(), 4);
 }
 
 TEST_P(GlossaryTest, TermsAreUniqueIgnoringAsciiCaseOnly) {
@@ -155,16 +159,19 @@ TEST(TermWordsTest, LowerCasesAndMakesEnglishPluralsSingular) {
   EXPECT_TRUE(TermWords(" - ").empty());
 }
 
-TEST(MentionedTermsTest, ATextNamesATermByItselfOrBySynonymAndAbbreviationsOnlyInCapitals) {
+TEST(TermMatcherTest, ATextNamesATermByItselfOrBySynonymAndAbbreviationsOnlyInCapitals) {
   std::vector<GlossaryTerm> terms(3);
   terms[0].term = "container";
   terms[0].synonyms = {"box", "intermodal unit"};
   terms[1].term = "delivery order";
   terms[1].synonyms = {"DO", "D/O"};
   terms[2].term = "vessel";
+  // Moved after it was built: the mentions still point into its terms.
+  TermMatcher built(std::move(terms));
+  TermMatcher matcher = std::move(built);
   auto names = [&](std::string_view text) {
     std::vector<std::string> out;
-    for (const auto& mention : MentionedTerms(text, terms)) {
+    for (const auto& mention : matcher.Mentioned(text)) {
       out.push_back(mention.term->term + ":" + mention.name);
     }
     return out;
@@ -174,9 +181,15 @@ TEST(MentionedTermsTest, ATextNamesATermByItselfOrBySynonymAndAbbreviationsOnlyI
             (std::vector<std::string>{"container:box", "delivery order:DO", "vessel:vessel"}));
   EXPECT_EQ(names("Expired D/Os and delivery orders"),
             (std::vector<std::string>{"delivery order:delivery order", "delivery order:D/O"}));
-  // Every word of a name, in a row.
+  // Every word of a name, in a row; each name once, however often the text says it.
   EXPECT_TRUE(names("an intermodal transport unit").empty());
   EXPECT_EQ(names("Intermodal units"), (std::vector<std::string>{"container:intermodal unit"}));
+  EXPECT_EQ(names("box after box, vessel by vessel"),
+            (std::vector<std::string>{"container:box", "vessel:vessel"}));
+  // At the very end of the text, and a name longer than what is left of it.
+  EXPECT_EQ(names("an intermodal"), std::vector<std::string>());
+  EXPECT_EQ(names("vessel"), (std::vector<std::string>{"vessel:vessel"}));
+  EXPECT_TRUE(TermMatcher(std::vector<GlossaryTerm>{}).Mentioned("any box").empty());
 }
 
 TEST(ObjectRefTest, Parses) {

@@ -470,10 +470,18 @@ Result<bool> RecipeStore::AnyRecipeSays(const std::string& name) {
 
 Result<std::string> RecipeStore::WithGlossaryNames(std::string_view question) {
   std::string words(question);
-  ASSIGN_OR_RETURN(Glossary glossary, Glossary::Open(db_));
-  ASSIGN_OR_RETURN(std::vector<GlossaryTerm> terms, glossary.ListTerms());
+  if (!glossary_.has_value()) {
+    ASSIGN_OR_RETURN(Glossary glossary, Glossary::Open(db_));
+    glossary_.emplace(glossary);
+  }
+  ASSIGN_OR_RETURN(int64_t changes, glossary_->TermChanges());
+  if (!terms_.has_value() || changes != terms_changes_) {
+    ASSIGN_OR_RETURN(std::vector<GlossaryTerm> terms, glossary_->ListTerms());
+    terms_.emplace(std::move(terms));
+    terms_changes_ = changes;
+  }
   std::set<std::string> added;
-  for (const TermMention& mention : MentionedTerms(question, terms)) {
+  for (const TermMention& mention : terms_->Mentioned(question)) {
     ASSIGN_OR_RETURN(bool said, AnyRecipeSays(mention.name));
     if (said) continue;
     // The term itself when the recipes say it: a synonym's own words ("shipping container")

@@ -30,14 +30,17 @@
 // kNotFound, kPermissionDenied...), with nothing stored; kInvalidArgument for an empty question
 // or SQL; kNotFound for an unknown id; kFailedPrecondition when running a stale recipe.
 //
-// Thread-safety: as the StateDb and Session used. The StateDb must outlive the RecipeStore.
+// Thread-safety: one thread at a time (recall keeps the glossary's terms between calls), the
+// StateDb and Session as they allow. The StateDb must outlive the RecipeStore.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "connectors/source.h"
+#include "context/glossary.h"
 #include "core/status.h"
 #include "engine/session.h"
 #include "store/state_db.h"
@@ -118,7 +121,7 @@ class RecipeStore {
 
   // The recipes best matching `question` (BM25 over question, note, table and column names),
   // at most `limit`, each re-checked: servable ones first (by relevance), then the others. The
-  // question is read with the glossary: a term it names by a word no recipe uses (MentionedTerms)
+  // question is read with the glossary: a term it names by a word no recipe uses (TermMatcher)
   // is also named by those of the term's other names that some recipe uses, so "boxes" finds
   // the recipes about containers when the term "container" lists "box". A word the recipes
   // already use is left alone: the glossary fills gaps in the words, it does not reweigh them.
@@ -140,6 +143,11 @@ class RecipeStore {
   // `question` with the names the glossary adds to it (see Recall).
   Result<std::string> WithGlossaryNames(std::string_view question);
   store::StateDb* db_;
+  // The glossary's terms as recall last read them, and Glossary::TermChanges() then: read again
+  // only when a term was stated or removed since (by any connection or node).
+  std::optional<Glossary> glossary_;
+  std::optional<TermMatcher> terms_;
+  int64_t terms_changes_ = -1;
 };
 
 }  // namespace cairn::context

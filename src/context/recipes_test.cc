@@ -226,6 +226,17 @@ TEST_P(RecipesTest, RecallFillsAGapInTheRecipesWordsWithTheGlossarysNames) {
   ASSERT_TRUE(matches.ok());
   ASSERT_EQ(matches->size(), 1u);
   EXPECT_EQ((*matches)[0].recipe.id, songs->id);
+
+  // Recall keeps the terms between calls, and sees every change to them: a term removed
+  // through another store is gone at the next recall, a synonym restated is there.
+  ASSERT_TRUE(glossary->RemoveTerm("customer").ok());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"patron"}).ok());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  matches = recipes_->Recall(session_.get(), "biggest patrons", 5);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
 }
 
 TEST_P(RecipesTest, RenamedColumnMakesItStale) {
