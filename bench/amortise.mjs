@@ -53,17 +53,13 @@
 // disagree with the question's declared use of the renamed column, or when the staleness check
 // fails. The goals (5x fewer calls, 10x fewer bytes) are reported, not enforced. --smoke: five
 // questions, one round, for ctest. The binary is $CAIRN_BINARY, else build/cairn.
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { makeDemo, cairn, CAIRN } from '../tests/node/harness.mjs';
+import { makeDemo, cairn } from '../tests/node/harness.mjs';
+import { connectStdio } from './mcp_stdio.mjs';
 
-// The SDK is installed for the Node tests (tests/node: npm ci).
-const sdk = createRequire(new URL('../tests/node/package.json', import.meta.url));
-const { Client } = sdk('@modelcontextprotocol/sdk/client/index.js');
-const { StdioClientTransport } = sdk('@modelcontextprotocol/sdk/client/stdio.js');
 
 const { values: opts } = parseArgs({ options: {
   rounds: { type: 'string', default: '3' },
@@ -328,16 +324,8 @@ function median(xs) {
 
 // A `cairn mcp` session as the local administrator that counts what each tool call returns.
 async function connect(dir) {
-  const transport = new StdioClientTransport({
-    command: CAIRN,
-    args: ['--config', join(dir, 'cairn.yaml'), 'mcp'],
-    cwd: dir,
-    env: { ...process.env, CAIRN_TOKEN: '' },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'cairn-amortise-bench', version: '1.0.0' });
   const start = performance.now();
-  await client.connect(transport);
+  const client = await connectStdio(dir, 'cairn-amortise-bench');
   const session = {
     connectMs: performance.now() - start,
     calls: 0, bytes: 0, textBytes: 0, queryBytes: 0, queryTextBytes: 0,
