@@ -4,6 +4,7 @@
 
 #include "server/mcp.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -383,7 +384,9 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   // echoed back.
   EXPECT_FALSE(brief.contains("note")) << brief.dump();
   EXPECT_FALSE(brief.contains("stale_reason")) << brief.dump();
-  EXPECT_TRUE(brief["score"].is_number()) << brief.dump();
+  ASSERT_TRUE(brief["score"].is_number()) << brief.dump();
+  const double score = brief["score"].get<double>();  // three significant digits
+  EXPECT_EQ(Json::parse(fmt::format("{:.3g}", score)).get<double>(), score) << brief.dump();
   EXPECT_FALSE(recalled["result"]["structuredContent"]["data"].contains("question"));
   EXPECT_FALSE(recalled["result"]["structuredContent"]["data"].contains("answer"));
   Json full =

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <functional>
 #include <map>
 #include <string>
@@ -117,7 +118,12 @@ Json BriefRecipe(const Json& recipe) {
     brief[key] = value;
   }
   if (brief.contains("score") && brief["score"].is_number_float()) {
-    brief["score"] = std::stod(fmt::format("{:.3g}", brief["score"].get<double>()));
+    // Printed and read back in the C locale, whatever the process's.
+    const std::string digits = fmt::format("{:.3g}", brief["score"].get<double>());
+    double rounded = 0;
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), rounded).ec == std::errc()) {
+      brief["score"] = rounded;
+    }
   }
   Json tables = Json::array();
   for (const Json& table : recipe.value("tables", Json::array())) {
