@@ -12,9 +12,9 @@
 //   descriptions    (source, table_name, column_name) -> text, stated_by, stated_at
 //   glossary_terms  term (unique, case-insensitive) -> definition, see (JSON), synonyms (JSON),
 //                   stated_by, ...
-//   glossary_changes  one row: how many times terms were stated or removed (TermChanges)
 //                   Case folds A-Z only, on both engines (SQLite COLLATE NOCASE; PostgreSQL a
 //                   unique index on lower(term COLLATE "C")); terms list in that order.
+//   glossary_changes  one row: how many times terms were stated or removed (TermChanges)
 //
 // Errors: the StateDb's (kUnavailable when busy, kDataLoss when corrupt, kInternal otherwise);
 // kInvalidArgument for an empty name, term or definition, or a malformed "see" reference;
