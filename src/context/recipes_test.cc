@@ -239,6 +239,26 @@ TEST_P(RecipesTest, RecallFillsAGapInTheRecipesWordsWithTheGlossarysNames) {
   EXPECT_EQ((*matches)[0].recipe.id, customers->id);
 }
 
+TEST_P(RecipesTest, RecallSeesTermsAnotherConnectionStatesOrRemoves) {
+  // Another connection to the same state, as another process or node would hold.
+  auto other = OpenState(dir_ / "state.sqlite");
+  ASSERT_NE(other, nullptr);
+  auto glossary = Glossary::Open(other.get());
+  ASSERT_TRUE(glossary.ok()) << glossary.status().ToString();
+  auto customers =
+      recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "");
+  ASSERT_TRUE(customers.ok()) << customers.status().ToString();
+  // The first recall reads the (empty) glossary and keeps it.
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"client"}).ok());
+  auto matches = recipes_->Recall(session_.get(), "biggest clients", 5);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
+  ASSERT_TRUE(glossary->RemoveTerm("Customer").ok());
+  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+}
+
 TEST_P(RecipesTest, RenamedColumnMakesItStale) {
   auto recipe = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
   ASSERT_TRUE(recipe.ok());
