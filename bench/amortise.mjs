@@ -60,7 +60,6 @@ import { parseArgs } from 'node:util';
 import { makeDemo, cairn } from '../tests/node/harness.mjs';
 import { connectStdio } from './mcp_stdio.mjs';
 
-
 const { values: opts } = parseArgs({ options: {
   rounds: { type: 'string', default: '3' },
   questions: { type: 'string', default: '30' },

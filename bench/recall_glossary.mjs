@@ -21,7 +21,6 @@ import { parseArgs } from 'node:util';
 import { makeDemo } from '../tests/node/harness.mjs';
 import { connectStdio } from './mcp_stdio.mjs';
 
-
 const { values: opts } = parseArgs({ options: {
   terms: { type: 'string', default: '5000' },
   calls: { type: 'string', default: '200' },
@@ -38,8 +37,8 @@ for (const [name, value] of [['--terms', termCount], ['--calls', callCount],
   }
 }
 
-// Recipes of the demo port, and the questions recalled (asked in other words for some, so the
-// glossary's synonyms are read).
+// Recipes of the demo port, and the questions recalled (three with a word the recipes do not
+// use, so that the glossary's synonyms are read).
 const RECIPES = [
   ['How many containers are in the yard per direction?',
     "SELECT direction, COUNT(*) FROM tos.containers WHERE status = 'in_yard' GROUP BY direction"],
