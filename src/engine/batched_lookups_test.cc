@@ -33,6 +33,7 @@ using connectors::postgres::CountStatements;
 using connectors::postgres::Env;
 using connectors::postgres::LogSize;
 using connectors::postgres::ReadLogFrom;
+using connectors::postgres::StatementLogLock;
 using connectors::postgres::WithSchema;
 
 constexpr int kFixtureVersion = 1;
@@ -85,6 +86,8 @@ class BatchedLookupsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     REQUIRE_PG();
+    log_lock_ = std::make_unique<StatementLogLock>();
+    ASSERT_TRUE(log_lock_->locked());
     EnsureFixtures();
     if (HasFatalFailure()) return;
     dir_ = fs::temp_directory_path() /
@@ -179,6 +182,7 @@ class BatchedLookupsTest : public ::testing::Test {
     EXPECT_GE(std::count(got.begin(), got.end(), '\n'), min_rows) << sql;
   }
 
+  std::unique_ptr<StatementLogLock> log_lock_;  // freed last
   fs::path dir_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<Session> session_;

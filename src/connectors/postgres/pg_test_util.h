@@ -114,6 +114,19 @@ class AdvisoryLock {
   bool locked_ = false;
 };
 
+// Held for a whole test by every test that counts the statements its queries sent in the
+// server's log (CountStatements): ctest runs tests in parallel processes, and another test's
+// statements on the same tables would land in the count.
+class StatementLogLock {
+ public:
+  StatementLogLock() : lock_(&admin_, 7406299) {}
+  bool locked() const { return admin_.ok() && lock_.locked(); }
+
+ private:
+  Admin admin_;  // declared first: connected before the lock is taken, closed after it is freed
+  AdvisoryLock lock_;
+};
+
 // Runs `sql` and renders its rows, one line each: "type:value" cells joined by '|', ∅ for NULL,
 // "4:xN" for a blob of N bytes; an error is appended as "step error: ..." or returned as
 // "prepare error: ...".

@@ -98,6 +98,8 @@ class ProbeCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
     REQUIRE_PG();
+    log_lock_ = std::make_unique<StatementLogLock>();
+    ASSERT_TRUE(log_lock_->locked());
     EnsureFixtures();
     if (HasFatalFailure()) return;
     ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
@@ -155,6 +157,7 @@ class ProbeCacheTest : public ::testing::Test {
     EXPECT_GT(std::count(cached.begin(), cached.end(), '\n'), 2) << sql;
   }
 
+  std::unique_ptr<StatementLogLock> log_lock_;  // freed last
   sqlite3* db_ = nullptr;
   std::vector<std::unique_ptr<Source>> sources_;
 };
