@@ -1,0 +1,150 @@
+#pragma once
+
+// What a column's name says: its words, its key words, the entity it names, and an index of the
+// tables and keys a name may relate to. Join inference (join_inference.cc) scores names with
+// these; its values evidence lives there.
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "context/join_inference.h"
+
+namespace cairn::context::internal {
+
+// Trailing or leading tokens that mark a key rather than name an entity.
+const std::unordered_set<std::string>& KeyTokens();
+// Words for a person in a role, and the entities such people are stored as.
+const std::unordered_set<std::string>& RoleTokens();
+const std::unordered_set<std::string>& PersonEntities();
+// Words that make a column of a table reference another row of the same table.
+const std::unordered_set<std::string>& ParentTokens();
+// Words that end a name's head: "adresse_der_mitarbeiter" (the staff member's address) is an
+// address, "ShipVia" names what ships.
+const std::unordered_set<std::string>& HeadEnds();
+
+// Lower-case, alphanumerics (and non-ASCII bytes) only.
+std::string Squash(std::string_view s);
+
+struct NameParts {
+  std::vector<std::string> core;  // tokens without key prefixes/suffixes
+  std::vector<std::string> head;  // the core up to a word that ends the head (see HeadEnds)
+  bool key_suffix = false;        // a key token was stripped
+  bool agent = false;             // "via"/"by" follows the head: the name says who acts
+};
+
+NameParts Parts(std::string_view name);
+
+// `agent`: the name says who acts ("ShipVia", "approved_by"), so an agent noun may match.
+double TokenSim(const std::string& a, const std::string& b, bool agent = false);
+
+std::string Joined(const std::vector<std::string>& tokens);
+
+// How well the referencing name's core `f` names the entity `p`. With `head_only` only the
+// name's head counts: its last words ("produktmenge", a product quantity, names a quantity, not a
+// product; "order_total" a total). Compound words in English and German put the head last.
+double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p,
+                 bool head_only = false, bool agent = false);
+
+// A role word in the name ("manager_id") and a person entity in the table's name.
+bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>& table);
+
+// Which entries a column's name can relate to at all: a superset of those CoreScore,
+// NameScore and RoleMatch give a score above zero, so that a catalog of thousands of tables is
+// not scored pair by pair. An entry is registered under the names it is matched by (a key: its
+// table's tokens and its column's core; a table: its tokens) and found by
+//   * a token similar to one of the column's core tokens (TokenSim > 0: the same singular, or
+//     one singular a prefix of the other by at most 3 letters, the shorter of 4 or more);
+//   * its joined name (Joined) equal to the column's joined core or head, or inside it when of
+//     4 letters or more (CoreScore's "ends with" and "contains");
+//   * its squashed column name equal to the column's (NameScore's same-name rule);
+//   * a person entity in its table's name when the column has a role word (RoleMatch).
+class NameIndex {
+ public:
+  void Add(size_t id, const std::vector<std::string>& tokens) {
+    for (const auto& t : tokens) {
+      std::string s = Singular(t);
+      Put(&by_token_, s, id);
+      // Found by a shorter query token: index the prefixes it may be.
+      for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
+        Put(&by_prefix_, s.substr(0, len), id);
+      }
+      if (PersonEntities().count(t) > 0 || PersonEntities().count(s) > 0) person_.insert(id);
+    }
+    if (!tokens.empty()) Put(&by_joined_, Joined(tokens), id);
+  }
+  void AddSquashed(size_t id, std::string squashed) { Put(&by_squash_, std::move(squashed), id); }
+  // Registers a referencing column's name for FindNamers: its tokens, and its joined name with
+  // every ending of 4 letters or more.
+  void AddNamer(size_t id, const std::vector<std::string>& tokens) {
+    Add(id, tokens);
+    if (tokens.empty()) return;
+    std::string joined = Joined(tokens);
+    Put(&by_ending_, joined, id);
+    for (size_t start = 1; start + 4 <= joined.size(); ++start) {
+      Put(&by_ending_, joined.substr(start), id);
+    }
+  }
+
+  // The ids a column named by `parts` (and squashed `squashed`) may relate to, ascending.
+  std::vector<size_t> Find(const NameParts& parts, const std::string& squashed) const {
+    std::set<size_t> out;
+    bool role = SimilarTokens(parts.core, &out);
+    for (const auto* tokens : {&parts.core, &parts.head}) {
+      if (tokens->empty()) continue;
+      std::string joined = Joined(*tokens);
+      Take(by_joined_, joined, &out);
+      for (size_t start = 0; start + 4 <= joined.size(); ++start) {
+        for (size_t len = 4; start + len <= joined.size(); ++len) {
+          Take(by_joined_, joined.substr(start, len), &out);
+        }
+      }
+    }
+    Take(by_squash_, squashed, &out);
+    if (role) out.insert(person_.begin(), person_.end());
+    return {out.begin(), out.end()};
+  }
+
+  // The ids registered by AddNamer whose names may name a key column named by `parts` as a
+  // composite key's part does (ScorePair with column_names_only, a name of 0.8 or more): a
+  // similar token, a joined name ending in the key's, or the same squashed name. Ascending.
+  std::vector<size_t> FindNamers(const NameParts& parts, const std::string& squashed) const {
+    std::set<size_t> out;
+    SimilarTokens(parts.core, &out);
+    if (!parts.core.empty()) Take(by_ending_, Joined(parts.core), &out);
+    Take(by_squash_, squashed, &out);
+    return {out.begin(), out.end()};
+  }
+
+ private:
+  using Map = std::unordered_map<std::string, std::vector<size_t>>;
+  static void Take(const Map& map, const std::string& key, std::set<size_t>* out) {
+    auto it = map.find(key);
+    if (it != map.end()) out->insert(it->second.begin(), it->second.end());
+  }
+  // Adds the ids with a token similar to one of `tokens`; true when one is a role word.
+  bool SimilarTokens(const std::vector<std::string>& tokens, std::set<size_t>* out) const {
+    bool role = false;
+    for (const auto& t : tokens) {
+      std::string s = Singular(t);
+      Take(by_token_, s, out);
+      if (s.size() >= 4) Take(by_prefix_, s, out);
+      for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
+        Take(by_token_, s.substr(0, len), out);
+      }
+      role = role || RoleTokens().count(t) > 0;
+    }
+    return role;
+  }
+  static void Put(Map* map, std::string key, size_t id) {
+    auto& ids = (*map)[std::move(key)];
+    if (ids.empty() || ids.back() != id) ids.push_back(id);
+  }
+  Map by_token_, by_prefix_, by_joined_, by_squash_, by_ending_;
+  std::set<size_t> person_;
+};
+
+}  // namespace cairn::context::internal
