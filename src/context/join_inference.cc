@@ -79,6 +79,7 @@ struct Candidate {
   Join join;
   double name = 0;
   bool to_declared = false;
+  const TableProfile* to_table = nullptr;
 };
 
 std::string PairKey(const JoinSide& a, const JoinSide& b) {
@@ -256,8 +257,9 @@ bool YearName(std::string_view name) {
 std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile& f,
                                      const std::vector<Key>& keys,
                                      const std::vector<const TableProfile*>& tables,
-                                     const InferenceOptions& options,
-                                     const ValuesAloneIndex& index) {
+                                     const InferenceOptions& options, const ValuesAloneIndex& index,
+                                     const std::set<const TableProfile*>& excluded = {},
+                                     bool link_key = false) {
   std::vector<Candidate> found;
   // The table's own key may only be a subtype's, which SubtypeChance decides below.
   const bool own_key = IsOwnKey(ft, f.name);
@@ -271,7 +273,7 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   if (YearName(f.name)) return found;
   // Small numbers are as likely counts, ranks or years of service as keys without a key word,
   // and number their own rows when unique.
-  if (Numeric(f) && !own_key) {
+  if (Numeric(f) && !own_key && !link_key) {
     std::optional<double> min = ParseNumber(f.min);
     bool small = !min || *min < kValuesAloneMinNumber;
     if (small && (!parts.key_suffix || f.uniqueness >= kMinKeyUniqueness)) return found;
@@ -307,7 +309,10 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   }
   for (size_t i : holders) {
     const Key& k = keys[i];
-    if (k.table == &ft || (!named.empty() && named.count(k.table) == 0)) continue;
+    if (k.table == &ft || (!named.empty() && named.count(k.table) == 0) ||
+        excluded.count(k.table) > 0) {
+      continue;
+    }
     if (own_key) {
       std::optional<double> chance = SubtypeChance(f, *k.column);
       if (!chance || *chance > kSubtypeChance || f.distinct_count >= k.column->distinct_count) {
@@ -331,6 +336,7 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
     c.join.evidence["values_alone"] = true;
     c.name = s->name;
     c.to_declared = k.vouched();
+    c.to_table = k.table;
     found.push_back(std::move(c));
   }
   return found;
@@ -416,6 +422,79 @@ void AddSiblings(const TableProfile& ft, const std::vector<Key>& keys,
       }
       candidates->push_back(std::move(c));
     }
+  }
+}
+
+// A link table's key columns beside a reference by name, to a loose end: hochzeit's primary key
+// is (kirche_id, männer_id, weibliche_id), and kirche_id names the churches. The men's and the
+// women's ids are small numbers (which alone may be counts or ranks, so the values-alone rule
+// leaves them) and are found among both the churches' keys and the people's. A column of a
+// table's declared primary key of two columns or more, beside another of its columns that
+// references a table by name, references the one key left that holds all its values once the
+// named tables are left out, when that key's table is a loose end: no other reference leaves
+// or reaches it (the people here). A rank or a code in such a key fits some key by chance; a
+// table the rest of the schema already reaches is not what such a column was left to find.
+// Scored as values alone, with evidence "beside": the columns that named the tables left out.
+// A reference counts when its score is at least kSiblingShownScore (so that what is found does
+// not depend on the threshold), and as by name when its name score is at least kByName; a
+// declared reference counts, and counts as by name when its name scores as much.
+constexpr double kByName = 0.7;
+
+void FindBesideNamed(const TableProfile& ft, const std::vector<const ColumnProfile*>& undecided,
+                     const std::vector<Key>& keys, const std::vector<const TableProfile*>& tables,
+                     const InferenceOptions& options, const ValuesAloneIndex& index,
+                     const std::vector<std::pair<std::string, const TableProfile*>>& declared,
+                     const std::vector<Candidate>& candidates, size_t first,
+                     std::vector<Candidate>* beside) {
+  std::set<const TableProfile*> named;
+  nlohmann::json naming = nlohmann::json::array();
+  for (size_t i = first; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (c.to_table == nullptr || c.join.from.columns.size() != 1 || c.name < kByName ||
+        c.join.score < kSiblingShownScore || c.join.evidence.value("values_alone", false)) {
+      continue;
+    }
+    named.insert(c.to_table);
+    naming.push_back(c.join.from.columns[0]);
+  }
+  for (const auto& [column, table] : declared) {
+    named.insert(table);
+    naming.push_back(column);
+  }
+  const std::vector<std::string> pk = ft.PrimaryKey();
+  if (named.empty() || pk.size() < 2) return;
+  for (const ColumnProfile* f : undecided) {
+    if (std::find(pk.begin(), pk.end(), f->name) == pk.end()) continue;
+    std::vector<Candidate> found =
+        ByValuesAlone(ft, *f, keys, tables, options, index, named, /*link_key=*/true);
+    if (found.size() != 1) continue;
+    found.front().join.evidence["beside"] = naming;
+    beside->push_back(std::move(found.front()));
+  }
+}
+
+// Adds the references FindBesideNamed found whose target tables no other reference (inferred at
+// kSiblingShownScore or more, or declared) leaves or reaches; a column's weaker candidates go.
+void AddBesideToLooseEnds(std::vector<Candidate> beside, const std::vector<Join>& declared,
+                          std::vector<Candidate>* candidates) {
+  if (beside.empty()) return;
+  std::set<std::pair<std::string, std::string>> reached;
+  auto reach = [&](const Join& j) {
+    reached.insert({j.from.source, j.from.table});
+    reached.insert({j.to.source, j.to.table});
+  };
+  for (const Candidate& c : *candidates) {
+    if (c.join.score >= kSiblingShownScore) reach(c.join);
+  }
+  for (const Join& d : declared) reach(d);
+  for (Candidate& b : beside) {
+    if (reached.count({b.join.to.source, b.join.to.table}) > 0) continue;
+    const JoinSide& from = b.join.from;
+    std::erase_if(*candidates, [&](const Candidate& c) {
+      return c.join.from.source == from.source && c.join.from.table == from.table &&
+             c.join.from.columns == from.columns && c.join.score < b.join.score;
+    });
+    candidates->push_back(std::move(b));
   }
 }
 
@@ -536,11 +615,31 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
     for (size_t i = 0; i < usable.size(); ++i) table_names.Add(i, NameTokens(usable[i]->table));
     values_index = {&table_names, &keys_by_value};
   }
+  // Declared references whose names name their tables, by referencing table (FindBesideNamed).
+  std::map<const TableProfile*, std::vector<std::pair<std::string, const TableProfile*>>>
+      declared_by_name;
+  const std::vector<std::pair<std::string, const TableProfile*>> kNone;
+  if (options.values_alone && !declared.empty()) {
+    std::map<std::pair<std::string, std::string>, const TableProfile*> by_table;
+    for (const TableProfile* t : usable) by_table[{t->source, t->table}] = t;
+    for (const auto& d : declared) {
+      if (d.from.columns.size() != 1 || d.to.columns.size() != 1) continue;
+      auto from = by_table.find({d.from.source, d.from.table});
+      auto to = by_table.find({d.to.source, d.to.table});
+      if (from == by_table.end() || to == by_table.end() ||
+          NameScore(d.from.columns[0], d.to.table, d.to.columns[0]) < kByName) {
+        continue;
+      }
+      declared_by_name[from->second].emplace_back(d.from.columns[0], to->second);
+    }
+  }
   std::vector<size_t> all_keys(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) all_keys[i] = i;
   std::vector<Candidate> candidates;
+  std::vector<Candidate> beside;  // FindBesideNamed's, kept when their targets are loose ends
   for (const TableProfile* ft : usable) {
     const size_t first_of_table = candidates.size();
+    std::vector<const ColumnProfile*> undecided;  // values alone tried and told nothing
     for (const auto& f : ft->columns) {
       if (declared_from.count(ft->source + '\x1f' + ft->table + '\x1f' + f.name) > 0) continue;
       const std::vector<size_t>* scored = &all_keys;
@@ -568,6 +667,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
         c.join.evidence = std::move(s->evidence);
         c.name = s->name;
         c.to_declared = k.vouched();
+        c.to_table = k.table;
         mine.push_back(std::move(c));
       }
       // Values alone speak when no name relates (whatever the threshold let in).
@@ -576,6 +676,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
           })) {
         std::vector<Candidate> by_values =
             ByValuesAlone(*ft, f, keys, usable, options, values_index);
+        if (by_values.empty()) undecided.push_back(&f);
         for (auto& c : by_values) mine.push_back(std::move(c));
       }
       if (mine.empty()) continue;
@@ -586,9 +687,14 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       }
     }
     if (options.values_alone) {
+      auto by_name = declared_by_name.find(ft);
+      FindBesideNamed(*ft, undecided, keys, usable, options, values_index,
+                      by_name == declared_by_name.end() ? kNone : by_name->second, candidates,
+                      first_of_table, &beside);
       AddSiblings(*ft, keys, options, declared_from, first_of_table, &candidates);
     }
   }
+  AddBesideToLooseEnds(std::move(beside), declared, &candidates);
   // Composite keys: a declared primary key of 2..4 columns whose columns another table holds
   // all (each matched by name and contained, then as tuples). Tables keyed by the same columns
   // are siblings, not references, and are left alone.

@@ -305,6 +305,61 @@ TEST(InferJoinsTest, SiblingsFollowTheKeyTheirSiblingsReference) {
   EXPECT_EQ(Find(joins, "stimmzettel", "stimme_des_senators"), nullptr);
 }
 
+// hochzeit(kirche_id, maenner_id, weibliche_id), keyed by all three: kirche_id names the
+// churches, and the men's and the women's ids, small numbers, are among the churches' keys and
+// the people's. The people, whom nothing else references, are theirs.
+TEST(InferJoinsTest, ALinkTablesKeyColumnsBesideANamedReferenceFindALooseEnd) {
+  const std::vector<TableProfile> base = {
+      Table("leute", {IntColumn("personen_id", Range(1, 13), true)}),
+      Table("kirche", {IntColumn("kirche_id", Range(1, 10), true)}),
+      Table("hochzeit", {IntColumn("kirche_id", {1, 3, 5, 6}, true),
+                         IntColumn("maenner_id", {1, 3, 5, 7}, true),
+                         IntColumn("weibliche_id", {2, 4, 6, 8}, true),
+                         IntColumn("jahr", {2014, 2015, 2016, 2016}, false)}),
+  };
+  std::vector<Join> joins = InferJoins(base);
+  for (const char* column : {"maenner_id", "weibliche_id"}) {
+    const Join* j = Find(joins, "hochzeit", column);
+    ASSERT_NE(j, nullptr) << column;
+    EXPECT_EQ(j->to, (JoinSide{"s", "leute", {"personen_id"}}));
+    EXPECT_EQ(j->evidence["values_alone"], true);
+    EXPECT_EQ(j->evidence["beside"], (nlohmann::json{"kirche_id"}));
+    EXPECT_GE(j->score, 0.6);
+  }
+  ASSERT_NE(Find(joins, "hochzeit", "kirche_id"), nullptr);
+  EXPECT_EQ(Find(joins, "hochzeit", "jahr"), nullptr);
+  // The same when the churches' reference is declared, not inferred.
+  std::vector<Join> declared(1);
+  declared[0].from = {"s", "hochzeit", {"kirche_id"}};
+  declared[0].to = {"s", "kirche", {"kirche_id"}};
+  declared[0].kind = JoinKind::kDeclared;
+  declared[0].score = 1;
+  joins = InferJoins(base, {}, declared);
+  const Join* men = Find(joins, "hochzeit", "maenner_id");
+  ASSERT_NE(men, nullptr);
+  EXPECT_EQ(men->to, (JoinSide{"s", "leute", {"personen_id"}}));
+  // Without a reference by name the values do not tell a church from a person.
+  std::vector<TableProfile> tables = base;
+  tables[2].columns[0].name = "ort";
+  tables[2].keys[0].columns[0] = "ort";
+  EXPECT_EQ(Find(InferJoins(tables), "hochzeit", "maenner_id"), nullptr);
+  // Outside the table's key a small number is a count or a rank, as ever.
+  tables = base;
+  tables[2].columns[1].primary_key = false;
+  tables[2].keys[0].columns = {"kirche_id", "weibliche_id"};
+  joins = InferJoins(tables);
+  EXPECT_EQ(Find(joins, "hochzeit", "maenner_id"), nullptr);
+  EXPECT_NE(Find(joins, "hochzeit", "weibliche_id"), nullptr);
+  // People another table references by name are no loose end: such a column was not left to
+  // find them (a rank in a results table's key fits the players' ids by chance).
+  tables = base;
+  tables.push_back(Table("adressen", {IntColumn("adresse_id", Range(100, 110), true),
+                                      IntColumn("personen_id", {1, 2, 3, 4}, false)}));
+  joins = InferJoins(tables);
+  ASSERT_NE(Find(joins, "adressen", "personen_id"), nullptr);
+  EXPECT_EQ(Find(joins, "hochzeit", "maenner_id"), nullptr);
+}
+
 TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   std::vector<int64_t> votes;
   for (int i = 0; i < 40; ++i) votes.push_back(1001 + (i * 7) % 30);
