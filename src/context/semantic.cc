@@ -653,7 +653,11 @@ SemanticType DecideSemanticType(const SemanticEvidence& e, int64_t distinct,
     return primary_key || id_name ? SemanticType::kIdentifier : SemanticType::kInteger;
   }
   if (fits(SemanticType::kMoney)) return SemanticType::kMoney;
-  if (fits(SemanticType::kNumber)) return SemanticType::kNumber;
+  // Text that reads as decimals under a key's name is a code ("050.102", a course), as text
+  // integers are above.
+  if (fits(SemanticType::kNumber)) {
+    return primary_key || id_name ? SemanticType::kIdentifier : SemanticType::kNumber;
+  }
   if (fits(SemanticType::kCurrencyCode) && !fits(SemanticType::kCountryCode))
     return SemanticType::kCurrencyCode;
   if (fits(SemanticType::kCountryCode)) {

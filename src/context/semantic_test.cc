@@ -273,6 +273,18 @@ TEST(DecideTest, PhoneShapesUnderAKeysNameAreIdentifiers) {
   EXPECT_EQ(Decide(phones, "kundennummer"), SemanticType::kIdentifier);
 }
 
+// Text that reads as decimals is a number, unless a key's name says it is a code: college_3's
+// courses are "050.102", "050.109" (their leading zero no number has).
+TEST(DecideTest, DecimalTextUnderAKeysNameIsACode) {
+  std::vector<std::string> courses = {"050.102", "050.109", "050.203", "600.101", "600.226"};
+  EXPECT_EQ(Decide(courses, "kurs_id"), SemanticType::kIdentifier);
+  EXPECT_EQ(Decide(courses, "course_code"), SemanticType::kIdentifier);
+  EXPECT_EQ(Decide(courses, "gewicht"), SemanticType::kNumber);
+  SemanticEvidence e;
+  for (const auto& c : courses) e.Add('t', c, 0, 0);
+  EXPECT_EQ(DecideSemanticType(e, 5, "c", /*primary_key=*/true), SemanticType::kIdentifier);
+}
+
 // Text is read without the spaces and line breaks around it, and empty text is a missing value.
 TEST(DecideTest, EmptyTextIsMissingAndSpacesAroundAValueDoNotCount) {
   EXPECT_EQ(Decide({"ts@richest.com", "Mary@yale.edu", "susan@gmail.com\n", "", "  ",
