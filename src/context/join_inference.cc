@@ -239,6 +239,8 @@ std::optional<double> SubtypeChance(const ColumnProfile& f, const ColumnProfile&
 struct ValuesAloneIndex {
   const NameIndex* tables = nullptr;
   const std::unordered_map<uint64_t, std::vector<size_t>>* keys_by_value = nullptr;
+  // The tables that have a key (null: every table's keys are searched for one).
+  const std::map<const TableProfile*, std::vector<size_t>>* keys_of_table = nullptr;
 };
 
 // A name that says the column holds years: a word year, years, yr, jahr or jahre, or a
@@ -280,10 +282,16 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
   }
   // A name that names some table points there, whatever the values say.
   std::set<const TableProfile*> named;
+  auto has_key = [&](const TableProfile* t) {
+    if (index.keys_of_table != nullptr) return index.keys_of_table->count(t) > 0;
+    return std::any_of(keys.begin(), keys.end(), [&](const Key& k) { return k.table == t; });
+  };
   auto consider = [&](const TableProfile* t) {
     // An own key names its own table ("museum_id" in museums); that says nothing of a supertype.
     if (own_key && t == &ft) return;
-    if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7) named.insert(t);
+    // A table without a key is no reference's target, whatever names it: "follower_id" in
+    // follows (keyed by two columns) says nothing against the users' key its values are in.
+    if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7 && has_key(t)) named.insert(t);
   };
   if (index.tables != nullptr) {
     for (size_t i : index.tables->Find(parts, Squash(f.name))) consider(tables[i]);
@@ -613,7 +621,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       }
     }
     for (size_t i = 0; i < usable.size(); ++i) table_names.Add(i, NameTokens(usable[i]->table));
-    values_index = {&table_names, &keys_by_value};
+    values_index = {&table_names, &keys_by_value, &keys_of_table};
   }
   // Declared references whose names name their tables, by referencing table (FindBesideNamed).
   std::map<const TableProfile*, std::vector<std::pair<std::string, const TableProfile*>>>

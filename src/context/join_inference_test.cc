@@ -360,6 +360,35 @@ TEST(InferJoinsTest, ALinkTablesKeyColumnsBesideANamedReferenceFindALooseEnd) {
   EXPECT_EQ(Find(joins, "hochzeit", "maenner_id"), nullptr);
 }
 
+// "follower_id" names follows, its own table, which is keyed by two columns: no key there to
+// reference, so the name says nothing and the values find the users.
+TEST(InferJoinsTest, ANameThatNamesOnlyAKeylessTableLeavesTheValuesToDecide) {
+  std::vector<TableProfile> tables = {
+      Table("benutzerprofile", {IntColumn("uid", Range(1, 9), true)}),
+      Table("tweets", {IntColumn("id", {1, 2, 4, 5, 6, 7, 8, 9}, true)}),
+      Table("follows", {IntColumn("user_id", {1, 2, 7, 1, 3, 5, 5, 1, 3}, true),
+                        IntColumn("follower_id", {2, 3, 1, 3, 6, 5, 1, 5, 4}, true)}),
+  };
+  std::vector<Join> joins = InferJoins(tables);
+  const Join* follower = Find(joins, "follows", "follower_id");
+  ASSERT_NE(follower, nullptr);
+  EXPECT_EQ(follower->to, (JoinSide{"s", "benutzerprofile", {"uid"}}));
+  EXPECT_EQ(follower->evidence["values_alone"], true);
+  // The same without the name index (every table and key searched).
+  InferenceOptions unblocked;
+  unblocked.block_by_name = false;
+  joins = InferJoins(tables, unblocked);
+  ASSERT_NE(Find(joins, "follows", "follower_id"), nullptr);
+  // A follows table with a key of its own is what the name names: no reference to the users.
+  tables[2].columns[0].primary_key = false;
+  tables[2].columns[1].primary_key = false;
+  tables[2].keys.clear();
+  tables[2].columns.insert(tables[2].columns.begin(),
+                           IntColumn("follow_id", Range(100, 109), true));
+  tables[2].keys.push_back({DeclaredKey::Type::kPrimary, {"follow_id"}, "", {}});
+  EXPECT_EQ(Find(InferJoins(tables), "follows", "follower_id"), nullptr);
+}
+
 TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   std::vector<int64_t> votes;
   for (int i = 0; i < 40; ++i) votes.push_back(1001 + (i * 7) % 30);
