@@ -44,6 +44,7 @@ struct Candidate {
   size_t start = 0;  // the terminal the heuristic started from (3+ tables)
   int linked = 0;    // edges whose referencing table references another table of the tree too
   int named = 0;     // edges over a column of PathOptions::named_columns
+  int fixed = 0;     // edges over a column of PathOptions::fixed_columns
   int used = 0;      // recipes reading both sides of an edge, summed over the edges
 };
 
@@ -77,15 +78,13 @@ bool Names(const std::vector<PathOptions::NamedColumn>& columns, const JoinSide&
   return every;
 }
 
-// How many of `edges` join over a column the question names.
-int NamedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathOptions& options) {
+// How many of `edges` join over one of `columns` (PathOptions::named_columns, fixed_columns).
+int JoinsOver(const JoinGraph& graph, const std::vector<int>& edges,
+              const std::vector<PathOptions::NamedColumn>& columns) {
   int count = 0;
   for (int e : edges) {
     const Join& join = graph.edges()[e].join;
-    if (Names(options.named_columns, join.from, false) ||
-        Names(options.named_columns, join.to, false)) {
-      ++count;
-    }
+    if (Names(columns, join.from, false) || Names(columns, join.to, false)) ++count;
   }
   return count;
 }
@@ -103,13 +102,14 @@ int UsedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathO
 }
 
 // Cheaper first; among equal costs, the tree with more joins over named columns, then the one
-// whose joins more recipes read, then the one whose tables hang off shared referencing tables (an
-// association table that references both ends, rather than a chain through a role column), then the
-// earlier edges.
+// with fewer over fixed columns, then the one whose joins more recipes read, then the one whose
+// tables hang off shared referencing tables (an association table that references both ends, rather
+// than a chain through a role column), then the earlier edges.
 bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.cost < y.cost - kEpsilon) return true;
   if (y.cost < x.cost - kEpsilon) return false;
   if (x.named != y.named) return x.named > y.named;
+  if (x.fixed != y.fixed) return x.fixed < y.fixed;
   if (x.used != y.used) return x.used > y.used;
   if (x.linked != y.linked) return x.linked > y.linked;
   return x.edges < y.edges;
@@ -118,6 +118,7 @@ bool BetterCandidate(const Candidate& x, const Candidate& y) {
 // Which rule of BetterCandidate put `best` before `other`, of the same cost (JoinPlan::decided_by).
 const char* TieRule(const Candidate& best, const Candidate& other) {
   if (best.named != other.named) return "named columns";
+  if (best.fixed != other.fixed) return "fixed columns";
   if (best.used != other.used) return "recipes";
   if (best.linked != other.linked) return "association table";
   return "order";
@@ -635,9 +636,13 @@ Result<JoinPlan> FindJoinPlan(const JoinGraph& graph, const std::vector<TableRef
       if (tree) add(MakeCandidate(graph, std::move(tree->edges), first.start));
     }
   }
-  if (!options.named_columns.empty()) {
-    for (Candidate& candidate : found)
-      candidate.named = NamedJoins(graph, candidate.edges, options);
+  for (Candidate& candidate : found) {
+    if (!options.named_columns.empty()) {
+      candidate.named = JoinsOver(graph, candidate.edges, options.named_columns);
+    }
+    if (!options.fixed_columns.empty()) {
+      candidate.fixed = JoinsOver(graph, candidate.edges, options.fixed_columns);
+    }
   }
   if (!options.recipe_reads.empty()) {
     for (Candidate& candidate : found) candidate.used = UsedJoins(graph, candidate.edges, options);

@@ -27,8 +27,9 @@
 // 10,000-table graph: p99 3 ms for two tables, 5-6 ms for three or four, the slow ones
 // spanning two sources; set max_alternatives = 0 for the best tree alone).
 // Among trees of equal cost, the best is the one with more joins over columns the question names
-// (PathOptions::named_columns), then the one whose joins more remembered recipes read both sides
-// of (PathOptions::recipe_reads, summed over its joins), then the one with more joins whose
+// (PathOptions::named_columns), then the one with fewer joins over columns it compares with a
+// constant (PathOptions::fixed_columns), then the one whose joins more remembered recipes read both
+// sides of (PathOptions::recipe_reads, summed over its joins), then the one with more joins whose
 // referencing table also references another table of the tree (a star through an association
 // table, e.g. doctor and department through affiliated_with, rather than a chain through
 // department.head), then the one with earlier edges (see the tie rules of join_graph.h).
@@ -86,6 +87,12 @@ struct PathOptions {
     std::string column;
   };
   std::vector<NamedColumn> named_columns;
+  // Columns the question compares with a constant (WHERE person_freund.name = 'Alice'): their
+  // value is given, so they are what the question starts from, not what it joins on. Among
+  // trees of equal cost and as many joins over named columns, the one with fewer joins over
+  // these wins (Alice's friends join person on person_freund.freund, not on name). Matched
+  // case-insensitively; never makes a costlier tree win.
+  std::vector<NamedColumn> fixed_columns;
   // The columns each remembered recipe reads (Recipe::columns), one list per recipe: among trees
   // of equal cost and as many joins over named columns, the one whose joins more recipes read
   // both sides of wins (a join earlier answers made: destination_airport_id when the recipes
@@ -112,6 +119,7 @@ struct JoinPlan {
   // The first `tied` alternatives cost what the best costs: the choice between them was made by
   // the tie rules, and `decided_by` says by which one against the first of them:
   //   "named columns"      the best joins over more of PathOptions::named_columns;
+  //   "fixed columns"      the best joins over fewer of PathOptions::fixed_columns;
   //   "recipes"            more remembered recipes made its joins;
   //   "association table"  it is a star through an association table;
   //   "order"              nothing told them apart (edge order): the question must decide, e.g.

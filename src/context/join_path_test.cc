@@ -432,6 +432,47 @@ TEST(JoinPathTest, RecipeReadsBreakTiesAfterNamedColumnsNeverCost) {
   EXPECT_EQ(cheap->best.joins[0].from.columns[0], "origin");
 }
 
+// Alice's friends: person_freund(name, freund) both reference person.name. A question that
+// compares person_freund.name with 'Alice' starts from that column, so it joins people on freund.
+TEST(JoinPathTest, FixedColumnsBreakTiesAgainstJoiningOverThem) {
+  JoinGraph graph = GraphThroughStore(
+      {MakeJoin("person_freund", {"name"}, "person", {"name"}, JoinKind::kDeclared),
+       MakeJoin("person_freund", {"freund"}, "person", {"name"}, JoinKind::kDeclared)});
+  for (const std::string fixed : {"name", "FREUND"}) {
+    PathOptions options;
+    options.fixed_columns = {{T("person_freund"), fixed}};
+    auto plan = FindJoinPlan(graph, {T("person"), T("person_freund")}, options);
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(plan->best.joins.size(), 1u);
+    EXPECT_EQ(plan->best.joins[0].from.columns[0], fixed == "name" ? "freund" : "name");
+    EXPECT_EQ(plan->tied, 1);
+    EXPECT_EQ(plan->decided_by, "fixed columns");
+  }
+  // The fixed value of the other side (person.name = 'Alice') is in both trees: still a tie.
+  PathOptions other_side;
+  other_side.fixed_columns = {{T("person"), "name"}};
+  auto tie = FindJoinPlan(graph, {T("person"), T("person_freund")}, other_side);
+  ASSERT_TRUE(tie.ok());
+  EXPECT_EQ(tie->decided_by, "order");
+  // Named columns come first: a question that names freund and fixes it joins over it.
+  PathOptions both;
+  both.named_columns = {{T("person_freund"), "freund"}};
+  both.fixed_columns = {{T("person_freund"), "freund"}};
+  auto named = FindJoinPlan(graph, {T("person"), T("person_freund")}, both);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->best.joins[0].from.columns[0], "freund");
+  EXPECT_EQ(named->decided_by, "named columns");
+  // Never a costlier tree: a declared join over the fixed column beats an inferred one.
+  JoinGraph costly = GraphThroughStore(
+      {MakeJoin("person_freund", {"name"}, "person", {"name"}, JoinKind::kDeclared),
+       MakeJoin("person_freund", {"freund"}, "person", {"name"}, JoinKind::kInferred, 0.9)});
+  PathOptions fixed_name;
+  fixed_name.fixed_columns = {{T("person_freund"), "name"}};
+  auto cheap = FindJoinPlan(costly, {T("person"), T("person_freund")}, fixed_name);
+  ASSERT_TRUE(cheap.ok());
+  EXPECT_EQ(cheap->best.joins[0].from.columns[0], "name");
+}
+
 // A plan says when its best tree only won a tie, and by which rule: an agent told "order" knows
 // the question must decide (here, which airport it is about).
 TEST(JoinPathTest, APlanSaysWhichRuleDecidedATie) {
