@@ -44,8 +44,9 @@ Status PrintJoins(const std::vector<context::Join>& joins) {
   return printer->Finish();
 }
 
-Status RunPath(Environment& env, const std::vector<std::string>& names, const std::string& format,
-               int max_alternatives) {
+Status RunPath(Environment& env, const std::vector<std::string>& names,
+               const std::vector<std::string>& columns, const std::vector<std::string>& fixed,
+               const std::string& format, int max_alternatives) {
   if (names.size() < 2) {
     return InvalidArgumentError("a join path needs at least two tables, got {}", names.size());
   }
@@ -56,6 +57,8 @@ Status RunPath(Environment& env, const std::vector<std::string>& names, const st
                    service::ResolveTables(*session, *env.catalog(), names, joins, &graph));
   context::PathOptions options;
   options.max_alternatives = max_alternatives;
+  ASSIGN_OR_RETURN(options.named_columns, service::PathColumns(columns, tables, "--column"));
+  ASSIGN_OR_RETURN(options.fixed_columns, service::PathColumns(fixed, tables, "--fixed"));
   ASSIGN_OR_RETURN(store::StateDb * db, env.OpenStateDb());
   ASSIGN_OR_RETURN(context::RecipeStore recipes, context::RecipeStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<context::Recipe> joining, recipes.JoiningReads());
@@ -116,6 +119,8 @@ Status RunGraph(Environment& env, const std::vector<std::string>& sources,
 void RegisterPathCommands(Cli* cli) {
   struct PathFlags {
     std::vector<std::string> tables;
+    std::vector<std::string> columns;
+    std::vector<std::string> fixed;
     std::string format = "table";
     int alternatives = 3;
     std::vector<std::string> sources;
@@ -126,6 +131,12 @@ void RegisterPathCommands(Cli* cli) {
   auto* path = cli->app->add_subcommand(
       "path", "The best join tree connecting tables (source.table or a unique table name), as SQL");
   path->add_option("tables", flags->tables, "Two or more tables")->required();
+  path->add_option("--column", flags->columns,
+                   "A column the question names (table.column, repeatable): among equally cheap "
+                   "trees the one joining over more of them wins");
+  path->add_option("--fixed", flags->fixed,
+                   "A column the question compares with a constant (table.column, repeatable): "
+                   "among equally cheap trees the one joining over fewer of them wins");
   path->add_option("--format,-f", flags->format, "Output format: table, json, jsonl")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "jsonl"}));
@@ -134,7 +145,8 @@ void RegisterPathCommands(Cli* cli) {
       ->capture_default_str()
       ->check(CLI::Range(0, 3));
   path->callback(cli->Run([cli, flags](Format) {
-    return RunPath(cli->env, flags->tables, flags->format, flags->alternatives);
+    return RunPath(cli->env, flags->tables, flags->columns, flags->fixed, flags->format,
+                   flags->alternatives);
   }));
 
   auto* graph = cli->app->add_subcommand(

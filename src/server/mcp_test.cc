@@ -220,6 +220,9 @@ TEST_F(McpTest, InvalidArgumentsAreToolErrorsNamingTheArgument) {
       {"find_join_path",
        {{"tables", {"a.a", "a.b", "a.c", "a.d", "a.e", "a.f", "a.g", "a.h", "a.i"}}},
        "'tables' must have at most 8 items"},
+      {"find_join_path",
+       {{"tables", {"a.b", "a.c"}}, {"fixed_columns", {3}}},
+       "'fixed_columns[0]' must be a string"},
       {"list_sources", {{"source", "tos"}}, "unexpected argument 'source'"},
       {"remember_recipe", {{"question", "q"}}, "missing required argument 'sql'"},
   };

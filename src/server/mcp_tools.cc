@@ -180,8 +180,10 @@ std::vector<Tool> MakeTools() {
       "\"source.table\". Use it before writing SQL over several tables, then run_query. Name "
       "in columns the columns your question is about (\"source.table.column\"): when two ways "
       "to join cost the same, the one over those columns wins (e.g. the destination airport "
-      "rather than the origin); then the one remembered recipes joined over. The result says "
-      "how many alternatives cost the same (tied) and what chose the best (decided_by); "
+      "rather than the origin); then the one over fewer of fixed_columns, the columns your "
+      "question compares with a constant (WHERE friends.name = 'Alice' joins people on "
+      "friends.friend, not on name); then the one remembered recipes joined over. The result "
+      "says how many alternatives cost the same (tied) and what chose the best (decided_by); "
       "decided_by \"order\" means nothing did: pick the alternative your question is about, or "
       "ask again naming its columns.",
       Input({{"tables",
@@ -194,7 +196,13 @@ std::vector<Tool> MakeTools() {
               {{"type", "array"},
                {"items", Str(3, 1024, "A column as \"source.table.column\"")},
                {"maxItems", 32},
-               {"description", "Columns the question names, of the given tables"}}}},
+               {"description", "Columns the question names, of the given tables"}}},
+             {"fixed_columns",
+              {{"type", "array"},
+               {"items", Str(3, 1024, "A column as \"source.table.column\"")},
+               {"maxItems", 32},
+               {"description",
+                "Columns the question compares with a constant, of the given tables"}}}},
             {"tables"}),
       Shape(
           {{"sql", {{"type", "string"}}}, {"tables", kArrayOfObjects}, {"joins", kArrayOfObjects}},
@@ -203,11 +211,14 @@ std::vector<Tool> MakeTools() {
       [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
         std::vector<std::string> tables;
         for (const Json& t : args["tables"]) tables.push_back(t.get<std::string>());
-        std::vector<std::string> columns;
+        std::vector<std::string> columns, fixed;
         if (args.contains("columns")) {
           for (const Json& c : args["columns"]) columns.push_back(c.get<std::string>());
         }
-        return api.Path(caller, tables, columns);
+        if (args.contains("fixed_columns")) {
+          for (const Json& c : args["fixed_columns"]) fixed.push_back(c.get<std::string>());
+        }
+        return api.Path(caller, tables, columns, fixed);
       }});
 
   tools.push_back(

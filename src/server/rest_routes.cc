@@ -62,15 +62,18 @@ Result<Json> PathGet(RestCall& call) {
   if (tables.size() < 2) {
     return InvalidArgumentError("parameter 'tables' needs at least two tables (tables=a,b)");
   }
-  return call.api.Path(call.caller, tables, ListParam(call.request, "columns"));
+  return call.api.Path(call.caller, tables, ListParam(call.request, "columns"),
+                       ListParam(call.request, "fixed"));
 }
 
 Result<Json> PathPost(RestCall& call) {
-  std::vector<std::string> columns;
+  std::vector<std::string> columns, fixed;
   if (call.body.contains("columns")) {
     columns = call.body["columns"].get<std::vector<std::string>>();
   }
-  return call.api.Path(call.caller, call.body["tables"].get<std::vector<std::string>>(), columns);
+  if (call.body.contains("fixed")) fixed = call.body["fixed"].get<std::vector<std::string>>();
+  return call.api.Path(call.caller, call.body["tables"].get<std::vector<std::string>>(), columns,
+                       fixed);
 }
 
 Result<Json> Graph(RestCall& call) { return call.api.Graph(call.caller); }
@@ -258,7 +261,11 @@ std::vector<RestRoute> BuildRoutes() {
                                    "Columns the question names, \"table.column\", "
                                    "comma-separated: among equally cheap trees the one joining "
                                    "over them wins");
-    r.back().params = {tables, columns};
+    RestParam fixed = QueryParam("fixed", ParamType::kStringList, kOptional,
+                                 "Columns the question compares with a constant, \"table.column\", "
+                                 "comma-separated: among equally cheap trees the one joining "
+                                 "over fewer of them wins");
+    r.back().params = {tables, columns, fixed};
   }
   r.push_back(Make("POST", "/api/v1/path", "findJoinPath", "context",
                    "The cheapest join tree connecting tables, written as SQL", &PathPost,
@@ -274,7 +281,14 @@ std::vector<RestRoute> BuildRoutes() {
                       {"items", StringSchema()},
                       {"description",
                        "Columns the question names, \"table.column\": among equally cheap "
-                       "trees the one joining over them wins"}}}},
+                       "trees the one joining over them wins"}}},
+                    {"fixed",
+                     {{"type", "array"},
+                      {"items", StringSchema()},
+                      {"description",
+                       "Columns the question compares with a constant (WHERE "
+                       "friends.name = 'Alice'), \"table.column\": among equally cheap trees "
+                       "the one joining over fewer of them wins"}}}},
                    {"tables"});
   r.push_back(Make("GET", "/api/v1/graph", "getJoinGraph", "context",
                    "The join graph over the tables the caller may see", &Graph, "JoinGraph"));

@@ -467,7 +467,8 @@ Result<Json> Api::SetJoinVerdict(const Caller& caller, int64_t id, const std::st
 }
 
 Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tables,
-                       const std::vector<std::string>& columns) {
+                       const std::vector<std::string>& columns,
+                       const std::vector<std::string>& fixed) {
   if (tables.size() < 2) {
     return InvalidArgumentError("tables: a join path needs at least two tables, got {}",
                                 tables.size());
@@ -507,18 +508,12 @@ Result<Json> Api::Path(const Caller& caller, const std::vector<std::string>& tab
     }
   }
   context::PathOptions options;
-  for (const auto& name : columns) {
-    // The table part is everything before the last dot, resolved as a table name is.
-    const size_t dot = name.rfind('.');
-    Result<context::TableRef> table = dot == std::string::npos || dot + 1 == name.size()
-                                          ? Result<context::TableRef>(NotFoundError("no table"))
-                                          : context::ResolveTableName(name.substr(0, dot), refs);
-    if (!table.ok()) {
-      return fail(InvalidArgumentError(
-          "columns: '{}' must be \"table.column\" of one of the given tables", name));
-    }
-    options.named_columns.push_back({*table, name.substr(dot + 1)});
-  }
+  auto named = PathColumns(columns, refs, "columns");
+  if (!named.ok()) return fail(named.status());
+  options.named_columns = std::move(*named);
+  auto fixed_columns = PathColumns(fixed, refs, "fixed");
+  if (!fixed_columns.ok()) return fail(fixed_columns.status());
+  options.fixed_columns = std::move(*fixed_columns);
   auto reads = RecipeReadsView(cache, *session);
   if (!reads.ok()) return fail(reads.status());
   options.recipe_reads = **reads;

@@ -85,11 +85,14 @@ class Api {
   // joins the caller may see. NotFound for an unknown table; FailedPrecondition if they are not
   // connected. `columns` ("table.column" or "source.table.column", the table one of `tables`) are
   // the columns the question names: among equally cheap trees the one joining over them wins
-  // (PathOptions::named_columns), then the one whose joins more remembered recipes the caller
-  // may see read both sides of (PathOptions::recipe_reads). InvalidArgument for a column not of
-  // the form or not of a given table.
+  // (PathOptions::named_columns), then the one joining over fewer of `fixed`, the columns the
+  // question compares with a constant, written the same way (PathOptions::fixed_columns), then
+  // the one whose joins more remembered recipes the caller may see read both sides of
+  // (PathOptions::recipe_reads). InvalidArgument for a column not of the form or not of a given
+  // table.
   Result<Json> Path(const Caller& caller, const std::vector<std::string>& tables,
-                    const std::vector<std::string>& columns = {});
+                    const std::vector<std::string>& columns = {},
+                    const std::vector<std::string>& fixed = {});
   // Runs request.sql through the caller's session and returns one page:
   // {"columns":[...],"rows":[[...]...],"offset","row_count","has_more","next_cursor" (string,
   //  or null when no row follows),"truncated" (the byte cap cut the page),"label","rules":[...]}.

@@ -248,6 +248,14 @@ TEST_F(ApiTest, PathOverVisibleJoins) {
     EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(refused.status().message(), HasSubstr("'" + bad + "'"));
   }
+  // So are the columns the question compares with a constant; a bad one is refused the same way,
+  // naming the parameter.
+  auto fixed = api_->Path(admin_, {"tos.containers", "customs.holds"}, {}, {"holds.released_at"});
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ((*fixed)["sql"], (*path)["sql"]);
+  auto bad_fixed = api_->Path(admin_, {"tos.containers", "customs.holds"}, {}, {"containers"});
+  EXPECT_EQ(bad_fixed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_fixed.status().message(), HasSubstr("fixed: 'containers'"));
 
   // Only joins whose both sides the bot may see.
   auto joins = api_->Joins(bot_);
@@ -467,6 +475,14 @@ TEST_F(ApiTest, PathFollowsTheJoinsRememberedRecipesMade) {
       {direct_before ? "lines.bills_of_lading.line_code" : "lines.bills_of_lading.container_no"});
   ASSERT_TRUE(named.ok()) << named.status().ToString();
   EXPECT_EQ((*named)["sql"], (*before)["sql"]);
+  // So do the columns it compares with a constant: fixing the column the remembered tree joins
+  // over turns the tie back.
+  auto fixed = api_->Path(
+      admin_, tables, {},
+      {direct_before ? "lines.bills_of_lading.container_no" : "lines.bills_of_lading.line_code"});
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ((*fixed)["sql"], (*before)["sql"]);
+  EXPECT_EQ((*fixed)["decided_by"], "fixed columns");
 }
 
 // Forgets every recipe earlier tests of this process remembered (the demo directory is shared

@@ -122,6 +122,25 @@ Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session
   return matches;
 }
 
+Result<std::vector<context::PathOptions::NamedColumn>> PathColumns(
+    const std::vector<std::string>& names, const std::vector<context::TableRef>& tables,
+    std::string_view param) {
+  std::vector<context::PathOptions::NamedColumn> columns;
+  for (const auto& name : names) {
+    // The table part is everything before the last dot, resolved as a table name is.
+    const size_t dot = name.rfind('.');
+    Result<context::TableRef> table = dot == std::string::npos || dot + 1 == name.size()
+                                          ? Result<context::TableRef>(NotFoundError("no table"))
+                                          : context::ResolveTableName(name.substr(0, dot), tables);
+    if (!table.ok()) {
+      return InvalidArgumentError("{}: '{}' must be \"table.column\" of one of the given tables",
+                                  param, name);
+    }
+    columns.push_back({*table, name.substr(dot + 1)});
+  }
+  return columns;
+}
+
 std::vector<std::vector<context::PathOptions::NamedColumn>> VisibleRecipeReads(
     engine::Session& session, const std::vector<context::Recipe>& joining) {
   std::vector<std::vector<context::PathOptions::NamedColumn>> reads;

@@ -43,6 +43,13 @@ Result<std::vector<context::TableRef>> ResolveTables(engine::Session& session,
                                                      const std::vector<context::Join>& joins,
                                                      context::JoinGraph* graph);
 
+// Resolves columns named "table.column" or "source.table.column" (the table part resolved as
+// ResolveTableName does, against `tables`) for PathOptions::named_columns or fixed_columns.
+// InvalidArgument naming `param` for a name not of the form or not of one of `tables`.
+Result<std::vector<context::PathOptions::NamedColumn>> PathColumns(
+    const std::vector<std::string>& names, const std::vector<context::TableRef>& tables,
+    std::string_view param);
+
 // Whether the search index must be rebuilt: never built, or discovery profiled a table since
 // it was.
 Result<bool> SearchIndexStale(store::StateDb* db, context::SearchIndex& index);

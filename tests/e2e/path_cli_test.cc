@@ -133,6 +133,25 @@ TEST_F(PathCliTest, ATieNothingDecidedIsNoted) {
   EXPECT_EQ(plan["decided_by"], "order");
   ASSERT_EQ(plan["alternatives"].size(), 1u);
   EXPECT_EQ(plan["alternatives"][0]["same_cost"], true);
+  // The question's columns decide: one it names, or one it compares with a constant (a country
+  // given, the invoices are the customer's by id), and the note says which rule chose.
+  CliRun named = Cairn({"path", "chinook.Invoice", "chinook.Customer", "--column",
+                        "Invoice.BillingCountry", "--format", "json"});
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  plan = nlohmann::json::parse(named.out);
+  EXPECT_EQ(plan["decided_by"], "named columns");
+  EXPECT_EQ(plan["joins"][0]["from"]["columns"][0], "BillingCountry");
+  CliRun fixed = Cairn(
+      {"path", "chinook.Invoice", "chinook.Customer", "--fixed", "chinook.Invoice.BillingCountry"});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("\"CustomerId\" = "), std::string::npos) << fixed.out;
+  EXPECT_NE(fixed.out.find("chosen by fixed columns"), std::string::npos) << fixed.out;
+  CliRun bad = Cairn({"path", "chinook.Invoice", "chinook.Customer", "--fixed", "Track.Name"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("--fixed: 'Track.Name' must be \"table.column\" of one of the given "
+                         "tables"),
+            std::string::npos)
+      << bad.err;
   // Where one way is cheaper, nothing is noted.
   CliRun clear = Cairn({"path", "chinook.Track", "chinook.Artist"});
   ASSERT_EQ(clear.exit_code, 0) << clear.err;

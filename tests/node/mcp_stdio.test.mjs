@@ -63,6 +63,14 @@ test('the release agent over stdio: tools, the flow, its view, and the ledger', 
     assert.ok(found.hits.length > 0);
     const path = data(await bot.callTool({ name: 'find_join_path',
       arguments: { tables: ['tos.containers', 'customs.releases'] } }));
+    // The columns a question compares with a constant are taken as such (one way to join here).
+    const fixed = data(await bot.callTool({ name: 'find_join_path',
+      arguments: { tables: ['tos.containers', 'customs.releases'], fixed_columns: ['tos.containers.container_no'] } }));
+    assert.equal(fixed.sql, path.sql);
+    const badFixed = await bot.callTool({ name: 'find_join_path',
+      arguments: { tables: ['tos.containers', 'customs.releases'], fixed_columns: ['containers'] } });
+    assert.equal(badFixed.isError, true);
+    assert.match(badFixed.content[0].text, /fixed: 'containers' must be/);
     const page = data(await bot.callTool({ name: 'run_query', arguments: { sql: path.sql, limit: 50 } }));
     assert.ok(page.rows.length > 0);
     assert.ok(!page.columns.includes('consignee_name'));

@@ -286,6 +286,19 @@ test('join path tos.containers -> customs.releases, GET and POST alike; the grap
   const get = await req('GET', `/api/v1/path?tables=${tables.join(',')}`, { token: tok('release-bot'),
                                                                            expect: 200 });
   assert.equal(get.json.sql, post.json.sql);
+  // Columns the question names or compares with a constant, GET and POST alike; a column of
+  // another table is refused naming the parameter.
+  const fixedGet = await req('GET', `/api/v1/path?tables=${tables.join(',')}` +
+                             '&columns=customs.releases.released_at&fixed=tos.containers.container_no',
+                             { token: tok('release-bot'), expect: 200 });
+  assert.equal(fixedGet.json.sql, post.json.sql);
+  const fixedPost = await req('POST', '/api/v1/path', { token: tok('release-bot'), expect: 200,
+    body: { tables, fixed: ['tos.containers.container_no'] } });
+  assert.equal(fixedPost.json.sql, post.json.sql);
+  const badFixed = await req('POST', '/api/v1/path', { token: tok('release-bot'),
+    body: { tables, fixed: ['finance.payments.amount'] } });
+  assert.equal(badFixed.status, 400);
+  assert.match(badFixed.json.error.message, /fixed: 'finance\.payments\.amount'/);
   // The SQL it writes runs.
   const run = await req('POST', '/api/v1/query', { token: tok('release-bot'),
                                                   body: { sql: `${post.json.sql} LIMIT 3` } });
