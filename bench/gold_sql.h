@@ -216,12 +216,24 @@ inline Skip ParseFrom(const std::vector<Token>& tokens, GoldFrom* from) {
   return from->tables.size() < 2 ? Skip::kNoJoin : Skip::kNone;
 }
 
+inline bool IsComparison(const Token& token) {
+  static const std::set<std::string> kComparisons = {"=", "<>", "!=", "<", ">", "<=", ">=", "like"};
+  return kComparisons.count(token.kind == TokenKind::kWord ? token.lower : token.text) > 0;
+}
+
+inline bool IsLiteral(const Token& token) {
+  return token.kind == TokenKind::kString || token.kind == TokenKind::kNumber;
+}
+
 // The qualified column references (alias.column) of `tokens` outside every FROM clause, at any
 // depth (a FROM clause runs from FROM to the next WHERE, GROUP, ORDER, HAVING, LIMIT, UNION,
 // INTERSECT, EXCEPT or the parenthesis closing its level), whose qualifier names a table of the
 // top-level FROM: the columns the question asks for or filters on, never its join conditions.
+// Those compared with a literal (T2.name = 'Alice', 'Alice' = T2.name) go to `fixed` instead:
+// the values the question starts from (PathOptions::fixed_columns).
 inline std::vector<context::PathOptions::NamedColumn> NamedColumns(
-    const std::vector<Token>& tokens, const std::map<std::string, TableRef>& ref_of) {
+    const std::vector<Token>& tokens, const std::map<std::string, TableRef>& ref_of,
+    std::vector<context::PathOptions::NamedColumn>* fixed) {
   static const std::set<std::string> kEnds = {"where", "group", "order",  "having",
                                               "limit", "union", "except", "intersect"};
   std::vector<context::PathOptions::NamedColumn> named;
@@ -251,7 +263,14 @@ inline std::vector<context::PathOptions::NamedColumn> NamedColumns(
     if (tokens[i + 1].text != "." || tokens[i + 2].kind != TokenKind::kWord) continue;
     auto ref = ref_of.find(token.lower);
     if (ref == ref_of.end()) continue;
-    named.push_back({ref->second, tokens[i + 2].text});
+    // alias.column = 'x' (a number may have its minus sign apart), or 'x' = alias.column.
+    const bool before =
+        i + 4 < tokens.size() && IsComparison(tokens[i + 3]) &&
+        (IsLiteral(tokens[i + 4]) ||
+         (tokens[i + 4].text == "-" && i + 5 < tokens.size() && IsLiteral(tokens[i + 5])));
+    const bool after = i >= 2 && IsLiteral(tokens[i - 2]) && IsComparison(tokens[i - 1]);
+    const bool literal = before || after;
+    (literal ? *fixed : named).push_back({ref->second, tokens[i + 2].text});
     i += 2;
   }
   return named;

@@ -9,12 +9,14 @@
 // measures discovery and path search together).
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
-//                    [--show-misses N] [--split dev|held-out|all] [--hints]
+//                    [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]]
 //                    [--recipes|--recipes-strict]
 //   --joins combined: declared keys imported and the rest inferred, as `cairn discover` does
 //   --hints: the columns each query names outside its FROM clauses (select list, WHERE...) are
 //            given to the path finder (PathOptions::named_columns), which prefers, among trees
-//            of equal cost, the one joining over them
+//            of equal cost, the one joining over them; those compared with a literal
+//            (T2.name = 'Alice') are given as fixed columns (PathOptions::fixed_columns), which
+//            it prefers not to join over, or with --no-fixed as named ones, as before
 //   --recipes: the database's other questions as remembered recipes (PathOptions::recipe_reads:
 //            the columns each reads, its join conditions and named columns), leaving out the
 //            same SQL asked again (up to case and spacing); --recipes-strict also leaves out the
@@ -302,6 +304,7 @@ struct Options {
   fs::path dump;                   // non-empty: every query's answer, one line each
   std::string split = "dev";       // whose misses --show-misses shows: dev, held-out or all
   bool hints = false;              // give the path finder the columns the query names
+  bool fixed = true;               // ... those compared with a literal as fixed columns
   bool recipes = false;            // and the columns the other questions' queries read
   bool recipes_strict = false;     // ... only those of other templates (literals aside)
   std::set<std::string> held_out;  // the held-out databases (spider_split.h)
@@ -325,6 +328,9 @@ struct Question {
   // Columns the query names outside every FROM clause (select list, WHERE, GROUP BY...), given
   // to the path finder with --hints.
   std::vector<context::PathOptions::NamedColumn> named;
+  // The columns it compares with a literal (T2.name = 'Alice'): given as fixed columns with
+  // --hints, or as named ones with --no-fixed.
+  std::vector<context::PathOptions::NamedColumn> fixed;
   // Every column the query reads that the bench resolves: `named` and both sides of each join
   // condition, what the engine's authorizer would record for a recipe of this query (--recipes).
   std::vector<context::PathOptions::NamedColumn> reads;
@@ -406,7 +412,11 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       continue;
     }
     context::PathOptions path_options;
-    if (options.hints) path_options.named_columns = question.named;
+    if (options.hints) {
+      path_options.named_columns = question.named;
+      auto& fixed = options.fixed ? path_options.fixed_columns : path_options.named_columns;
+      fixed.insert(fixed.end(), question.fixed.begin(), question.fixed.end());
+    }
     std::vector<std::vector<context::PathOptions::NamedColumn>> recipe_reads;
     if (options.recipes) {
       // The other questions of the database as remembered recipes: not this one, nor one that
@@ -644,7 +654,7 @@ int Run(const Options& options) {
         continue;
       }
       question.gold_classes = EqualityClasses(question.gold);
-      question.named = NamedColumns(Tokenize(question.sql), ref_of);
+      question.named = NamedColumns(Tokenize(question.sql), ref_of, &question.fixed);
       for (const Token& token : Tokenize(question.sql)) {
         const bool literal = token.kind == TokenKind::kString || token.kind == TokenKind::kNumber;
         const std::string& text = token.kind == TokenKind::kWord ? token.lower : token.text;
@@ -652,6 +662,7 @@ int Run(const Options& options) {
         question.shape += (literal ? std::string("?") : text) + ' ';
       }
       question.reads.insert(question.reads.end(), question.named.begin(), question.named.end());
+      question.reads.insert(question.reads.end(), question.fixed.begin(), question.fixed.end());
       questions.push_back(std::move(question));
     }
   }
@@ -782,6 +793,8 @@ int main(int argc, char** argv) {
       options.per_db = true;
     } else if (arg == "--hints") {
       options.hints = true;
+    } else if (arg == "--no-fixed") {
+      options.fixed = false;
     } else if (arg == "--recipes") {
       options.recipes = true;
     } else if (arg == "--recipes-strict") {
@@ -810,10 +823,14 @@ int main(int argc, char** argv) {
     } else {
       std::cerr
           << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
-             "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints] "
+             "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]] "
              "[--recipes|--recipes-strict] [--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }
+  }
+  if (!options.fixed && !options.hints) {
+    std::cerr << "--no-fixed: only with --hints (it says how the hints are given)\n";
+    return 2;
   }
   if (options.synthetic_tables > 0) {
     std::ofstream dump;
