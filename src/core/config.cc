@@ -164,6 +164,57 @@ Status ParseLlm(const YAML::Node& key_node, const YAML::Node& node, const std::s
   return OkStatus();
 }
 
+// `context: {lexicon: {forward: PATH, backward: PATH}}`.
+Status ParseContext(const YAML::Node& node, const std::filesystem::path& file,
+                    ContextSettings* out) {
+  const std::string file_name = file.string();
+  if (node.IsNull()) return OkStatus();
+  if (!node.IsMap()) {
+    return ErrorAtMark(MarkOf(node.Mark(), file_name), "context", StatusCode::kInvalidArgument,
+                       fmt::format("expected a mapping, got {}", NodeTypeName(node)));
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const ConfigMark mark = MarkOf(entry.first.Mark(), file_name);
+    if (key != "lexicon") {
+      return ErrorAtMark(mark, "context." + key, StatusCode::kInvalidArgument,
+                         "unknown key (expected lexicon)");
+    }
+    out->lexicon_mark = mark;
+    if (!entry.second.IsMap()) {
+      return ErrorAtMark(mark, "context.lexicon", StatusCode::kInvalidArgument,
+                         fmt::format("expected a mapping with forward and backward, got {}",
+                                     NodeTypeName(entry.second)));
+    }
+    for (const auto& side : entry.second) {
+      const std::string name = side.first.Scalar();
+      const std::string dotted = "context.lexicon." + name;
+      const ConfigMark side_mark = MarkOf(side.first.Mark(), file_name);
+      if (name != "forward" && name != "backward") {
+        return ErrorAtMark(side_mark, dotted, StatusCode::kInvalidArgument,
+                           "unknown key (expected forward or backward)");
+      }
+      if (!side.second.IsScalar() || side.second.Scalar().empty()) {
+        return ErrorAtMark(side_mark, dotted, StatusCode::kInvalidArgument,
+                           "expected the path of a dictd dictionary without its suffix "
+                           "(e.g. /usr/share/dictd/freedict-deu-eng)");
+      }
+      std::filesystem::path path = file.parent_path() / side.second.Scalar();
+      (name == "forward" ? out->lexicon_forward : out->lexicon_backward) = path;
+    }
+    for (const char* side : {"forward", "backward"}) {
+      const auto& path =
+          std::string(side) == "forward" ? out->lexicon_forward : out->lexicon_backward;
+      if (path.empty()) {
+        return ErrorAtMark(mark, std::string("context.lexicon.") + side,
+                           StatusCode::kInvalidArgument,
+                           fmt::format("missing required key '{}'", side));
+      }
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status CheckStateUrl(const std::string& url) {
@@ -496,10 +547,12 @@ Result<Config> ParseConfig(const std::string& text, const std::filesystem::path&
         RETURN_IF_ERROR(ParseLlm(entry.first, entry.second, file_name, &config.llm));
       } else if (key == "state") {
         RETURN_IF_ERROR(ParseState(entry.first, entry.second, file_name, &config.state));
+      } else if (key == "context") {
+        RETURN_IF_ERROR(ParseContext(entry.second, file, &config.context));
       } else {
         return ErrorAtMark(mark, key, StatusCode::kInvalidArgument,
-                           "unknown key (expected version, limits, policy, sources, llm or "
-                           "state)");
+                           "unknown key (expected version, limits, policy, sources, llm, "
+                           "state or context)");
       }
     }
   } catch (const YAML::Exception& e) {

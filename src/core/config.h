@@ -15,6 +15,10 @@
 //     model: qwen2.5-7b-instruct
 //     api_key: "${LLM_API_KEY}"    # optional; only as an ${ENV_VAR} reference
 //     timeout_ms: 30000
+//   context:                       # optional: how discovery reads names
+//     lexicon:                     # translations, so that `lehrer_id` names `instructors`
+//       forward: /usr/share/dictd/freedict-deu-eng    # two dictd dictionaries, one each way
+//       backward: /usr/share/dictd/freedict-eng-deu
 //   state:                         # optional: the state in PostgreSQL (default:
 //   .cairn/state.sqlite)
 //     url: postgres://cairn@127.0.0.1:5432/cairn
@@ -119,6 +123,15 @@ struct LlmSettings {
   ConfigMark mark;  // of the `llm` key
 };
 
+// The `context:` section: what discovery reads names with. A lexicon is two dictd
+// dictionaries, one each way (context/lexicon.h), named by their paths without suffix,
+// relative to the configuration file's directory. ParseConfig guarantees both or neither.
+struct ContextSettings {
+  std::filesystem::path lexicon_forward;  // empty: no lexicon
+  std::filesystem::path lexicon_backward;
+  ConfigMark lexicon_mark;  // of the `lexicon` key
+};
+
 // Where the state lives when it is not the embedded SQLite file: a PostgreSQL database shared by
 // every node. ParseConfig guarantees: url starts with postgres:// or postgresql:// and carries no
 // password; password empty or exactly one `${NAME}` reference (expanded when the state opens).
@@ -141,6 +154,7 @@ struct Config {
   std::vector<SourceConfig> sources;
   std::optional<LlmSettings> llm;      // absent when cairn.yaml has no (or an empty) `llm:` section
   std::optional<StateSettings> state;  // absent: the embedded state in state_dir
+  ContextSettings context;
 
   const SourceConfig* FindSource(const std::string& name) const;
 };

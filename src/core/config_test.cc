@@ -88,7 +88,35 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"limits:\n  max_rows: -1\n", "limits.max_rows: must be positive"},
         BadConfig{"sources:\n  a:\n    kind: csv\n    null: NA\n",
                   "cairn.yaml:4:5: sources.a: option names must be text"},
-        BadConfig{"limits:\n  rows: 1\n", "cairn.yaml:2:3: limits.rows: unknown key"}));
+        BadConfig{"limits:\n  rows: 1\n", "cairn.yaml:2:3: limits.rows: unknown key"},
+        BadConfig{"context: [lexicon]\n", "cairn.yaml:1:10: context: expected a mapping"},
+        BadConfig{"context:\n  glossary: x\n", "cairn.yaml:2:3: context.glossary: unknown key"},
+        BadConfig{"context:\n  lexicon: /usr/share/dictd/freedict-deu-eng\n",
+                  "cairn.yaml:2:3: context.lexicon: expected a mapping with forward and backward"},
+        BadConfig{"context:\n  lexicon: {forward: a}\n",
+                  "cairn.yaml:2:3: context.lexicon.backward: missing required key 'backward'"},
+        BadConfig{"context:\n  lexicon: {forward: a, backward: ''}\n",
+                  "cairn.yaml:2:25: context.lexicon.backward: expected the path of a dictd"},
+        BadConfig{"context:\n  lexicon: {forward: a, back: b}\n",
+                  "cairn.yaml:2:25: context.lexicon.back: unknown key (expected forward or "
+                  "backward)"}));
+
+TEST(ConfigTest, ParsesTheContextSectionsLexicon) {
+  Result<Config> none = ParseConfig("version: 1\n", kFile);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->context.lexicon_forward.empty());
+  Result<Config> config = ParseConfig(R"(version: 1
+context:
+  lexicon:
+    forward: /usr/share/dictd/freedict-deu-eng
+    backward: dict/eng-deu
+)",
+                                      kFile);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->context.lexicon_forward, "/usr/share/dictd/freedict-deu-eng");
+  EXPECT_EQ(config->context.lexicon_backward, "/etc/cairn/dict/eng-deu");  // beside the file
+  EXPECT_EQ(config->context.lexicon_mark.ToString(), "/etc/cairn/cairn.yaml:3:3");
+}
 
 TEST(ConfigTest, KeepsMappingOptionsWithTheirMarks) {
   Result<Config> config = ParseConfig(
