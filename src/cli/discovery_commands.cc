@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "context/discovery.h"
 #include "context/join_store.h"
+#include "context/lexicon.h"
 #include "service/context_ops.h"
 
 namespace cairn::cli {
@@ -39,6 +40,8 @@ Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
   // metadata is filtered from: it reads as the administrator.
   RETURN_IF_ERROR(env.RequireAdmin("discover"));
   context::DiscoveryOptions options;
+  ASSIGN_OR_RETURN(options.inference.lexicon,
+                   context::LoadConfiguredLexicon(env.catalog()->config().context));
   options.sources = flags.sources;
   options.full = flags.full;
   options.sample_rows = flags.sample_rows;

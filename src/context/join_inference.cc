@@ -111,21 +111,25 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   if (!KeyLikeValues(f) && !column_names_only && !calendar) return std::nullopt;
   NameParts fp = Parts(f.name);
   NameParts kp = Parts(k.column->name);
+  const Lexicon* lexicon = options.lexicon.get();
   bool role = RoleMatch(fp.core, NameTokens(k.table->table));
   double name = 0;
   if (column_names_only) {
-    name = Squash(f.name) == Squash(k.column->name) ? 1.0 : CoreScore(fp.core, kp.core);
+    name = Squash(f.name) == Squash(k.column->name)
+               ? 1.0
+               : CoreScore(fp.core, kp.core, false, false, lexicon);
   } else if (&ft == k.table) {
     // A self-reference: the table's own name in a column says nothing (a "part_note" in
     // "parts"); the column must name the key's entity or a parent/role.
-    name = 0.8 * std::max(fp.key_suffix ? CoreScore(fp.core, kp.core)
-                                        : CoreScore(fp.head, kp.core, /*head_only=*/true),
+    name = 0.8 * std::max(fp.key_suffix
+                              ? CoreScore(fp.core, kp.core, false, false, lexicon)
+                              : CoreScore(fp.head, kp.core, /*head_only=*/true, false, lexicon),
                           role ? 0.6 : 0.0);
     for (const auto& t : fp.core) {
       if (ParentTokens().count(t) > 0) name = std::max(name, 0.6);
     }
   } else {
-    name = NameScore(f.name, k.table->table, k.column->name);
+    name = NameScore(f.name, k.table->table, k.column->name, lexicon);
   }
   if (!fp.key_suffix && !kp.key_suffix && !k.vouched() && !role) name *= 0.5;
   if (name < name_floor) return std::nullopt;
@@ -137,11 +141,11 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   // better than the other.
   if (&ft != k.table && IsOwnKey(ft, f.name) && !subtype_by_values) {
     std::vector<std::string> other = NameTokens(k.table->table);
-    double own_fit = CoreScore(fp.core, NameTokens(ft.table));
-    double other_fit = CoreScore(fp.core, other);
+    double own_fit = CoreScore(fp.core, NameTokens(ft.table), false, false, lexicon);
+    double other_fit = CoreScore(fp.core, other, false, false, lexicon);
     if (own_fit >= 0.9 && other_fit < own_fit) return std::nullopt;
-    double head_fit = std::max(CoreScore(fp.core, other, /*head_only=*/true),
-                               CoreScore(fp.core, kp.core, /*head_only=*/true));
+    double head_fit = std::max(CoreScore(fp.core, other, /*head_only=*/true, false, lexicon),
+                               CoreScore(fp.core, kp.core, /*head_only=*/true, false, lexicon));
     if (Squash(f.name) != Squash(k.column->name) && head_fit < 0.8) return std::nullopt;
   }
   const ColumnProfile& kc = *k.column;
@@ -198,6 +202,14 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
                 {"from_distinct", f.distinct_count},
                 {"to_distinct", kc.distinct_count},
                 {"cardinality", one_to_one ? "one_to_one" : "many_to_one"}};
+  if (lexicon != nullptr && name > 0) {
+    // Which words matched only through the lexicon, so that a reviewer sees the reading.
+    std::vector<std::string> to_words = NameTokens(k.table->table);
+    to_words.insert(to_words.end(), kp.core.begin(), kp.core.end());
+    if (auto words = TranslatedWords(fp.core, to_words, lexicon)) {
+      s.evidence["translation"] = {words->first, words->second};
+    }
+  }
   return s;
 }
 
@@ -291,7 +303,10 @@ std::vector<Candidate> ByValuesAlone(const TableProfile& ft, const ColumnProfile
     if (own_key && t == &ft) return;
     // A table without a key is no reference's target, whatever names it: "follower_id" in
     // follows (keyed by two columns) says nothing against the users' key its values are in.
-    if (CoreScore(parts.core, NameTokens(t->table)) >= 0.7 && has_key(t)) named.insert(t);
+    if (CoreScore(parts.core, NameTokens(t->table), false, false, options.lexicon.get()) >= 0.7 &&
+        has_key(t)) {
+      named.insert(t);
+    }
   };
   if (index.tables != nullptr) {
     for (size_t i : index.tables->Find(parts, Squash(f.name))) consider(tables[i]);
@@ -542,6 +557,7 @@ std::vector<Join> DeclaredJoins(const std::vector<TableProfile>& tables) {
 
 std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
                              const InferenceOptions& options, const std::vector<Join>& declared) {
+  const Lexicon* lexicon = options.lexicon.get();
   std::vector<const TableProfile*> usable;
   for (const auto& t : tables) {
     if (options.include_views || t.kind != "view") usable.push_back(&t);
@@ -571,7 +587,10 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       // names the table's own entity (an alternate key), not when it is unique by chance.
       if (!declared_pk && has_pk) {
         NameParts parts = Parts(c.name);
-        if (!parts.core.empty() && CoreScore(parts.core, NameTokens(t->table)) < 0.8) continue;
+        if (!parts.core.empty() &&
+            CoreScore(parts.core, NameTokens(t->table), false, false, lexicon) < 0.8) {
+          continue;
+        }
       }
       if (c.non_null() > 0) {
         if (declared_pk ||
@@ -583,7 +602,8 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       } else if (t->sample_size == 0) {
         // An empty table: a key-like name for the table's own entity stands in for data.
         NameParts parts = Parts(c.name);
-        if (parts.key_suffix && CoreScore(parts.core, NameTokens(t->table)) >= 0.8) {
+        if (parts.key_suffix &&
+            CoreScore(parts.core, NameTokens(t->table), false, false, lexicon) >= 0.8) {
           keys.push_back({t, &c, false, 0.5});
         }
       }
@@ -605,7 +625,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   // Blocking (InferenceOptions::block_by_name): a key is scored only when the column's name can
   // relate to it, or it is the column's own table's; without a name floor every key can pass.
   const bool block_keys = options.block_by_name && name_floor > 0;
-  NameIndex key_names, table_names;
+  NameIndex key_names(lexicon), table_names(lexicon);
   std::map<const TableProfile*, std::vector<size_t>> keys_of_table;
   std::unordered_map<uint64_t, std::vector<size_t>> keys_by_value;
   ValuesAloneIndex values_index;
@@ -635,7 +655,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
       auto from = by_table.find({d.from.source, d.from.table});
       auto to = by_table.find({d.to.source, d.to.table});
       if (from == by_table.end() || to == by_table.end() ||
-          NameScore(d.from.columns[0], d.to.table, d.to.columns[0]) < kByName) {
+          NameScore(d.from.columns[0], d.to.table, d.to.columns[0], lexicon) < kByName) {
         continue;
       }
       declared_by_name[from->second].emplace_back(d.from.columns[0], to->second);
@@ -709,7 +729,7 @@ std::vector<Join> InferJoins(const std::vector<TableProfile>& tables,
   if (options.composite) {
     // With the name index, only tables with a column that may name each part are scored.
     std::vector<const TableProfile*> column_table;
-    NameIndex column_names;
+    NameIndex column_names(lexicon);
     if (options.block_by_name) {
       for (const TableProfile* t : usable) {
         for (const auto& c : t->columns) {

@@ -72,11 +72,13 @@
 // Thread-safety: pure functions (given a thread-safe InferenceOptions::tuples).
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "context/lexicon.h"
 #include "context/model.h"
 #include "context/profile.h"
 #include "core/status.h"
@@ -103,6 +105,9 @@ struct InferenceOptions {
   // Discovery adds bridges over shared attributes between tables no key join connects
   // (join_bridges.h; InferJoins itself never does).
   bool bridges = true;
+  // Translations between the languages names are written in (lexicon.h): `lehrer_id` then
+  // names `instructors`. Empty: names match in their own language only.
+  std::shared_ptr<const Lexicon> lexicon;
   // Checks composite keys as tuples (Discover reads them through its session). Empty: they are
   // checked column by column only, and their evidence says so.
   TupleReader tuples;
@@ -129,7 +134,8 @@ std::vector<std::string> NameTokens(std::string_view name);
 // matcher).
 std::string Singular(const std::string& word);
 // How much the referencing column's name suggests it references `to_table.to_column`, in [0, 1].
+// With a lexicon, a word and its translation count as similar words.
 double NameScore(std::string_view from_column, std::string_view to_table,
-                 std::string_view to_column);
+                 std::string_view to_column, const Lexicon* lexicon = nullptr);
 
 }  // namespace cairn::context

@@ -389,6 +389,46 @@ TEST(InferJoinsTest, ANameThatNamesOnlyAKeylessTableLeavesTheValuesToDecide) {
   EXPECT_EQ(Find(InferJoins(tables), "follows", "follower_id"), nullptr);
 }
 
+TEST(NameScoreTest, ALexiconMakesATranslationASimilarWord) {
+  Lexicon lexicon = Lexicon::FromPairs({{"hersteller", "manufacturer"}, {"lehrer", "instructor"}});
+  EXPECT_EQ(NameScore("manufacturer_id", "hersteller", "id"), 0);
+  EXPECT_GE(NameScore("manufacturer_id", "hersteller", "id", &lexicon), 0.6);
+  // Plural and singular on either side, and either language referencing.
+  EXPECT_GE(NameScore("instructor_id", "lehrer", "lehrer_id", &lexicon), 0.6);
+  EXPECT_GE(NameScore("lehrer_id", "instructors", "id", &lexicon), 0.6);
+  // A translation is a similar word, not the same one.
+  EXPECT_LT(NameScore("manufacturer_id", "hersteller", "id", &lexicon),
+            NameScore("hersteller_id", "hersteller", "id", &lexicon));
+  EXPECT_EQ(NameScore("price", "hersteller", "id", &lexicon), 0);
+}
+
+TEST(InferJoinsTest, ALexiconLetsANameInOneLanguageReferenceATableNamedInAnother) {
+  // Two keys hold the same values, so values alone cannot decide; the name can, translated.
+  std::vector<TableProfile> tables = {
+      Table("hersteller", {IntColumn("id", Range(1, 31), true)}),
+      Table("lager", {IntColumn("id", Range(1, 31), true)}),
+      Table("products", {IntColumn("product_id", Range(1, 201), true),
+                         IntColumn("manufacturer_id", {3, 5, 7, 9, 11, 13, 2, 4, 30, 21}, false)}),
+  };
+  EXPECT_EQ(Find(InferJoins(tables), "products", "manufacturer_id"), nullptr);
+  InferenceOptions options;
+  options.lexicon = std::make_shared<const Lexicon>(
+      Lexicon::FromPairs({{"hersteller", "manufacturer"}, {"lager", "warehouse"}}));
+  std::vector<Join> joins = InferJoins(tables, options);
+  const Join* made = Find(joins, "products", "manufacturer_id");
+  ASSERT_NE(made, nullptr);
+  EXPECT_EQ(made->to, (JoinSide{"s", "hersteller", {"id"}}));
+  EXPECT_GE(made->score, 0.6);
+  EXPECT_EQ(made->evidence["translation"], nlohmann::json({"manufacturer", "hersteller"}));
+  // The name index finds what scoring every pair finds.
+  options.block_by_name = false;
+  std::vector<Join> every_pair = InferJoins(tables, options);
+  const Join* unblocked = Find(every_pair, "products", "manufacturer_id");
+  ASSERT_NE(unblocked, nullptr);
+  EXPECT_EQ(unblocked->to, made->to);
+  EXPECT_EQ(unblocked->score, made->score);
+}
+
 TEST(InferJoinsTest, ValuesAloneFindTheOnlyKeyThatHoldsThem) {
   std::vector<int64_t> votes;
   for (int i = 0; i < 40; ++i) votes.push_back(1001 + (i * 7) % 30);

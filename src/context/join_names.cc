@@ -102,10 +102,28 @@ NameParts Parts(std::string_view name) {
   return parts;
 }
 
-double TokenSim(const std::string& a, const std::string& b, bool agent) {
+bool Translated(const std::string& a, const std::string& b, const Lexicon* lexicon) {
+  if (lexicon == nullptr || lexicon->empty()) return false;
+  std::string sa = Singular(a), sb = Singular(b);
+  return lexicon->Translates(a, b) || lexicon->Translates(sa, sb) || lexicon->Translates(a, sb) ||
+         lexicon->Translates(sa, b);
+}
+
+std::optional<std::pair<std::string, std::string>> TranslatedWords(
+    const std::vector<std::string>& f, const std::vector<std::string>& p, const Lexicon* lexicon) {
+  for (const auto& a : f) {
+    for (const auto& b : p) {
+      if (TokenSim(a, b, /*agent=*/true) == 0 && Translated(a, b, lexicon)) return {{a, b}};
+    }
+  }
+  return std::nullopt;
+}
+
+double TokenSim(const std::string& a, const std::string& b, bool agent, const Lexicon* lexicon) {
   if (a == b) return 1;
   std::string sa = Singular(a), sb = Singular(b);
   if (sa == sb) return 1;
+  if (Translated(a, b, lexicon)) return 0.8;
   const std::string& shorter = sa.size() <= sb.size() ? sa : sb;
   const std::string& longer = sa.size() <= sb.size() ? sb : sa;
   if (shorter.size() >= 4 && longer.size() - shorter.size() <= 3 &&
@@ -126,30 +144,30 @@ std::string Joined(const std::vector<std::string>& tokens) {
 }
 
 double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p,
-                 bool head_only, bool agent) {
+                 bool head_only, bool agent, const Lexicon* lexicon) {
   if (f.empty() || p.empty()) return 0;
   std::string jf = Joined(f), jp = Joined(p);
   if (jf == jp) return 1;
   if (f.size() >= p.size()) {
     double min_sim = 1;
     for (size_t i = 0; i < p.size() && min_sim > 0; ++i) {
-      min_sim = std::min(min_sim, TokenSim(f[f.size() - p.size() + i], p[i], agent));
+      min_sim = std::min(min_sim, TokenSim(f[f.size() - p.size() + i], p[i], agent, lexicon));
     }
     if (min_sim > 0) return min_sim * (f.size() > p.size() ? 0.95 : 1.0);
   }
   if (jp.size() >= 4 && jf.ends_with(jp)) return 0.9;
-  if (head_only) return TokenSim(f.back(), p.back(), agent) >= 0.8 ? 0.5 : 0.0;
+  if (head_only) return TokenSim(f.back(), p.back(), agent, lexicon) >= 0.8 ? 0.5 : 0.0;
   bool all = true;
   for (const auto& pt : p) {
     bool found = false;
-    for (const auto& ft : f) found = found || TokenSim(ft, pt, agent) >= 0.8;
+    for (const auto& ft : f) found = found || TokenSim(ft, pt, agent, lexicon) >= 0.8;
     all = all && found;
   }
   if (all) return 0.7;
   if (jp.size() >= 4 && jf.find(jp) != std::string::npos) return 0.7;
   for (const auto& pt : p) {
     for (const auto& ft : f) {
-      if (TokenSim(ft, pt, agent) >= 0.8) return 0.5;
+      if (TokenSim(ft, pt, agent, lexicon) >= 0.8) return 0.5;
     }
   }
   return 0;
@@ -211,7 +229,7 @@ std::string Singular(const std::string& w) {
 }
 
 double NameScore(std::string_view from_column, std::string_view to_table,
-                 std::string_view to_column) {
+                 std::string_view to_column, const Lexicon* lexicon) {
   NameParts f = Parts(from_column);
   if (f.core.empty()) return 0;
   NameParts k = Parts(to_column);
@@ -219,14 +237,14 @@ double NameScore(std::string_view from_column, std::string_view to_table,
   // A name without a key word ("produktmenge", "length") must name the entity with its head.
   const bool head_only = !f.key_suffix;
   const std::vector<std::string>& named = head_only ? f.head : f.core;
-  double table_score = CoreScore(named, table, head_only, f.agent);
+  double table_score = CoreScore(named, table, head_only, f.agent, lexicon);
   double column_score = 0;
   if (!k.core.empty()) {
     if (Squash(from_column) == Squash(to_column) &&
-        (k.key_suffix || CoreScore(k.core, table) >= 0.8)) {
+        (k.key_suffix || CoreScore(k.core, table, false, false, lexicon) >= 0.8)) {
       column_score = 1;
     } else {
-      column_score = CoreScore(named, k.core, head_only, f.agent);
+      column_score = CoreScore(named, k.core, head_only, f.agent, lexicon);
     }
   }
   double role = RoleMatch(named, table) ? 0.6 : 0;

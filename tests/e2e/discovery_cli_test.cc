@@ -1,6 +1,7 @@
 // End-to-end tests of `cairn discover` and `cairn joins` through the binary.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -92,6 +93,77 @@ TEST_F(DiscoveryCliTest, ConfirmAndRejectStickAcrossRediscovery) {
   CliRun bad = Cairn({"joins", "confirm", "music.Track", "music.Album(AlbumId)"});
   EXPECT_EQ(bad.exit_code, 3) << bad.err;
   EXPECT_NE(bad.err.find("InvalidArgument"), std::string::npos);
+}
+
+// A shop whose products name their makers in English and whose makers' table is German; a
+// warehouses table holds the same keys, so the values alone cannot say which is meant.
+void WriteShop(const fs::path& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "CREATE TABLE hersteller (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+      "CREATE TABLE lager (id INTEGER PRIMARY KEY, ort TEXT NOT NULL);"
+      "CREATE TABLE products (product_id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+      "  manufacturer_id INTEGER NOT NULL);";
+  for (int i = 1; i <= 30; ++i) {
+    sql += "INSERT INTO hersteller VALUES (" + std::to_string(i) + ", 'maker " + std::to_string(i) +
+           "');INSERT INTO lager VALUES (" + std::to_string(i) + ", 'ort " + std::to_string(i) +
+           "');";
+  }
+  for (int i = 1; i <= 200; ++i) {
+    sql += "INSERT INTO products VALUES (" + std::to_string(i) + ", 'p', " +
+           std::to_string(1 + (i * 7) % 30) + ");";
+  }
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// The join products(manufacturer_id) -> hersteller(id) in `cairn joins`, or null.
+nlohmann::json MakerJoin(const std::string& joins_json) {
+  for (const auto& j : nlohmann::json::parse(joins_json)) {
+    if (j["from"]["table"] == "products" && j["from"]["columns"][0] == "manufacturer_id") return j;
+  }
+  return nullptr;
+}
+
+TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
+  const std::string forward = "/usr/share/dictd/freedict-deu-eng";
+  const std::string backward = "/usr/share/dictd/freedict-eng-deu";
+  if (!fs::exists(forward + ".index") || !fs::exists(backward + ".index")) {
+    GTEST_SKIP() << "dict-freedict-deu-eng and dict-freedict-eng-deu are not installed";
+  }
+  WriteShop(dir_ / "shop.sqlite");
+  std::ofstream(dir_ / "cairn.yaml")
+      << "version: 1\nsources:\n  shop: {kind: sqlite, path: shop.sqlite}\n";
+  ASSERT_EQ(Cairn({"discover"}).exit_code, 0);
+  CliRun without = Cairn({"joins", "-f", "json"});
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_TRUE(MakerJoin(without.out).is_null()) << without.out;
+
+  std::ofstream(dir_ / "cairn.yaml", std::ios::app)
+      << "context:\n  lexicon:\n    forward: " << forward << "\n    backward: " << backward << "\n";
+  CliRun discover = Cairn({"discover", "--full"});
+  ASSERT_EQ(discover.exit_code, 0) << discover.err;
+  CliRun with = Cairn({"joins", "-f", "json"});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  nlohmann::json join = MakerJoin(with.out);
+  ASSERT_FALSE(join.is_null()) << with.out;
+  EXPECT_EQ(join["to"]["table"], "hersteller");
+  EXPECT_EQ(join["kind"], "inferred");
+  EXPECT_EQ(join["evidence"]["translation"], nlohmann::json({"manufacturer", "hersteller"}));
+
+  // A dictionary that is not there stops discovery, naming the line and the file.
+  std::ofstream(dir_ / "cairn.yaml")
+      << "version: 1\nsources:\n  shop: {kind: sqlite, path: shop.sqlite}\n"
+      << "context:\n  lexicon:\n    forward: dict/none\n    backward: " << backward << "\n";
+  CliRun missing = Cairn({"discover"});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_NE(missing.err.find("cairn.yaml:5:3: context.lexicon: "), std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("dict/none.index: cannot open"), std::string::npos) << missing.err;
 }
 
 TEST_F(DiscoveryCliTest, UnknownSourceAndRaggedCsvFailWithCodes) {

@@ -4,14 +4,17 @@
 // tables and keys a name may relate to. Join inference (join_inference.cc) scores names with
 // these; its values evidence lives there.
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "context/join_inference.h"
+#include "context/lexicon.h"
 
 namespace cairn::context::internal {
 
@@ -39,7 +42,15 @@ struct NameParts {
 NameParts Parts(std::string_view name);
 
 // `agent`: the name says who acts ("ShipVia", "approved_by"), so an agent noun may match.
-double TokenSim(const std::string& a, const std::string& b, bool agent = false);
+// With a lexicon, a word and its translation ("lehrer", "instructors") are similar words.
+double TokenSim(const std::string& a, const std::string& b, bool agent = false,
+                const Lexicon* lexicon = nullptr);
+
+// Whether the lexicon translates `a` to `b`, either as written or singular.
+bool Translated(const std::string& a, const std::string& b, const Lexicon* lexicon);
+// The first word of `f` and word of `p` that are similar only as translations, if any.
+std::optional<std::pair<std::string, std::string>> TranslatedWords(
+    const std::vector<std::string>& f, const std::vector<std::string>& p, const Lexicon* lexicon);
 
 std::string Joined(const std::vector<std::string>& tokens);
 
@@ -47,7 +58,7 @@ std::string Joined(const std::vector<std::string>& tokens);
 // name's head counts: its last words ("produktmenge", a product quantity, names a quantity, not a
 // product; "order_total" a total). Compound words in English and German put the head last.
 double CoreScore(const std::vector<std::string>& f, const std::vector<std::string>& p,
-                 bool head_only = false, bool agent = false);
+                 bool head_only = false, bool agent = false, const Lexicon* lexicon = nullptr);
 
 // A role word in the name ("manager_id") and a person entity in the table's name.
 bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>& table);
@@ -57,13 +68,16 @@ bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>
 // not scored pair by pair. An entry is registered under the names it is matched by (a key: its
 // table's tokens and its column's core; a table: its tokens) and found by
 //   * a token similar to one of the column's core tokens (TokenSim > 0: the same singular, or
-//     one singular a prefix of the other by at most 3 letters, the shorter of 4 or more);
+//     one singular a prefix of the other by at most 3 letters, the shorter of 4 or more, or a
+//     translation the lexicon given to the index knows);
 //   * its joined name (Joined) equal to the column's joined core or head, or inside it when of
 //     4 letters or more (CoreScore's "ends with" and "contains");
 //   * its squashed column name equal to the column's (NameScore's same-name rule);
 //   * a person entity in its table's name when the column has a role word (RoleMatch).
 class NameIndex {
  public:
+  explicit NameIndex(const Lexicon* lexicon = nullptr) : lexicon_(lexicon) {}
+
   void Add(size_t id, const std::vector<std::string>& tokens) {
     for (const auto& t : tokens) {
       std::string s = Singular(t);
@@ -136,6 +150,13 @@ class NameIndex {
         Take(by_token_, s.substr(0, len), out);
       }
       role = role || RoleTokens().count(t) > 0;
+      if (lexicon_ == nullptr) continue;
+      for (const std::string& word : {t, s}) {
+        for (const auto& translation : lexicon_->Of(word)) {
+          Take(by_token_, translation, out);
+          Take(by_token_, Singular(translation), out);
+        }
+      }
     }
     return role;
   }
@@ -143,6 +164,7 @@ class NameIndex {
     auto& ids = (*map)[std::move(key)];
     if (ids.empty() || ids.back() != id) ids.push_back(id);
   }
+  const Lexicon* lexicon_ = nullptr;
   Map by_token_, by_prefix_, by_joined_, by_squash_, by_ending_;
   std::set<size_t> person_;
 };
