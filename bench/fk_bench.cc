@@ -3,6 +3,7 @@
 //   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
 //                  [--explain DB] [--no-blocking] [--pool FILE] [--judged FILE]
+//                  [--lexicon FORWARD BACKWARD]
 //   cairn_fk_bench --synthetic TABLES [--rounds N] [--no-baseline]   join inference's time on a
 //                  generated catalog
 //
@@ -32,6 +33,11 @@
 //
 // --no-blocking scores every column against every key (InferenceOptions::block_by_name off):
 // the figures must not change.
+//
+// --lexicon FORWARD BACKWARD reads a translation lexicon from two dictd dictionaries
+// (context/lexicon.h; /usr/share/dictd/freedict-deu-eng and freedict-eng-deu from Debian's
+// dict-freedict-* packages) and gives it to join inference, as cairn.yaml's context.lexicon
+// does: Spider's German names then match the English ones beside them.
 //
 // Spider's gold lists the foreign keys its authors declared, not every reference a data engineer
 // would declare (gehalt.spieler_id -> spieler.spieler_id is missing from baseball_1). Pooled
@@ -69,6 +75,7 @@
 #include "context/join_bridges.h"
 #include "context/join_inference.h"
 #include "context/join_store.h"
+#include "context/lexicon.h"
 #include "context/profile.h"
 #include "core/config.h"
 #include "engine/catalog.h"
@@ -181,7 +188,8 @@ std::set<Pair> GoldFromPragma(const std::filesystem::path& path, std::string* er
   return gold;
 }
 
-Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins, bool block) {
+Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins, bool block,
+            const std::shared_ptr<const cairn::context::Lexicon>& lexicon) {
   using namespace cairn;
   Outcome out;
   out.name = db.name;
@@ -211,6 +219,7 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins
   options.sample_rows = sample_rows;
   options.inference.threshold = threshold;
   options.inference.block_by_name = block;
+  options.inference.lexicon = lexicon;
   auto report = context::Discover(session->get(), state->get(), options);
   if (!report.ok()) {
     out.error = report.status().ToString();
@@ -510,7 +519,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
                  "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
                  "[--split all|dev|held-out] [--curve] [--explain DB] [--no-blocking] "
-                 "[--pool FILE] [--judged FILE]\n";
+                 "[--pool FILE] [--judged FILE] [--lexicon FORWARD BACKWARD]\n";
     return 2;
   }
   std::string dataset = argv[1];
@@ -539,7 +548,7 @@ int main(int argc, char** argv) {
   int64_t sample_rows = 100000;
   int jobs = 2;
   bool per_db = false, show_errors = false, curve = false, threshold_set = false, block = true;
-  std::string split = "dev", explain, pool_path, judged_path;
+  std::string split = "dev", explain, pool_path, judged_path, lexicon_forward, lexicon_backward;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) {
@@ -561,6 +570,9 @@ int main(int argc, char** argv) {
       pool_path = argv[++i];
     } else if (arg == "--judged" && i + 1 < argc) {
       judged_path = argv[++i];
+    } else if (arg == "--lexicon" && i + 2 < argc) {
+      lexicon_forward = argv[++i];
+      lexicon_backward = argv[++i];
     } else if (arg == "--explain" && i + 1 < argc) {
       explain = argv[++i];
     } else if (arg == "--split" && i + 1 < argc) {
@@ -573,6 +585,16 @@ int main(int argc, char** argv) {
       std::cerr << "cairn_fk_bench: unknown argument " << arg << "\n";
       return 2;
     }
+  }
+  std::shared_ptr<const cairn::context::Lexicon> lexicon;
+  if (!lexicon_forward.empty()) {
+    auto loaded = cairn::context::Lexicon::Load(lexicon_forward, lexicon_backward);
+    if (!loaded.ok()) {
+      std::cerr << "cairn_fk_bench: --lexicon: " << loaded.status().ToString() << "\n";
+      return 2;
+    }
+    std::cerr << "lexicon: " << loaded->pairs() << " pairs\n";
+    lexicon = std::make_shared<const cairn::context::Lexicon>(std::move(*loaded));
   }
   // A pool file that cannot be written is refused before the run, not after it.
   if (!pool_path.empty() && !std::ofstream(pool_path)) {
@@ -651,7 +673,7 @@ int main(int argc, char** argv) {
       for (size_t i = next++; i < dbs.size(); i = next++) {
         const bool low = curve || !pool_path.empty() || !judged_path.empty();
         outcomes[i] = Run(dbs[i], low ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
-                          !explain.empty(), block);
+                          !explain.empty(), block, lexicon);
       }
     });
   }

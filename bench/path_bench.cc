@@ -10,7 +10,7 @@
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
 //                    [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]]
-//                    [--recipes|--recipes-strict]
+//                    [--recipes|--recipes-strict] [--lexicon FORWARD BACKWARD]
 //   --joins combined: declared keys imported and the rest inferred, as `cairn discover` does
 //   --hints: the columns each query names outside its FROM clauses (select list, WHERE...) are
 //            given to the path finder (PathOptions::named_columns), which prefers, among trees
@@ -21,6 +21,8 @@
 //            the columns each reads, its join conditions and named columns), leaving out the
 //            same SQL asked again (up to case and spacing); --recipes-strict also leaves out the
 //            same SQL with other literals
+//   --lexicon: inference matches names through a translation lexicon read from two dictd
+//            dictionaries (context/lexicon.h; cairn.yaml's context.lexicon), as cairn_fk_bench
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
 //   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
@@ -52,6 +54,7 @@
 #include "context/join_graph.h"
 #include "context/join_path.h"
 #include "context/join_store.h"
+#include "context/lexicon.h"
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
@@ -187,7 +190,8 @@ std::optional<Database> LoadDatabase(const fs::path& dir, const std::string& db_
 // inferred only; with it, they are imported as `cairn discover` does and inference adds the
 // rest.
 Result<context::JoinGraph> InferredGraph(const fs::path& dir, const std::string& db_id,
-                                         const std::vector<TableRef>& tables, bool declared) {
+                                         const std::vector<TableRef>& tables, bool declared,
+                                         const std::shared_ptr<const context::Lexicon>& lexicon) {
   std::string yaml = "version: 1\nsources:\n  " + db_id + ": {kind: sqlite, path: \"" +
                      fs::absolute(dir / db_id / (db_id + ".sqlite")).string() + "\"}\n";
   ASSIGN_OR_RETURN(Config config, ParseConfig(yaml, "/tmp/cairn_path_bench/cairn.yaml"));
@@ -196,6 +200,7 @@ Result<context::JoinGraph> InferredGraph(const fs::path& dir, const std::string&
   ASSIGN_OR_RETURN(auto state, store::StateDb::Open(":memory:"));
   context::DiscoveryOptions options;
   options.import_declared_keys = declared;
+  options.inference.lexicon = lexicon;
   ASSIGN_OR_RETURN(context::DiscoveryReport report,
                    context::Discover(session.get(), state.get(), options));
   (void)report;
@@ -308,6 +313,7 @@ struct Options {
   bool recipes = false;            // and the columns the other questions' queries read
   bool recipes_strict = false;     // ... only those of other templates (literals aside)
   std::set<std::string> held_out;  // the held-out databases (spider_split.h)
+  std::shared_ptr<const context::Lexicon> lexicon;  // --lexicon
 };
 
 // One line of --dump: the query's tables, then the plan as JSON or the error.
@@ -387,8 +393,9 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       if (set == JoinSet::kDeclared) {
         it->second = db.graph;
       } else {
-        Result<context::JoinGraph> graph = InferredGraph(options.data / "database", question.db_id,
-                                                         db.tables, set == JoinSet::kCombined);
+        Result<context::JoinGraph> graph =
+            InferredGraph(options.data / "database", question.db_id, db.tables,
+                          set == JoinSet::kCombined, options.lexicon);
         if (graph.ok()) {
           it->second = std::move(*graph);
         } else {
@@ -799,6 +806,14 @@ int main(int argc, char** argv) {
       options.recipes = true;
     } else if (arg == "--recipes-strict") {
       options.recipes = options.recipes_strict = true;
+    } else if (arg == "--lexicon" && i + 2 < argc) {
+      auto lexicon = cairn::context::Lexicon::Load(argv[i + 1], argv[i + 2]);
+      i += 2;
+      if (!lexicon.ok()) {
+        std::cerr << "--lexicon: " << lexicon.status().ToString() << "\n";
+        return 2;
+      }
+      options.lexicon = std::make_shared<const cairn::context::Lexicon>(std::move(*lexicon));
     } else if (arg == "--show-misses" && i + 1 < argc) {
       options.show_misses = std::atoi(argv[++i]);
     } else if (arg == "--split" && i + 1 < argc) {
@@ -824,7 +839,8 @@ int main(int argc, char** argv) {
       std::cerr
           << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
              "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]] "
-             "[--recipes|--recipes-strict] [--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
+             "[--recipes|--recipes-strict] [--lexicon FORWARD BACKWARD] "
+             "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
       return 2;
     }
   }
