@@ -26,7 +26,8 @@ bool DecodeBase64Number(std::string_view text, uint64_t* out) {
   return true;
 }
 
-// Lower-case: ASCII letters, and the capitals German nouns begin with (Ä, Ö, Ü in UTF-8).
+// Lower-case: ASCII letters, and the Latin-1 capitals nouns begin with in German, French,
+// Spanish... (À to Þ but ×, in UTF-8 C3 80 to C3 9E).
 std::string Lower(std::string_view word) {
   std::string out;
   out.reserve(word.size());
@@ -34,7 +35,7 @@ std::string Lower(std::string_view word) {
     unsigned char c = static_cast<unsigned char>(word[i]);
     if (c == 0xC3 && i + 1 < word.size()) {
       unsigned char next = static_cast<unsigned char>(word[i + 1]);
-      if (next == 0x84 || next == 0x96 || next == 0x9C) next += 0x20;
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) next += 0x20;
       out += static_cast<char>(c);
       out += static_cast<char>(next);
       ++i;

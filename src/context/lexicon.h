@@ -15,7 +15,7 @@
 //   * nouns only, single words, as written on an entry's first line of translations;
 //   * no sense marked obsolete, archaic, dated or rare ([obs.], [archaic], [veraltet], ...);
 //   * both dictionaries agree: the first gives the pair, and the second gives it back.
-// Words are kept lower-case (ASCII letters and Ä, Ö, Ü).
+// Words are kept lower-case (ASCII and Latin-1 letters: Ä, É, Ñ...).
 //
 // Errors name the file and, for a bad index line, its line number.
 //

@@ -159,9 +159,13 @@ TEST_F(LexiconTest, BadDictionariesAreNamed) {
 }
 
 TEST(LexiconPairsTest, PairsAreSymmetricAndLowerCase) {
-  Lexicon lexicon = Lexicon::FromPairs(
-      {{"Lehrer", "instructor"}, {"lehrer", "instructor"}, {"Über", "over"}, {"team", "team"}});
-  EXPECT_EQ(lexicon.pairs(), 2u);  // the duplicate and the identical word are not pairs
+  Lexicon lexicon = Lexicon::FromPairs({{"Lehrer", "instructor"},
+                                        {"lehrer", "instructor"},
+                                        {"Über", "over"},
+                                        {"École", "school"},
+                                        {"team", "team"}});
+  EXPECT_EQ(lexicon.pairs(), 3u);  // the duplicate and the identical word are not pairs
+  EXPECT_TRUE(lexicon.Translates("école", "school"));
   EXPECT_TRUE(lexicon.Translates("instructor", "lehrer"));
   EXPECT_TRUE(lexicon.Translates("über", "over"));
   EXPECT_FALSE(lexicon.Translates("team", "team"));
