@@ -61,13 +61,21 @@ Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
                   what, report->profiled, report->skipped, report->failed, report->declared_joins,
                   report->inferred_joins),
       outcome));
+  // Whether names were read through a lexicon, so that an operator sees the setting took.
+  const size_t lexicon_pairs = options.inference.lexicon ? options.inference.lexicon->pairs() : 0;
   if (flags.json) {
-    std::cout << report->ToJson().dump(2) << "\n";
+    nlohmann::json json = report->ToJson();
+    if (lexicon_pairs > 0) json["lexicon_pairs"] = lexicon_pairs;
+    std::cout << json.dump(2) << "\n";
   } else {
     std::cout << "profiled " << report->profiled << " tables, skipped " << report->skipped
               << " unchanged, " << report->failed << " failed in "
               << fmt::format("{:.2f}", report->seconds) << " s; joins: " << report->declared_joins
               << " declared, " << report->inferred_joins << " inferred\n";
+    if (lexicon_pairs > 0) {
+      std::cout << "names matched across languages through a lexicon of " << lexicon_pairs
+                << " translations (context.lexicon)\n";
+    }
     for (const auto& d : report->drift) {
       std::cout << "drift: " << d.source << "." << d.table << ": " << d.change;
       if (!d.column.empty()) std::cout << " " << d.column;

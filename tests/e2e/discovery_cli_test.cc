@@ -140,6 +140,7 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
       << "version: 1\nsources:\n  shop: {kind: sqlite, path: shop.sqlite}\n";
   ASSERT_EQ(Cairn({"discover"}).exit_code, 0);
   CliRun without = Cairn({"joins", "-f", "json"});
+  EXPECT_FALSE(nlohmann::json::parse(Cairn({"discover", "--json"}).out).contains("lexicon_pairs"));
   ASSERT_EQ(without.exit_code, 0) << without.err;
   EXPECT_TRUE(MakerJoin(without.out).is_null()) << without.out;
 
@@ -147,6 +148,10 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
       << "context:\n  lexicon:\n    forward: " << forward << "\n    backward: " << backward << "\n";
   CliRun discover = Cairn({"discover", "--full"});
   ASSERT_EQ(discover.exit_code, 0) << discover.err;
+  EXPECT_NE(discover.out.find("through a lexicon of "), std::string::npos) << discover.out;
+  CliRun json = Cairn({"discover", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_GT(nlohmann::json::parse(json.out).value("lexicon_pairs", 0), 10000) << json.out;
   CliRun with = Cairn({"joins", "-f", "json"});
   ASSERT_EQ(with.exit_code, 0) << with.err;
   nlohmann::json join = MakerJoin(with.out);
