@@ -402,6 +402,34 @@ TEST(NameScoreTest, ALexiconMakesATranslationASimilarWord) {
   EXPECT_EQ(NameScore("price", "hersteller", "id", &lexicon), 0);
 }
 
+TEST(NameScoreTest, AGermanPluralInEnIsTheSingularInUmOrA) {
+  EXPECT_GE(NameScore("album_id", "alben", "aid"), 0.6);
+  EXPECT_GE(NameScore("firmen_id", "firma", "id"), 0.6);
+  EXPECT_GE(NameScore("medium_id", "media", "id"), 0.6);
+  // Short words and other endings are not plurals of each other.
+  EXPECT_EQ(NameScore("datum_id", "data", "id"), 0);
+  EXPECT_EQ(NameScore("album_id", "albern", "id"), 0);
+}
+
+TEST(InferJoinsTest, AGermanPluralNamesItsTableWithAndWithoutTheNameIndex) {
+  // Two keys hold the same values, so values alone cannot decide; "album" names "alben".
+  std::vector<TableProfile> tables = {
+      Table("alben", {IntColumn("aid", Range(1, 31), true)}),
+      Table("lager", {IntColumn("id", Range(1, 31), true)}),
+      Table("titel_listen", {IntColumn("titel_id", Range(1, 201), true),
+                             IntColumn("album_id", {3, 5, 7, 9, 11, 13, 2, 4, 30, 21}, false)}),
+  };
+  for (bool block : {true, false}) {
+    InferenceOptions options;
+    options.block_by_name = block;
+    std::vector<Join> joins = InferJoins(tables, options);
+    const Join* join = Find(joins, "titel_listen", "album_id");
+    ASSERT_NE(join, nullptr) << block;
+    EXPECT_EQ(join->to.table, "alben");
+    EXPECT_EQ(join->to.columns, std::vector<std::string>{"aid"});
+  }
+}
+
 TEST(InferJoinsTest, ALexiconLetsANameInOneLanguageReferenceATableNamedInAnother) {
   // Two keys hold the same values, so values alone cannot decide; the name can, translated.
   std::vector<TableProfile> tables = {

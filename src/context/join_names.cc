@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "core/strings.h"
 
@@ -124,6 +125,9 @@ double TokenSim(const std::string& a, const std::string& b, bool agent, const Le
   std::string sa = Singular(a), sb = Singular(b);
   if (sa == sb) return 1;
   if (Translated(a, b, lexicon)) return 0.8;
+  // German plurals of words in -um and -a: Album and Alben, Datum and Daten, Firma and Firmen.
+  const std::string ga = GermanPluralStem(sa), gb = GermanPluralStem(sb);
+  if (!ga.empty() && ga == gb) return 0.8;
   const std::string& shorter = sa.size() <= sb.size() ? sa : sb;
   const std::string& longer = sa.size() <= sb.size() ? sb : sa;
   if (shorter.size() >= 4 && longer.size() - shorter.size() <= 3 &&
@@ -226,6 +230,14 @@ std::string Singular(const std::string& w) {
     return w.substr(0, w.size() - 1);
   }
   return w;
+}
+
+std::string internal::GermanPluralStem(const std::string& w) {
+  if (w.size() < 5) return "";
+  for (const char* ending : {"um", "en", "a"}) {
+    if (w.ends_with(ending)) return w.substr(0, w.size() - std::strlen(ending));
+  }
+  return "";
 }
 
 double NameScore(std::string_view from_column, std::string_view to_table,

@@ -46,6 +46,11 @@ NameParts Parts(std::string_view name);
 double TokenSim(const std::string& a, const std::string& b, bool agent = false,
                 const Lexicon* lexicon = nullptr);
 
+// What is left of a word of 5 letters or more without a German plural's or singular's ending
+// in -um, -en or -a (Album and Alben, Firma and Firmen, Medium and Media), else "". Two words
+// with the same such stem are one word's singular and plural.
+std::string GermanPluralStem(const std::string& word);
+
 // Whether the lexicon translates `a` to `b`, either as written or singular.
 bool Translated(const std::string& a, const std::string& b, const Lexicon* lexicon);
 // The first word of `f` and word of `p` that are similar only as translations, if any.
@@ -67,9 +72,9 @@ bool RoleMatch(const std::vector<std::string>& f, const std::vector<std::string>
 // NameScore and RoleMatch give a score above zero, so that a catalog of thousands of tables is
 // not scored pair by pair. An entry is registered under the names it is matched by (a key: its
 // table's tokens and its column's core; a table: its tokens) and found by
-//   * a token similar to one of the column's core tokens (TokenSim > 0: the same singular, or
-//     one singular a prefix of the other by at most 3 letters, the shorter of 4 or more, or a
-//     translation the lexicon given to the index knows);
+//   * a token similar to one of the column's core tokens (TokenSim > 0: the same singular, the
+//     same GermanPluralStem, one singular a prefix of the other by at most 3 letters, the
+//     shorter of 4 or more, or a translation the lexicon given to the index knows);
 //   * its joined name (Joined) equal to the column's joined core or head, or inside it when of
 //     4 letters or more (CoreScore's "ends with" and "contains");
 //   * its squashed column name equal to the column's (NameScore's same-name rule);
@@ -82,6 +87,7 @@ class NameIndex {
     for (const auto& t : tokens) {
       std::string s = Singular(t);
       Put(&by_token_, s, id);
+      if (std::string stem = GermanPluralStem(s); !stem.empty()) Put(&by_stem_, stem, id);
       // Found by a shorter query token: index the prefixes it may be.
       for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
         Put(&by_prefix_, s.substr(0, len), id);
@@ -145,6 +151,7 @@ class NameIndex {
     for (const auto& t : tokens) {
       std::string s = Singular(t);
       Take(by_token_, s, out);
+      if (std::string stem = GermanPluralStem(s); !stem.empty()) Take(by_stem_, stem, out);
       if (s.size() >= 4) Take(by_prefix_, s, out);
       for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
         Take(by_token_, s.substr(0, len), out);
@@ -165,7 +172,7 @@ class NameIndex {
     if (ids.empty() || ids.back() != id) ids.push_back(id);
   }
   const Lexicon* lexicon_ = nullptr;
-  Map by_token_, by_prefix_, by_joined_, by_squash_, by_ending_;
+  Map by_token_, by_prefix_, by_stem_, by_joined_, by_squash_, by_ending_;
   std::set<size_t> person_;
 };
 
