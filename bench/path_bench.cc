@@ -59,7 +59,9 @@
 #include "engine/catalog.h"
 #include "engine/session.h"
 #include "gold_sql.h"
+#include "miss_causes.h"
 #include "spider_split.h"
+#include "sqlite_file.h"
 #include "store/state_db.h"
 
 namespace cairn::bench {
@@ -77,42 +79,6 @@ struct Database {
   context::JoinGraph graph;
   int foreign_keys = 0;
   int dropped_foreign_keys = 0;  // referencing a table the database does not have
-};
-
-class SqliteFile {
- public:
-  explicit SqliteFile(const fs::path& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      sqlite3_close(db_);
-      db_ = nullptr;
-    }
-  }
-  ~SqliteFile() { sqlite3_close(db_); }
-  bool ok() const { return db_ != nullptr; }
-
-  // Rows of `sql` as text (NULL as nullopt).
-  std::vector<std::vector<std::optional<std::string>>> Query(const std::string& sql) {
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return rows;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      std::vector<std::optional<std::string>> row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* text = sqlite3_column_text(stmt, c);
-        if (text == nullptr) {
-          row.push_back(std::nullopt);
-        } else {
-          row.push_back(std::string(reinterpret_cast<const char*>(text)));
-        }
-      }
-      rows.push_back(std::move(row));
-    }
-    sqlite3_finalize(stmt);
-    return rows;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
 };
 
 std::string SqlString(const std::string& text) {
@@ -351,6 +317,8 @@ struct Evaluation {
   std::map<std::string, Tally> per_db;
   std::map<std::string, Tally> per_size;   // "2", "3", "4+"
   std::map<std::string, Tally> per_split;  // "dev", "held-out"
+  // The same, apart by whether every gold join is over columns with values.
+  std::map<std::pair<std::string, bool>, Tally> per_split_values;
   std::vector<double> latencies_us;
   double seconds = 0;  // building the graphs (discovery for the inferred set)
   int graph_failures = 0;
@@ -372,6 +340,8 @@ struct Evaluation {
   int by_order_exact = 0;
   int missed_with_path = 0;
   int missed_by_order = 0;
+  // Every miss (no path, or not exact) by its cause, by split ("dev", "held-out").
+  std::map<std::string, std::map<MissCause, int>> causes;
 };
 
 std::string Rate(int part, int whole) {
@@ -383,6 +353,8 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
   Evaluation result;
   std::map<std::string, std::optional<context::JoinGraph>> graphs;
   int misses_shown = 0;
+  std::map<std::string, std::set<Pair>> graph_pairs;  // every column pair of the graph's joins
+  std::map<std::string, std::unique_ptr<ColumnFacts>> column_facts;
   std::map<std::string, std::vector<const Question*>> by_db;
   for (const Question& question : questions) by_db[question.db_id].push_back(&question);
   for (const Question& question : questions) {
@@ -410,14 +382,57 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     }
     std::string size = question.tables.size() >= 4 ? "4+" : std::to_string(question.tables.size());
     const bool held_out = options.held_out.count(question.db_id) > 0;
+    auto [facts, new_facts] = column_facts.try_emplace(question.db_id);
+    if (new_facts) {
+      facts->second = std::make_unique<ColumnFacts>(options.data / "database" / question.db_id /
+                                                    (question.db_id + ".sqlite"));
+    }
+    const Database& db = *databases[question.db_id];
+    auto table = [&](const std::string& lower) {
+      auto found = db.by_lower.find(lower);
+      return found == db.by_lower.end() ? lower : found->second;
+    };
+    // Whether every gold join is over columns with values: else only names could tell it.
+    bool with_values = true;
+    for (const Pair& pair : question.gold) {
+      for (const ColumnKey& side : {pair.first, pair.second}) {
+        with_values = with_values && facts->second->HasValues(table(side.first), side.second);
+      }
+    }
     Tally* tallies[] = {&result.total, &result.per_db[question.db_id], &result.per_size[size],
-                        &result.per_split[held_out ? "held-out" : "dev"]};
+                        &result.per_split[held_out ? "held-out" : "dev"],
+                        &result.per_split_values[{held_out ? "held-out" : "dev", with_values}]};
     const bool show = options.split == "all" || (options.split == "held-out") == held_out;
     for (Tally* tally : tallies) ++tally->evaluated;
     if (!it->second) {
       for (Tally* tally : tallies) ++tally->no_path;
+      ++result.causes[held_out ? "held-out" : "dev"][MissCause::kNoGraph];
       continue;
     }
+    // Why a miss missed, when its gold joins are not all joins of the graph.
+    auto why_missing = [&]() -> std::optional<MissCause> {
+      auto [pairs, new_db] = graph_pairs.try_emplace(question.db_id);
+      if (new_db) {
+        for (const context::JoinEdge& edge : it->second->edges()) {
+          context::JoinTree single;
+          single.joins = {edge.join};
+          for (const Pair& pair : PlanPairs(single)) pairs->second.insert(pair);
+        }
+      }
+      std::optional<MissCause> worst;
+      for (const Pair& pair : question.gold) {
+        if (pairs->second.count(pair) > 0) continue;
+        MissCause cause = facts->second->WhyMissing(table(pair.first.first), pair.first.second,
+                                                    table(pair.second.first), pair.second.second);
+        if (!worst || cause < *worst) worst = cause;
+      }
+      return worst;
+    };
+    std::optional<MissCause> cause_shown;  // this question's, for --show-misses
+    auto count_cause = [&](MissCause cause) {
+      cause_shown = cause;
+      ++result.causes[held_out ? "held-out" : "dev"][cause];
+    };
     context::PathOptions path_options;
     if (options.hints) {
       path_options.named_columns = question.named;
@@ -442,10 +457,11 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
     DumpAnswer(dump, question.tables, plan);
     if (!plan.ok()) {
       for (Tally* tally : tallies) ++tally->no_path;
+      count_cause(why_missing().value_or(MissCause::kOtherShape));
       if (show && misses_shown < options.show_misses) {
         ++misses_shown;
-        std::cerr << "[" << question.db_id << "] " << plan.status().ToString() << "\n  "
-                  << question.sql << "\n";
+        std::cerr << "[" << question.db_id << "] " << plan.status().ToString()
+                  << "\n  cause: " << MissCauseName(*cause_shown) << "\n  " << question.sql << "\n";
       }
       continue;
     }
@@ -457,17 +473,25 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
       ++result.implied;
       if (exact) ++result.implied_exact;
     }
+    const bool by_order = plan->decided_by == "order";
     if (std::optional<double> gold_cost = GoldCost(*it->second, question.tables, question.gold)) {
       ++result.gold_in_graph;
       if (exact) {
         ++result.gold_in_graph_exact;
       } else if (plan->best.cost < *gold_cost - 1e-9) {
         ++result.gold_in_graph_cheaper;
+        count_cause(MissCause::kCheaper);
       } else if (plan->best.cost > *gold_cost + 1e-9) {
         ++result.gold_in_graph_costlier;
+        count_cause(MissCause::kCostlier);
+      } else {
+        count_cause(by_order ? MissCause::kTieOrder : MissCause::kTieEvidence);
       }
+    } else if (!exact) {
+      // The gold joins cover the query's tables with joins the graph lacks (or with parts of a
+      // composite join): a missing pair says why, else the graph's join is another shape.
+      count_cause(why_missing().value_or(MissCause::kOtherShape));
     }
-    const bool by_order = plan->decided_by == "order";
     result.by_order += by_order;
     result.by_order_exact += by_order && exact;
     result.missed_with_path += !exact;
@@ -487,6 +511,7 @@ Evaluation Evaluate(const Options& options, JoinSet set, const std::vector<Quest
                 << (equivalent ? "equivalent"
                     : any      ? "alternative"
                                : "miss")
+                << "\n  cause: " << MissCauseName(cause_shown.value_or(MissCause::kNotInferred))
                 << "\n  gold: " << question.sql << "\n  path: " << plan->best.sql << "\n";
     }
   }
@@ -728,6 +753,18 @@ int Run(const Options& options) {
           Rate(tally.exact_any, tally.evaluated), tally.no_path);
     }
   }
+  std::cout << "\n| joins used | databases | gold joins over | evaluated | exact match | exact in "
+               "best or an alternative | no path |\n|---|---|---|---:|---:|---:|---:|\n";
+  for (const auto& [set, evaluation] : evaluations) {
+    for (const auto& [key, tally] : evaluation.per_split_values) {
+      std::cout << fmt::format(
+          "| {} | {} | {} | {} | {} ({}) | {} ({}) | {} |\n", JoinSetName(set),
+          key.first == "dev" ? "development" : "held out",
+          key.second ? "columns with values" : "a table without rows or a column all NULL",
+          tally.evaluated, tally.exact, Rate(tally.exact, tally.evaluated), tally.exact_any,
+          Rate(tally.exact_any, tally.evaluated), tally.no_path);
+    }
+  }
   std::cout << "\n";
   for (const auto& [set, evaluation] : evaluations) {
     double macro = 0;
@@ -760,6 +797,24 @@ int Run(const Options& options) {
         evaluation.gold_in_graph_cheaper, evaluation.gold_in_graph_costlier, evaluation.implied,
         evaluation.implied_exact, evaluation.by_order, evaluation.by_order_exact,
         evaluation.missed_with_path, evaluation.missed_by_order);
+  }
+  std::cout << "\n| misses by cause (told from the graph and the data, not from the question) "
+               "| joins used | development | held out |\n|---|---|---:|---:|\n";
+  for (const auto& [set, evaluation] : evaluations) {
+    std::set<MissCause> seen;
+    for (const auto& [split, counts] : evaluation.causes) {
+      for (const auto& [cause, count] : counts) seen.insert(cause);
+    }
+    auto count_of = [&](const std::string& split, MissCause cause) {
+      auto s = evaluation.causes.find(split);
+      if (s == evaluation.causes.end()) return 0;
+      auto c = s->second.find(cause);
+      return c == s->second.end() ? 0 : c->second;
+    };
+    for (MissCause cause : seen) {
+      std::cout << fmt::format("| {} | {} | {} | {} |\n", MissCauseName(cause), JoinSetName(set),
+                               count_of("dev", cause), count_of("held-out", cause));
+    }
   }
   std::cout << "\n| skipped because | queries |\n|---|---:|\n";
   for (const auto& [skip, count] : skipped) {
