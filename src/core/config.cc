@@ -202,14 +202,13 @@ Status ParseContext(const YAML::Node& node, const std::filesystem::path& file,
       std::filesystem::path path = file.parent_path() / side.second.Scalar();
       (name == "forward" ? out->lexicon_forward : out->lexicon_backward) = path;
     }
-    for (const char* side : {"forward", "backward"}) {
-      const auto& path =
-          std::string(side) == "forward" ? out->lexicon_forward : out->lexicon_backward;
-      if (path.empty()) {
-        return ErrorAtMark(mark, std::string("context.lexicon.") + side,
-                           StatusCode::kInvalidArgument,
-                           fmt::format("missing required key '{}'", side));
-      }
+    if (out->lexicon_forward.empty()) {
+      return ErrorAtMark(mark, "context.lexicon.forward", StatusCode::kInvalidArgument,
+                         "missing required key 'forward'");
+    }
+    if (out->lexicon_backward.empty()) {
+      return ErrorAtMark(mark, "context.lexicon.backward", StatusCode::kInvalidArgument,
+                         "missing required key 'backward'");
     }
   }
   return OkStatus();
