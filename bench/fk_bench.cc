@@ -80,6 +80,7 @@
 #include "core/config.h"
 #include "engine/catalog.h"
 #include "engine/session.h"
+#include "miss_causes.h"
 #include "spider_split.h"
 #include "store/state_db.h"
 
@@ -115,6 +116,10 @@ struct Outcome {
   std::vector<cairn::context::Join> joins;  // kept for --explain
   int bridges = 0;                          // join_bridges.h: not references, so not scored
   int bridges_gold = 0;                     // of them, pairs the gold declares
+  // Pairs (gold or scored) with a side in a table without rows or a column all NULL, where only
+  // names can tell a join (MarkWithoutValues).
+  std::set<Pair> without_values;
+  std::filesystem::path path;
   double seconds = 0;
   std::string error;
 };
@@ -195,6 +200,7 @@ Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins
   out.name = db.name;
   out.held_out = db.held_out;
   out.gold = db.gold;
+  out.path = db.path;
   auto start = std::chrono::steady_clock::now();
   std::string yaml = "version: 1\nsources:\n  db: {kind: sqlite, path: \"" +
                      std::filesystem::absolute(db.path).string() + "\"}\n";
@@ -403,6 +409,37 @@ int Synthetic(int count, int rounds, bool baseline) {
 }
 
 }  // namespace
+
+// Fills each outcome's without_values from its database's values, for its gold and scored pairs.
+void MarkWithoutValues(std::vector<Outcome>* outcomes) {
+  for (Outcome& o : *outcomes) {
+    if (!o.error.empty()) continue;
+    cairn::bench::ColumnFacts facts(o.path);
+    auto has_values = [&](const std::string& side) {
+      const size_t dot = side.find('.');
+      return facts.HasValues(side.substr(0, dot), side.substr(dot + 1));
+    };
+    auto mark = [&](const Pair& pair) {
+      if (!has_values(pair.first) || !has_values(pair.second)) o.without_values.insert(pair);
+    };
+    for (const Pair& pair : o.gold) mark(pair);
+    for (const auto& [pair, score] : o.scored) mark(pair);
+  }
+}
+
+// The same outcomes, keeping only the pairs over columns with values (`with_values`) or only
+// the others.
+std::vector<Outcome> PairsWithValues(const std::vector<Outcome>& outcomes, bool with_values) {
+  std::vector<Outcome> out = outcomes;
+  for (Outcome& o : out) {
+    auto keep = [&](const Pair& pair) {
+      return (o.without_values.count(pair) == 0) == with_values;
+    };
+    std::erase_if(o.gold, [&](const Pair& pair) { return !keep(pair); });
+    std::erase_if(o.scored, [&](const auto& entry) { return !keep(entry.first); });
+  }
+  return out;
+}
 
 // Aggregate figures over `outcomes` at `threshold` for those `in` accepts.
 struct Totals {
@@ -764,6 +801,19 @@ int main(int argc, char** argv) {
     }
   };
   print_table(outcomes, "gold FKs");
+  // Apart by whether a pair's columns hold values: without them only names can tell a join.
+  auto print_by_values = [&](std::vector<Outcome>* scored, const std::string& gold_label) {
+    MarkWithoutValues(scored);
+    for (bool with_values : {true, false}) {
+      std::cout << "\nPairs over "
+                << (with_values ? "columns with values"
+                                : "a table without "
+                                  "rows or a column all NULL (names alone)")
+                << ":\n\n";
+      print_table(PairsWithValues(*scored, with_values), gold_label);
+    }
+  };
+  if (splits) print_by_values(&outcomes, "gold FKs");
   if (!pool_path.empty() && WritePool(outcomes, threshold, pool_path) != 0) return 1;
   std::vector<Outcome> judged;  // --judged: the gold plus the accepted pairs
   if (!judged_path.empty()) {
@@ -798,6 +848,7 @@ int main(int argc, char** argv) {
                  "accepted (--judged "
               << judged_path << "):\n\n";
     print_table(judged, "gold + accepted");
+    if (splits) print_by_values(&judged, "gold + accepted");
     std::cout << "\n| judged pairs | judged | accepted |\n|---|---:|---:|\n";
     for (const auto& [kind, count] : votes) {
       std::printf("| %s | %d | %d (%.0f %%) |\n", kind.c_str(), count.first, count.second,
