@@ -132,11 +132,13 @@ class RecipeStore {
   // Checks freshness, then runs the SQL into `sink` and counts one reuse. FailedPrecondition
   // (with the reason) when the recipe is stale or unverified; the Session's errors otherwise.
   Status Run(engine::Session* session, int64_t id, engine::RowSink* sink);
+  // Counts one reuse of the recipe (its reuse_count and last_used_at): for a caller that runs a
+  // checked recipe's SQL itself, as service::Api::RunRecipe does through its paged query.
+  Status CountReuse(int64_t id);
 
  private:
   explicit RecipeStore(store::StateDb* db) : db_(db) {}
   Result<Recipe> Verify(engine::Session* session, Recipe recipe);
-  Status CountReuse(int64_t id);
   // Whether some recipe's question, note or objects hold every word of `name`, as the index
   // stems words, not as a prefix: "ship" is not said by "shippers".
   Result<bool> AnyRecipeSays(const std::string& name);

@@ -95,6 +95,14 @@ Result<Json> Recipe(RestCall& call) {
   return call.api.Recipe(call.caller, id);
 }
 
+Result<Json> RunRecipe(RestCall& call) {
+  ASSIGN_OR_RETURN(int64_t id, call.Integer("id", 0));
+  service::QueryRequest request;
+  request.limit = call.body.value("limit", int64_t{0});
+  request.cursor = call.body.value("cursor", std::string());
+  return call.api.RunRecipe(call.caller, id, request);
+}
+
 Result<Json> Remember(RestCall& call) {
   return call.api.Remember(call.caller, call.body["question"].get<std::string>(),
                            call.body["sql"].get<std::string>(),
@@ -199,6 +207,14 @@ RestParam Bounded(RestParam param, int64_t minimum, int64_t maximum) {
 
 Json StringSchema() { return {{"type", "string"}, {"minLength", 1}}; }
 
+// The rows a page returns, for the routes that answer with a QueryPage.
+Json PageLimitSchema() {
+  return {{"type", "integer"},
+          {"minimum", 1},
+          {"maximum", service::kMaxPageRows},
+          {"description", fmt::format("Rows to return (default {})", service::kDefaultPageRows)}};
+}
+
 Json ObjectSchema(Json properties, std::vector<std::string> required) {
   Json schema = {{"type", "object"}};
   if (!required.empty()) schema["required"] = required;
@@ -301,11 +317,7 @@ std::vector<RestRoute> BuildRoutes() {
       {{"sql", {{"type", "string"}, {"minLength", 1}, {"description", "One SELECT statement"}}},
        {"offset",
         {{"type", "integer"}, {"minimum", 0}, {"description", "Rows to skip (default 0)"}}},
-       {"limit",
-        {{"type", "integer"},
-         {"minimum", 1},
-         {"maximum", service::kMaxPageRows},
-         {"description", fmt::format("Rows to return (default {})", service::kDefaultPageRows)}}},
+       {"limit", PageLimitSchema()},
        {"cursor",
         {{"type", "string"},
          {"description", "The next_cursor of an earlier page of the same SQL (overrides offset)"}}},
@@ -338,6 +350,17 @@ std::vector<RestRoute> BuildRoutes() {
   r.push_back(
       Make("GET", "/api/v1/recipes/{id}", "getRecipe", "recipes", "One recipe", &Recipe, "Recipe"));
   r.back().params = {PathParam("id", ParamType::kInteger, "The recipe's id")};
+  r.push_back(Make("POST", "/api/v1/recipes/{id}/run", "runRecipe", "recipes",
+                   "Runs a recipe, checked for freshness first (refused with 409 when stale); "
+                   "one page of the result, with recipe_id",
+                   &RunRecipe, "QueryPage"));
+  r.back().params = {PathParam("id", ParamType::kInteger, "The recipe's id")};
+  r.back().body_schema =
+      ObjectSchema({{"limit", PageLimitSchema()},
+                    {"cursor",
+                     {{"type", "string"},
+                      {"description", "The next_cursor of an earlier page of this recipe"}}}},
+                   {});
 
   // Ledger (administrators and the policy's ledger_readers).
   r.push_back(Make("GET", "/api/v1/ledger/tail", "ledgerTail", "ledger",

@@ -171,6 +171,7 @@ TEST(RestOpenApiTest, DocumentDescribesEveryRoute) {
       "GET /api/v1/recipes",
       "POST /api/v1/recipes",
       "GET /api/v1/recipes/{id}",
+      "POST /api/v1/recipes/{id}/run",
       "GET /api/v1/recipes/recall",
       "POST /api/v1/recipes/recall",
       "GET /api/v1/ledger/tail",

@@ -642,6 +642,35 @@ Result<Json> Api::Recipe(const Caller& caller, int64_t id) {
   return RecipeToJson(*recipe);
 }
 
+Result<Json> Api::RunRecipe(const Caller& caller, int64_t id, QueryRequest request) {
+  ASSIGN_OR_RETURN(engine::Session * session, ws_->CachedSession(caller.principal, caller.ingress));
+  ASSIGN_OR_RETURN(ContextCache * cache, OpenStores(ws_, cache_.get()));
+  const std::string subject = fmt::format("recipe {}", id);
+  // Visibility first, from the stored recipe: a check records its outcome, and a recipe the
+  // caller may not see is not the caller's to re-check.
+  Result<context::Recipe> stored = cache->recipes->Get(id);
+  if (!stored.ok() || !CanSeeRecipe(*session, *stored)) {
+    if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) return stored.status();
+    RETURN_IF_ERROR(ws_->Record(caller.principal, caller.ingress, "api:run_recipe", subject,
+                                "error: NotFound"));
+    return NotFoundError("no recipe {}", id);
+  }
+  ASSIGN_OR_RETURN(context::Recipe recipe, cache->recipes->Check(session, id));
+  if (!context::IsServable(recipe.freshness)) {
+    RETURN_IF_ERROR(ws_->Record(caller.principal, caller.ingress, "api:run_recipe", subject,
+                                "error: FailedPrecondition"));
+    return FailedPreconditionError("recipe {} is {}: {}", id,
+                                   context::FreshnessName(recipe.freshness), recipe.stale_reason);
+  }
+  RETURN_IF_ERROR(ws_->Record(caller.principal, caller.ingress, "api:run_recipe", subject));
+  const bool first_page = request.cursor.empty() && request.offset == 0;
+  request.sql = recipe.sql;
+  ASSIGN_OR_RETURN(Json page, Query(caller, request));
+  if (first_page) RETURN_IF_ERROR(cache->recipes->CountReuse(id));
+  page["recipe_id"] = id;
+  return page;
+}
+
 Result<Json> Api::Graph(const Caller& caller) {
   ASSIGN_OR_RETURN(engine::Session * session, ws_->CachedSession(caller.principal, caller.ingress));
   ASSIGN_OR_RETURN(ContextCache * cache, OpenStores(ws_, cache_.get()));

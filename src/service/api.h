@@ -114,6 +114,12 @@ class Api {
   Result<Json> Recipes(const Caller& caller);
   // One recipe; NotFound if unknown or not visible.
   Result<Json> Recipe(const Caller& caller, int64_t id);
+  // Runs a remembered recipe: re-checks its freshness against the sources as they are now, then
+  // runs its SQL as Query does (request.sql is the recipe's; limit and cursor as for Query) and
+  // returns the page with "recipe_id". NotFound if unknown or not visible; FailedPrecondition
+  // with the reason when it is stale or unverified, so a stale recipe is never served. The
+  // first page counts one reuse.
+  Result<Json> RunRecipe(const Caller& caller, int64_t id, QueryRequest request);
   // The join graph the caller may see as {"tables":[...],"joins":[...]}.
   Result<Json> Graph(const Caller& caller);
 

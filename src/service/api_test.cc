@@ -647,6 +647,60 @@ TEST_F(ApiTest, RecipesAreFilteredByVisibility) {
   EXPECT_EQ(api_->Recall(bot_, "x", 0).status().code(), StatusCode::kInvalidArgument);
 }
 
+// A recipe is run by its id, checked first: a stale one is refused with the reason, never run.
+TEST_F(ApiTest, RunRecipeChecksFreshnessThenRunsThroughTheCallersSession) {
+  const fs::path holds = dir_ / "customs" / "holds.csv";
+  RestoreFile keep_holds(holds);
+  auto remembered = api_->Remember(bot_, "Which holds were released, and when?",
+                                   "SELECT container_no, released_at FROM customs.holds "
+                                   "WHERE released_at IS NOT NULL ORDER BY container_no",
+                                   "");
+  ASSERT_TRUE(remembered.ok()) << remembered.status().ToString();
+  const int64_t id = (*remembered)["id"].get<int64_t>();
+  QueryRequest request;
+  request.limit = 2;
+  auto page = api_->RunRecipe(bot_, id, request);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ((*page)["recipe_id"], id);
+  EXPECT_EQ((*page)["columns"], Json::array({"container_no", "released_at"}));
+  ASSERT_EQ((*page)["rows"].size(), 2u);
+  ASSERT_TRUE((*page)["next_cursor"].is_string());
+  // The next page through the cursor; only the first page counts as a reuse.
+  request.cursor = (*page)["next_cursor"].get<std::string>();
+  auto next = api_->RunRecipe(bot_, id, request);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_GT((*next)["rows"][0][0].get<std::string>(), (*page)["rows"][1][0].get<std::string>());
+  auto counted = api_->Recipe(admin_, id);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ((*counted)["reuse_count"], 1);
+  // A cursor of other SQL is refused by name, as run_query refuses it.
+  QueryRequest other;
+  other.sql = "SELECT container_no FROM customs.holds";
+  other.limit = 1;
+  auto other_page = api_->Query(bot_, other);
+  ASSERT_TRUE(other_page.ok());
+  request.cursor = (*other_page)["next_cursor"].get<std::string>();
+  auto mixed = api_->RunRecipe(bot_, id, request);
+  EXPECT_EQ(mixed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(mixed.status().message(), HasSubstr("cursor"));
+
+  // After the source's schema changed the recipe is stale: refused with the reason.
+  RenameCsvColumn(holds, "released_at", "lifted_at");
+  auto stale = api_->RunRecipe(bot_, id, QueryRequest{});
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(stale.status().message(), HasSubstr("released_at"));
+  EXPECT_THAT(stale.status().message(), HasSubstr("stale"));
+
+  // Unknown, and not visible to the caller: the same NotFound.
+  auto hidden =
+      api_->Remember(admin_, "Customer emails", "SELECT email FROM finance.customers", "");
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  EXPECT_EQ(api_->RunRecipe(bot_, (*hidden)["id"].get<int64_t>(), QueryRequest{}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(api_->RunRecipe(bot_, 999999, QueryRequest{}).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(api_->RunRecipe(admin_, (*hidden)["id"].get<int64_t>(), QueryRequest{}).ok());
+}
+
 TEST_F(ApiTest, LedgerIsForAdministratorsAndReaders) {
   const int64_t before = LastSeq();
   auto denied = api_->LedgerTail(bot_, 10);

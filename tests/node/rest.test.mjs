@@ -380,9 +380,28 @@ test('recipes: remember (201), list, get, recall by GET and POST', async () => {
   assert.equal(posted.json.recipes[0]?.id, id);
   assert.equal(typeof posted.json.recipes[0].score, 'number');
 
+  // Run by id (freshness checked first), one page as /api/v1/query returns it, then the next.
+  const ran = await req('POST', `/api/v1/recipes/${id}/run`, { token: tok('release-bot'),
+                                                              body: { limit: 1 }, expect: 200 });
+  assert.equal(ran.json.recipe_id, id);
+  assert.deepEqual(ran.json.columns, ['container_no']);
+  assert.equal(ran.json.rows.length, 1);
+  const next = await req('POST', `/api/v1/recipes/${id}/run`, {
+    token: tok('release-bot'), body: { cursor: ran.json.next_cursor, limit: 1 }, expect: 200 });
+  assert.notDeepEqual(next.json.rows, ran.json.rows);
+  const unbodied = await req('POST', `/api/v1/recipes/${id}/run`, { token: tok('release-bot'),
+                                                                   expect: 200 });
+  assert.equal(unbodied.json.recipe_id, id);
+  const extra = await req('POST', `/api/v1/recipes/${id}/run`, { token: tok('release-bot'),
+                                                                body: { sql: 'SELECT 1' } });
+  assert.equal(extra.status, 400);
+  assert.match(extra.json.error.message, /sql/);
+
   // Not visible to a finance clerk, who may not read tos.containers: not found.
   const hidden = await req('GET', `/api/v1/recipes/${id}`, { token: tok('frieda') });
   assert.equal(hidden.status, 404);
+  const hiddenRun = await req('POST', `/api/v1/recipes/${id}/run`, { token: tok('frieda') });
+  assert.equal(hiddenRun.status, 404);
   for (const [path, code] of [[`/api/v1/recipes/x${id}`, 400], ['/api/v1/recipes/987654', 404],
                               ['/api/v1/recipes/recall', 400]]) {
     const res = await req('GET', path, { token: tok('admin') });
