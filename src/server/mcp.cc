@@ -23,8 +23,9 @@ constexpr char kServerVersion[] = "0.1.0";
 
 constexpr char kInstructions[] =
     "Cairn answers questions over the enterprise's connected sources, as your principal may "
-    "see them. First call recall_recipes with your question: a fresh recipe's SQL can be run "
-    "as is. Otherwise: search_context to find where the facts live, describe_table for the "
+    "see them. First call recall_recipes with your question (run: true also answers with the "
+    "first recipe); run another fresh recipe by its id with run_recipe. Otherwise: search_context "
+    "to find where the facts live, describe_table for the "
     "columns, find_join_path for the SQL joining several tables, then run_query (read-only "
     "SQL, tables written source.table, results paged with cursor). When an answer is right, "
     "remember_recipe it for the next agent. For a decision a workflow makes (list_cases), "

@@ -184,10 +184,10 @@ TEST_F(McpTest, ListsTheToolsWithClosedInputSchemasAndEnvelopeOutputSchemas) {
     EXPECT_EQ(tool["annotations"]["readOnlyHint"],
               tool["name"] != "remember_recipe" && tool["name"] != "start_case");
   }
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"search_context", "describe_table", "find_join_path",
-                                      "run_query", "recall_recipes", "remember_recipe",
-                                      "list_sources", "start_case", "get_case", "list_cases"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"search_context", "describe_table", "find_join_path",
+                                             "run_query", "recall_recipes", "run_recipe",
+                                             "remember_recipe", "list_sources", "start_case",
+                                             "get_case", "list_cases"}));
 }
 
 TEST_F(McpTest, UnknownToolIsInvalidParams) {
@@ -372,6 +372,12 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
                           {"sql", "SELECT count(*) FROM port.ships"}});
   ASSERT_EQ(remembered["result"]["isError"], false) << remembered.dump();
   const int64_t id = remembered["result"]["structuredContent"]["data"]["id"];
+  // What Cairn made of it, not the caller's question and SQL back.
+  EXPECT_EQ(remembered["result"]["structuredContent"]["data"],
+            Json({{"id", id},
+                  {"freshness", "fresh"},
+                  {"servable", true},
+                  {"tables", Json::array({"port.ships"})}}));
   Json recalled = Call(*protocol, "recall_recipes", {{"question", "ships at the port"}});
   ASSERT_EQ(recalled["result"]["isError"], false) << recalled.dump();
   EXPECT_GE(recalled["result"]["structuredContent"]["data"]["recipes"].size(), 1u);
@@ -443,6 +449,66 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   EXPECT_NE(text.find("```sql\nSELECT count(*) FROM port.ships\n```"), std::string::npos) << text;
 }
 
+// With an answer, the other recipes come without their SQL, to be run by id; run_recipe checks
+// freshness first and refuses a stale recipe with the reason.
+TEST_F(McpTest, RunRecipeRunsByIdAndRefusesAStaleRecipe) {
+  auto protocol = Ready();
+  auto remember = [&](const char* question, const char* sql) {
+    Json stored = Call(*protocol, "remember_recipe", {{"question", question}, {"sql", sql}});
+    EXPECT_EQ(stored["result"]["isError"], false) << stored.dump();
+    return stored["result"]["structuredContent"]["data"]["id"].get<int64_t>();
+  };
+  const int64_t count =
+      remember("How many ships call at the port?", "SELECT count(*) AS ships FROM port.ships");
+  const int64_t names = remember("What are the names of the ships at the port?",
+                                 "SELECT name FROM port.ships ORDER BY name");
+  Json answered = Call(*protocol, "recall_recipes",
+                       {{"question", "How many ships call at the port?"}, {"run", true}});
+  const Json& data = answered["result"]["structuredContent"]["data"];
+  ASSERT_EQ(data["recipes"].size(), 2u) << answered.dump();
+  EXPECT_EQ(data["recipes"][0]["id"], count);
+  EXPECT_TRUE(data["recipes"][0].contains("sql"));
+  EXPECT_EQ(data["recipes"][1]["id"], names);
+  EXPECT_FALSE(data["recipes"][1].contains("sql")) << answered.dump();
+  EXPECT_EQ(data["recipes"][1]["question"], "What are the names of the ships at the port?");
+  // Without run, and with detail full, every recipe keeps its SQL.
+  Json listed =
+      Call(*protocol, "recall_recipes", {{"question", "How many ships call at the port?"}});
+  EXPECT_TRUE(listed["result"]["structuredContent"]["data"]["recipes"][1].contains("sql"));
+  Json full =
+      Call(*protocol, "recall_recipes",
+           {{"question", "How many ships call at the port?"}, {"run", true}, {"detail", "full"}});
+  EXPECT_TRUE(full["result"]["structuredContent"]["data"]["recipes"][1].contains("sql"));
+
+  Json ran = Call(*protocol, "run_recipe", {{"id", names}, {"limit", 1}});
+  ASSERT_EQ(ran["result"]["isError"], false) << ran.dump();
+  const Json& page = ran["result"]["structuredContent"]["data"];
+  EXPECT_EQ(page["recipe_id"], names);
+  EXPECT_EQ(page["rows"], Json::array({Json::array({"Aurora"})}));
+  ASSERT_TRUE(page["next_cursor"].is_string());
+  Json next = Call(*protocol, "run_recipe",
+                   {{"id", names}, {"cursor", page["next_cursor"].get<std::string>()}});
+  EXPECT_EQ(next["result"]["structuredContent"]["data"]["rows"],
+            Json::array({Json::array({"Borealis"})}));
+
+  Json unknown = Call(*protocol, "run_recipe", {{"id", 4242}});
+  EXPECT_EQ(unknown["result"]["isError"], true);
+  EXPECT_EQ(unknown["result"]["structuredContent"]["error"]["code"], "not_found") << unknown.dump();
+  Json bad = Call(*protocol, "run_recipe", {{"id", "two"}});
+  EXPECT_NE(bad.dump().find("id"), std::string::npos) << bad.dump();
+  EXPECT_EQ(bad.dump().find("\"rows\""), std::string::npos) << bad.dump();
+
+  // The source renames the column the recipe reads: refused, with the reason, never run.
+  std::ofstream(dir_ / "data" / "port" / "ships.csv", std::ios::trunc)
+      << "ship_id,ship_name\n1,Aurora\n2,Borealis\n";
+  Json stale = Call(*protocol, "run_recipe", {{"id", names}});
+  EXPECT_EQ(stale["result"]["isError"], true) << stale.dump();
+  const Json& error = stale["result"]["structuredContent"]["error"];
+  EXPECT_EQ(error["code"], "failed_precondition") << stale.dump();
+  EXPECT_NE(error["message"].get<std::string>().find("stale"), std::string::npos) << stale.dump();
+  EXPECT_TRUE(Call(*protocol, "run_recipe", {{"id", count}})["result"]["isError"] == false);
+}
+
 TEST_F(McpTest, StdioAnswersLineByLineAndSurvivesGarbage) {
   std::string input;
   input +=
@@ -476,7 +542,7 @@ TEST_F(McpTest, StdioAnswersLineByLineAndSurvivesGarbage) {
   EXPECT_EQ(lines[4]["error"]["code"], mcp::kInvalidRequest);
   EXPECT_NE(lines[4]["error"]["message"].get<std::string>().find("4 MiB"), std::string::npos);
   EXPECT_EQ(lines[5]["id"], 3);
-  EXPECT_EQ(lines[5]["result"]["tools"].size(), 10u);
+  EXPECT_EQ(lines[5]["result"]["tools"].size(), 11u);
   EXPECT_EQ(lines[6]["id"], 4);
 }
 

@@ -256,9 +256,11 @@ std::vector<Tool> MakeTools() {
       "question, best first, each with its freshness (whether the tables it reads changed). "
       "Call this first: reuse a fresh recipe instead of rediscovering. With run: true the first "
       "recipe, when it is servable (fresh), is also run and its first page returned as answer "
-      "(as run_query returns it, with recipe_id): check that its question is yours. detail: "
+      "(as run_query returns it, with recipe_id): check that its question is yours; if another "
+      "recipe's is, run that one with run_recipe. detail: "
       "brief (default) lists each recipe's id, question, sql, freshness, servable, tables, "
-      "reuse_count and score, with its note and stale_reason when it has one; full adds the "
+      "reuse_count and score, with its note and stale_reason when it has one (with an answer, "
+      "the recipes after the first leave out their sql); full adds the "
       "columns it reads, the tables' "
       "schema fingerprints, who stated it and when.",
       Input({{"question", Str(1, 2000, "Your question, in words")},
@@ -301,23 +303,69 @@ std::vector<Tool> MakeTools() {
           *label = PageLabel(*page);
           (*page)["recipe_id"] = recipes[0]["id"];
           out["answer"] = std::move(*page);
+          // The others are there to be chosen by their question and run with run_recipe: their
+          // SQL stays out of a result that already carries an answer.
+          if (StrArg(args, "detail") != "full") {
+            for (size_t i = 1; i < recipes.size(); ++i) recipes[i].erase("sql");
+          }
         }
         return out;
+      }});
+
+  tools.push_back(Tool{
+      "run_recipe", "Run a recipe",
+      "Run a remembered recipe by its id (from recall_recipes): its freshness is checked against "
+      "the sources as they are now, and a stale recipe is refused with the reason, never run. "
+      "Returns the first page as run_query does, with recipe_id; pass its next_cursor with the "
+      "same id for the next page.",
+      Input({{"id", {{"type", "integer"}, {"minimum", 1}, {"description", "The recipe's id"}}},
+             {"limit", Int(1, 1000, 100, "Rows per page")},
+             {"cursor", Str(0, 4096, "next_cursor of the previous page of the same recipe")}},
+            {"id"}),
+      Shape({{"columns", {{"type", "array"}}},
+             {"rows", {{"type", "array"}, {"items", {{"type", "array"}}}}},
+             {"next_cursor", {{"type", {"string", "null"}}}},
+             {"recipe_id", {{"type", "integer"}}},
+             {"label", {{"type", "string"}}}},
+            {"columns", "rows", "recipe_id"}),
+      true, false,
+      [](const Json& args, const service::Caller& caller, service::Api& api,
+         std::string* label) -> Result<Json> {
+        service::QueryRequest request;
+        request.limit = IntArg(args, "limit", service::kDefaultPageRows);
+        request.cursor = StrArg(args, "cursor");
+        ASSIGN_OR_RETURN(Json page, api.RunRecipe(caller, IntArg(args, "id", 0), request));
+        *label = PageLabel(page);
+        return page;
       }});
 
   tools.push_back(
       Tool{"remember_recipe", "Remember a recipe",
            "Remember a recipe: the question you answered and the SQL that answered it (run it with "
            "run_query first), with an optional note, so that later agents and people find it with "
-           "recall_recipes. Recorded in the ledger under your principal.",
+           "recall_recipes. Recorded in the ledger under your principal. Returns the recipe's id, "
+           "its freshness and the tables it reads (what makes it stale when they change).",
            Input({{"question", Str(1, 2000, "The question the SQL answers")},
                   {"sql", Str(1, 100000, "The SQL SELECT that answers it")},
                   {"note", Str(0, 4000, "Caveats or how to read the result")}},
                  {"question", "sql"}),
-           Shape({{"id", {{"type", "integer"}}}}, {"id"}), false, false,
-           [](const Json& args, const service::Caller& caller, service::Api& api, std::string*) {
-             return api.Remember(caller, StrArg(args, "question"), StrArg(args, "sql"),
-                                 StrArg(args, "note"));
+           Shape({{"id", {{"type", "integer"}}},
+                  {"freshness", {{"type", "string"}}},
+                  {"servable", {{"type", "boolean"}}},
+                  {"tables", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
+                 {"id"}),
+           false, false,
+           [](const Json& args, const service::Caller& caller, service::Api& api,
+              std::string*) -> Result<Json> {
+             ASSIGN_OR_RETURN(Json recipe, api.Remember(caller, StrArg(args, "question"),
+                                                        StrArg(args, "sql"), StrArg(args, "note")));
+             // Not the caller's own question, SQL and note back, nor fingerprints and provenance
+             // (recall_recipes with detail: full has them): what Cairn made of it.
+             Json brief = BriefRecipe(recipe);
+             for (const char* echoed : {"question", "sql", "note", "score", "reuse_count"}) {
+               brief.erase(echoed);
+             }
+             return brief;
            }});
 
   tools.push_back(Tool{

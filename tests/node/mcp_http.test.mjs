@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { makeDemo, startServer, call, ledgerTail, toolData, toolErrorCode } from './harness.mjs';
 
 const TOOLS = ['search_context', 'describe_table', 'find_join_path', 'run_query', 'recall_recipes',
-  'remember_recipe', 'list_sources', 'start_case', 'get_case', 'list_cases'];
+  'run_recipe', 'remember_recipe', 'list_sources', 'start_case', 'get_case', 'list_cases'];
 
 let demo;
 let server;
@@ -189,8 +189,16 @@ test('paging with the cursor, recipes and list_sources', async () => {
       sql: 'SELECT c.container_no FROM tos.containers c JOIN customs.releases r ON r.container_no = c.container_no',
       note: 'node test' }));
     assert.equal(typeof stored.id, 'number');
+    assert.deepEqual(stored.tables, ['customs.releases', 'tos.containers']);
+    assert.equal(stored.sql, undefined);  // not the caller's SQL back
     const recalled = toolData(await tool(client, 'recall_recipes', { question: 'containers released by customs' }));
     assert.ok(recalled.recipes.some((r) => r.id === stored.id), JSON.stringify(recalled));
+    // Run by id, checked for freshness first; an unknown id is not found.
+    const ran = toolData(await tool(client, 'run_recipe', { id: stored.id, limit: 2 }));
+    assert.equal(ran.recipe_id, stored.id);
+    assert.deepEqual(ran.columns, ['container_no']);
+    assert.equal(ran.rows.length, 2);
+    assert.equal(toolErrorCode(await tool(client, 'run_recipe', { id: 987654 })), 'not_found');
 
     const sources = toolData(await tool(client, 'list_sources', {}));
     const tos = sources.sources.find((s) => s.name === 'tos');

@@ -53,7 +53,7 @@ test('the release agent over stdio: tools, the flow, its view, and the ledger', 
   try {
     assert.equal(bot.getServerVersion().name, 'cairn');
     const { tools } = await bot.listTools();
-    assert.equal(tools.length, 10);
+    assert.equal(tools.length, 11);
     for (const t of tools) {
       assert.equal(t.inputSchema.additionalProperties, false);
       assert.equal(t.outputSchema.type, 'object');
