@@ -43,9 +43,10 @@
 // Staleness (last round): customs/holds.csv gets its column released_at renamed to lifted_at
 // (the header rewritten), and, in a new session, every question is recalled with a limit as
 // large as the number of recipes. The recipe of every question whose SQL reads
-// customs.holds.released_at must come back stale (never servable) and its SQL must fail in
-// run_query; every other recipe must stay servable ("fresh", or "fresh (schema changed)" when
-// it reads customs.holds without that column). A session opened before the rename (a
+// customs.holds.released_at must come back stale (never servable), recalled with run: true it
+// must not be answered by another recipe in its place, run_recipe must refuse it, and its SQL
+// must fail in run_query; every other recipe must stay servable ("fresh", or "fresh (schema
+// changed)" when it reads customs.holds without that column). A session opened before the rename (a
 // long-running agent's) recalls the affected recipes before and after it and runs their SQL:
 // there too they must come back stale and their SQL must fail.
 //
@@ -511,7 +512,8 @@ async function stalenessCheck(dir, remembered) {
   const failures = [];
   const question = new Map(remembered.map((r, i) => [r.id, questions[i]]));
   const first = new Map();  // recipe id -> freshness when first recalled after the rename
-  const outcome = { staleRunErrors: [], topServedOther: 0, sightings: 0 };
+  const outcome = { staleRunErrors: [], topServedOther: 0, sightings: 0, withheld: 0,
+    withheldOwn: 0, otherAnswers: [], refusedById: [] };
   try {
     for (const [i, asked] of questions.entries()) {
       const recalled = await s.call('recall_recipes', { question: asked.q,
@@ -537,6 +539,25 @@ async function stalenessCheck(dir, remembered) {
       }
       if (!asked.renamed) continue;
       if (recipes[0].id !== mine.id) outcome.topServedOther += 1;
+      // As a warm agent asks: recall with run must not answer with another recipe in the
+      // stale one's place, and run_recipe must refuse the stale one.
+      const answered = await s.call('recall_recipes', { question: asked.q, limit, run: true });
+      const answer = answered.data?.answer;
+      if (answer?.rows !== undefined) {
+        failures.push(`"${asked.q}": recall with run answered with recipe ${answer.recipe_id} ` +
+          `in place of its stale recipe ${mine.id}`);
+      } else if (answer?.error?.code === 'failed_precondition') {
+        outcome.withheld += 1;
+        if (answer.recipe_id === mine.id) outcome.withheldOwn += 1;
+      } else {
+        outcome.otherAnswers.push(JSON.stringify(answer ?? null));
+      }
+      const byId = await s.call('run_recipe', { id: mine.id });
+      if (!byId.result.isError) {
+        failures.push(`"${asked.q}": run_recipe ran its stale recipe ${mine.id}`);
+      } else {
+        outcome.refusedById.push(byId.result.structuredContent.error.code);
+      }
       const run = await s.call('run_query', { sql: mine.sql, limit: 100 });
       if (!run.result.isError) {
         failures.push(`"${asked.q}": its stale SQL still runs`);
@@ -715,7 +736,12 @@ console.log(`\nstaleness: ${RENAMED.source}.${RENAMED.table}.${RENAMED.column} r
   `${RENAMED.to} (CSV header); ${affected} of ${n} recipes read it. Freshness when first ` +
   `recalled after the rename: ${JSON.stringify(o.first)}; ${o.sightings} recipes recalled in ` +
   `all, each judged; ${o.topServedOther} of the ${affected} affected questions got another ` +
-  `(servable) recipe first`);
+  `(servable) recipe first; recalled with run: true, ${o.withheld} of them got no answer but ` +
+  `an error naming the stale recipe that matched best (${o.withheldOwn} their own)` +
+  `${o.otherAnswers.length > 0 ? `, the others ${o.otherAnswers.join(' | ')}` : ''}, and none ` +
+  `was answered by another recipe in its place; ` +
+  `run_recipe of the stale recipes: ${[...new Set(o.refusedById)].join(', ')} ` +
+  `(${o.refusedById.length} of ${affected})`);
 const live = staleness.live;
 console.log(`in a session opened before the rename (the same \`cairn mcp\` process): the ` +
   `${live.affected} affected recipes came back ${JSON.stringify(live.seen)}; ${live.ran} of ` +

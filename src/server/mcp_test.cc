@@ -507,6 +507,34 @@ TEST_F(McpTest, RunRecipeRunsByIdAndRefusesAStaleRecipe) {
   EXPECT_EQ(error["code"], "failed_precondition") << stale.dump();
   EXPECT_NE(error["message"].get<std::string>().find("stale"), std::string::npos) << stale.dump();
   EXPECT_TRUE(Call(*protocol, "run_recipe", {{"id", count}})["result"]["isError"] == false);
+  // Recalled with run, the stale recipe matches best: the servable one listed first is not run
+  // in its place, and the answer says why.
+  Json withheld =
+      Call(*protocol, "recall_recipes",
+           {{"question", "What are the names of the ships at the port?"}, {"run", true}});
+  const Json& recall = withheld["result"]["structuredContent"]["data"];
+  ASSERT_EQ(recall["recipes"].size(), 2u) << withheld.dump();
+  EXPECT_EQ(recall["recipes"][0]["id"], count);
+  EXPECT_EQ(recall["recipes"][1]["freshness"], "stale");
+  EXPECT_EQ(recall["answer"]["recipe_id"], names) << withheld.dump();
+  EXPECT_FALSE(recall["answer"].contains("rows")) << withheld.dump();
+  EXPECT_EQ(recall["answer"]["error"]["code"], "failed_precondition");
+  EXPECT_NE(recall["answer"]["error"]["message"].get<std::string>().find("port.ships.name"),
+            std::string::npos)
+      << withheld.dump();
+  // Only the stale recipe recalled: the same.
+  Json alone = Call(
+      *protocol, "recall_recipes",
+      {{"question", "What are the names of the ships at the port?"}, {"run", true}, {"limit", 1}});
+  EXPECT_EQ(alone["result"]["structuredContent"]["data"]["answer"]["error"]["code"],
+            "failed_precondition")
+      << alone.dump();
+  // The servable recipe that matches best is still run.
+  Json counted = Call(*protocol, "recall_recipes",
+                      {{"question", "How many ships call at the port?"}, {"run", true}});
+  EXPECT_EQ(counted["result"]["structuredContent"]["data"]["answer"]["rows"],
+            Json::array({Json::array({2})}))
+      << counted.dump();
 }
 
 TEST_F(McpTest, StdioAnswersLineByLineAndSurvivesGarbage) {

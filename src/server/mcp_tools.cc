@@ -133,6 +133,27 @@ Json BriefRecipe(const Json& recipe) {
   return brief;
 }
 
+// Recall lists servable recipes first. When the recipe that matches the question best (by its
+// score) is not servable, the first is a lesser match, or none is servable: running it would
+// answer another question in the stale one's place. The answer of a recall with run is then an
+// error naming the best match; null when it is servable (or nothing was recalled).
+Json StaleBestAnswer(const Json& recipes) {
+  if (recipes.empty()) return nullptr;
+  const Json* best = &recipes[0];
+  for (const Json& recipe : recipes) {
+    if (recipe.value("score", 0.0) > best->value("score", 0.0)) best = &recipe;
+  }
+  if (best->value("servable", false)) return nullptr;
+  return {{"recipe_id", (*best)["id"]},
+          {"error",
+           {{"code", std::string(ErrorCode(StatusCode::kFailedPrecondition))},
+            {"message",
+             fmt::format("the best match, recipe {}, is {}: {}; no other recipe was "
+                         "run in its place",
+                         (*best)["id"].get<int64_t>(), best->value("freshness", std::string()),
+                         best->value("stale_reason", std::string()))}}}};
+}
+
 std::vector<Tool> MakeTools() {
   std::vector<Tool> tools;
 
@@ -257,7 +278,8 @@ std::vector<Tool> MakeTools() {
       "Call this first: reuse a fresh recipe instead of rediscovering. With run: true the first "
       "recipe, when it is servable (fresh), is also run and its first page returned as answer "
       "(as run_query returns it, with recipe_id): check that its question is yours; if another "
-      "recipe's is, run that one with run_recipe. detail: "
+      "recipe's is, run that one with run_recipe. When the best match is stale, nothing is run "
+      "and answer carries an error naming it. detail: "
       "brief (default) lists each recipe's id, question, sql, freshness, servable, tables, "
       "reuse_count and score, with its note and stale_reason when it has one (with an answer, "
       "the recipes after the first leave out their sql); full adds the "
@@ -283,10 +305,15 @@ std::vector<Tool> MakeTools() {
                                               static_cast<int>(IntArg(args, "limit", 5))));
         out.erase("question");  // the caller's own words
         Json& recipes = out["recipes"];
+        Json withheld = StaleBestAnswer(recipes);
         if (StrArg(args, "detail") != "full") {
           for (Json& recipe : recipes) recipe = BriefRecipe(recipe);
         }
         const bool run = args.contains("run") && args["run"].get<bool>();
+        if (run && !withheld.is_null()) {
+          out["answer"] = std::move(withheld);
+          return out;
+        }
         if (run && !recipes.empty() && recipes[0].value("servable", false)) {
           service::QueryRequest request;
           request.sql = recipes[0]["sql"].get<std::string>();
