@@ -495,8 +495,10 @@ TEST_F(McpTest, RunRecipeRunsByIdAndRefusesAStaleRecipe) {
   EXPECT_EQ(unknown["result"]["isError"], true);
   EXPECT_EQ(unknown["result"]["structuredContent"]["error"]["code"], "not_found") << unknown.dump();
   Json bad = Call(*protocol, "run_recipe", {{"id", "two"}});
-  EXPECT_NE(bad.dump().find("id"), std::string::npos) << bad.dump();
+  EXPECT_NE(bad.dump().find("'id' must be an integer"), std::string::npos) << bad.dump();
   EXPECT_EQ(bad.dump().find("\"rows\""), std::string::npos) << bad.dump();
+  Json zero = Call(*protocol, "run_recipe", {{"id", 0}});
+  EXPECT_NE(zero.dump().find("'id'"), std::string::npos) << zero.dump();
 
   // The source renames the column the recipe reads: refused, with the reason, never run.
   std::ofstream(dir_ / "data" / "port" / "ships.csv", std::ios::trunc)
