@@ -411,20 +411,28 @@ int Synthetic(int count, int rounds, bool baseline) {
 }  // namespace
 
 // Fills each outcome's without_values from its database's values, for its gold and scored pairs.
-void MarkWithoutValues(std::vector<Outcome>* outcomes) {
+// Returns how many pairs name a column the file does not have (counted without values).
+int MarkWithoutValues(std::vector<Outcome>* outcomes) {
+  int unreadable = 0;
   for (Outcome& o : *outcomes) {
     if (!o.error.empty()) continue;
     cairn::bench::ColumnFacts facts(o.path);
-    auto has_values = [&](const std::string& side) {
+    auto split = [](const std::string& side) {
       const size_t dot = side.find('.');
-      return facts.HasValues(side.substr(0, dot), side.substr(dot + 1));
+      return std::pair{side.substr(0, dot), dot == std::string::npos ? "" : side.substr(dot + 1)};
     };
     auto mark = [&](const Pair& pair) {
-      if (!has_values(pair.first) || !has_values(pair.second)) o.without_values.insert(pair);
+      const auto [table_a, column_a] = split(pair.first);
+      const auto [table_b, column_b] = split(pair.second);
+      if (!facts.Readable(table_a, column_a) || !facts.Readable(table_b, column_b)) ++unreadable;
+      if (!facts.HasValues(table_a, column_a) || !facts.HasValues(table_b, column_b)) {
+        o.without_values.insert(pair);
+      }
     };
     for (const Pair& pair : o.gold) mark(pair);
     for (const auto& [pair, score] : o.scored) mark(pair);
   }
+  return unreadable;
 }
 
 // The same outcomes, keeping only the pairs over columns with values (`with_values`) or only
@@ -803,7 +811,10 @@ int main(int argc, char** argv) {
   print_table(outcomes, "gold FKs");
   // Apart by whether a pair's columns hold values: without them only names can tell a join.
   auto print_by_values = [&](std::vector<Outcome>* scored, const std::string& gold_label) {
-    MarkWithoutValues(scored);
+    if (int unreadable = MarkWithoutValues(scored); unreadable > 0) {
+      std::cout << "\n(" << unreadable << " pairs name a column the database file does not "
+                << "have; they are counted as without values)\n";
+    }
     for (bool with_values : {true, false}) {
       std::cout << "\nPairs over "
                 << (with_values ? "columns with values"

@@ -72,11 +72,14 @@ class ColumnFacts {
   bool HasValues(const std::string& table, const std::string& column) {
     return Of(table, column).non_null > 0;
   }
+  // Whether the column could be read at all (its table and column exist in the file).
+  bool Readable(const std::string& table, const std::string& column) {
+    return Of(table, column).non_null >= 0;
+  }
 
   // Why the gold join between (table_a, column_a) and (table_b, column_b), which is not in the
-  // graph, is not: one of kEmpty, kNoKey, kValuesDisagree, kNotInferred (kUnreadable on a
-  // read error). Values compare as
-  // text, as Spider's columns mix INTEGER and TEXT affinities.
+  // graph, is not: one of kEmpty, kNoKey, kValuesDisagree, kNotInferred (kUnreadable on a read
+  // error). Values compare as text, as Spider's columns mix INTEGER and TEXT affinities.
   MissCause WhyMissing(const std::string& table_a, const std::string& column_a,
                        const std::string& table_b, const std::string& column_b) {
     const Stats& a = Of(table_a, column_a);
