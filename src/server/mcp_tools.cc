@@ -63,6 +63,17 @@ Json Shape(Json properties, std::vector<std::string> required) {
 
 const Json kArrayOfObjects = {{"type", "array"}, {"items", {{"type", "object"}}}};
 
+// The properties of a page of query results (run_query, run_recipe), with `extra` ones.
+Json PageProperties(Json extra = Json::object()) {
+  Json properties = {{"columns", {{"type", "array"}}},
+                     {"rows", {{"type", "array"}, {"items", {{"type", "array"}}}}},
+                     {"next_cursor", {{"type", {"string", "null"}}}},
+                     {"truncated", {{"type", "boolean"}}},
+                     {"label", {{"type", "string"}}}};
+  properties.update(extra);
+  return properties;
+}
+
 // The outputSchema of every tool: the envelope around `data`, or an error.
 Json OutputSchema(const Json& data) {
   return Json{
@@ -253,13 +264,7 @@ std::vector<Tool> MakeTools() {
                   {"limit", Int(1, 1000, 100, "Rows per page")},
                   {"cursor", Str(0, 4096, "next_cursor of the previous page of the same sql")}},
                  {"sql"}),
-           Shape({{"columns", {{"type", "array"}}},
-                  {"rows", {{"type", "array"}, {"items", {{"type", "array"}}}}},
-                  {"next_cursor", {{"type", {"string", "null"}}}},
-                  {"truncated", {{"type", "boolean"}}},
-                  {"label", {{"type", "string"}}}},
-                 {"columns", "rows"}),
-           true, false,
+           Shape(PageProperties(), {"columns", "rows"}), true, false,
            [](const Json& args, const service::Caller& caller, service::Api& api,
               std::string* label) -> Result<Json> {
              service::QueryRequest request;
@@ -349,11 +354,7 @@ std::vector<Tool> MakeTools() {
              {"limit", Int(1, 1000, 100, "Rows per page")},
              {"cursor", Str(0, 4096, "next_cursor of the previous page of the same recipe")}},
             {"id"}),
-      Shape({{"columns", {{"type", "array"}}},
-             {"rows", {{"type", "array"}, {"items", {{"type", "array"}}}}},
-             {"next_cursor", {{"type", {"string", "null"}}}},
-             {"recipe_id", {{"type", "integer"}}},
-             {"label", {{"type", "string"}}}},
+      Shape(PageProperties({{"recipe_id", {{"type", "integer"}}}}),
             {"columns", "rows", "recipe_id"}),
       true, false,
       [](const Json& args, const service::Caller& caller, service::Api& api,
