@@ -35,8 +35,10 @@
 // What is counted: one call per tools/call; bytes are the UTF-8 length of JSON.stringify() of
 // the result callTool() returns (content and structuredContent, which both travel), not the
 // JSON-RPC envelope around it; "text bytes" are those of the content text alone, what a model
-// is usually shown. Answers are the run_query and run_recipe results, and the `answer` a recall
-// with run carries (counted twice: it travels in the content text and in structuredContent).
+// is usually shown. Answers are the data of the run_query and run_recipe results and the
+// `answer` a recall with run carries, counted alike: once in structuredContent and once in the
+// content text, escaped as it travels there; the envelope around them (the untrusted-data tag,
+// notice and label) is not the answer, whichever tool carried it.
 // Wall time is the question loop of a pass, the MCP session's start left out. Figures are
 // medians over --rounds.
 //
@@ -343,14 +345,15 @@ async function connect(dir) {
       this.textBytes += textBytes;
       this.byTool[name] = (this.byTool[name] ?? 0) + 1;
       this.bytesByTool[name] = (this.bytesByTool[name] ?? 0) + bytes;
-      if (name === 'run_query' || name === 'run_recipe') {
-        this.queryBytes += bytes;
-        this.queryTextBytes += textBytes;
-      } else if (!result.isError && result.structuredContent.data.answer !== undefined) {
-        // recall_recipes with run: the answer travels in the text and in structuredContent.
-        const answer = Buffer.byteLength(JSON.stringify(result.structuredContent.data.answer));
-        this.queryBytes += 2 * answer;
-        this.queryTextBytes += answer;
+      // The answer's own bytes, alike whichever tool carried it: the rows and their paging in
+      // structuredContent, and again inside the content text (where JSON escapes its quotes);
+      // the envelope around them (tag, notice, label) is not the answer.
+      const answer = name === 'run_query' || name === 'run_recipe'
+        ? result.structuredContent?.data : result.structuredContent?.data?.answer;
+      if (!result.isError && answer !== undefined) {
+        const json = JSON.stringify(answer);
+        this.queryBytes += Buffer.byteLength(json) + Buffer.byteLength(JSON.stringify(json)) - 2;
+        this.queryTextBytes += Buffer.byteLength(json);
       }
       return { result, data: result.isError ? undefined : result.structuredContent.data };
     },
@@ -666,9 +669,9 @@ failures.push(...staleness.failures);
 const rows = [
   ['tool calls', (f) => f.calls, String],
   ['bytes returned, all calls', (f) => f.bytes, kib],
-  ['bytes returned, without run_query answers', (f) => f.bytes - f.queryBytes, kib],
+  ['bytes returned, without the answers', (f) => f.bytes - f.queryBytes, kib],
   ['text bytes (content[].text), all calls', (f) => f.textBytes, kib],
-  ['text bytes, without run_query answers', (f) => f.textBytes - f.queryTextBytes, kib],
+  ['text bytes, without the answers', (f) => f.textBytes - f.queryTextBytes, kib],
   ['wall time of the question loop', (f) => f.ms, (x) => `${x.toFixed(0)} ms`],
 ];
 console.log(`${n} questions on the demo port, local administrator over \`cairn mcp\` (stdio), ` +
@@ -688,7 +691,7 @@ console.log(`session start ` +
   `(spawn + initialize) ${med((r) => r.cold.figures.connectMs).toFixed(0)} ms, left out`);
 console.log(`cold search_context found every table the answer reads in its top 10 for ` +
   `${last.cold.searchFound} of ${n} questions`);
-console.log(`run_query answers: ${kib(last.cold.figures.queryBytes)} cold, ` +
+console.log(`answers (rows and paging): ${kib(last.cold.figures.queryBytes)} cold, ` +
   `${kib(last.warm.figures.queryBytes)} warm (the same rows)`);
 
 const at1 = (ranks) => ranks.filter((r) => r === 0).length;
@@ -760,7 +763,7 @@ console.log(`\ngoals: >= 5x fewer calls: ${callsRatio >= 5 ? 'met' : 'not met'} 
   `(${callsRatio.toFixed(1)}x); >= 10x fewer bytes: ${bytesRatio >= 10 ? 'met' : 'not met'} ` +
   `(${bytesRatio.toFixed(1)}x, ` +
   `${ratio(med((r) => r.cold.figures.bytes - r.cold.figures.queryBytes),
-    med((r) => r.warm.figures.bytes - r.warm.figures.queryBytes))} without run_query answers)`);
+    med((r) => r.warm.figures.bytes - r.warm.figures.queryBytes))} without the answers)`);
 
 if (failures.length > 0) {
   console.error(`\nFAILED:\n  ${[...new Set(failures)].join('\n  ')}`);
