@@ -65,7 +65,10 @@ Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
   const size_t lexicon_pairs = options.inference.lexicon ? options.inference.lexicon->pairs() : 0;
   if (flags.json) {
     nlohmann::json json = report->ToJson();
-    if (lexicon_pairs > 0) json["lexicon_pairs"] = lexicon_pairs;
+    if (lexicon_pairs > 0) {
+      json["lexicon_pairs"] = lexicon_pairs;
+      json["translated_words"] = report->translated_words;
+    }
     std::cout << json.dump(2) << "\n";
   } else {
     std::cout << "profiled " << report->profiled << " tables, skipped " << report->skipped
@@ -74,7 +77,8 @@ Status RunDiscover(Environment& env, const DiscoverFlags& flags) {
               << " declared, " << report->inferred_joins << " inferred\n";
     if (lexicon_pairs > 0) {
       std::cout << "names matched across languages through a lexicon of " << lexicon_pairs
-                << " translations (context.lexicon)\n";
+                << " translations (context.lexicon); " << report->translated_words
+                << " words of names translated for search\n";
     }
     for (const auto& d : report->drift) {
       std::cout << "drift: " << d.source << "." << d.table << ": " << d.change;

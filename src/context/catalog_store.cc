@@ -78,6 +78,10 @@ const std::vector<store::Migration> kMigrations = {
      "  change TEXT NOT NULL, column_name TEXT NOT NULL DEFAULT '',"
      "  old_type TEXT NOT NULL DEFAULT '', new_type TEXT NOT NULL DEFAULT '',"
      "  detected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')));"},
+    {2, "translations of the names' words",
+     "CREATE TABLE catalog_name_translations ("
+     "  word TEXT PRIMARY KEY, translations TEXT NOT NULL);"
+     "CREATE TABLE catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
 };
 
 // The sketches are little-endian uint64 arrays, so their bytes hold NUL: SQLite keeps them as a
@@ -422,6 +426,54 @@ Status CatalogStore::AddDrift(const std::vector<DriftEvent>& events) {
     }
     return OkStatus();
   });
+}
+
+Result<NameTranslations> CatalogStore::GetNameTranslations() {
+  NameTranslations out;
+  RETURN_IF_ERROR(db_->Query(
+      "SELECT word, translations FROM catalog_name_translations ORDER BY word", {},
+      [&](const store::Row& row) -> Status {
+        auto parsed = nlohmann::json::parse(row.Text(1), nullptr, /*allow_exceptions=*/false);
+        if (!parsed.is_array()) {
+          return InternalError("catalog_name_translations: bad translations of '{}'", row.Text(0));
+        }
+        std::vector<std::string>& words = out[row.Text(0)];
+        for (const auto& word : parsed) {
+          if (word.is_string()) words.push_back(word.get<std::string>());
+        }
+        return OkStatus();
+      }));
+  return out;
+}
+
+Status CatalogStore::PutNameTranslations(const NameTranslations& translations) {
+  return db_->Transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(NameTranslations stored, GetNameTranslations());
+    if (stored == translations) return OkStatus();
+    RETURN_IF_ERROR(db_->Exec("DELETE FROM catalog_name_translations").status());
+    for (const auto& [word, words] : translations) {
+      RETURN_IF_ERROR(db_->Exec("INSERT INTO catalog_name_translations (word, translations) "
+                                "VALUES (?, ?)",
+                                {word, nlohmann::json(words).dump()})
+                          .status());
+    }
+    return db_
+        ->Exec(
+            "INSERT INTO catalog_meta (key, value) VALUES ('translations_changed_at', "
+            "strftime('%Y-%m-%dT%H:%M:%fZ')) ON CONFLICT (key) DO UPDATE SET value = "
+            "excluded.value")
+        .status();
+  });
+}
+
+Result<std::string> CatalogStore::NameTranslationsChangedAt() {
+  std::string at;
+  RETURN_IF_ERROR(db_->Query("SELECT value FROM catalog_meta WHERE key = 'translations_changed_at'",
+                             {}, [&](const store::Row& row) {
+                               at = row.Text(0);
+                               return OkStatus();
+                             }));
+  return at;
 }
 
 }  // namespace cairn::context

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "context/lexicon.h"
 #include "context/model.h"
 #include "context/profile.h"
 #include "core/status.h"
@@ -81,6 +82,16 @@ class CatalogStore {
 
   // Appends drift events (detected_at defaults to now when empty).
   Status AddDrift(const std::vector<DriftEvent>& events);
+
+  // The translations of the names' words as discovery last read them through the lexicon
+  // cairn.yaml names (context.lexicon); empty when it names none. Search indexes them beside
+  // the names, so that a question in one language finds tables named in the other.
+  Result<NameTranslations> GetNameTranslations();
+  // Replaces them in one transaction when they differ from those stored, and then sets
+  // NameTranslationsChangedAt() to now (so search knows to reindex).
+  Status PutNameTranslations(const NameTranslations& translations);
+  // When the translations last changed (ISO-8601 UTC), empty when never.
+  Result<std::string> NameTranslationsChangedAt();
 
  private:
   explicit CatalogStore(store::StateDb* db) : db_(db) {}

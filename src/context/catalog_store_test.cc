@@ -129,6 +129,38 @@ TEST_P(CatalogStoreTest, MinAndMaxWithBytesTextCannotHold) {
   }
 }
 
+TEST_P(CatalogStoreTest, NameTranslationsAreReplacedAndDatedOnlyWhenTheyChange) {
+  auto db = OpenState();
+  ASSERT_NE(db, nullptr);
+  auto catalog = CatalogStore::Open(db.get());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  auto never = catalog->NameTranslationsChangedAt();
+  ASSERT_TRUE(never.ok()) << never.status().ToString();
+  EXPECT_EQ(*never, "");
+  ASSERT_TRUE(catalog->PutNameTranslations({}).ok());  // none stored, none given: no change
+  EXPECT_EQ(*catalog->NameTranslationsChangedAt(), "");
+
+  const NameTranslations first = {{"hersteller", {"maker", "manufacturer"}},
+                                  {"über", {"about", "over"}}};
+  ASSERT_TRUE(catalog->PutNameTranslations(first).ok());
+  auto read = catalog->GetNameTranslations();
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, first);
+  const std::string changed = *catalog->NameTranslationsChangedAt();
+  EXPECT_FALSE(changed.empty());
+
+  ASSERT_TRUE(catalog->PutNameTranslations(first).ok());  // the same: not dated again
+  EXPECT_EQ(*catalog->NameTranslationsChangedAt(), changed);
+
+  const NameTranslations second = {{"lehrer", {"instructor", "teacher"}}};
+  ASSERT_TRUE(catalog->PutNameTranslations(second).ok());
+  EXPECT_EQ(*catalog->GetNameTranslations(), second);  // replaced, not merged
+  EXPECT_GE(*catalog->NameTranslationsChangedAt(), changed);
+
+  ASSERT_TRUE(catalog->PutNameTranslations({}).ok());  // a lexicon taken out of cairn.yaml
+  EXPECT_TRUE(catalog->GetNameTranslations()->empty());
+}
+
 CAIRN_STATE_ENGINES(CatalogStoreTest);
 
 }  // namespace

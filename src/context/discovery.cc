@@ -419,6 +419,21 @@ Result<DiscoveryReport> Discover(engine::Session* session, store::StateDb* db,
       report.drift.insert(report.drift.end(), removed.begin(), removed.end());
     }
   }
+  // The names' words with their translations, which search indexes beside the names; none
+  // without a lexicon, so that one taken out of cairn.yaml takes its translations with it.
+  NameTranslations translations;
+  if (options.inference.lexicon != nullptr) {
+    ASSIGN_OR_RETURN(std::vector<TableProfile> profiled,
+                     catalog.ListTables(std::nullopt, ColumnDetail::kProfiles));
+    std::vector<std::string> names;
+    for (const TableProfile& table : profiled) {
+      names.push_back(table.table);
+      for (const ColumnProfile& column : table.columns) names.push_back(column.name);
+    }
+    translations = TranslateNameWords(*options.inference.lexicon, names);
+  }
+  RETURN_IF_ERROR(catalog.PutNameTranslations(translations));
+  report.translated_words = static_cast<int>(translations.size());
   if (options.infer_joins) {
     ASSIGN_OR_RETURN(auto counts,
                      RefreshJoins(db, options.inference, session, options.sample_rows));

@@ -77,6 +77,8 @@ struct DiscoveryReport {
   int failed = 0;
   int declared_joins = 0;
   int inferred_joins = 0;
+  // Words of the catalog's names the lexicon translated, stored for search (0 without one).
+  int translated_words = 0;
   double seconds = 0;
 
   // OK, or the first failure (its code) with a message counting all failures.

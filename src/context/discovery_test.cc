@@ -155,6 +155,38 @@ TEST_P(DiscoveryTest, SecondRunSkipsUnchangedTablesAndFullRedoesThem) {
   EXPECT_EQ(redo->profiled, 11);
 }
 
+TEST_P(DiscoveryTest, ALexiconsTranslationsOfTheNamesAreStoredForSearch) {
+  OpenChinookCopy();
+  DiscoveryOptions options;
+  options.inference.lexicon = std::make_shared<const Lexicon>(Lexicon::FromPairs(
+      {{"künstler", "artist"}, {"rechnung", "invoice"}, {"titel", "title"}, {"ufo", "saucer"}}));
+  auto report = Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  auto catalog = CatalogStore::Open(db_.get());
+  ASSERT_TRUE(catalog.ok());
+  auto stored = catalog->GetNameTranslations();
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  // The words of Chinook's table and column names the lexicon knows (Artist, Invoice,
+  // InvoiceLine, InvoiceId, Title...); "ufo" is in no name.
+  const NameTranslations expected = {
+      {"artist", {"künstler"}}, {"invoice", {"rechnung"}}, {"title", {"titel"}}};
+  EXPECT_EQ(*stored, expected);
+  EXPECT_EQ(report->translated_words, 3);
+  const std::string dated = *catalog->NameTranslationsChangedAt();
+  EXPECT_FALSE(dated.empty());
+
+  // Every table skipped, the same lexicon: nothing changes, not even the date.
+  auto again = Run(options);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->profiled, 0);
+  EXPECT_EQ(*catalog->NameTranslationsChangedAt(), dated);
+  // Without a lexicon, the translations go.
+  auto without = Run();
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(without->translated_words, 0);
+  EXPECT_TRUE(catalog->GetNameTranslations()->empty());
+}
+
 TEST_P(DiscoveryTest, SchemaChangesAreRecordedAsDrift) {
   OpenChinookCopy();
   ASSERT_TRUE(Run().ok());

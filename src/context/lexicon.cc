@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <unordered_set>
+
+#include "context/join_inference.h"
 
 namespace cairn::context {
 namespace {
@@ -281,6 +284,39 @@ void Lexicon::Add(const std::string& a, const std::string& b) {
   partners_[a].push_back(b);
   partners_[b].push_back(a);
   ++pairs_;
+}
+
+NameTranslations TranslateNameWords(const Lexicon& lexicon, const std::vector<std::string>& names) {
+  NameTranslations out;
+  if (lexicon.empty()) return out;
+  std::set<std::string> seen;
+  for (const std::string& name : names) {
+    for (const std::string& word : NameTokens(name)) {
+      if (!seen.insert(word).second) continue;
+      std::set<std::string> words;
+      for (const std::string& form : {word, Singular(word)}) {
+        for (const std::string& other : lexicon.Of(form)) {
+          if (other != word && other != form) words.insert(other);
+        }
+      }
+      if (!words.empty()) out[word].assign(words.begin(), words.end());
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> TranslationsOf(const NameTranslations& translations,
+                                        std::string_view name) {
+  std::vector<std::string> out;
+  if (translations.empty()) return out;
+  for (const std::string& word : NameTokens(name)) {
+    auto found = translations.find(word);
+    if (found == translations.end()) continue;
+    for (const std::string& other : found->second) {
+      if (std::find(out.begin(), out.end(), other) == out.end()) out.push_back(other);
+    }
+  }
+  return out;
 }
 
 Result<std::shared_ptr<const Lexicon>> LoadConfiguredLexicon(const ContextSettings& settings) {

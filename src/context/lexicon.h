@@ -23,8 +23,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -61,6 +63,19 @@ class Lexicon {
   std::unordered_map<std::string, std::vector<std::string>> partners_;
   size_t pairs_ = 0;
 };
+
+// Words of names (NameTokens, lower-case), each with the words a lexicon translates it to or
+// from, sorted: what discovery stores for search (CatalogStore::PutNameTranslations), so that a
+// question in one language finds the tables and columns named in the other.
+using NameTranslations = std::map<std::string, std::vector<std::string>>;
+
+// The words of `names` that `lexicon` translates (as written, or as their singular), with
+// their translations.
+NameTranslations TranslateNameWords(const Lexicon& lexicon, const std::vector<std::string>& names);
+
+// The translations in `translations` of the words of `name`, in the words' order, each once.
+std::vector<std::string> TranslationsOf(const NameTranslations& translations,
+                                        std::string_view name);
 
 // The lexicon cairn.yaml's `context.lexicon` names, or null when it names none. Errors carry
 // the key's mark: "cairn.yaml:12:3: context.lexicon: /usr/share/dictd/x.index: cannot open ...".

@@ -171,6 +171,22 @@ TEST(LexiconPairsTest, PairsAreSymmetricAndLowerCase) {
   EXPECT_FALSE(lexicon.Translates("team", "team"));
 }
 
+TEST(LexiconPairsTest, TranslatesTheWordsOfNamesForSearch) {
+  Lexicon lexicon = Lexicon::FromPairs(
+      {{"hersteller", "manufacturer"}, {"hersteller", "maker"}, {"lehrer", "teacher"}});
+  const NameTranslations words =
+      TranslateNameWords(lexicon, {"Hersteller", "produkt_hersteller_id", "teachers", "name"});
+  // Each word once, as NameTokens splits it; a plural through its singular; untranslated
+  // words ("produkt", "id", "name") are left out.
+  const NameTranslations expected = {{"hersteller", {"maker", "manufacturer"}},
+                                     {"teachers", {"lehrer"}}};
+  EXPECT_EQ(words, expected);
+  EXPECT_EQ(TranslationsOf(words, "hersteller_teachers"),
+            (std::vector<std::string>{"maker", "manufacturer", "lehrer"}));
+  EXPECT_TRUE(TranslationsOf(words, "produkt").empty());
+  EXPECT_TRUE(TranslateNameWords(Lexicon(), {"hersteller"}).empty());
+}
+
 // Debian's FreeDict German-English dictionaries (scripts/deps.sh installs them).
 TEST(LexiconFreeDictTest, ReadsDebiansGermanEnglishDictionaries) {
   const fs::path forward = "/usr/share/dictd/freedict-deu-eng";

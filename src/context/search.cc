@@ -218,6 +218,11 @@ std::vector<std::string> Words(std::string_view text) {
 // The indexed name field: the split words and the raw name (so "customer_id" matches too).
 std::string NameField(const std::string& name) { return SplitIdentifier(name) + " " + name; }
 
+// `a` and `b` with a space between, or `a` alone when `b` is empty.
+std::string Spaced(const std::string& a, const std::string& b) {
+  return b.empty() ? a : a + " " + b;
+}
+
 std::string Joined(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (const auto& part : parts) {
@@ -417,11 +422,14 @@ Result<ReindexStats> SearchIndex::IndexSchema(const std::vector<IndexedTable>& t
     for (const IndexedTable& table : tables) {
       std::string ref = table.source + "." + table.table;
       std::string table_words = NameField(table.table);
+      const std::string table_translations = Joined(table.translations, " ");
       // Column names stay out of the table's document: they have their own, and a long
       // table document would rank below its columns under BM25's length normalisation.
+      // Translations of the name go with its meaning, which weighs less than the name.
       RETURN_IF_ERROR(writer.Add("table", ref, table.source, table.table, "",
                                  fmt::format("{}, {} columns", table.kind, table.columns.size()),
-                                 table_words, table.source, "", table.kind, ""));
+                                 table_words, table.source, "",
+                                 Spaced(table.kind, table_translations), ""));
       ++stats.tables;
       for (const auto& column : table.columns) {
         std::string semantic = column.type;
@@ -431,7 +439,8 @@ Result<ReindexStats> SearchIndex::IndexSchema(const std::vector<IndexedTable>& t
         RETURN_IF_ERROR(writer.Add(
             "column", ref + "." + column.name, table.source, table.table, column.name,
             column.semantic_type.empty() ? column.type : column.type + ", " + column.semantic_type,
-            NameField(column.name), table.source + " " + table_words, "", semantic,
+            NameField(column.name), Spaced(table.source + " " + table_words, table_translations),
+            "", Spaced(semantic, Joined(column.translations, " ")),
             Joined(column.top_values, " ")));
         ++stats.columns;
       }
@@ -744,6 +753,7 @@ Result<std::vector<SearchHit>> SearchIndex::SearchImpacts(store::StateDb* index,
 Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* db, engine::Session* session,
                                                std::vector<std::string>* skipped) {
   ASSIGN_OR_RETURN(CatalogStore catalog, CatalogStore::Open(db));
+  ASSIGN_OR_RETURN(NameTranslations translations, catalog.GetNameTranslations());
   std::vector<IndexedTable> out;
   for (const auto& source : session->Sources()) {
     ASSIGN_OR_RETURN(std::vector<TableProfile> profiles, catalog.ListTables(source.name));
@@ -769,11 +779,13 @@ Result<std::vector<IndexedTable>> GatherSchema(store::StateDb* db, engine::Sessi
       tables = std::move(known);
     }
     for (const auto& info : *tables) {
-      IndexedTable table{source.name, info.name, info.kind, {}};
+      IndexedTable table{
+          source.name, info.name, info.kind, {}, TranslationsOf(translations, info.name)};
       auto found = profiled.find(info.name);
       const TableProfile* profile = found == profiled.end() ? nullptr : found->second;
       for (const auto& column : info.columns) {
-        IndexedColumn indexed{column.name, column.type, "", {}};
+        IndexedColumn indexed{
+            column.name, column.type, "", {}, TranslationsOf(translations, column.name)};
         const ColumnProfile* stats = profile ? profile->FindColumn(column.name) : nullptr;
         if (stats != nullptr) {
           if (stats->semantic_type != SemanticType::kUnknown) {

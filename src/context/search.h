@@ -37,6 +37,10 @@
 // while they use (or rebuild) the copy. FTS5 ranking replaces the postings on a node's copy
 // exactly when it does on SQLite state (search_meta 'impacts_built_at' absent).
 //
+// Names in another language: with a lexicon configured (cairn.yaml's context.lexicon), discovery
+// stores the translations of the names' words, and the index holds them with each table's and
+// column's meaning (weighted below the name), so "manufacturer" finds a table `hersteller`.
+//
 // Freshness: Reindex() rebuilds everything (call it after discovery or when sources change);
 // RefreshStated() cheaply re-reads descriptions, glossary terms and recipes (call it after
 // stating any of them). Search() never reads the sources.
@@ -82,6 +86,9 @@ struct IndexedColumn {
   std::string type;           // declared type
   std::string semantic_type;  // from discovery; empty when unknown
   std::vector<std::string> top_values;
+  // The translations of the name's words (CatalogStore::GetNameTranslations), indexed with the
+  // column's meaning (the semantic field), which weighs less than its name.
+  std::vector<std::string> translations = {};
 };
 
 // A table as the index sees it (from the discovery catalog or the source's schema).
@@ -90,6 +97,8 @@ struct IndexedTable {
   std::string table;
   std::string kind = "table";
   std::vector<IndexedColumn> columns;
+  // As IndexedColumn::translations, for the table's name (also in its columns' context).
+  std::vector<std::string> translations = {};
 };
 
 struct SearchHit {

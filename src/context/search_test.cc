@@ -124,6 +124,40 @@ TEST_P(SearchTest, FindsColumnsTermsRecipesAndDescriptions) {
   EXPECT_EQ(Find("revenue")[0].ref, "ARPU");
 }
 
+TEST_P(SearchTest, TranslationsOfNamesFindTablesNamedInAnotherLanguage) {
+  // As discovery gathers them with a lexicon: German names, the English of their words.
+  IndexedTable makers{"werk", "hersteller", "table", {}, {"maker", "manufacturer"}};
+  makers.columns.push_back(
+      {"hersteller_id", "INTEGER", "identifier", {}, {"maker", "manufacturer"}});
+  makers.columns.push_back({"name", "TEXT", "", {}, {}});
+  IndexedTable parts{"werk", "teile", "table", {}, {"part"}};
+  parts.columns.push_back({"teil_id", "INTEGER", "identifier", {}, {"part"}});
+  parts.columns.push_back({"gewicht", "REAL", "", {}, {"weight"}});
+  // An English name: it outranks a translation of the same word.
+  IndexedTable english{"erp", "manufacturer_codes", "table", {}, {}};
+  english.columns.push_back({"code", "TEXT", "", {}, {}});
+  ASSERT_TRUE(index_->IndexSchema({makers, parts, english}).ok());
+
+  auto hits = Find("manufacturer");
+  std::vector<std::string> refs;
+  for (const auto& hit : hits) refs.push_back(hit.ref);
+  ASSERT_GE(refs.size(), 3u);
+  EXPECT_EQ(refs[0], "erp.manufacturer_codes");
+  EXPECT_NE(std::find(refs.begin(), refs.end(), "werk.hersteller"), refs.end());
+  EXPECT_NE(std::find(refs.begin(), refs.end(), "werk.hersteller.hersteller_id"), refs.end());
+  // A column's own translation, and its table's through the column's context.
+  EXPECT_EQ(Find("weight")[0].ref, "werk.teile.gewicht");
+  hits = Find("maker name");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].table, "hersteller");
+  // Without translations (no lexicon), the English words find nothing German.
+  makers.translations.clear();
+  for (auto& column : makers.columns) column.translations.clear();
+  ASSERT_TRUE(index_->IndexSchema({makers}).ok());
+  EXPECT_TRUE(Find("manufacturer").empty());
+  EXPECT_EQ(Find("hersteller")[0].ref, "werk.hersteller");
+}
+
 // A session over chinook and northwind (as source names "chinook" and "northwind").
 struct Chinook : TestSources {
   Chinook()

@@ -81,6 +81,10 @@ Result<bool> SearchIndexStale(store::StateDb* db, context::SearchIndex& index) {
   ASSIGN_OR_RETURN(std::string indexed_at, index.SchemaIndexedAt());
   if (indexed_at.empty()) return true;
   ASSIGN_OR_RETURN(context::CatalogStore catalog, context::CatalogStore::Open(db));
+  // The names' translations changed (a lexicon set in cairn.yaml or taken out) with no table
+  // profiled again.
+  ASSIGN_OR_RETURN(std::string translated_at, catalog.NameTranslationsChangedAt());
+  if (translated_at > indexed_at) return true;
   ASSIGN_OR_RETURN(std::vector<context::TableProfile> profiles,
                    catalog.ListTables(std::nullopt, context::ColumnDetail::kNone));
   for (const auto& profile : profiles) {

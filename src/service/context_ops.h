@@ -50,8 +50,8 @@ Result<std::vector<context::PathOptions::NamedColumn>> PathColumns(
     const std::vector<std::string>& names, const std::vector<context::TableRef>& tables,
     std::string_view param);
 
-// Whether the search index must be rebuilt: never built, or discovery profiled a table since
-// it was.
+// Whether the search index must be rebuilt: never built, or since it was, discovery profiled a
+// table or changed the names' translations (a lexicon set or taken out).
 Result<bool> SearchIndexStale(store::StateDb* db, context::SearchIndex& index);
 
 // Re-reads the stated documents (descriptions, terms, recipes) into the search index, after a

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -144,8 +145,35 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
   ASSERT_EQ(without.exit_code, 0) << without.err;
   EXPECT_TRUE(MakerJoin(without.out).is_null()) << without.out;
 
+  // Search: the English word finds the English column, not the German table.
+  auto search_refs = [&](const std::string& text) {
+    CliRun found = Cairn({"search", text, "-f", "json"});
+    EXPECT_EQ(found.exit_code, 0) << found.err;
+    std::vector<std::string> refs;
+    for (const auto& hit : nlohmann::json::parse(found.out)) refs.push_back(hit["ref"]);
+    return refs;
+  };
+  auto has = [](const std::vector<std::string>& refs, const std::string& ref) {
+    return std::find(refs.begin(), refs.end(), ref) != refs.end();
+  };
+  std::vector<std::string> english = search_refs("manufacturer");
+  EXPECT_TRUE(has(english, "shop.products.manufacturer_id"));
+  EXPECT_FALSE(has(english, "shop.hersteller"));
+
   std::ofstream(dir_ / "cairn.yaml", std::ios::app)
       << "context:\n  lexicon:\n    forward: " << forward << "\n    backward: " << backward << "\n";
+  // Every table unchanged (skipped): the names' translations alone change, and search
+  // reindexes for them.
+  CliRun translated = Cairn({"discover", "--json"});
+  ASSERT_EQ(translated.exit_code, 0) << translated.err;
+  nlohmann::json translated_report = nlohmann::json::parse(translated.out);
+  EXPECT_EQ(translated_report["tables_profiled"], 0);
+  EXPECT_GT(translated_report.value("translated_words", 0), 0) << translated.out;
+  std::vector<std::string> both = search_refs("manufacturer");
+  EXPECT_TRUE(has(both, "shop.products.manufacturer_id"));
+  EXPECT_TRUE(has(both, "shop.hersteller"));
+  EXPECT_EQ(both.front(), "shop.products.manufacturer_id");  // the name outranks a translation
+
   CliRun discover = Cairn({"discover", "--full"});
   ASSERT_EQ(discover.exit_code, 0) << discover.err;
   EXPECT_NE(discover.out.find("through a lexicon of "), std::string::npos) << discover.out;
