@@ -1,5 +1,6 @@
 #include "context/catalog_store.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "context/sketch.h"
@@ -434,13 +435,16 @@ Result<NameTranslations> CatalogStore::GetNameTranslations() {
       "SELECT word, translations FROM catalog_name_translations ORDER BY word", {},
       [&](const store::Row& row) -> Status {
         auto parsed = nlohmann::json::parse(row.Text(1), nullptr, /*allow_exceptions=*/false);
-        if (!parsed.is_array()) {
-          return InternalError("catalog_name_translations: bad translations of '{}'", row.Text(0));
+        const bool words_only =
+            parsed.is_array() && std::all_of(parsed.begin(), parsed.end(),
+                                             [](const nlohmann::json& w) { return w.is_string(); });
+        if (!words_only) {
+          return InternalError(
+              "catalog_name_translations: the translations of '{}' are not a JSON array of "
+              "words (run `cairn discover` again to rewrite them)",
+              row.Text(0));
         }
-        std::vector<std::string>& words = out[row.Text(0)];
-        for (const auto& word : parsed) {
-          if (word.is_string()) words.push_back(word.get<std::string>());
-        }
+        out[row.Text(0)] = parsed.get<std::vector<std::string>>();
         return OkStatus();
       }));
   return out;
@@ -448,8 +452,9 @@ Result<NameTranslations> CatalogStore::GetNameTranslations() {
 
 Status CatalogStore::PutNameTranslations(const NameTranslations& translations) {
   return db_->Transaction([&]() -> Status {
-    ASSIGN_OR_RETURN(NameTranslations stored, GetNameTranslations());
-    if (stored == translations) return OkStatus();
+    // Stored translations that cannot be read are replaced like any that differ.
+    Result<NameTranslations> stored = GetNameTranslations();
+    if (stored.ok() && *stored == translations) return OkStatus();
     RETURN_IF_ERROR(db_->Exec("DELETE FROM catalog_name_translations").status());
     for (const auto& [word, words] : translations) {
       RETURN_IF_ERROR(db_->Exec("INSERT INTO catalog_name_translations (word, translations) "

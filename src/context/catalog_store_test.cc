@@ -1,5 +1,6 @@
 #include "context/catalog_store.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -8,6 +9,8 @@
 
 namespace cairn::context {
 namespace {
+
+using ::testing::HasSubstr;
 
 class CatalogStoreTest : public StateEngineTest {};
 
@@ -159,6 +162,29 @@ TEST_P(CatalogStoreTest, NameTranslationsAreReplacedAndDatedOnlyWhenTheyChange) 
 
   ASSERT_TRUE(catalog->PutNameTranslations({}).ok());  // a lexicon taken out of cairn.yaml
   EXPECT_TRUE(catalog->GetNameTranslations()->empty());
+}
+
+TEST_P(CatalogStoreTest, UnreadableTranslationsAreAnErrorNamingTheWordAndAreRewritten) {
+  auto db = OpenState();
+  ASSERT_NE(db, nullptr);
+  auto catalog = CatalogStore::Open(db.get());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  for (const char* bad : {"{\"maker\": 1}", "[\"maker\", 7]", "not json"}) {
+    SCOPED_TRACE(bad);
+    ASSERT_TRUE(db->Exec("DELETE FROM catalog_name_translations").ok());
+    ASSERT_TRUE(db->Exec("INSERT INTO catalog_name_translations (word, translations) VALUES "
+                         "('hersteller', ?)",
+                         {std::string(bad)})
+                    .ok());
+    auto read = catalog->GetNameTranslations();
+    ASSERT_FALSE(read.ok());  // never read as fewer words than were stored
+    EXPECT_EQ(read.status().code(), StatusCode::kInternal);
+    EXPECT_THAT(read.status().message(), HasSubstr("'hersteller'"));
+
+    const NameTranslations fresh = {{"hersteller", {"maker"}}};
+    ASSERT_TRUE(catalog->PutNameTranslations(fresh).ok());  // the next discovery rewrites them
+    EXPECT_EQ(*catalog->GetNameTranslations(), fresh);
+  }
 }
 
 CAIRN_STATE_ENGINES(CatalogStoreTest);
