@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "context/glossary.h"
+#include "context/join_inference.h"
 #include "context/search.h"
 #include "core/strings.h"
 
@@ -505,11 +506,48 @@ Result<std::string> RecipeStore::WithGlossaryNames(std::string_view question) {
   return words;
 }
 
+Result<std::string> RecipeStore::WithTranslatedNames(std::string_view question, std::string words) {
+  if (!catalog_.has_value()) {
+    ASSIGN_OR_RETURN(CatalogStore catalog, CatalogStore::Open(db_));
+    catalog_.emplace(std::move(catalog));
+  }
+  ASSIGN_OR_RETURN(std::string changed_at, catalog_->NameTranslationsChangedAt());
+  if (!names_by_translation_.has_value() || changed_at != translations_changed_at_) {
+    ASSIGN_OR_RETURN(NameTranslations translations, catalog_->GetNameTranslations());
+    std::map<std::string, std::vector<std::string>> by_translation;
+    for (const auto& [name_word, into] : translations) {
+      for (const auto& translation : into) {
+        by_translation[AsciiLower(translation)].push_back(name_word);
+      }
+    }
+    names_by_translation_.emplace(std::move(by_translation));
+    translations_changed_at_ = changed_at;
+  }
+  if (names_by_translation_->empty()) return words;
+  std::set<std::string> added;
+  for (const std::string& word : MatchWords(question)) {
+    auto it = names_by_translation_->find(word);
+    if (it == names_by_translation_->end()) it = names_by_translation_->find(Singular(word));
+    if (it == names_by_translation_->end()) continue;
+    ASSIGN_OR_RETURN(bool said, AnyRecipeSays(word));
+    if (said) continue;
+    for (const std::string& name_word : it->second) {
+      if (added.count(name_word) > 0) continue;
+      ASSIGN_OR_RETURN(bool name_said, AnyRecipeSays(name_word));
+      if (!name_said) continue;
+      added.insert(name_word);
+      words += " " + name_word;
+    }
+  }
+  return words;
+}
+
 Result<std::vector<RecipeMatch>> RecipeStore::Recall(engine::Session* session,
                                                      std::string_view question, int limit) {
   std::vector<RecipeMatch> out;
   if (MatchWords(question).empty() || limit <= 0) return out;
-  ASSIGN_OR_RETURN(std::string words, WithGlossaryNames(question));
+  ASSIGN_OR_RETURN(std::string glossed, WithGlossaryNames(question));
+  ASSIGN_OR_RETURN(std::string words, WithTranslatedNames(question, std::move(glossed)));
   std::vector<std::pair<int64_t, double>> ids;
   RETURN_IF_ERROR(RankRecipes(db_, words, limit, &ids));
   for (const auto& [id, score] : ids) {

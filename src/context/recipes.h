@@ -34,12 +34,14 @@
 // StateDb and Session as they allow. The StateDb must outlive the RecipeStore.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "connectors/source.h"
+#include "context/catalog_store.h"
 #include "context/glossary.h"
 #include "core/status.h"
 #include "engine/session.h"
@@ -125,6 +127,9 @@ class RecipeStore {
   // is also named by those of the term's other names that some recipe uses, so "boxes" finds
   // the recipes about containers when the term "container" lists "box". A word the recipes
   // already use is left alone: the glossary fills gaps in the words, it does not reweigh them.
+  // So does a lexicon (cairn.yaml's context.lexicon, through the name translations discovery
+  // stores): a word no recipe uses that translates a word of a table's or column's name some
+  // recipe uses is also read as that word, so "warehouse" finds the recipes over `lager`.
   // Counts one reuse for each servable recipe returned. No words -> empty.
   Result<std::vector<RecipeMatch>> Recall(engine::Session* session, std::string_view question,
                                           int limit);
@@ -144,12 +149,20 @@ class RecipeStore {
   Result<bool> AnyRecipeSays(const std::string& name);
   // `question` with the names the glossary adds to it (see Recall).
   Result<std::string> WithGlossaryNames(std::string_view question);
+  // `words` with the words of names that the catalog's name translations (a lexicon's, see
+  // CatalogStore::GetNameTranslations) translate a word of `question` to (see Recall).
+  Result<std::string> WithTranslatedNames(std::string_view question, std::string words);
   store::StateDb* db_;
   // The glossary's terms as recall last read them, and Glossary::TermChanges() then: read again
   // only when a term was stated or removed since (by any connection or node).
   std::optional<Glossary> glossary_;
   std::optional<TermMatcher> terms_;
   int64_t terms_changes_ = -1;
+  // The catalog's name translations as recall last read them, by translation: "manufacturer"
+  // -> {"hersteller"}; read again when CatalogStore::NameTranslationsChangedAt() moves.
+  std::optional<CatalogStore> catalog_;
+  std::optional<std::map<std::string, std::vector<std::string>>> names_by_translation_;
+  std::string translations_changed_at_;
 };
 
 }  // namespace cairn::context

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "context/catalog_store.h"
 #include "context/glossary.h"
 #include "context/state_testing.h"
 
@@ -68,6 +69,16 @@ class RecipesTest : public StateEngineTest {
     sqlite3_free(error);
     sqlite3_close(raw);
     if (reopen) Reopen();
+  }
+
+  // The ids of the recipes Recall() finds for `question` (limit 5), best first.
+  std::vector<int64_t> RecalledIds(const std::string& question) {
+    auto matches = recipes_->Recall(session_.get(), question, 5);
+    EXPECT_TRUE(matches.ok()) << matches.status().ToString();
+    std::vector<int64_t> ids;
+    if (!matches.ok()) return ids;
+    for (const auto& match : *matches) ids.push_back(match.recipe.id);
+    return ids;
   }
 
   int64_t RecipeCount() {
@@ -201,42 +212,30 @@ TEST_P(RecipesTest, RecallFillsAGapInTheRecipesWordsWithTheGlossarysNames) {
   auto customers =
       recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "");
   ASSERT_TRUE(customers.ok());
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "Count the songs", 5)->empty());
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  EXPECT_TRUE(RecalledIds("Count the songs").empty());
+  EXPECT_TRUE(RecalledIds("biggest clients").empty());
 
   auto glossary = Glossary::Open(db_.get());
   ASSERT_TRUE(glossary.ok());
   ASSERT_TRUE(glossary->AddTerm("track", "A recorded piece", {}, "ana", {"song", "tune"}).ok());
   ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"client"}).ok());
-  auto matches = recipes_->Recall(session_.get(), "Count the songs", 5);
-  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
-  ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.id, tracks->id);
-  matches = recipes_->Recall(session_.get(), "biggest clients", 5);
-  ASSERT_TRUE(matches.ok());
-  ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
+  EXPECT_EQ(RecalledIds("Count the songs"), std::vector<int64_t>{tracks->id});
+  EXPECT_EQ(RecalledIds("biggest clients"), std::vector<int64_t>{customers->id});
 
   // A word some recipe uses is left alone: once a recipe says "songs", the question about songs
   // matches that recipe by its own words only, not the one about tracks.
   auto songs = recipes_->Remember(session_.get(), "Longest songs",
                                   "SELECT Name FROM music.Track ORDER BY Milliseconds DESC", "");
   ASSERT_TRUE(songs.ok());
-  matches = recipes_->Recall(session_.get(), "Count the songs", 5);
-  ASSERT_TRUE(matches.ok());
-  ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.id, songs->id);
+  EXPECT_EQ(RecalledIds("Count the songs"), std::vector<int64_t>{songs->id});
 
   // Recall keeps the terms between calls, and sees every change to them: a term removed
   // through another store is gone at the next recall, a synonym restated is there.
   ASSERT_TRUE(glossary->RemoveTerm("customer").ok());
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  EXPECT_TRUE(RecalledIds("biggest clients").empty());
   ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"patron"}).ok());
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
-  matches = recipes_->Recall(session_.get(), "biggest patrons", 5);
-  ASSERT_TRUE(matches.ok());
-  ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
+  EXPECT_TRUE(RecalledIds("biggest clients").empty());
+  EXPECT_EQ(RecalledIds("biggest patrons"), std::vector<int64_t>{customers->id});
 }
 
 TEST_P(RecipesTest, RecallSeesTermsAnotherConnectionStatesOrRemoves) {
@@ -249,14 +248,42 @@ TEST_P(RecipesTest, RecallSeesTermsAnotherConnectionStatesOrRemoves) {
       recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "");
   ASSERT_TRUE(customers.ok()) << customers.status().ToString();
   // The first recall reads the (empty) glossary and keeps it.
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  EXPECT_TRUE(RecalledIds("biggest clients").empty());
   ASSERT_TRUE(glossary->AddTerm("customer", "Who buys", {}, "ana", {"client"}).ok());
-  auto matches = recipes_->Recall(session_.get(), "biggest clients", 5);
-  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
-  ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.id, customers->id);
+  EXPECT_EQ(RecalledIds("biggest clients"), std::vector<int64_t>{customers->id});
   ASSERT_TRUE(glossary->RemoveTerm("Customer").ok());
-  EXPECT_TRUE(recipes_->Recall(session_.get(), "biggest clients", 5)->empty());
+  EXPECT_TRUE(RecalledIds("biggest clients").empty());
+}
+
+TEST_P(RecipesTest, RecallReadsAWordNoRecipeUsesAsTheNameItTranslates) {
+  auto customers =
+      recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "");
+  ASSERT_TRUE(customers.ok()) << customers.status().ToString();
+  auto tracks = recipes_->Remember(session_.get(), "How many tracks per genre?",
+                                   "SELECT GenreId, count(*) FROM music.Track GROUP BY 1", "");
+  ASSERT_TRUE(tracks.ok());
+  EXPECT_TRUE(RecalledIds("Umsatz je Kunde").empty());
+
+  // What discovery stores from a lexicon, written through another connection (another node's
+  // discovery): recall reads it at its next call.
+  auto other = OpenState(dir_ / "state.sqlite");
+  ASSERT_NE(other, nullptr);
+  auto catalog = CatalogStore::Open(other.get());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  ASSERT_TRUE(catalog->PutNameTranslations({{"customer", {"kunde"}}, {"genre", {"gattung"}}}).ok());
+  EXPECT_EQ(RecalledIds("Umsatz je Kunde"), std::vector<int64_t>{customers->id});
+  // A word of the name's plural, read as its singular.
+  EXPECT_EQ(RecalledIds("Titel je Gattungs"), std::vector<int64_t>{tracks->id});
+
+  // A word some recipe says is read as written only.
+  auto kunden = recipes_->Remember(session_.get(), "Welcher Kunde kauft am meisten?",
+                                   "SELECT CustomerId FROM music.Invoice GROUP BY 1", "");
+  ASSERT_TRUE(kunden.ok());
+  EXPECT_EQ(RecalledIds("Umsatz je Kunde"), std::vector<int64_t>{kunden->id});
+
+  // Translations taken away (a lexicon removed from cairn.yaml): gone at the next recall.
+  ASSERT_TRUE(catalog->PutNameTranslations({}).ok());
+  EXPECT_TRUE(RecalledIds("Titel je Gattungs").empty());
 }
 
 TEST_P(RecipesTest, RenamedColumnMakesItStale) {

@@ -146,12 +146,16 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
   EXPECT_TRUE(MakerJoin(without.out).is_null()) << without.out;
 
   // Search: the English word finds the English column, not the German table.
-  auto search_refs = [&](const std::string& text) {
-    CliRun found = Cairn({"search", text, "-f", "json"});
+  // One field of each item a command lists with -f json.
+  auto listed = [&](const std::vector<std::string>& args, const char* field) {
+    CliRun found = Cairn(args);
     EXPECT_EQ(found.exit_code, 0) << found.err;
-    std::vector<std::string> refs;
-    for (const auto& hit : nlohmann::json::parse(found.out)) refs.push_back(hit["ref"]);
-    return refs;
+    std::vector<std::string> values;
+    for (const auto& item : nlohmann::json::parse(found.out)) values.push_back(item[field]);
+    return values;
+  };
+  auto search_refs = [&](const std::string& text) {
+    return listed({"search", text, "-f", "json"}, "ref");
   };
   auto has = [](const std::vector<std::string>& refs, const std::string& ref) {
     return std::find(refs.begin(), refs.end(), ref) != refs.end();
@@ -159,6 +163,14 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
   std::vector<std::string> english = search_refs("manufacturer");
   EXPECT_TRUE(has(english, "shop.products.manufacturer_id"));
   EXPECT_FALSE(has(english, "shop.hersteller"));
+  // Recall: a recipe asked and written in German is not found by English words.
+  CliRun remembered =
+      Cairn({"remember", "-q", "Wo liegt jedes Lager?", "--sql", "SELECT ort FROM shop.lager"});
+  ASSERT_EQ(remembered.exit_code, 0) << remembered.err;
+  auto recalled = [&](const std::string& text) {
+    return listed({"recall", text, "-f", "json"}, "question");
+  };
+  EXPECT_TRUE(recalled("warehouse places").empty());
 
   std::ofstream(dir_ / "cairn.yaml", std::ios::app)
       << "context:\n  lexicon:\n    forward: " << forward << "\n    backward: " << backward << "\n";
@@ -173,6 +185,8 @@ TEST_F(DiscoveryCliTest, ALexiconNamedInCairnYamlMatchesNamesAcrossLanguages) {
   EXPECT_TRUE(has(both, "shop.products.manufacturer_id"));
   EXPECT_TRUE(has(both, "shop.hersteller"));
   EXPECT_EQ(both.front(), "shop.products.manufacturer_id");  // the name outranks a translation
+  // Recall reads "warehouse", which no recipe says, as the name it translates.
+  EXPECT_EQ(recalled("warehouse places"), std::vector<std::string>{"Wo liegt jedes Lager?"});
 
   CliRun discover = Cairn({"discover", "--full"});
   ASSERT_EQ(discover.exit_code, 0) << discover.err;
