@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -41,16 +42,30 @@ Status Disconnected(const JoinGraph& graph, int a, int b) {
 struct Candidate {
   std::vector<int> edges;
   double cost = 0;
-  size_t start = 0;  // the terminal the heuristic started from (3+ tables)
-  int linked = 0;    // edges whose referencing table references another table of the tree too
-  int named = 0;     // edges over a column of PathOptions::named_columns
-  int fixed = 0;     // edges over a column of PathOptions::fixed_columns
-  int used = 0;      // recipes reading both sides of an edge, summed over the edges
+  size_t start = 0;      // the terminal the heuristic started from (3+ tables)
+  int linked = 0;        // edges whose referencing table references another table of the tree too
+  int named = 0;         // edges over a column of PathOptions::named_columns
+  int fixed = 0;         // edges over a column of PathOptions::fixed_columns
+  int used = 0;          // recipes reading both sides of an edge, summed over the edges
+  int declared = 0;      // declared joins among the edges
+  int confirmed = 0;     // confirmed joins among the edges
+  double contained = 0;  // the inferred edges' containment evidence, summed
 };
 
 Candidate MakeCandidate(const JoinGraph& graph, std::vector<int> edges, size_t start = 0) {
   Candidate candidate{std::move(edges), 0, start, 0};
   candidate.cost = CostOf(graph, candidate.edges);
+  for (int e : candidate.edges) {
+    const Join& join = graph.edges()[e].join;
+    if (join.kind == JoinKind::kDeclared) ++candidate.declared;
+    if (join.kind == JoinKind::kConfirmed) ++candidate.confirmed;
+    if (join.kind == JoinKind::kInferred && join.evidence.is_object()) {
+      auto containment = join.evidence.find("containment");
+      if (containment != join.evidence.end() && containment->is_number()) {
+        candidate.contained += containment->get<double>();
+      }
+    }
+  }
   for (int e : candidate.edges) {
     for (int f : candidate.edges) {
       if (e != f && graph.edges()[e].a == graph.edges()[f].a) {
@@ -104,7 +119,9 @@ int UsedJoins(const JoinGraph& graph, const std::vector<int>& edges, const PathO
 // Cheaper first; among equal costs, the tree with more joins over named columns, then the one
 // with fewer over fixed columns, then the one whose joins more recipes read, then the one whose
 // tables hang off shared referencing tables (an association table that references both ends, rather
-// than a chain through a role column), then the earlier edges.
+// than a chain through a role column), then by evidence: more declared joins, then more
+// confirmed ones, then more containment among the inferred ones (values that agree over a name
+// that matches); then the earlier edges.
 bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.cost < y.cost - kEpsilon) return true;
   if (y.cost < x.cost - kEpsilon) return false;
@@ -112,6 +129,9 @@ bool BetterCandidate(const Candidate& x, const Candidate& y) {
   if (x.fixed != y.fixed) return x.fixed < y.fixed;
   if (x.used != y.used) return x.used > y.used;
   if (x.linked != y.linked) return x.linked > y.linked;
+  if (x.declared != y.declared) return x.declared > y.declared;
+  if (x.confirmed != y.confirmed) return x.confirmed > y.confirmed;
+  if (std::abs(x.contained - y.contained) > kEpsilon) return x.contained > y.contained;
   return x.edges < y.edges;
 }
 
@@ -121,6 +141,10 @@ const char* TieRule(const Candidate& best, const Candidate& other) {
   if (best.fixed != other.fixed) return "fixed columns";
   if (best.used != other.used) return "recipes";
   if (best.linked != other.linked) return "association table";
+  if (best.declared != other.declared || best.confirmed != other.confirmed ||
+      std::abs(best.contained - other.contained) > kEpsilon) {
+    return "evidence";
+  }
   return "order";
 }
 

@@ -122,6 +122,8 @@ struct JoinPlan {
   //   "fixed columns"      the best joins over fewer of PathOptions::fixed_columns;
   //   "recipes"            more remembered recipes made its joins;
   //   "association table"  it is a star through an association table;
+  //   "evidence"           it has more declared joins, then more confirmed ones, then more
+  //                        containment among its inferred joins (evidence "containment");
   //   "order"              nothing told them apart (edge order): the question must decide, e.g.
   //                        by naming the role column it is about.
   // "cost" when no listed alternative costs the same; empty when no alternative was searched

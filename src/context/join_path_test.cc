@@ -534,6 +534,41 @@ TEST(JoinPathTest, APlanSaysWhichRuleDecidedATie) {
   EXPECT_FALSE(single->ToJson().contains("decided_by"));
 }
 
+TEST(JoinPathTest, EvidenceBreaksTiesTheQuestionLeavesOpen) {
+  // A declared and a confirmed join cost alike (0.5): the declared one wins, whichever comes
+  // first.
+  Join confirmed = MakeJoin("a", {"x"}, "b", {"x"}, JoinKind::kInferred, 0.7);
+  JoinGraph kinds =
+      GraphThroughStore({confirmed, MakeJoin("a", {"y"}, "b", {"y"}, JoinKind::kDeclared)},
+                        {{confirmed, JoinKind::kConfirmed}});
+  auto by_kind = FindJoinPlan(kinds, {T("a"), T("b")});
+  ASSERT_TRUE(by_kind.ok()) << by_kind.status().ToString();
+  ASSERT_EQ(by_kind->best.joins.size(), 1u);
+  EXPECT_EQ(by_kind->best.joins[0].kind, JoinKind::kDeclared);
+  EXPECT_EQ(by_kind->tied, 1);
+  EXPECT_EQ(by_kind->decided_by, "evidence");
+
+  // Two inferred joins of one score: the one whose values were seen to agree wins over one
+  // that only the names make (an empty table: containment 0.5, "none").
+  Join named_only = MakeJoin("a", {"p"}, "b", {"p"}, JoinKind::kInferred, 0.85);
+  named_only.evidence = {{"name", 1.0}, {"containment", 0.5}, {"containment_method", "none"}};
+  Join contained = MakeJoin("a", {"q"}, "b", {"q"}, JoinKind::kInferred, 0.85);
+  contained.evidence = {{"name", 0.8}, {"containment", 1.0}, {"containment_method", "exact"}};
+  JoinGraph inferred = GraphThroughStore({named_only, contained});
+  auto by_values = FindJoinPlan(inferred, {T("a"), T("b")});
+  ASSERT_TRUE(by_values.ok()) << by_values.status().ToString();
+  EXPECT_EQ(by_values->best.joins[0].from.columns[0], "q");
+  EXPECT_EQ(by_values->decided_by, "evidence");
+
+  // The columns a question names come first.
+  PathOptions named;
+  named.named_columns = {{T("a"), "p"}};
+  auto by_name = FindJoinPlan(inferred, {T("a"), T("b")}, named);
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->best.joins[0].from.columns[0], "p");
+  EXPECT_EQ(by_name->decided_by, "named columns");
+}
+
 TEST(JoinPathTest, TiesAreBrokenAlikeEveryTime) {
   // Two equal hubs: from every start the lower-numbered hub (h1) is reached first, so the best
   // tree is the star through h1 and the one through h2 is an alternative.

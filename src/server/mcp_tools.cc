@@ -214,8 +214,10 @@ std::vector<Tool> MakeTools() {
       "to join cost the same, the one over those columns wins (e.g. the destination airport "
       "rather than the origin); then the one over fewer of fixed_columns, the columns your "
       "question compares with a constant (WHERE friends.name = 'Alice' joins people on "
-      "friends.friend, not on name); then the one remembered recipes joined over. The result "
-      "says how many alternatives cost the same (tied) and what chose the best (decided_by); "
+      "friends.friend, not on name); then the one remembered recipes joined over; then the "
+      "one with stronger evidence (declared joins, then confirmed, then values seen to agree). "
+      "The result says how many alternatives cost the same (tied) and what chose the best "
+      "(decided_by); "
       "decided_by \"order\" means nothing did: pick the alternative your question is about, or "
       "ask again naming its columns.",
       Input({{"tables",

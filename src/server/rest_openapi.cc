@@ -125,7 +125,9 @@ Json ComponentSchemas() {
        {"tied", Type("integer")},
        {"decided_by",
         {{"type", "string"},
-         {"enum", {"cost", "named columns", "recipes", "association table", "order"}}}}},
+         {"enum",
+          {"cost", "named columns", "fixed columns", "recipes", "association table", "evidence",
+           "order"}}}}},
       {"sql", "tables", "joins"},
       "The best join tree as SQL, with close alternatives. `tied`: how many alternatives cost "
       "the same; `decided_by`: what chose the best among them (\"order\": nothing did, the "
