@@ -1,6 +1,7 @@
 // cairn_fk_bench: join-inference quality against declared foreign keys.
 //
-//   cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] [--sample-rows N]
+//   cairn_fk_bench chinook|northwind|spider|spider-unseen|PATH.sqlite [--threshold X]
+//                  [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
 //                  [--explain DB] [--no-blocking] [--pool FILE] [--judged FILE]
 //                  [--lexicon FORWARD BACKWARD]
@@ -17,6 +18,11 @@
 // the same two columns as a gold pair, in either direction. Precision, recall and F1 per
 // database; in aggregate micro (over all pairs) and macro (mean of per-database F1 over the
 // databases that declare at least one foreign key). Prints Markdown.
+//
+// spider-unseen: Spider's own development set, 20 databases neither split holds
+// (bench/spider_unseen.h), gold from their declared keys (pragma foreign_key_list), reported
+// as one set; --per-db and --show-errors list them only with --split held-out or all, and
+// --explain refuses them: no rule is to be written from them.
 //
 // Held-out split (spider): every fifth database by name (bench/spider_split.h) is held out, the
 // others are the development split. The aggregate table always shows all, dev
@@ -82,6 +88,7 @@
 #include "engine/session.h"
 #include "miss_causes.h"
 #include "spider_split.h"
+#include "spider_unseen.h"
 #include "store/state_db.h"
 
 namespace {
@@ -561,7 +568,8 @@ std::optional<std::map<std::pair<std::string, Pair>, bool>> ReadVerdicts(const s
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|PATH.sqlite [--threshold X] "
+    std::cerr << "usage: cairn_fk_bench chinook|northwind|spider|spider-unseen|PATH.sqlite "
+                 "[--threshold X] "
                  "[--sample-rows N] [--jobs N] [--per-db] [--show-errors] "
                  "[--split all|dev|held-out] [--curve] [--explain DB] [--no-blocking] "
                  "[--pool FILE] [--judged FILE] [--lexicon FORWARD BACKWARD]\n";
@@ -650,6 +658,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path spider = std::filesystem::path(CAIRN_BENCH_DATA) / "spider-de";
   std::vector<Db> dbs;
   std::string error;
+  std::optional<cairn::bench::TempFolder> unseen;  // the unseen set's built databases
   if (dataset == "spider") {
     std::ifstream in(spider / "tables.json");
     nlohmann::json tables;
@@ -690,6 +699,26 @@ int main(int argc, char** argv) {
         return 2;
       }
       if (!threshold_set) threshold = 0.3;
+    }
+  } else if (dataset == "spider-unseen") {
+    if (!explain.empty()) {
+      std::cerr << "cairn_fk_bench: --explain lists development databases only, not the unseen "
+                   "set's\n";
+      return 2;
+    }
+    unseen.emplace("cairn-spider-unseen");
+    for (const std::string& name : cairn::bench::BuildSpiderUnseen(
+             cairn::bench::SpiderUnseenData(CAIRN_BENCH_DATA), unseen->path(), &error)) {
+      Db db;
+      db.name = name;
+      db.path = unseen->path() / "database" / name / (name + ".sqlite");
+      db.gold = GoldFromPragma(db.path, &error);
+      db.held_out = true;  // never listed by --per-db or --show-errors unless asked for
+      dbs.push_back(std::move(db));
+    }
+    if (!error.empty()) {
+      std::cerr << "cairn_fk_bench: " << error << "\n";
+      return 4;
     }
   } else {
     Db db;

@@ -10,7 +10,7 @@
 //
 //   cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] [--per-db]
 //                    [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]]
-//                    [--recipes|--recipes-strict] [--lexicon FORWARD BACKWARD]
+//                    [--recipes|--recipes-strict] [--lexicon FORWARD BACKWARD] [--unseen]
 //   --joins combined: declared keys imported and the rest inferred, as `cairn discover` does
 //   --hints: the columns each query names outside its FROM clauses (select list, WHERE...) are
 //            given to the path finder (PathOptions::named_columns), which prefers, among trees
@@ -25,6 +25,9 @@
 //            dictionaries (context/lexicon.h; cairn.yaml's context.lexicon), as cairn_fk_bench
 //   cairn_path_bench --synthetic 10000 [--alternatives N]   path search latency on a generated
 //                                                           catalog
+//   --unseen: Spider's own development set (bench/spider_unseen.h; --data names another folder
+//            of the same shape): 20 databases neither split holds, built from their schemas,
+//            with their gold questions (dev_gold.sql); all of them reported as one held-out set
 //   --dump FILE   also writes every query's tables and answer (the plan's JSON or the error), one
 //                 line each, to compare the answers of two builds
 //
@@ -61,6 +64,7 @@
 #include "gold_sql.h"
 #include "miss_causes.h"
 #include "spider_split.h"
+#include "spider_unseen.h"
 #include "sqlite_file.h"
 #include "store/state_db.h"
 
@@ -279,6 +283,11 @@ struct Options {
   bool recipes = false;            // and the columns the other questions' queries read
   bool recipes_strict = false;     // ... only those of other templates (literals aside)
   std::set<std::string> held_out;  // the held-out databases (spider_split.h)
+  // The files of gold questions under `data`, one "SQL<TAB>db_id" a line.
+  std::vector<std::string> question_files = {"train_spider.sql", "train_others.sql"};
+  // --unseen: every database is of Spider's own development set (spider_unseen.h), reported as
+  // the held-out split under this name.
+  std::string held_out_name = "held out (every 5th by name)";
   std::shared_ptr<const context::Lexicon> lexicon;  // --lexicon
 };
 
@@ -617,7 +626,7 @@ int Run(const Options& options) {
   std::map<Skip, int> skipped;
   std::vector<Question> questions;
   int lines = 0;
-  for (const char* name : {"train_spider.sql", "train_others.sql"}) {
+  for (const std::string& name : options.question_files) {
     std::ifstream in(options.data / name);
     if (!in) {
       std::cerr << "cannot read " << (options.data / name).string() << "\n";
@@ -747,8 +756,8 @@ int Run(const Options& options) {
     for (const auto& [split, tally] : evaluation.per_split) {
       std::cout << fmt::format(
           "| {} | {} | {} | {} ({}) | {} ({}) | {} ({}) | {} |\n", JoinSetName(set),
-          split == "dev" ? "development (4 of 5 by name)" : "held out (every 5th by name)",
-          tally.evaluated, tally.exact, Rate(tally.exact, tally.evaluated), tally.equivalent,
+          split == "dev" ? "development (4 of 5 by name)" : options.held_out_name, tally.evaluated,
+          tally.exact, Rate(tally.exact, tally.evaluated), tally.equivalent,
           Rate(tally.equivalent, tally.evaluated), tally.exact_any,
           Rate(tally.exact_any, tally.evaluated), tally.no_path);
     }
@@ -759,7 +768,7 @@ int Run(const Options& options) {
     for (const auto& [key, tally] : evaluation.per_split_values) {
       std::cout << fmt::format(
           "| {} | {} | {} | {} | {} ({}) | {} ({}) | {} |\n", JoinSetName(set),
-          key.first == "dev" ? "development" : "held out",
+          key.first == "dev" ? "development" : options.held_out_name,
           key.second ? "columns with values" : "a table without rows or a column all NULL",
           tally.evaluated, tally.exact, Rate(tally.exact, tally.evaluated), tally.exact_any,
           Rate(tally.exact_any, tally.evaluated), tally.no_path);
@@ -799,7 +808,8 @@ int Run(const Options& options) {
         evaluation.missed_with_path, evaluation.missed_by_order);
   }
   std::cout << "\n| misses by cause (told from the graph and the data, not from the question) "
-               "| joins used | development | held out |\n|---|---|---:|---:|\n";
+               "| joins used | development | "
+            << options.held_out_name << " |\n|---|---|---:|---:|\n";
   for (const auto& [set, evaluation] : evaluations) {
     std::set<MissCause> seen;
     for (const auto& [split, counts] : evaluation.causes) {
@@ -841,10 +851,14 @@ int Run(const Options& options) {
 int main(int argc, char** argv) {
   cairn::bench::Options options;
   options.data = std::filesystem::path(CAIRN_BENCH_DATA) / "spider-de";
+  bool unseen = false, data_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--data" && i + 1 < argc) {
       options.data = argv[++i];
+      data_given = true;
+    } else if (arg == "--unseen") {
+      unseen = true;
     } else if (arg == "--synthetic" && i + 1 < argc) {
       options.synthetic_tables = std::atoi(argv[++i]);
     } else if (arg == "--alternatives" && i + 1 < argc) {
@@ -895,7 +909,7 @@ int main(int argc, char** argv) {
           << "usage: cairn_path_bench [--data DIR] [--joins declared|inferred|combined|both|all] "
              "[--per-db] [--show-misses N] [--split dev|held-out|all] [--hints [--no-fixed]] "
              "[--recipes|--recipes-strict] [--lexicon FORWARD BACKWARD] "
-             "[--synthetic TABLES [--alternatives N]] [--dump FILE]\n";
+             "[--synthetic TABLES [--alternatives N]] [--dump FILE] [--unseen]\n";
       return 2;
     }
   }
@@ -909,6 +923,32 @@ int main(int argc, char** argv) {
     return cairn::bench::RunSynthetic(options.synthetic_tables, 1000, options.max_alternatives,
                                       dump.is_open() ? &dump : nullptr);
   }
-  options.held_out = cairn::bench::SpiderHeldOut(options.data / "database");
+  if (!unseen) {
+    options.held_out = cairn::bench::SpiderHeldOut(options.data / "database");
+    return cairn::bench::Run(options);
+  }
+  // The unseen set: its databases built from their schemas, its questions from dev_gold.sql,
+  // every one reported as held out; --show-misses shows its misses only with --split held-out
+  // or all.
+  cairn::bench::TempFolder built("cairn-spider-unseen-paths");
+  const std::filesystem::path source =
+      data_given ? options.data : cairn::bench::SpiderUnseenData(CAIRN_BENCH_DATA);
+  std::string error;
+  for (const std::string& name : cairn::bench::BuildSpiderUnseen(source, built.path(), &error)) {
+    options.held_out.insert(name);
+  }
+  if (!error.empty()) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  std::error_code ec;
+  std::filesystem::copy_file(source / "dev_gold.sql", built.path() / "dev_gold.sql", ec);
+  if (ec) {
+    std::cerr << (source / "dev_gold.sql").string() << ": " << ec.message() << "\n";
+    return 1;
+  }
+  options.data = built.path();
+  options.question_files = {"dev_gold.sql"};
+  options.held_out_name = "unseen (Spider's development set)";
   return cairn::bench::Run(options);
 }
