@@ -32,8 +32,8 @@
 //                 line each, to compare the answers of two builds
 //
 // Every fifth database by name is held out (spider_split.h): the tables report it apart from the
-// development split, and --show-misses shows only the misses of --split (default dev), so that
-// tuning looks at the development split alone.
+// development split, and --show-misses and --per-db show only the misses and databases of --split
+// (default dev), so that tuning looks at the development split alone.
 //
 // Prints a Markdown table for bench/RESULTS.md. Exit code 0 unless the data cannot be read.
 
@@ -836,6 +836,10 @@ int Run(const Options& options) {
                 << ") | evaluated | exact match | exact in best or an alternative | no path "
                    "|\n|---|---:|---:|---:|---:|\n";
       for (const auto& [db_id, tally] : evaluation.per_db) {
+        // Only the databases of --split, as --show-misses: a held-out database's rate is read
+        // only when asked for.
+        const bool db_held_out = options.held_out.count(db_id) > 0;
+        if (options.split != "all" && (options.split == "held-out") != db_held_out) continue;
         std::cout << fmt::format("| {} | {} | {} ({}) | {} | {} |\n", db_id, tally.evaluated,
                                  tally.exact, Rate(tally.exact, tally.evaluated), tally.exact_any,
                                  tally.no_path);
