@@ -102,7 +102,7 @@ Status RankRecipes(store::StateDb* db, std::string_view question, int limit,
   if (db->dialect() == store::Dialect::kSqlite) {
     return db->Query(
         "SELECT rowid, -bm25(recipes_fts, 10.0, 3.0, 2.0) FROM recipes_fts WHERE recipes_fts "
-        "MATCH ? ORDER BY bm25(recipes_fts, 10.0, 3.0, 2.0) LIMIT ?",
+        "MATCH ? ORDER BY bm25(recipes_fts, 10.0, 3.0, 2.0), rowid LIMIT ?",
         {MatchQuery(question), static_cast<int64_t>(limit)}, collect);
   }
   // Words hold letters and digits only (no quote), so each can be a quoted prefix operand.
@@ -543,22 +543,34 @@ Result<std::string> RecipeStore::WithTranslatedNames(std::string_view question, 
 }
 
 Result<std::vector<RecipeMatch>> RecipeStore::Recall(engine::Session* session,
-                                                     std::string_view question, int limit) {
+                                                     std::string_view question, int limit,
+                                                     const RecipeFilter& visible) {
   std::vector<RecipeMatch> out;
   if (MatchWords(question).empty() || limit <= 0) return out;
   ASSIGN_OR_RETURN(std::string glossed, WithGlossaryNames(question));
   ASSIGN_OR_RETURN(std::string words, WithTranslatedNames(question, std::move(glossed)));
+  // With a filter, more are ranked than are wanted (and more again while the ranked run out
+  // before `limit` pass): the order is stable (ties by id), so each round goes on where the
+  // last stopped.
+  int ranked = visible ? limit * 8 : limit;
+  size_t next = 0;
   std::vector<std::pair<int64_t, double>> ids;
-  RETURN_IF_ERROR(RankRecipes(db_, words, limit, &ids));
-  for (const auto& [id, score] : ids) {
-    ASSIGN_OR_RETURN(Recipe recipe, Check(session, id));
-    if (IsServable(recipe.freshness)) {
-      RETURN_IF_ERROR(CountReuse(id));
-      ASSIGN_OR_RETURN(Recipe counted, Get(id));
-      recipe.reuse_count = counted.reuse_count;
-      recipe.last_used_at = counted.last_used_at;
+  while (true) {
+    ids.clear();
+    RETURN_IF_ERROR(RankRecipes(db_, words, ranked, &ids));
+    for (; next < ids.size() && static_cast<int>(out.size()) < limit; ++next) {
+      const auto& [id, score] = ids[next];
+      if (visible) {
+        // Told from the stored recipe, before any check: a check records its outcome, and one
+        // made through a session that may not read the recipe's tables would find them gone.
+        ASSIGN_OR_RETURN(Recipe stored, Get(id));
+        if (!visible(stored)) continue;
+      }
+      ASSIGN_OR_RETURN(Recipe recipe, Check(session, id));
+      out.push_back({std::move(recipe), score});
     }
-    out.push_back({std::move(recipe), score});
+    if (static_cast<int>(out.size()) == limit || static_cast<int>(ids.size()) < ranked) break;
+    ranked *= 2;
   }
   std::stable_sort(out.begin(), out.end(), [](const RecipeMatch& a, const RecipeMatch& b) {
     return IsServable(a.recipe.freshness) && !IsServable(b.recipe.freshness);

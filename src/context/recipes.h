@@ -16,7 +16,8 @@
 // reported fresh and never counted as reused; it turns fresh again only if the schema comes back. A
 // source that cannot be reached leaves the recipe kUnverified.
 //
-// Reuse: Recall() counts one reuse for every fresh recipe it returns; Run() counts one.
+// Reuse: counted when a recipe is run (Run(), or CountReuse() by a caller that runs a checked
+// recipe's SQL itself), never for being listed by Recall().
 //
 // Tables (StateDb component "recipes"): recipes, recipe_tables, recipe_columns, recipes_changes
 // (one row: Changes()) and the full-text index recipes_fts (question, note, names of the used
@@ -34,6 +35,7 @@
 // StateDb and Session as they allow. The StateDb must outlive the RecipeStore.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -93,6 +95,9 @@ struct RecipeMatch {
   double score = 0;  // relevance (BM25; ts_rank on PostgreSQL state), higher is better
 };
 
+// Whether a caller may see a recipe (service::CanSeeRecipe, for one session).
+using RecipeFilter = std::function<bool(const Recipe&)>;
+
 class RecipeStore {
  public:
   // Applies the "recipes" migrations. Errors from the StateDb.
@@ -130,9 +135,11 @@ class RecipeStore {
   // So does a lexicon (cairn.yaml's context.lexicon, through the name translations discovery
   // stores): a word no recipe uses that translates a word of a table's or column's name some
   // recipe uses is also read as that word, so "warehouse" finds the recipes over `lager`.
-  // Counts one reuse for each servable recipe returned. No words -> empty.
+  // With `visible`, only the recipes it accepts (told from the stored recipe, before the check)
+  // are checked and returned: a caller's recall leaves the recipes it may not see as they were.
+  // Counts no reuse. No words -> empty.
   Result<std::vector<RecipeMatch>> Recall(engine::Session* session, std::string_view question,
-                                          int limit);
+                                          int limit, const RecipeFilter& visible = nullptr);
 
   // Checks freshness, then runs the SQL into `sink` and counts one reuse. FailedPrecondition
   // (with the reason) when the recipe is stale or unverified; the Session's errors otherwise.

@@ -155,7 +155,7 @@ TEST_P(RecipesTest, RememberRecordsReadsAndFingerprints) {
   EXPECT_FALSE(has("Customer", "Email"));
 }
 
-TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
+TEST_P(RecipesTest, RecallRanksAndSurvivesAReopenAndRunningCountsAReuse) {
   ASSERT_TRUE(
       recipes_->Remember(session_.get(), "Who are our top customers by spend?", kTopCustomers, "")
           .ok());
@@ -170,7 +170,7 @@ TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   ASSERT_EQ(matches->size(), 1u);
   EXPECT_EQ((*matches)[0].recipe.question, "Who are our top customers by spend?");
   EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kFresh);
-  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 0);  // listed, not used
   EXPECT_GT((*matches)[0].score, 0);
 
   // A table name used by the SQL finds it too (genre -> the second recipe first).
@@ -183,10 +183,10 @@ TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   matches = recipes_->Recall(session_.get(), "customers", 5);
   ASSERT_TRUE(matches.ok());
   ASSERT_EQ(matches->size(), 1u);
-  EXPECT_EQ((*matches)[0].recipe.reuse_count, 2);
-  EXPECT_FALSE((*matches)[0].recipe.last_used_at.empty());
+  EXPECT_EQ((*matches)[0].recipe.reuse_count, 0);
+  EXPECT_TRUE((*matches)[0].recipe.last_used_at.empty());
 
-  // Running counts a reuse as well.
+  // Running counts a reuse.
   struct Count : engine::RowSink {
     Status Columns(const std::vector<std::string>&) override { return OkStatus(); }
     Status Row(const std::vector<engine::Value>&) override {
@@ -198,11 +198,40 @@ TEST_P(RecipesTest, RecallRanksCountsReuseAndSurvivesAReopen) {
   int64_t id = (*matches)[0].recipe.id;
   ASSERT_TRUE(recipes_->Run(session_.get(), id, &sink).ok());
   EXPECT_EQ(sink.rows, 5);
-  EXPECT_EQ(recipes_->Get(id)->reuse_count, 3);
+  EXPECT_EQ(recipes_->Get(id)->reuse_count, 1);
+  EXPECT_FALSE(recipes_->Get(id)->last_used_at.empty());
   EXPECT_TRUE(recipes_->Forget(id).ok());
   EXPECT_EQ(recipes_->Get(id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(recipes_->Forget(id).code(), StatusCode::kNotFound);
   EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
+}
+
+// A filter (a caller's visibility) is applied to the stored recipes before any check: the ones it
+// leaves out are neither checked nor returned, however many rank above the ones it keeps.
+TEST_P(RecipesTest, RecallWithAFilterChecksOnlyTheRecipesItKeeps) {
+  std::vector<int64_t> hidden;
+  for (int i = 0; i < 20; ++i) {
+    auto recipe = recipes_->Remember(session_.get(), "Top customers by spend, " + std::to_string(i),
+                                     kTopCustomers, "");
+    ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+    hidden.push_back(recipe->id);
+  }
+  auto kept = recipes_->Remember(session_.get(), "Invoices per customer",
+                                 "SELECT CustomerId, count(*) FROM music.Invoice GROUP BY 1", "");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
+  const RecipeFilter only_kept = [&](const Recipe& r) { return r.id == kept->id; };
+  auto matches = recipes_->Recall(session_.get(), "top customers by spend", 1, only_kept);
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_EQ((*matches)[0].recipe.id, kept->id);
+  for (int64_t id : hidden) EXPECT_EQ(recipes_->Get(id)->freshness, Freshness::kFresh);
+  // Unfiltered, the same recall finds the first of them stale.
+  matches = recipes_->Recall(session_.get(), "top customers by spend", 1);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 1u);
+  EXPECT_NE((*matches)[0].recipe.id, kept->id);
+  EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kStale);
 }
 
 TEST_P(RecipesTest, RecallFillsAGapInTheRecipesWordsWithTheGlossarysNames) {
@@ -464,14 +493,14 @@ TEST_P(RecipesTest, UnrelatedAddedColumnKeepsItFresh) {
   ASSERT_EQ(matches->size(), 1u);
   EXPECT_EQ((*matches)[0].recipe.freshness, Freshness::kSchemaChanged);
   EXPECT_EQ(FreshnessName((*matches)[0].recipe.freshness), "fresh (schema changed)");
-  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
   EXPECT_NE((*matches)[0].recipe.tables[0].fingerprint, before);
   // The new fingerprint is recorded: the next check is plainly fresh.
   EXPECT_EQ(recipes_->Check(session_.get(), recipe->id)->freshness, Freshness::kFresh);
 }
 
 // Two connections to one state (two nodes, on PostgreSQL): a recipe remembered through A is
-// recalled (and counted) through B, and forgotten through B is gone for A.
+// recalled through B, its reuse counted through B is A's count too, and forgotten through B it is
+// gone for A.
 TEST_P(RecipesTest, RememberedThroughOneNodeIsRecalledThroughAnother) {
   auto other = OpenState(dir_ / "state.sqlite");
   ASSERT_NE(other, nullptr);
@@ -485,12 +514,12 @@ TEST_P(RecipesTest, RememberedThroughOneNodeIsRecalledThroughAnother) {
   ASSERT_EQ(matches->size(), 1u);
   EXPECT_EQ((*matches)[0].recipe.id, recipe->id);
   EXPECT_EQ((*matches)[0].recipe.tables.size(), 2u);
-  EXPECT_EQ((*matches)[0].recipe.reuse_count, 1);
   EXPECT_GT((*matches)[0].score, 0);
   // The note and the names of the tables read are searchable too.
   EXPECT_EQ(recipes_b->Recall(session_.get(), "tax", 5)->size(), 1u);
   EXPECT_EQ(recipes_b->Recall(session_.get(), "invoice", 5)->size(), 1u);
-  EXPECT_EQ(recipes_->Get(recipe->id)->reuse_count, 3);
+  ASSERT_TRUE(recipes_b->CountReuse(recipe->id).ok());
+  EXPECT_EQ(recipes_->Get(recipe->id)->reuse_count, 1);
   ASSERT_TRUE(recipes_b->Forget(recipe->id).ok());
   EXPECT_TRUE(recipes_->Recall(session_.get(), "customers", 5)->empty());
   EXPECT_EQ(recipes_->Get(recipe->id).status().code(), StatusCode::kNotFound);

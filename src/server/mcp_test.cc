@@ -388,6 +388,7 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
   EXPECT_EQ(brief["freshness"], "fresh");
   EXPECT_EQ(brief["servable"], true);
   EXPECT_EQ(brief["tables"], Json::array({"port.ships"}));
+  EXPECT_EQ(brief["reuse_count"], 0);  // listed, not used
   EXPECT_FALSE(brief.contains("columns"));
   // Empty fields are left out (no note, fresh: no stale reason), and the question asked is not
   // echoed back.
@@ -426,7 +427,9 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
       Call(*protocol, "recall_recipes", {{"question", "ships at the port"}, {"run", true}});
   ASSERT_EQ(failing["result"]["isError"], false) << failing.dump();
   const Json& data = failing["result"]["structuredContent"]["data"];
-  EXPECT_FALSE(data["recipes"].empty());
+  ASSERT_FALSE(data["recipes"].empty());
+  // Two recalls listed it and one ran it: one reuse. The failing run counts none.
+  EXPECT_EQ(data["recipes"][0]["reuse_count"], 1) << failing.dump();
   ASSERT_TRUE(data.contains("answer")) << failing.dump();
   EXPECT_EQ(data["answer"]["recipe_id"], id);
   ASSERT_TRUE(data["answer"].contains("error")) << failing.dump();

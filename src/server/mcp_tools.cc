@@ -323,9 +323,10 @@ std::vector<Tool> MakeTools() {
         }
         if (run && !recipes.empty() && recipes[0].value("servable", false)) {
           service::QueryRequest request;
-          request.sql = recipes[0]["sql"].get<std::string>();
           request.limit = service::kDefaultPageRows;
-          Result<Json> page = api.Query(caller, request);
+          // Run as run_recipe runs it (checked again, counted as a reuse).
+          const int64_t id = recipes[0]["id"].get<int64_t>();
+          Result<Json> page = api.RunRecipe(caller, id, request);
           if (!page.ok()) {
             // The recipes stay useful when their first one cannot be run now.
             out["answer"] = {{"recipe_id", recipes[0]["id"]},
@@ -335,7 +336,6 @@ std::vector<Tool> MakeTools() {
             return out;
           }
           *label = PageLabel(*page);
-          (*page)["recipe_id"] = recipes[0]["id"];
           out["answer"] = std::move(*page);
           // The others are there to be chosen by their question and run with run_recipe: their
           // SQL stays out of a result that already carries an answer.

@@ -648,6 +648,33 @@ TEST_F(ApiTest, RecipesAreFilteredByVisibility) {
   EXPECT_EQ(api_->Recall(bot_, "x", 0).status().code(), StatusCode::kInvalidArgument);
 }
 
+// A recall neither checks nor counts a recipe the caller may not see: after a schema change, a
+// principal without a grant on the recipe's table would find it gone or its SQL refused, and
+// record that as the recipe's freshness for everyone.
+TEST_F(ApiTest, RecallLeavesTheRecipesACallerMayNotSeeAsTheyWere) {
+  ForgetAllRecipes(ws_.get());
+  const fs::path declarations = dir_ / "customs" / "declarations.csv";
+  RestoreFile keep(declarations);
+  const std::string question = "Declared goods by HS code";
+  auto hidden = api_->Remember(admin_, question,
+                               "SELECT declaration_id, hs_code FROM customs.declarations", "");
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  const int64_t id = (*hidden)["id"].get<int64_t>();
+  // A column the recipe does not read is renamed: the recipe stays good.
+  RenameCsvColumn(declarations, "goods_description", "goods_text");
+  auto bot_recall = api_->Recall(bot_, question, 5);
+  ASSERT_TRUE(bot_recall.ok()) << bot_recall.status().ToString();
+  EXPECT_TRUE((*bot_recall)["recipes"].empty()) << (*bot_recall).dump();
+  auto stored = api_->Recipe(admin_, id);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ((*stored)["freshness"], "fresh") << (*stored).dump();
+  EXPECT_EQ((*stored)["reuse_count"], 0);
+  auto admin_recall = api_->Recall(admin_, question, 5);
+  ASSERT_TRUE(admin_recall.ok()) << admin_recall.status().ToString();
+  ASSERT_EQ((*admin_recall)["recipes"].size(), 1u);
+  EXPECT_EQ((*admin_recall)["recipes"][0]["freshness"], "fresh (schema changed)");
+}
+
 // A recipe is run by its id, checked first: a stale one is refused with the reason, never run.
 TEST_F(ApiTest, RunRecipeChecksFreshnessThenRunsThroughTheCallersSession) {
   const fs::path holds = dir_ / "customs" / "holds.csv";

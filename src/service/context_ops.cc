@@ -116,14 +116,10 @@ Result<std::vector<context::SearchHit>> VisibleSearch(engine::Session& session,
 Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session,
                                                         context::RecipeStore& recipes,
                                                         std::string_view question, int limit) {
-  ASSIGN_OR_RETURN(std::vector<context::RecipeMatch> recalled,
-                   recipes.Recall(&session, question, session.restricted() ? limit * 8 : limit));
-  std::vector<context::RecipeMatch> matches;
-  for (auto& match : recalled) {
-    if (static_cast<int>(matches.size()) == limit) break;
-    if (CanSeeRecipe(session, match.recipe)) matches.push_back(std::move(match));
-  }
-  return matches;
+  if (!session.restricted()) return recipes.Recall(&session, question, limit);
+  return recipes.Recall(&session, question, limit, [&session](const context::Recipe& recipe) {
+    return CanSeeRecipe(session, recipe);
+  });
 }
 
 Result<std::vector<context::PathOptions::NamedColumn>> PathColumns(

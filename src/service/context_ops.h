@@ -64,7 +64,8 @@ Result<std::vector<context::SearchHit>> VisibleSearch(engine::Session& session,
                                                       context::RecipeStore& recipes,
                                                       std::string_view text, int limit);
 
-// RecipeStore::Recall() keeping only recipes the session's principal may see, at most `limit`.
+// RecipeStore::Recall() keeping only recipes the session's principal may see, at most `limit`;
+// the others are neither checked nor returned.
 Result<std::vector<context::RecipeMatch>> VisibleRecall(engine::Session& session,
                                                         context::RecipeStore& recipes,
                                                         std::string_view question, int limit);

@@ -66,19 +66,19 @@ TEST_F(MemoryCliTest, RecipeIsRecalledInTheNextSessionAndTurnsStaleWhenItsTableC
   ASSERT_EQ(recalled.size(), 1u);
   EXPECT_EQ(recalled[0]["id"], recipe["id"]);
   EXPECT_EQ(recalled[0]["freshness"], "fresh");
-  EXPECT_EQ(recalled[0]["reuse_count"], 1);
+  EXPECT_EQ(recalled[0]["reuse_count"], 0);  // listed, not used
 
   Invocation ran = Cairn({"recipes", "run", recipe["id"].dump(), "--format", "csv"});
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(std::count(ran.out.begin(), ran.out.end(), '\n'), 4);  // header + 3 rows
-  EXPECT_EQ(Json({"recipes", "--format", "json"})[0]["reuse_count"], 2);
+  EXPECT_EQ(Json({"recipes", "--format", "json"})[0]["reuse_count"], 1);
 
   // An unrelated new column: still served, as "fresh (schema changed)".
   Alter("ALTER TABLE Customer ADD COLUMN Loyalty TEXT");
   recalled = Json({"recall", "top customers", "--format", "json"});
   ASSERT_EQ(recalled.size(), 1u);
   EXPECT_EQ(recalled[0]["freshness"], "fresh (schema changed)");
-  EXPECT_EQ(recalled[0]["reuse_count"], 3);
+  EXPECT_EQ(recalled[0]["reuse_count"], 1);
 
   // A used column renamed: stale, with the reason, never counted, and refused to run.
   Alter("ALTER TABLE Customer RENAME COLUMN LastName TO Surname");
@@ -88,7 +88,7 @@ TEST_F(MemoryCliTest, RecipeIsRecalledInTheNextSessionAndTurnsStaleWhenItsTableC
   EXPECT_EQ(recalled[0]["servable"], false);
   EXPECT_NE(recalled[0]["stale_reason"].get<std::string>().find("music.Customer.LastName"),
             std::string::npos);
-  EXPECT_EQ(recalled[0]["reuse_count"], 3);
+  EXPECT_EQ(recalled[0]["reuse_count"], 1);
   Invocation refused = Cairn({"recipes", "run", recipe["id"].dump()});
   EXPECT_EQ(refused.exit_code, 8);
   EXPECT_NE(refused.err.find("stale"), std::string::npos) << refused.err;
