@@ -4,7 +4,7 @@
 //                  [--sample-rows N]
 //                  [--jobs N] [--per-db] [--show-errors] [--split all|dev|held-out] [--curve]
 //                  [--explain DB] [--no-blocking] [--pool FILE] [--judged FILE]
-//                  [--lexicon FORWARD BACKWARD]
+//                  [--lexicon FORWARD BACKWARD] [--without-values]
 //   cairn_fk_bench --synthetic TABLES [--rounds N] [--no-baseline]   join inference's time on a
 //                  generated catalog
 //
@@ -45,6 +45,12 @@
 // dict-freedict-* packages) and gives it to join inference, as cairn.yaml's context.lexicon
 // does: Spider's German names then match the English ones beside them.
 //
+// --without-values runs discovery on a copy of each file with every table's rows deleted (in a
+// folder under the temporary directory, removed at the end): join inference from names, types
+// and declared primary keys alone, as over tables without rows, where Spider's held-out fifth
+// loses most. On the development split that makes every gold key (584) a case to study names
+// on, not only the 77 whose tables happen to be empty.
+//
 // Spider's gold lists the foreign keys its authors declared, not every reference a data engineer
 // would declare (gehalt.spieler_id -> spieler.spieler_id is missing from baseball_1). Pooled
 // judgement, as information-retrieval benchmarks judge documents no run was labelled on:
@@ -58,6 +64,7 @@
 // (the bridges line then counts fewer bridges: more components are joined at 0.3).
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -200,17 +207,62 @@ std::set<Pair> GoldFromPragma(const std::filesystem::path& path, std::string* er
   return gold;
 }
 
+// A copy of `from` at `to` with every table's rows deleted; empty on success, else the error.
+std::string CopyWithoutRows(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) return "cannot copy " + from.string() + ": " + ec.message();
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(to.c_str(), &db) != SQLITE_OK) {
+    error = "cannot open " + to.string() + ": " + sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return error;
+  }
+  std::vector<std::string> tables;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                         "'sqlite_%'",
+                         -1, &stmt, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    }
+  }
+  sqlite3_finalize(stmt);
+  std::string sql = "PRAGMA foreign_keys = OFF; BEGIN;";
+  for (const std::string& table : tables) {
+    std::string quoted;
+    for (char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    sql += " DELETE FROM \"" + quoted + "\";";
+  }
+  sql += " COMMIT;";
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    error = "cannot empty " + to.string() + ": " + (message ? message : "");
+  }
+  sqlite3_free(message);
+  sqlite3_close(db);
+  return error;
+}
+
 Outcome Run(const Db& db, double threshold, int64_t sample_rows, bool keep_joins, bool block,
-            const std::shared_ptr<const cairn::context::Lexicon>& lexicon) {
+            const std::shared_ptr<const cairn::context::Lexicon>& lexicon,
+            const std::filesystem::path& empty_dir) {
   using namespace cairn;
   Outcome out;
   out.name = db.name;
   out.held_out = db.held_out;
   out.gold = db.gold;
   out.path = db.path;
+  if (!empty_dir.empty()) {
+    out.path = empty_dir / (db.name + ".sqlite");
+    out.error = CopyWithoutRows(db.path, out.path);
+    if (!out.error.empty()) return out;
+  }
   auto start = std::chrono::steady_clock::now();
   std::string yaml = "version: 1\nsources:\n  db: {kind: sqlite, path: \"" +
-                     std::filesystem::absolute(db.path).string() + "\"}\n";
+                     std::filesystem::absolute(out.path).string() + "\"}\n";
   Result<Config> config = ParseConfig(yaml, "/tmp/cairn_fk_bench/cairn.yaml");
   if (!config.ok()) {
     out.error = config.status().ToString();
@@ -601,6 +653,7 @@ int main(int argc, char** argv) {
   int64_t sample_rows = 100000;
   int jobs = 2;
   bool per_db = false, show_errors = false, curve = false, threshold_set = false, block = true;
+  bool without_values = false;
   std::string split = "dev", explain, pool_path, judged_path, lexicon_forward, lexicon_backward;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -619,6 +672,8 @@ int main(int argc, char** argv) {
       curve = true;
     } else if (arg == "--no-blocking") {
       block = false;
+    } else if (arg == "--without-values") {
+      without_values = true;
     } else if (arg == "--pool" && i + 1 < argc) {
       pool_path = argv[++i];
     } else if (arg == "--judged" && i + 1 < argc) {
@@ -738,6 +793,26 @@ int main(int argc, char** argv) {
     if (!explain.empty() && !threshold_set) threshold = 0.3;
   }
 
+  std::filesystem::path empty_dir;
+  if (without_values) {
+    empty_dir = std::filesystem::temp_directory_path() /
+                ("cairn_fk_bench_without_values_" + std::to_string(::getpid()));
+    std::error_code ec;
+    std::filesystem::create_directories(empty_dir, ec);
+    if (ec) {
+      std::cerr << "cairn_fk_bench: cannot create " << empty_dir << ": " << ec.message() << "\n";
+      return 2;
+    }
+  }
+  // The copies are removed however main returns from here on.
+  struct RemoveDir {
+    std::filesystem::path dir;
+    ~RemoveDir() {
+      std::error_code ec;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    }
+  } remove_empty_dir{empty_dir};
+
   auto wall_start = std::chrono::steady_clock::now();
   std::vector<Outcome> outcomes(dbs.size());
   std::atomic<size_t> next{0};
@@ -747,7 +822,7 @@ int main(int argc, char** argv) {
       for (size_t i = next++; i < dbs.size(); i = next++) {
         const bool low = curve || !pool_path.empty() || !judged_path.empty();
         outcomes[i] = Run(dbs[i], low ? std::min(threshold, kCurveFrom) : threshold, sample_rows,
-                          !explain.empty(), block, lexicon);
+                          !explain.empty(), block, lexicon, empty_dir);
       }
     });
   }
