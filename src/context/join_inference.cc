@@ -55,6 +55,36 @@ std::optional<double> ParseNumber(const std::optional<std::string>& text) {
   return v;
 }
 
+// What a declared type says a column holds, by the words SQL dialects spell types with (as
+// SQLite reads affinity: "INT" anywhere is a whole number, "CHAR", "CLOB" or "TEXT" text).
+enum class DeclaredKind { kUnknown, kNumber, kText, kTemporal };
+
+DeclaredKind KindOfDeclared(const std::string& declared) {
+  const std::string t = AsciiLower(declared);
+  auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
+  if (has("int")) return DeclaredKind::kNumber;
+  if (has("char") || has("clob") || has("text") || has("string")) return DeclaredKind::kText;
+  if (has("date") || has("time") || has("year")) return DeclaredKind::kTemporal;
+  if (has("real") || has("floa") || has("doub") || has("dec") || has("num") || has("bool") ||
+      has("bit")) {
+    return DeclaredKind::kNumber;
+  }
+  return DeclaredKind::kUnknown;
+}
+
+// Whether two declared types can hold the same values: a number and text (or a date) cannot, as
+// far as the schema says. Text and dates can (dates are often kept as text); an unknown or
+// missing type can hold anything. The type as the source spells it (DATETIME, VARCHAR(15)),
+// else its SQLite affinity.
+bool DeclaredKindsAgree(const ColumnProfile& a, const ColumnProfile& b) {
+  auto kind = [](const ColumnProfile& c) {
+    return KindOfDeclared(c.source_type.empty() ? c.declared_type : c.source_type);
+  };
+  const DeclaredKind x = kind(a), y = kind(b);
+  if (x == y || x == DeclaredKind::kUnknown || y == DeclaredKind::kUnknown) return true;
+  return x != DeclaredKind::kNumber && y != DeclaredKind::kNumber;
+}
+
 // The column is its table's single-column declared primary key.
 bool IsOwnKey(const TableProfile& t, const std::string& column) {
   std::vector<std::string> pk = t.PrimaryKey();
@@ -152,6 +182,14 @@ std::optional<Scored> ScorePair(const TableProfile& ft, const ColumnProfile& f, 
   double type = 0.4;
   bool fn = Numeric(f), kn = Numeric(kc);
   if (fn == kn) type = AsciiLower(f.declared_type) == AsciiLower(kc.declared_type) ? 1.0 : 0.8;
+  // Without values on one side, only the schema tells the types: declared types that cannot
+  // hold the same values (a number and text) relate only under one column name, as sloppy DDL
+  // keeps a reference (`partei_id TEXT` -> `party.partei_id INT`); not a city's name to its id
+  // (`stadt TEXT` -> `stadt_id INT`), nor an address id to an e-mail address or a date.
+  if ((f.non_null() == 0 || kc.non_null() == 0) && !DeclaredKindsAgree(f, kc) &&
+      Squash(f.name) != Squash(kc.name)) {
+    return std::nullopt;
+  }
   double containment = 0;
   std::string method;
   if (f.non_null() == 0) {

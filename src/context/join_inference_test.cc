@@ -411,6 +411,39 @@ TEST(NameScoreTest, AGermanPluralInEnIsTheSingularInUmOrA) {
   EXPECT_EQ(NameScore("album_id", "albern", "id"), 0);
 }
 
+// Without values only the declared types tell what a column holds: a number and text (or a
+// date) relate only under one column name, as a reference kept as text in sloppy DDL does.
+TEST(InferJoinsTest, WithoutValuesANumberAndTextRelateOnlyUnderOneName) {
+  auto typed = [](ColumnProfile c, const std::string& source_type) {
+    c.source_type = source_type;
+    return c;
+  };
+  std::vector<TableProfile> tables = {
+      Table("adressen", {EmptyColumn("adresse_id", true)}),
+      Table("kunden", {EmptyColumn("kunden_id", true), EmptyColumn("adresse_id", false),
+                       typed(TextColumn("e_mail_adresse", {}, false), "VARCHAR(40)"),
+                       typed(IntColumn("datum_adresse_von", {}, false), "DATETIME")}),
+      Table("stadt", {typed(EmptyColumn("stadt_id", true), "INT"),
+                      typed(TextColumn("stadt", {}, false), "TEXT")}),
+      Table("partei", {typed(EmptyColumn("partei_id", true), "INT")}),
+      Table("mitglied",
+            {EmptyColumn("mitglied_id", true), typed(TextColumn("partei_id", {}, false), "TEXT")}),
+  };
+  tables[1].columns[3].declared_type = "NUMERIC";  // DATETIME's SQLite affinity
+  for (bool block : {true, false}) {
+    InferenceOptions options;
+    options.block_by_name = block;
+    std::vector<Join> joins = InferJoins(tables, options);
+    ASSERT_NE(Find(joins, "kunden", "adresse_id"), nullptr) << block;
+    EXPECT_EQ(Find(joins, "kunden", "e_mail_adresse"), nullptr) << block;
+    EXPECT_EQ(Find(joins, "kunden", "datum_adresse_von"), nullptr) << block;
+    EXPECT_EQ(Find(joins, "stadt", "stadt"), nullptr) << block;
+    const Join* party = Find(joins, "mitglied", "partei_id");
+    ASSERT_NE(party, nullptr) << block;
+    EXPECT_EQ(party->to, (JoinSide{"s", "partei", {"partei_id"}}));
+  }
+}
+
 TEST(InferJoinsTest, AGermanPluralNamesItsTableWithAndWithoutTheNameIndex) {
   // Two keys hold the same values, so values alone cannot decide; "album" names "alben".
   std::vector<TableProfile> tables = {
