@@ -125,6 +125,10 @@ double TokenSim(const std::string& a, const std::string& b, bool agent, const Le
   std::string sa = Singular(a), sb = Singular(b);
   if (sa == sb) return 1;
   if (Translated(a, b, lexicon)) return 0.8;
+  // Compared folded from here on: a plural by umlaut (Flughafen and Flughäfen) is the same word.
+  sa = Singular(FoldUmlauts(a));
+  sb = Singular(FoldUmlauts(b));
+  if (sa == sb) return 0.8;
   // German plurals of words in -um and -a: Album and Alben, Datum and Daten, Firma and Firmen.
   const std::string ga = GermanPluralStem(sa), gb = GermanPluralStem(sb);
   if (!ga.empty() && ga == gb) return 0.8;
@@ -152,6 +156,8 @@ double CoreScore(const std::vector<std::string>& f, const std::vector<std::strin
   if (f.empty() || p.empty()) return 0;
   std::string jf = Joined(f), jp = Joined(p);
   if (jf == jp) return 1;
+  jf = FoldUmlauts(jf);
+  jp = FoldUmlauts(jp);
   if (f.size() >= p.size()) {
     double min_sim = 1;
     for (size_t i = 0; i < p.size() && min_sim > 0; ++i) {
@@ -230,6 +236,40 @@ std::string Singular(const std::string& w) {
     return w.substr(0, w.size() - 1);
   }
   return w;
+}
+
+std::string internal::FoldUmlauts(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (static_cast<unsigned char>(word[i]) == 0xC3 && i + 1 < word.size()) {
+      switch (static_cast<unsigned char>(word[i + 1])) {
+        case 0xA4:  // ä
+        case 0x84:  // Ä
+          out += 'a';
+          ++i;
+          continue;
+        case 0xB6:  // ö
+        case 0x96:  // Ö
+          out += 'o';
+          ++i;
+          continue;
+        case 0xBC:  // ü
+        case 0x9C:  // Ü
+          out += 'u';
+          ++i;
+          continue;
+        case 0x9F:  // ß
+          out += "ss";
+          ++i;
+          continue;
+        default:
+          break;
+      }
+    }
+    out += word[i];
+  }
+  return out;
 }
 
 std::string internal::GermanPluralStem(const std::string& w) {

@@ -46,6 +46,11 @@ NameParts Parts(std::string_view name);
 double TokenSim(const std::string& a, const std::string& b, bool agent = false,
                 const Lexicon* lexicon = nullptr);
 
+// The word with German umlauts as their base vowels (ä, ö, ü as a, o, u, also in capitals) and
+// ß as ss: many German plurals differ from the singular by an umlaut alone (Flughafen and
+// Flughäfen, Stadt and Städte), so names are compared folded as well as written.
+std::string FoldUmlauts(std::string_view word);
+
 // What is left of a word of 5 letters or more without a German plural's or singular's ending
 // in -um, -en or -a (Album and Alben, Firma and Firmen, Medium and Media), else "". Two words
 // with the same such stem are one word's singular and plural.
@@ -85,16 +90,18 @@ class NameIndex {
 
   void Add(size_t id, const std::vector<std::string>& tokens) {
     for (const auto& t : tokens) {
-      std::string s = Singular(t);
+      std::string s = Singular(FoldUmlauts(t));
       Put(&by_token_, s, id);
       if (std::string stem = GermanPluralStem(s); !stem.empty()) Put(&by_stem_, stem, id);
       // Found by a shorter query token: index the prefixes it may be.
       for (size_t len = s.size() >= 7 ? s.size() - 3 : 4; len < s.size(); ++len) {
         Put(&by_prefix_, s.substr(0, len), id);
       }
-      if (PersonEntities().count(t) > 0 || PersonEntities().count(s) > 0) person_.insert(id);
+      if (PersonEntities().count(t) > 0 || PersonEntities().count(Singular(t)) > 0) {
+        person_.insert(id);
+      }
     }
-    if (!tokens.empty()) Put(&by_joined_, Joined(tokens), id);
+    if (!tokens.empty()) Put(&by_joined_, FoldUmlauts(Joined(tokens)), id);
   }
   void AddSquashed(size_t id, std::string squashed) { Put(&by_squash_, std::move(squashed), id); }
   // Registers a referencing column's name for FindNamers: its tokens, and its joined name with
@@ -102,7 +109,7 @@ class NameIndex {
   void AddNamer(size_t id, const std::vector<std::string>& tokens) {
     Add(id, tokens);
     if (tokens.empty()) return;
-    std::string joined = Joined(tokens);
+    std::string joined = FoldUmlauts(Joined(tokens));
     Put(&by_ending_, joined, id);
     for (size_t start = 1; start + 4 <= joined.size(); ++start) {
       Put(&by_ending_, joined.substr(start), id);
@@ -115,7 +122,7 @@ class NameIndex {
     bool role = SimilarTokens(parts.core, &out);
     for (const auto* tokens : {&parts.core, &parts.head}) {
       if (tokens->empty()) continue;
-      std::string joined = Joined(*tokens);
+      std::string joined = FoldUmlauts(Joined(*tokens));
       Take(by_joined_, joined, &out);
       for (size_t start = 0; start + 4 <= joined.size(); ++start) {
         for (size_t len = 4; start + len <= joined.size(); ++len) {
@@ -134,7 +141,7 @@ class NameIndex {
   std::vector<size_t> FindNamers(const NameParts& parts, const std::string& squashed) const {
     std::set<size_t> out;
     SimilarTokens(parts.core, &out);
-    if (!parts.core.empty()) Take(by_ending_, Joined(parts.core), &out);
+    if (!parts.core.empty()) Take(by_ending_, FoldUmlauts(Joined(parts.core)), &out);
     Take(by_squash_, squashed, &out);
     return {out.begin(), out.end()};
   }
@@ -149,7 +156,7 @@ class NameIndex {
   bool SimilarTokens(const std::vector<std::string>& tokens, std::set<size_t>* out) const {
     bool role = false;
     for (const auto& t : tokens) {
-      std::string s = Singular(t);
+      std::string s = Singular(FoldUmlauts(t));
       Take(by_token_, s, out);
       if (std::string stem = GermanPluralStem(s); !stem.empty()) Take(by_stem_, stem, out);
       if (s.size() >= 4) Take(by_prefix_, s, out);
@@ -158,10 +165,10 @@ class NameIndex {
       }
       role = role || RoleTokens().count(t) > 0;
       if (lexicon_ == nullptr) continue;
-      for (const std::string& word : {t, s}) {
+      for (const std::string& word : {t, Singular(t)}) {
         for (const auto& translation : lexicon_->Of(word)) {
-          Take(by_token_, translation, out);
-          Take(by_token_, Singular(translation), out);
+          Take(by_token_, FoldUmlauts(translation), out);
+          Take(by_token_, Singular(FoldUmlauts(translation)), out);
         }
       }
     }
