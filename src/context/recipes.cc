@@ -223,13 +223,42 @@ Result<Recipe> RecipeStore::Remember(engine::Session* session, const std::string
     recipe.tables.push_back({source, table, TableFingerprint(*found)});
   }
   RETURN_IF_ERROR(db_->Transaction([&]() -> Status {
+    // The same question with the same SQL is the same recipe, stated again: it keeps its id,
+    // provenance and reuse, takes the reads and fingerprints the SQL compiles to now (so it is
+    // fresh), and a new note if one is given. Agents remember after every answer found the long
+    // way; copies would fill recall's list and split the reuse count.
+    bool stated_again = false;
+    std::string kept_note;
     RETURN_IF_ERROR(db_->Query(
-        "INSERT INTO recipes (question, sql, note, stated_by) "
-        "VALUES (?, ?, ?, ?) RETURNING id",
-        {recipe.question, recipe.sql, recipe.note, recipe.stated_by}, [&](const store::Row& row) {
+        "SELECT id, note FROM recipes WHERE question = ? AND sql = ? ORDER BY id LIMIT 1",
+        {recipe.question, recipe.sql}, [&](const store::Row& row) {
+          stated_again = true;
           recipe.id = row.Int(0);
+          kept_note = row.Text(1);
           return OkStatus();
         }));
+    if (stated_again) {
+      if (recipe.note.empty()) recipe.note = kept_note;
+      RETURN_IF_ERROR(db_->Exec("UPDATE recipes SET note = ?, freshness = ?, stale_reason = '', "
+                                "checked_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?",
+                                {recipe.note, FreshnessKey(Freshness::kFresh), recipe.id})
+                          .status());
+      for (const char* reads : {"recipe_tables", "recipe_columns", "recipes_fts"}) {
+        RETURN_IF_ERROR(
+            db_->Exec(fmt::format("DELETE FROM {} WHERE {} = ?", reads,
+                                  std::string_view(reads) == "recipes_fts" ? "rowid" : "recipe_id"),
+                      {recipe.id})
+                .status());
+      }
+    } else {
+      RETURN_IF_ERROR(db_->Query(
+          "INSERT INTO recipes (question, sql, note, stated_by) "
+          "VALUES (?, ?, ?, ?) RETURNING id",
+          {recipe.question, recipe.sql, recipe.note, recipe.stated_by}, [&](const store::Row& row) {
+            recipe.id = row.Int(0);
+            return OkStatus();
+          }));
+    }
     for (const auto& table : recipe.tables) {
       RETURN_IF_ERROR(db_->Exec("INSERT INTO recipe_tables VALUES (?, ?, ?, ?)",
                                 {recipe.id, table.source, table.table, table.fingerprint})

@@ -103,7 +103,10 @@ class RecipeStore {
   // Applies the "recipes" migrations. Errors from the StateDb.
   static Result<RecipeStore> Open(store::StateDb* db);
 
-  // Validates and stores a recipe stated by session->principal(). See the top of the file.
+  // Validates and stores a recipe stated by session->principal(). See the top of the file. The
+  // same question with the same SQL again is the same recipe: its id, provenance and reuse count
+  // are kept, its reads and fingerprints are those of now (fresh), its note the new one unless
+  // that is empty.
   Result<Recipe> Remember(engine::Session* session, const std::string& question,
                           const std::string& sql, const std::string& note);
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "context/catalog_store.h"
@@ -208,6 +209,41 @@ TEST_P(RecipesTest, RecallRanksAndSurvivesAReopenAndRunningCountsAReuse) {
 
 // A filter (a caller's visibility) is applied to the stored recipes before any check: the ones it
 // leaves out are neither checked nor returned, however many rank above the ones it keeps.
+// Remembered again with the same question and SQL, a recipe is stated again, not copied: one
+// recipe, its id and reuse kept, its reads and fingerprints renewed, its note replaced only by
+// a new one.
+TEST_P(RecipesTest, TheSameQuestionAndSqlAgainIsTheSameRecipeStatedAgain) {
+  auto first = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "with tax");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(recipes_->CountReuse(first->id).ok());
+  Alter("ALTER TABLE Customer ADD COLUMN Loyalty TEXT");
+  auto again = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->note, "with tax");
+  EXPECT_EQ(again->reuse_count, 1);
+  EXPECT_EQ(again->freshness, Freshness::kFresh);
+  std::map<std::string, std::string> before, after;
+  for (const auto& t : first->tables) before[t.table] = t.fingerprint;
+  for (const auto& t : again->tables) after[t.table] = t.fingerprint;
+  EXPECT_NE(after["Customer"], before["Customer"]);  // the schema of now
+  EXPECT_EQ(after["Invoice"], before["Invoice"]);
+  EXPECT_EQ(again->columns.size(), first->columns.size());
+  EXPECT_EQ(recipes_->Check(session_.get(), first->id)->freshness, Freshness::kFresh);
+  auto noted = recipes_->Remember(session_.get(), "top customers", kTopCustomers, "net of tax");
+  ASSERT_TRUE(noted.ok());
+  EXPECT_EQ(noted->id, first->id);
+  EXPECT_EQ(noted->note, "net of tax");
+  EXPECT_EQ(RecalledIds("net tax"), std::vector<int64_t>{first->id});  // indexed anew
+  EXPECT_TRUE(RecalledIds("with").empty());
+  EXPECT_EQ(recipes_->List()->size(), 1u);
+  // Another question, or other SQL, is another recipe.
+  auto other = recipes_->Remember(session_.get(), "best customers", kTopCustomers, "");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->id, first->id);
+  EXPECT_EQ(recipes_->List()->size(), 2u);
+}
+
 TEST_P(RecipesTest, RecallWithAFilterChecksOnlyTheRecipesItKeeps) {
   std::vector<int64_t> hidden;
   for (int i = 0; i < 20; ++i) {

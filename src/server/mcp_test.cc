@@ -378,9 +378,14 @@ TEST_F(McpTest, RecipesRoundTripThroughToolsAndResources) {
                   {"freshness", "fresh"},
                   {"servable", true},
                   {"tables", Json::array({"port.ships"})}}));
+  // Stated again, not copied: the same id.
+  Json again = Call(*protocol, "remember_recipe",
+                    {{"question", "How many ships call at the port?"},
+                     {"sql", "SELECT count(*) FROM port.ships"}});
+  EXPECT_EQ(again["result"]["structuredContent"]["data"]["id"], id) << again.dump();
   Json recalled = Call(*protocol, "recall_recipes", {{"question", "ships at the port"}});
   ASSERT_EQ(recalled["result"]["isError"], false) << recalled.dump();
-  EXPECT_GE(recalled["result"]["structuredContent"]["data"]["recipes"].size(), 1u);
+  EXPECT_EQ(recalled["result"]["structuredContent"]["data"]["recipes"].size(), 1u);
   // Brief by default: what an agent needs to choose and reuse a recipe.
   const Json& brief = recalled["result"]["structuredContent"]["data"]["recipes"][0];
   EXPECT_EQ(brief["id"], id);

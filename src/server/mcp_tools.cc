@@ -373,8 +373,10 @@ std::vector<Tool> MakeTools() {
       Tool{"remember_recipe", "Remember a recipe",
            "Remember a recipe: the question you answered and the SQL that answered it (run it with "
            "run_query first), with an optional note, so that later agents and people find it with "
-           "recall_recipes. Recorded in the ledger under your principal. Returns the recipe's id, "
-           "its freshness and the tables it reads (what makes it stale when they change).",
+           "recall_recipes. Recorded in the ledger under your principal. The same question with "
+           "the same SQL again is the same recipe, stated again (same id, fresh, a new note "
+           "if you give one). Returns the recipe's id, its freshness and the tables it reads "
+           "(what makes it stale when they change).",
            Input({{"question", Str(1, 2000, "The question the SQL answers")},
                   {"sql", Str(1, 100000, "The SQL SELECT that answers it")},
                   {"note", Str(0, 4000, "Caveats or how to read the result")}},
