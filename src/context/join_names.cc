@@ -242,32 +242,34 @@ std::string internal::FoldUmlauts(std::string_view word) {
   std::string out;
   out.reserve(word.size());
   for (size_t i = 0; i < word.size(); ++i) {
+    const char* folded = nullptr;
     if (static_cast<unsigned char>(word[i]) == 0xC3 && i + 1 < word.size()) {
       switch (static_cast<unsigned char>(word[i + 1])) {
         case 0xA4:  // ä
         case 0x84:  // Ä
-          out += 'a';
-          ++i;
-          continue;
+          folded = "a";
+          break;
         case 0xB6:  // ö
         case 0x96:  // Ö
-          out += 'o';
-          ++i;
-          continue;
+          folded = "o";
+          break;
         case 0xBC:  // ü
         case 0x9C:  // Ü
-          out += 'u';
-          ++i;
-          continue;
+          folded = "u";
+          break;
         case 0x9F:  // ß
-          out += "ss";
-          ++i;
-          continue;
+          folded = "ss";
+          break;
         default:
           break;
       }
     }
-    out += word[i];
+    if (folded != nullptr) {
+      out += folded;
+      ++i;  // the two bytes of the letter
+    } else {
+      out += word[i];
+    }
   }
   return out;
 }

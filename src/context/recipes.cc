@@ -243,12 +243,10 @@ Result<Recipe> RecipeStore::Remember(engine::Session* session, const std::string
                                 "checked_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?",
                                 {recipe.note, FreshnessKey(Freshness::kFresh), recipe.id})
                           .status());
-      for (const char* reads : {"recipe_tables", "recipe_columns", "recipes_fts"}) {
-        RETURN_IF_ERROR(
-            db_->Exec(fmt::format("DELETE FROM {} WHERE {} = ?", reads,
-                                  std::string_view(reads) == "recipes_fts" ? "rowid" : "recipe_id"),
-                      {recipe.id})
-                .status());
+      for (const char* sql : {"DELETE FROM recipe_tables WHERE recipe_id = ?",
+                              "DELETE FROM recipe_columns WHERE recipe_id = ?",
+                              "DELETE FROM recipes_fts WHERE rowid = ?"}) {
+        RETURN_IF_ERROR(db_->Exec(sql, {recipe.id}).status());
       }
     } else {
       RETURN_IF_ERROR(db_->Query(
@@ -589,13 +587,11 @@ Result<std::vector<RecipeMatch>> RecipeStore::Recall(engine::Session* session,
     RETURN_IF_ERROR(RankRecipes(db_, words, ranked, &ids));
     for (; next < ids.size() && static_cast<int>(out.size()) < limit; ++next) {
       const auto& [id, score] = ids[next];
-      if (visible) {
-        // Told from the stored recipe, before any check: a check records its outcome, and one
-        // made through a session that may not read the recipe's tables would find them gone.
-        ASSIGN_OR_RETURN(Recipe stored, Get(id));
-        if (!visible(stored)) continue;
-      }
-      ASSIGN_OR_RETURN(Recipe recipe, Check(session, id));
+      ASSIGN_OR_RETURN(Recipe stored, Get(id));
+      // Told from the stored recipe, before the check: a check records its outcome, and one made
+      // through a session that may not read the recipe's tables would find them gone.
+      if (visible && !visible(stored)) continue;
+      ASSIGN_OR_RETURN(Recipe recipe, Verify(session, std::move(stored)));
       out.push_back({std::move(recipe), score});
     }
     if (static_cast<int>(out.size()) == limit || static_cast<int>(ids.size()) < ranked) break;
